@@ -1,0 +1,40 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { AppConfig, configureFastify, createValidationPipe, enabledLogLevels, HttpExceptionFilter } from '@castellan/core';
+import { runMigrations } from '@castellan/database';
+import { AppModule } from './app.module.js';
+
+/** Request bodies above this size are refused with 413 before parsing. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Builds the whole HTTP application, migrated and ready to listen. The server's entry point and the
+ * end-to-end tests both use it, so the tests exercise exactly what runs in production.
+ */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  await configureFastify(adapter.getInstance());
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bodyParser: false,
+    logger: enabledLogLevels(config.logLevel),
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpExceptionFilter());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Castellan')
+      .setDescription('Account provisioning and API-key permissions, in the Cloudinary Provisioning API wire format.')
+      .setVersion('0.1.0')
+      .addBasicAuth({ type: 'http', scheme: 'basic', description: 'An account API key and its secret' })
+      .build(),
+  );
+  // Served outside Nest's router, and deliberately public: the API description is not a secret.
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+
+  await runMigrations(app.get(DataSource));
+  return app;
+}

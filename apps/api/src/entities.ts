@@ -1,0 +1,6 @@
+import { AccountEntity, SystemEventEntity } from '@castellan/accounts';
+import { ApiKeyEntity } from '@castellan/credentials';
+import { EnvironmentEntity } from '@castellan/environments';
+
+/** Listed explicitly: globs break under bundling and depend on the working directory. */
+export const ENTITIES = [AccountEntity, SystemEventEntity, EnvironmentEntity, ApiKeyEntity];

@@ -1,0 +1,13 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AccountsModule } from '@castellan/accounts';
+import { AppConfig, ConfigModule } from '@castellan/core';
+import { DatabaseModule } from '@castellan/database';
+import { ENTITIES } from '../../api/src/entities.js';
+
+/** The same modules as the API, without HTTP: the CLI acts through the services, never around them. */
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ENTITIES), AccountsModule] };
+  }
+}

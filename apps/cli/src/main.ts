@@ -1,0 +1,112 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Command, InvalidArgumentError } from 'commander';
+import { DataSource } from 'typeorm';
+import { AccountDto, AccountService, CreatedAccount } from '@castellan/accounts';
+import { AppError, ConfigError, loadConfig } from '@castellan/core';
+import { runMigrations } from '@castellan/database';
+import { CliModule } from './cli.module.js';
+
+type Context = { accounts: AccountService; dataSource: DataSource };
+
+/** Opens the database with the same configuration as the server, migrates it, runs one command, closes. */
+async function withContext<T>(work: (ctx: Context) => Promise<T>): Promise<T> {
+  const config = loadConfig(process.env);
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error'] });
+  try {
+    const dataSource = app.get(DataSource);
+    await runMigrations(dataSource);
+    return await work({ accounts: app.get(AccountService), dataSource });
+  } finally {
+    await app.close();
+  }
+}
+
+const print = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+
+function printCreated(created: CreatedAccount): void {
+  process.stdout.write(
+    [
+      `Account ${created.name} created.`,
+      `  account_id   ${created.account_id}`,
+      `  api_key      ${created.api_key}`,
+      `  api_secret   ${created.api_secret}`,
+      `  account_url  ${created.account_url}`,
+      'The secret is shown this once. Keep it now.',
+      '',
+    ].join('\n'),
+  );
+}
+
+function printAccount(account: AccountDto): void {
+  process.stdout.write(`${account.id}  ${account.name}  (product environments: at most ${account.limits.product_environments})\n`);
+}
+
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+}
+
+const program = new Command('castellan')
+  .description('Castellan operator command line. Uses DATABASE_URL, like the server.')
+  .showHelpAfterError();
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations and exit')
+  .action(() =>
+    withContext(async ({ dataSource }) => {
+      // withContext already migrated; report what the schema is at.
+      const applied = (await dataSource.query('SELECT name FROM castellan_migrations ORDER BY id')) as { name: string }[];
+      process.stdout.write(`Database is up to date (${applied.length} migration${applied.length === 1 ? '' : 's'} applied).\n`);
+    }),
+  );
+
+const account = program.command('account').description('Manage accounts');
+
+account
+  .command('create')
+  .description('Create an account with its root account API key; prints the secret once')
+  .requiredOption('--name <name>', 'account name')
+  .option('--json', 'print one JSON object {account_id, api_key, api_secret, account_url}')
+  .action((opts: { name: string; json?: boolean }) =>
+    withContext(async ({ accounts }) => {
+      const created = await accounts.create(opts.name);
+      if (opts.json) {
+        const { account_id, api_key, api_secret, account_url } = created;
+        process.stdout.write(JSON.stringify({ account_id, api_key, api_secret, account_url }) + '\n');
+      } else printCreated(created);
+    }),
+  );
+
+account
+  .command('set-limit')
+  .description("Change an account's limits")
+  .requiredOption('--account <account_id>', 'the account')
+  .requiredOption('--product-environments <n>', 'how many product environments the account may hold', wholeNumber)
+  .option('--json', 'print the account as JSON')
+  .action((opts: { account: string; productEnvironments: number; json?: boolean }) =>
+    withContext(async ({ accounts }) => {
+      const updated = await accounts.setEnvironmentLimit(opts.account, opts.productEnvironments);
+      if (opts.json) print(updated);
+      else printAccount(updated);
+    }),
+  );
+
+account
+  .command('list')
+  .description('List every account')
+  .option('--json', 'print a JSON array')
+  .action((opts: { json?: boolean }) =>
+    withContext(async ({ accounts }) => {
+      const all = await accounts.listAll();
+      if (opts.json) print(all);
+      else all.forEach(printAccount);
+    }),
+  );
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof AppError) process.stderr.write(`error: ${error.message}\n`);
+  else process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, OK, OkMessageDto } from '@castellan/core';
+import { ApiKeyRepository, KeyScope } from '@castellan/credentials';
+import { EnvironmentEntity, EnvironmentRepository, environmentVariable } from '@castellan/environments';
+import { AccessKeyDto, AccessKeyListDto, GenerateKeyDto, ListKeysDto, UpdateAccessKeyDto } from './dto/access-key.dto.js';
+import { KeyManager } from './key-manager.js';
+import { presentKey } from './key-presenter.js';
+
+/** The access keys of one product environment. */
+@Injectable()
+export class AccessKeyService {
+  constructor(
+    private readonly manager: KeyManager,
+    private readonly environments: EnvironmentRepository,
+    private readonly keys: ApiKeyRepository,
+  ) {}
+
+  async list(accountId: string, environmentId: string, query: ListKeysDto): Promise<AccessKeyListDto> {
+    const { scope } = await this.environment(accountId, environmentId);
+    const { rows, total } = await this.manager.list(accountId, scope, query);
+    return { access_keys: rows.map((k) => presentKey(k)), total };
+  }
+
+  async generate(accountId: string, environmentId: string, input: GenerateKeyDto): Promise<AccessKeyDto> {
+    const { environment, scope } = await this.environment(accountId, environmentId);
+    const { key, secret } = await this.manager.generate(accountId, scope, input);
+    return presentKey(key, { secret, asUrl: environmentVariable(key.apiKey, secret, environment.cloudName), urlField: 'api_environment_variable' });
+  }
+
+  async update(accountId: string, environmentId: string, apiKey: string, input: UpdateAccessKeyDto): Promise<AccessKeyDto> {
+    const { scope } = await this.environment(accountId, environmentId);
+    const patch = { name: input.name, description: input.description, enabled: input.enabled, dedicatedFor: input.dedicated_for };
+    const key = await this.manager.update(accountId, scope, apiKey, patch, async (tx, current) => {
+      // One key per environment holds a purpose: giving it to this key takes it from the other.
+      if (input.dedicated_for && current.dedicatedFor !== input.dedicated_for) {
+        await this.keys.clearDedication(tx, accountId, environmentId, input.dedicated_for, new Date());
+      }
+    });
+    return presentKey(key);
+  }
+
+  async deleteByKey(accountId: string, environmentId: string, apiKey: string): Promise<OkMessageDto> {
+    const { scope } = await this.environment(accountId, environmentId);
+    await this.manager.delete(accountId, scope, { apiKey });
+    return OK;
+  }
+
+  async deleteByName(accountId: string, environmentId: string, name: string | undefined): Promise<OkMessageDto> {
+    if (!name) throw AppError.invalid('name is required');
+    const { scope } = await this.environment(accountId, environmentId);
+    await this.manager.delete(accountId, scope, { name });
+    return OK;
+  }
+
+  private async environment(accountId: string, environmentId: string): Promise<{ environment: EnvironmentEntity; scope: KeyScope }> {
+    const environment = await this.environments.findById(accountId, environmentId);
+    if (!environment) throw AppError.notFound('Product environment', environmentId);
+    return { environment, scope: { kind: 'environment', environmentId } };
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '@castellan/accounts';
+import { CredentialsModule } from '@castellan/credentials';
+import { EnvironmentsModule } from '@castellan/environments';
+import { AccessKeyService } from './access-key.service.js';
+import { AccountApiKeyService } from './account-api-key.service.js';
+import { KeyManager } from './key-manager.js';
+
+@Module({
+  imports: [CredentialsModule, AccountsModule, EnvironmentsModule],
+  providers: [KeyManager, AccessKeyService, AccountApiKeyService],
+  exports: [AccessKeyService, AccountApiKeyService],
+})
+export class AccessKeysModule {}

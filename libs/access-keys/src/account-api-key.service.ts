@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, ErrorCode } from '@castellan/core';
+import { accountUrl } from '@castellan/accounts';
+import { ApiKeyRepository, KeyScope } from '@castellan/credentials';
+import { AccessKeyDto, AccountKeyListDto, GenerateKeyDto, ListKeysDto, UpdateAccountKeyDto } from './dto/access-key.dto.js';
+import { KeyManager } from './key-manager.js';
+import { presentKey } from './key-presenter.js';
+
+const ACCOUNT: KeyScope = { kind: 'account' };
+
+/** Keys that manage the account. They can be disabled but never deleted, and one always stays enabled. */
+@Injectable()
+export class AccountApiKeyService {
+  constructor(
+    private readonly manager: KeyManager,
+    private readonly keys: ApiKeyRepository,
+  ) {}
+
+  async list(accountId: string, query: ListKeysDto): Promise<AccountKeyListDto> {
+    const { rows, total } = await this.manager.list(accountId, ACCOUNT, query);
+    return { account_api_keys: rows.map((k) => presentKey(k)), total };
+  }
+
+  async generate(accountId: string, input: GenerateKeyDto): Promise<AccessKeyDto> {
+    const { key, secret } = await this.manager.generate(accountId, ACCOUNT, input);
+    return presentKey(key, { secret, asUrl: accountUrl(key.apiKey, secret, accountId), urlField: 'account_url' });
+  }
+
+  async update(accountId: string, apiKey: string, input: UpdateAccountKeyDto): Promise<AccessKeyDto> {
+    const patch = { name: input.name, description: input.description, enabled: input.enabled };
+    const key = await this.manager.update(accountId, ACCOUNT, apiKey, patch, async (tx, current) => {
+      if (input.enabled === false && current.enabled && (await this.keys.countEnabled(accountId, ACCOUNT, tx)) <= 1) {
+        throw AppError.conflict('The last enabled account API key cannot be disabled; enable or generate another one first');
+      }
+    });
+    return presentKey(key);
+  }
+
+  delete(): never {
+    throw new AppError(ErrorCode.MethodNotAllowed, 'Account API keys cannot be deleted; disable them instead');
+  }
+}

@@ -1,0 +1,26 @@
+import { Body, Controller, Get, Put } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentPrincipal } from '@castellan/core';
+import type { Principal } from '@castellan/core';
+import { AccountService } from './account.service.js';
+import { AccountDto, UpdateAccountDto } from './dto/account.dto.js';
+
+@ApiTags('Account')
+@Controller('v1_1/provisioning/accounts/:account_id')
+export class AccountController {
+  constructor(private readonly accounts: AccountService) {}
+
+  @Get()
+  @Authenticated({ permission: 'provisioning:account.read' })
+  @ApiOkResponse({ type: AccountDto, description: 'The account, its limits and the endpoints a caller needs' })
+  get(@CurrentPrincipal() principal: Principal): Promise<AccountDto> {
+    return this.accounts.get(principal.accountId);
+  }
+
+  @Put()
+  @Authenticated({ permission: 'provisioning:account.update' })
+  @ApiOkResponse({ type: AccountDto })
+  rename(@CurrentPrincipal() principal: Principal, @Body() body: UpdateAccountDto): Promise<AccountDto> {
+    return this.accounts.rename(principal.accountId, body.name);
+  }
+}

@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AppConfig, AppError, isoSeconds, isUniqueViolation, newAccountId, TransactionRunner } from '@castellan/core';
+import { KeyIssuer } from '@castellan/credentials';
+import { AccountEntity } from './account.entity.js';
+import { AccountRepository } from './account.repository.js';
+import { SystemEventEntity } from './system-event.entity.js';
+import { AccountDto, CreatedAccount } from './dto/account.dto.js';
+
+export const ROOT_KEY_NAME = 'Root';
+
+export function accountUrl(apiKey: string, secret: string, accountId: string): string {
+  return `account://${apiKey}:${secret}@${accountId}`;
+}
+
+@Injectable()
+export class AccountService {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly issuer: KeyIssuer,
+    private readonly transactions: TransactionRunner,
+    private readonly config: AppConfig,
+  ) {}
+
+  async get(accountId: string): Promise<AccountDto> {
+    return this.toDto(await this.require(accountId));
+  }
+
+  async rename(accountId: string, name: string): Promise<AccountDto> {
+    if (!(await this.accounts.update(accountId, { name }, new Date()))) throw AppError.notFound('Account', accountId);
+    return this.get(accountId);
+  }
+
+  /** Operator-only (CLI): limits are a commercial decision, not something an account key may change. */
+  async setEnvironmentLimit(accountId: string, limit: number): Promise<AccountDto> {
+    if (!Number.isInteger(limit) || limit < 0) throw AppError.invalid('product_environments must be a whole number of at least 0');
+    if (!(await this.accounts.update(accountId, { maxProductEnvironments: limit }, new Date()))) throw AppError.notFound('Account', accountId);
+    return this.get(accountId);
+  }
+
+  async listAll(): Promise<AccountDto[]> {
+    return (await this.accounts.listAll()).map((a) => this.toDto(a));
+  }
+
+  /** An account and its root account API key, made together or not at all. */
+  create(name: string): Promise<CreatedAccount> {
+    const trimmed = name.trim();
+    if (!trimmed || trimmed.length > 255) throw AppError.invalid('name must be 1 to 255 characters');
+    return this.transactions.run((manager) => this.createIn(manager, trimmed));
+  }
+
+  /**
+   * Creates the first account on an empty database, once: the marker row's primary key stops a second
+   * instance starting at the same moment. Returns undefined when there was nothing to do.
+   */
+  async bootstrap(): Promise<CreatedAccount | undefined> {
+    try {
+      return await this.transactions.run(async (manager) => {
+        await manager.getRepository(SystemEventEntity).insert({ name: 'bootstrap', happenedAt: new Date() });
+        if ((await this.accounts.count(manager)) > 0) return undefined;
+        return this.createIn(manager, this.config.bootstrapAccountName);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private async createIn(manager: EntityManager, name: string): Promise<CreatedAccount> {
+    const now = new Date();
+    const account = Object.assign(new AccountEntity(), {
+      id: newAccountId(),
+      name,
+      maxProductEnvironments: this.config.defaultEnvironmentLimit,
+      lockVersion: 0,
+      createdAt: now,
+      updatedAt: now,
+    } satisfies AccountEntity);
+    await this.accounts.insert(manager, account);
+    const { key, secret } = await this.issuer.issue(manager, {
+      accountId: account.id,
+      scope: { kind: 'account' },
+      name: ROOT_KEY_NAME,
+      root: true,
+    });
+    return {
+      account_id: account.id,
+      name: account.name,
+      api_key: key.apiKey,
+      api_secret: secret,
+      account_url: accountUrl(key.apiKey, secret, account.id),
+    };
+  }
+
+  private async require(accountId: string): Promise<AccountEntity> {
+    const account = await this.accounts.findById(accountId);
+    if (!account) throw AppError.notFound('Account', accountId);
+    return account;
+  }
+
+  private toDto(account: AccountEntity): AccountDto {
+    const base = this.config.publicUrl;
+    return {
+      id: account.id,
+      name: account.name,
+      limits: { product_environments: account.maxProductEnvironments },
+      endpoints: {
+        provisioning_api: `${base}/v1_1/provisioning/accounts/${account.id}`,
+        authorize: `${base}/v1_1/authorize`,
+        docs: `${base}/docs`,
+      },
+      created_at: isoSeconds(account.createdAt),
+      updated_at: isoSeconds(account.updatedAt),
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiBasicAuth, ApiExtension, ApiResponse } from '@nestjs/swagger';
+import type { Principal } from './principal.js';
+
+export const ACCESS_METADATA = 'castellan:access';
+
+export type RouteAccess = { public: true } | { public: false; permission: string };
+
+/**
+ * The one declaration every route makes: the action it needs. The global guard reads it; a route without
+ * it is refused and fails the route-walk test.
+ */
+export function Authenticated(options: { permission: string }) {
+  return applyDecorators(
+    SetMetadata(ACCESS_METADATA, { public: false, permission: options.permission } satisfies RouteAccess),
+    ApiBasicAuth(),
+    ApiExtension('x-permission', options.permission),
+    ApiResponse({ status: 401, description: 'Missing, wrong or disabled credentials, or a key of another account' }),
+    ApiResponse({ status: 403, description: `The key may not perform ${options.permission}` }),
+  );
+}
+
+/** Marks a route that needs no credentials, so that its openness is a decision and not an omission. */
+export function Public() {
+  return SetMetadata(ACCESS_METADATA, { public: true } satisfies RouteAccess);
+}
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
+  const principal = ctx.switchToHttp().getRequest<{ user?: Principal }>().user;
+  if (!principal) throw new Error('CurrentPrincipal used on a route without authentication');
+  return principal;
+});

@@ -1,0 +1,179 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidateNested,
+} from 'class-validator';
+
+// Request fields arrive as JSON, as form-urlencoded strings or as query strings, and the Cloudinary SDKs
+// send "" or null for "not given". These decorators normalise all three before validation, so a DTO states
+// each field's rule once.
+
+const absent = (value: unknown): boolean => value === undefined || value === null || value === '';
+
+const Optional = (required: boolean) => (required ? [] : [IsOptional()]);
+
+function doc(options: ApiPropertyOptions, required: boolean): PropertyDecorator {
+  return ApiProperty({ ...options, required } as ApiPropertyOptions);
+}
+
+interface FieldOptions {
+  required?: boolean;
+  description?: string;
+  example?: unknown;
+}
+
+export function StringField(opts: FieldOptions & { maxLength?: number; minLength?: number; pattern?: RegExp; patternMessage?: string } = {}) {
+  const required = opts.required ?? false;
+  const max = opts.maxLength ?? 255;
+  const min = opts.minLength ?? (required ? 1 : 0);
+  return applyDecorators(
+    doc({ type: String, description: opts.description, example: opts.example, maxLength: max, pattern: opts.pattern?.source }, required),
+    Transform(({ value }) => (absent(value) ? undefined : typeof value === 'string' ? value.trim() : value)),
+    ...Optional(required),
+    IsString({ message: '$property must be a string' }),
+    MinLength(min, { message: required ? '$property must not be empty' : '$property is too short' }),
+    MaxLength(max, { message: `$property must be at most ${max} characters` }),
+    ...(opts.pattern ? [Matches(opts.pattern, { message: opts.patternMessage ?? '$property has an invalid format' })] : []),
+  );
+}
+
+export function EnumField<T extends string>(values: readonly T[], opts: FieldOptions = {}) {
+  const required = opts.required ?? false;
+  return applyDecorators(
+    doc({ enum: values as unknown as string[], description: opts.description, example: opts.example }, required),
+    Transform(({ value }) => (absent(value) ? undefined : value)),
+    ...Optional(required),
+    IsIn(values as unknown as unknown[], { message: `$property must be one of: ${values.join(', ')}` }),
+  );
+}
+
+const TRUE = new Set([true, 'true', '1', 1]);
+const FALSE = new Set([false, 'false', '0', 0]);
+
+export function BooleanField(opts: FieldOptions = {}) {
+  const required = opts.required ?? false;
+  return applyDecorators(
+    doc({ type: Boolean, description: opts.description, example: opts.example }, required),
+    Transform(({ value }) => (absent(value) ? undefined : TRUE.has(value) ? true : FALSE.has(value) ? false : value)),
+    ...Optional(required),
+    IsBoolean({ message: '$property must be true or false' }),
+  );
+}
+
+export function IntField(opts: FieldOptions & { min?: number; max?: number; default?: number } = {}) {
+  const required = opts.required ?? false;
+  return applyDecorators(
+    doc({ type: Number, description: opts.description, minimum: opts.min, maximum: opts.max, default: opts.default }, required),
+    Transform(({ value }) => {
+      if (absent(value)) return undefined;
+      if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value.trim());
+      return value;
+    }),
+    ...Optional(required),
+    IsInt({ message: '$property must be an integer' }),
+    ...(opts.min !== undefined ? [Min(opts.min, { message: `$property must be at least ${opts.min}` })] : []),
+    ...(opts.max !== undefined ? [Max(opts.max, { message: `$property must be at most ${opts.max}` })] : []),
+  );
+}
+
+export function NumberField(opts: FieldOptions & { min?: number } = {}) {
+  const required = opts.required ?? false;
+  return applyDecorators(
+    doc({ type: Number, description: opts.description, minimum: opts.min, nullable: true }, required),
+    Transform(({ value }) => {
+      if (absent(value)) return undefined;
+      if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+      return value;
+    }),
+    ...Optional(required),
+    IsNumber({ allowNaN: false, allowInfinity: false }, { message: '$property must be a number' }),
+    Min(opts.min ?? 0, { message: `$property must be at least ${opts.min ?? 0}` }),
+  );
+}
+
+/**
+ * A list given as repeated keys (ids=a&ids=b), with brackets (ids[]=a, folded to ids before validation),
+ * comma-joined (ids=a,b) or as a JSON array.
+ */
+export function ListField(opts: FieldOptions & { maxItems?: number; itemMaxLength?: number } = {}) {
+  const maxItems = opts.maxItems ?? 100;
+  const itemMax = opts.itemMaxLength ?? 255;
+  return applyDecorators(
+    doc({ type: [String], description: opts.description, maxItems, style: 'form', explode: true } as ApiPropertyOptions, false),
+    Transform(({ value }) => {
+      if (absent(value)) return undefined;
+      const items = (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]));
+      const cleaned = items.map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== '');
+      return cleaned.length ? cleaned : undefined;
+    }),
+    IsOptional(),
+    ArrayMaxSize(maxItems, { message: `$property may hold at most ${maxItems} values` }),
+    IsString({ each: true, message: '$property must hold strings' }),
+    MaxLength(itemMax, { each: true, message: `each of $property must be at most ${itemMax} characters` }),
+  );
+}
+
+/** Form bodies can only carry objects as JSON text; JSON bodies carry them as they are. */
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function MaxJsonBytes(max: number): PropertyDecorator {
+  return ValidateBy({
+    name: 'maxJsonBytes',
+    validator: {
+      validate: (value: unknown) => JSON.stringify(value).length <= max,
+      defaultMessage: () => `$property must be at most ${max} bytes of JSON`,
+    },
+  });
+}
+
+/** A free-form JSON object (custom attributes). */
+export function JsonObjectField(opts: FieldOptions & { maxBytes?: number } = {}) {
+  const maxBytes = opts.maxBytes ?? 16384;
+  return applyDecorators(
+    doc({ type: 'object', additionalProperties: true, description: opts.description, example: opts.example } as ApiPropertyOptions, false),
+    Transform(({ value }) => (absent(value) ? undefined : parseJsonText(value))),
+    IsOptional(),
+    IsObject({ message: '$property must be a JSON object' }),
+    MaxJsonBytes(maxBytes),
+  );
+}
+
+/** A nested object validated by its own DTO class. */
+export function NestedField<T extends object>(type: () => new () => T, opts: FieldOptions = {}) {
+  return applyDecorators(
+    doc({ type, description: opts.description }, false),
+    Transform(({ value }) => {
+      if (absent(value)) return undefined;
+      const parsed = parseJsonText(value);
+      return isPlainObject(parsed) ? plainToInstance(type(), parsed) : parsed;
+    }),
+    IsOptional(),
+    IsObject({ message: '$property must be a JSON object' }),
+    ValidateNested(),
+  );
+}

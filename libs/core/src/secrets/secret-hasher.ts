@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { AppConfig } from '../config/config.schema.js';
+
+/**
+ * Secrets are random with 190 bits of entropy, so a keyed fast hash is enough: a slow password hash would
+ * only add latency to every request. The pepper lives outside the database, so a leaked dump alone is useless.
+ */
+@Injectable()
+export class SecretHasher {
+  constructor(private readonly config: AppConfig) {}
+
+  hash(secret: string): string {
+    return createHmac('sha256', this.config.secretPepper).update(secret, 'utf8').digest('hex');
+  }
+
+  matches(secret: string, storedHash: string): boolean {
+    const expected = Buffer.from(storedHash, 'hex');
+    const actual = createHmac('sha256', this.config.secretPepper).update(secret, 'utf8').digest();
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
+  }
+}

@@ -1,0 +1,45 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { KeyKind } from '@castellan/core';
+
+/** Every kind of key in one table, so that authentication is one lookup by api_key whatever the kind. */
+@Entity('api_keys')
+export class ApiKeyEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  id!: string;
+
+  @Column({ name: 'account_id', type: 'varchar', length: 36 })
+  accountId!: string;
+
+  @Column({ name: 'environment_id', type: 'varchar', length: 32, nullable: true })
+  environmentId!: string | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind!: KeyKind;
+
+  @Column({ name: 'api_key', type: 'varchar', length: 32 })
+  apiKey!: string;
+
+  @Column({ name: 'secret_hash', type: 'varchar', length: 64 })
+  secretHash!: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  name!: string;
+
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  description!: string | null;
+
+  @Column({ type: 'boolean' })
+  enabled!: boolean;
+
+  @Column({ type: 'boolean' })
+  root!: boolean;
+
+  @Column({ name: 'dedicated_for', type: 'varchar', length: 32, nullable: true })
+  dedicatedFor!: string | null;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt!: Date;
+}

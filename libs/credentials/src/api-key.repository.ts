@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
+import { ApiKeyEntity } from './api-key.entity.js';
+
+/** Which keys an operation is about: the account's own keys, or the keys of one of its environments. */
+export type KeyScope = { kind: 'account' } | { kind: 'environment'; environmentId: string };
+
+export type KeySortField = 'api_key' | 'created_at' | 'name' | 'enabled';
+
+export interface KeyPage {
+  pageSize: number;
+  page: number;
+  sortBy: KeySortField;
+  sortOrder: 'asc' | 'desc';
+}
+
+const SORT_COLUMNS: Record<KeySortField, keyof ApiKeyEntity> = {
+  api_key: 'apiKey',
+  created_at: 'createdAt',
+  name: 'name',
+  enabled: 'enabled',
+};
+
+export type KeyPatch = Partial<Pick<ApiKeyEntity, 'name' | 'description' | 'enabled' | 'dedicatedFor'>>;
+
+function scoped(accountId: string, scope: KeyScope): FindOptionsWhere<ApiKeyEntity> {
+  return scope.kind === 'account'
+    ? { accountId, kind: 'account' }
+    : { accountId, kind: 'environment', environmentId: scope.environmentId };
+}
+
+/** Every method but the authentication lookup takes the account id, and every WHERE carries it. */
+@Injectable()
+export class ApiKeyRepository {
+  constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
+
+  private repo(manager?: EntityManager): Repository<ApiKeyEntity> {
+    return manager ? manager.getRepository(ApiKeyEntity) : this.keys;
+  }
+
+  /** The one unscoped query: at authentication time the account is what we are trying to learn. */
+  findForAuthentication(apiKey: string): Promise<ApiKeyEntity | null> {
+    return this.keys.findOne({ where: { apiKey } });
+  }
+
+  async list(accountId: string, scope: KeyScope, page: KeyPage): Promise<{ rows: ApiKeyEntity[]; total: number }> {
+    const [rows, total] = await this.keys.findAndCount({
+      where: scoped(accountId, scope),
+      // The id breaks ties so that pages never overlap when the sort column has equal values.
+      order: { [SORT_COLUMNS[page.sortBy]]: page.sortOrder, id: page.sortOrder },
+      take: page.pageSize,
+      skip: (page.page - 1) * page.pageSize,
+    });
+    return { rows, total };
+  }
+
+  listEnabledForEnvironments(accountId: string, environmentIds: string[]): Promise<ApiKeyEntity[]> {
+    if (environmentIds.length === 0) return Promise.resolve([]);
+    return this.keys.find({
+      where: { accountId, kind: 'environment', environmentId: In(environmentIds), enabled: true },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  findByApiKey(accountId: string, scope: KeyScope, apiKey: string, manager?: EntityManager): Promise<ApiKeyEntity | null> {
+    return this.repo(manager).findOne({ where: { ...scoped(accountId, scope), apiKey } });
+  }
+
+  findByName(accountId: string, scope: KeyScope, name: string, manager?: EntityManager): Promise<ApiKeyEntity | null> {
+    return this.repo(manager).findOne({ where: { ...scoped(accountId, scope), name } });
+  }
+
+  countEnabled(accountId: string, scope: KeyScope, manager: EntityManager): Promise<number> {
+    return this.repo(manager).count({ where: { ...scoped(accountId, scope), enabled: true } });
+  }
+
+  async insert(manager: EntityManager, key: ApiKeyEntity): Promise<void> {
+    await this.repo(manager).insert(key);
+  }
+
+  async update(manager: EntityManager, accountId: string, scope: KeyScope, id: string, patch: KeyPatch, now: Date): Promise<void> {
+    await this.repo(manager).update({ ...scoped(accountId, scope), id }, { ...patch, updatedAt: now });
+  }
+
+  /** Takes a purpose away from every key of the environment but one, so exactly one key holds it. */
+  async clearDedication(manager: EntityManager, accountId: string, environmentId: string, purpose: string, now: Date): Promise<void> {
+    await this.repo(manager).update(
+      { ...scoped(accountId, { kind: 'environment', environmentId }), dedicatedFor: purpose },
+      { dedicatedFor: null, updatedAt: now },
+    );
+  }
+
+  async delete(manager: EntityManager, accountId: string, scope: KeyScope, id: string): Promise<void> {
+    await this.repo(manager).delete({ ...scoped(accountId, scope), id });
+  }
+
+  async deleteAllOfEnvironment(manager: EntityManager, accountId: string, environmentId: string): Promise<void> {
+    await this.repo(manager).delete(scoped(accountId, { kind: 'environment', environmentId }));
+  }
+}

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SecretHasher } from '@castellan/core';
+import { AccessGuard } from './access.guard.js';
+import { ApiKeyEntity } from './api-key.entity.js';
+import { ApiKeyRepository } from './api-key.repository.js';
+import { BasicAuthGuard, BasicAuthStrategy } from './basic-auth.strategy.js';
+import { CredentialVerifier } from './credential-verifier.js';
+import { KeyIssuer } from './key-issuer.js';
+
+/** The key store and authentication. Importing it installs the global access guard. */
+@Module({
+  imports: [PassportModule, TypeOrmModule.forFeature([ApiKeyEntity])],
+  providers: [
+    SecretHasher,
+    ApiKeyRepository,
+    KeyIssuer,
+    CredentialVerifier,
+    BasicAuthStrategy,
+    BasicAuthGuard,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [ApiKeyRepository, KeyIssuer, SecretHasher],
+})
+export class CredentialsModule {}
