@@ -1,6 +1,4 @@
-import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { BASIC_REALM, toErrorResponse } from '../errors/http-exception.filter.js';
 import { AppError } from '../errors/app-error.js';
 
 /** `ids[]=a` and `ids=a` name the same field; DTOs only know the plain name. */
@@ -17,12 +15,11 @@ function foldBracketKeys(source: unknown): void {
 }
 
 /**
- * Body and error handling that must happen before Nest sees the request: the Cloudinary SDKs send JSON,
- * form-urlencoded or empty bodies (with a JSON content type even when empty), and a parse failure must
- * still answer in Cloudinary's error format.
+ * Body handling that must happen before Nest sees the request: the Cloudinary SDKs send JSON,
+ * form-urlencoded or empty bodies (with a JSON content type even when empty). Parse failures reach
+ * Nest's exception layer and so the same filter as every other error.
  */
 export async function configureFastify(fastify: FastifyInstance): Promise<void> {
-  const logger = new Logger('Http');
   const { default: formbody } = await import('@fastify/formbody');
   await fastify.register(formbody);
 
@@ -40,11 +37,5 @@ export async function configureFastify(fastify: FastifyInstance): Promise<void> 
   fastify.addHook('preValidation', async (request: FastifyRequest) => {
     foldBracketKeys(request.query);
     foldBracketKeys(request.body);
-  });
-
-  fastify.setErrorHandler((error, _request, reply) => {
-    const { status, body } = toErrorResponse(error, logger);
-    if (status === 401) void reply.header('WWW-Authenticate', BASIC_REALM);
-    void reply.status(status).send(body);
   });
 }
