@@ -23,7 +23,8 @@ export async function configureFastify(fastify: FastifyInstance): Promise<void> 
   const { default: formbody } = await import('@fastify/formbody');
   await fastify.register(formbody);
 
-  fastify.removeContentTypeParser('application/json');
+  // Only JSON and form bodies mean anything here; anything else is a clear 415 rather than a string body.
+  fastify.removeContentTypeParser(['application/json', 'text/plain']);
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = (body as string).trim();
     if (text === '') return done(null, {});

@@ -1,0 +1,50 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig } from './config.schema.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'castellan-config-'));
+const base = { SECRET_PEPPER_FILE: join(dir, 'pepper') };
+
+describe('loadConfig', () => {
+  test('defaults to an SQLite file under ./data on 127.0.0.1:3000', () => {
+    const config = loadConfig(base);
+    expect(config.database).toEqual({ driver: 'sqlite', path: resolve('data/castellan.sqlite') });
+    expect([config.host, config.port, config.publicUrl]).toEqual(['127.0.0.1', 3000, 'http://127.0.0.1:3000']);
+  });
+
+  test('reads a MySQL URL', () => {
+    const config = loadConfig({ ...base, DATABASE_URL: 'mysql://u:p%40ss@db.example:3307/castellan' });
+    expect(config.database).toMatchObject({ driver: 'mysql', host: 'db.example', port: 3307, username: 'u', password: 'p@ss', database: 'castellan' });
+  });
+
+  test('treats empty variables as unset', () => {
+    expect(loadConfig({ ...base, DATABASE_URL: '', PORT: '' }).port).toBe(3000);
+  });
+
+  test.each([
+    ['DATABASE_URL', 'postgres://x/y'],
+    ['DATABASE_URL', 'mysql://host-without-db'],
+    ['DATABASE_URL', 'not a url'],
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['SECRET_PEPPER', 'too-short'],
+    ['PUBLIC_URL', 'ftp://x'],
+    ['LOG_LEVEL', 'loud'],
+  ])('refuses %s=%s with a one-line message naming the variable', (name, value) => {
+    expect(() => loadConfig({ ...base, [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}: [^\\n]+$`));
+  });
+
+  test('generates a pepper once, private to its owner, and reuses it', () => {
+    const first = loadConfig(base).secretPepper;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig(base).secretPepper).toBe(first);
+    expect(readFileSync(base.SECRET_PEPPER_FILE, 'utf8').trim()).toBe(first);
+    expect(statSync(base.SECRET_PEPPER_FILE).mode & 0o077).toBe(0);
+  });
+
+  test('prefers SECRET_PEPPER when set', () => {
+    expect(loadConfig({ ...base, SECRET_PEPPER: 'x'.repeat(40) }).secretPepper).toBe('x'.repeat(40));
+  });
+});

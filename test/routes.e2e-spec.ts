@@ -1,0 +1,133 @@
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer } from '@nestjs/core';
+import { ACCESS_METADATA, RouteAccess } from '@castellan/core';
+import { startServer, TestServer } from './support/harness.js';
+
+let server: TestServer;
+beforeAll(async () => (server = await startServer()));
+afterAll(() => server.close());
+
+interface Route {
+  name: string;
+  access: RouteAccess | undefined;
+}
+
+/** Every handler Nest routes to, with the access rule it declares (or undefined). */
+function registeredRoutes(): Route[] {
+  const routes: Route[] = [];
+  for (const module of server.app.get(ModulesContainer).values()) {
+    for (const { metatype } of module.controllers.values()) {
+      if (!metatype) continue;
+      const prototype = (metatype as { prototype: Record<string, unknown> }).prototype;
+      for (const method of Object.getOwnPropertyNames(prototype)) {
+        const handler = prototype[method];
+        if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
+        routes.push({
+          name: `${metatype.name}.${method} (${String(Reflect.getMetadata(PATH_METADATA, handler))})`,
+          access: Reflect.getMetadata(ACCESS_METADATA, handler) ?? Reflect.getMetadata(ACCESS_METADATA, metatype),
+        });
+      }
+    }
+  }
+  return routes;
+}
+
+describe('deny by default', () => {
+  test('the walk finds the routes', () => {
+    expect(registeredRoutes().length).toBeGreaterThanOrEqual(15);
+  });
+
+  test('every route declares its permission or that it is public', () => {
+    const undeclared = registeredRoutes().filter((r) => r.access === undefined).map((r) => r.name);
+    expect(undeclared).toEqual([]);
+  });
+
+  test('only the health check is public', () => {
+    const open = registeredRoutes().filter((r) => r.access?.public).map((r) => r.name);
+    expect(open).toEqual([expect.stringMatching(/^HealthController\./)]);
+  });
+
+  test('every permission is a provisioning action', () => {
+    const permissions = registeredRoutes().flatMap((r) => (r.access && !r.access.public ? [r.access.permission] : []));
+    for (const permission of permissions) expect(permission).toMatch(/^provisioning:[a-z_]+\.(read|create|update|delete)$/);
+  });
+});
+
+describe('GET /health', () => {
+  test('answers ok without credentials while the database answers', async () => {
+    const res = await server.http().get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+});
+
+describe('OpenAPI', () => {
+  test('/docs-json describes the API with the Basic scheme and each route permission', async () => {
+    const res = await server.http().get('/docs-json');
+    expect(res.status).toBe(200);
+    expect(res.body.components.securitySchemes.basic).toMatchObject({ type: 'http', scheme: 'basic' });
+    const op = res.body.paths['/v1_1/provisioning/accounts/{account_id}/sub_accounts'].post;
+    expect(op['x-permission']).toBe('provisioning:sub_accounts.create');
+    expect(op.security).toEqual([{ basic: [] }]);
+  });
+
+  test('/docs serves the interactive documentation', async () => {
+    const res = await server.http().get('/docs');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('swagger');
+  });
+});
+
+describe('errors below the routes keep the Cloudinary error format', () => {
+  test.each([
+    ['an unknown path', () => server.http().get('/nope'), 404],
+    ['an unknown method', () => server.http().patch('/health'), 404],
+  ])('%s', async (_, call, status) => {
+    const res = await call();
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual({ error: { message: expect.any(String) } });
+  });
+
+  test.each([
+    ['malformed JSON', 'application/json', '{"name":', 400],
+    ['an unsupported content type', 'text/plain', 'name=x', 415],
+    ['a body over 1 MiB', 'application/json', JSON.stringify({ name: 'x'.repeat(1100000) }), 413],
+  ])('%s', async (_, type, body, status) => {
+    const a = await server.newAccount();
+    const res = await server.http().post(`${a.base}/sub_accounts`).auth(...a.auth).set('content-type', type).send(body);
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual({ error: { message: expect.any(String) } });
+    const list = await server.http().get(`${a.base}/sub_accounts`).auth(...a.auth);
+    expect(list.body.sub_accounts).toEqual([]);
+  });
+
+  test('an empty body with a JSON content type reads as no fields', async () => {
+    const a = await server.newAccount();
+    const res = await server.http().post(`${a.base}/sub_accounts`).auth(...a.auth).set('content-type', 'application/json').send('');
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/name/);
+  });
+});
+
+describe('authentication', () => {
+  test.each([
+    ['no header', undefined],
+    ['not Basic', 'Bearer abc'],
+    ['not base64', 'Basic %%%'],
+    ['no colon', `Basic ${Buffer.from('justakey').toString('base64')}`],
+    ['a secret of the wrong form', `Basic ${Buffer.from('123456789012345:short').toString('base64')}`],
+  ])('%s is refused with 401 and a Basic challenge', async (_, header) => {
+    const a = await server.newAccount();
+    const req = server.http().get(a.base);
+    const res = await (header ? req.set('authorization', header) : req);
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Basic realm="castellan"');
+    expect(res.body).toEqual({ error: { message: 'Invalid credentials' } });
+  });
+
+  test('a well-formed secret of another key is refused', async () => {
+    const [a, b] = [await server.newAccount(), await server.newAccount()];
+    const res = await server.http().get(a.base).auth(a.api_key, b.api_secret);
+    expect(res.status).toBe(401);
+  });
+});
