@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AccountService, CreatedAccount } from '@castellan/accounts';
+import { AccountService, CreatedAccount, credentialLines } from '@castellan/accounts';
 import { ConfigError, loadConfig } from '@castellan/core';
 import { createApp } from './create-app.js';
 
@@ -11,10 +11,7 @@ function printFirstAccount(created: CreatedAccount): void {
       rule,
       ' Castellan: first start. An account and its root account API key were created.',
       '',
-      `   account_id   ${created.account_id}`,
-      `   api_key      ${created.api_key}`,
-      `   api_secret   ${created.api_secret}`,
-      `   account_url  ${created.account_url}`,
+      ...credentialLines(created),
       '',
       ' The secret is shown this once and is not stored anywhere readable. Keep it now.',
       rule,

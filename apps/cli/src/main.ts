@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Command, InvalidArgumentError } from 'commander';
 import { DataSource } from 'typeorm';
-import { AccountDto, AccountService, CreatedAccount } from '@castellan/accounts';
+import { AccountDto, AccountService, CreatedAccount, credentialLines } from '@castellan/accounts';
 import { AppError, ConfigError, loadConfig } from '@castellan/core';
 import { runMigrations } from '@castellan/database';
 import { CliModule } from './cli.module.js';
@@ -28,10 +28,7 @@ function printCreated(created: CreatedAccount): void {
   process.stdout.write(
     [
       `Account ${created.name} created.`,
-      `  account_id   ${created.account_id}`,
-      `  api_key      ${created.api_key}`,
-      `  api_secret   ${created.api_secret}`,
-      `  account_url  ${created.account_url}`,
+      ...credentialLines(created),
       'The secret is shown this once. Keep it now.',
       '',
     ].join('\n'),

@@ -1,7 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TimestampedEntity } from '@castellan/core';
 
 @Entity('accounts')
-export class AccountEntity {
+export class AccountEntity extends TimestampedEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
 
@@ -13,10 +14,4 @@ export class AccountEntity {
 
   @Column({ name: 'lock_version', type: 'int' })
   lockVersion!: number;
-
-  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
-  createdAt!: Date;
-
-  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
-  updatedAt!: Date;
 }

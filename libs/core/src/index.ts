@@ -14,3 +14,4 @@ export * from './persistence/ids.js';
 export * from './persistence/time.js';
 export * from './persistence/unique-violation.js';
 export * from './http/responses.js';
+export * from './persistence/timestamped.entity.js';

@@ -1,9 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TimestampedEntity } from '@castellan/core';
 import type { KeyKind } from '@castellan/core';
 
 /** Every kind of key in one table, so that authentication is one lookup by api_key whatever the kind. */
 @Entity('api_keys')
-export class ApiKeyEntity {
+export class ApiKeyEntity extends TimestampedEntity {
   @PrimaryColumn({ type: 'varchar', length: 32 })
   id!: string;
 
@@ -36,10 +37,4 @@ export class ApiKeyEntity {
 
   @Column({ name: 'dedicated_for', type: 'varchar', length: 32, nullable: true })
   dedicatedFor!: string | null;
-
-  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
-  createdAt!: Date;
-
-  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
-  updatedAt!: Date;
 }

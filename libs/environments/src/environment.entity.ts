@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TimestampedEntity } from '@castellan/core';
 
 export const FOLDER_MODES = ['dynamic', 'fixed'] as const;
 export type FolderMode = (typeof FOLDER_MODES)[number];
@@ -16,7 +17,7 @@ export interface UsageLimits {
 }
 
 @Entity('product_environments')
-export class EnvironmentEntity {
+export class EnvironmentEntity extends TimestampedEntity {
   @PrimaryColumn({ type: 'varchar', length: 32 })
   id!: string;
 
@@ -47,10 +48,4 @@ export class EnvironmentEntity {
 
   @Column({ name: 'custom_attributes', type: 'simple-json', nullable: true })
   customAttributes!: CustomAttributes | null;
-
-  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
-  createdAt!: Date;
-
-  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
-  updatedAt!: Date;
 }

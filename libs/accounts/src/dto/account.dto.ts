@@ -50,3 +50,13 @@ export interface CreatedAccount {
   api_secret: string;
   account_url: string;
 }
+
+/** The credentials as a person reads them, for the first-start banner and the CLI. */
+export function credentialLines(created: CreatedAccount): string[] {
+  return [
+    `   account_id   ${created.account_id}`,
+    `   api_key      ${created.api_key}`,
+    `   api_secret   ${created.api_secret}`,
+    `   account_url  ${created.account_url}`,
+  ];
+}

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { BooleanField, EnumField, JsonObjectField, ListField, NestedField, NumberField, StringField } from '@castellan/core';
 import { FOLDER_MODES, RECORD_LOCATIONS } from '../environment.entity.js';
 import type { CustomAttributes, FolderMode, RecordLocation } from '../environment.entity.js';
@@ -71,31 +71,8 @@ export class CreateEnvironmentDto {
   base_sub_account_id?: string;
 }
 
-export class UpdateEnvironmentDto {
-  @StringField()
-  name?: string;
-
-  @cloudName()
-  cloud_name?: string;
-
-  @StringField({ maxLength: 1000 })
-  description?: string;
-
-  @BooleanField()
-  enabled?: boolean;
-
-  @JsonObjectField()
-  custom_attributes?: CustomAttributes;
-
-  @EnumField(FOLDER_MODES, { description: 'Accepted only when equal to the current value' })
-  folder_mode?: FolderMode;
-
-  @EnumField(RECORD_LOCATIONS, { description: 'Accepted only when equal to the current value' })
-  asset_record_location?: RecordLocation;
-
-  @NestedField(() => UsageLimitsDto)
-  usage_limits?: UsageLimitsDto;
-}
+/** Every create field but the base environment, all optional; folder_mode and asset_record_location are accepted only unchanged. */
+export class UpdateEnvironmentDto extends PartialType(OmitType(CreateEnvironmentDto, ['base_sub_account_id'] as const)) {}
 
 export class EnvironmentKeyDto {
   @ApiProperty({ example: '123456789012345' })
