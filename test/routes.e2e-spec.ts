@@ -1,4 +1,5 @@
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { RequestMethod } from '@nestjs/common';
+import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { ACCESS_METADATA, RouteAccess } from '@castellan/core';
 import { startServer, TestServer } from './support/harness.js';
@@ -10,6 +11,8 @@ afterAll(() => server.close());
 interface Route {
   name: string;
   access: RouteAccess | undefined;
+  /** The status a success answers with. */
+  status: number;
 }
 
 /** Every handler Nest routes to, with the access rule it declares (or undefined). */
@@ -22,9 +25,11 @@ function registeredRoutes(): Route[] {
       for (const method of Object.getOwnPropertyNames(prototype)) {
         const handler = prototype[method];
         if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
+        const verb = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
         routes.push({
           name: `${metatype.name}.${method} (${String(Reflect.getMetadata(PATH_METADATA, handler))})`,
           access: Reflect.getMetadata(ACCESS_METADATA, handler) ?? Reflect.getMetadata(ACCESS_METADATA, metatype),
+          status: Reflect.getMetadata(HTTP_CODE_METADATA, handler) ?? (verb === RequestMethod.POST ? 201 : 200),
         });
       }
     }
@@ -45,6 +50,11 @@ describe('deny by default', () => {
   test('only the health check is public', () => {
     const open = registeredRoutes().filter((r) => r.access?.public).map((r) => r.name);
     expect(open).toEqual([expect.stringMatching(/^HealthController\./)]);
+  });
+
+  test('every route answers a success with 200, as the Cloudinary SDKs require', () => {
+    const other = registeredRoutes().filter((r) => r.status !== 200).map((r) => `${r.name}: ${r.status}`);
+    expect(other).toEqual([]);
   });
 
   test('every permission is a provisioning action', () => {

@@ -1,4 +1,4 @@
-import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, HttpCode, SetMetadata } from '@nestjs/common';
 import { ApiBasicAuth, ApiExtension, ApiResponse } from '@nestjs/swagger';
 import type { Principal } from './principal.js';
 
@@ -8,11 +8,13 @@ export type RouteAccess = { public: true } | { public: false; permission: string
 
 /**
  * The one declaration every route makes: the action it needs. The global guard reads it; a route without
- * it is refused and fails the route-walk test.
+ * it is refused and fails the route-walk test. Success is always 200, creates included: the Cloudinary
+ * SDKs treat 201 and 204 as failures.
  */
 export function Authenticated(options: { permission: string }) {
   return applyDecorators(
     SetMetadata(ACCESS_METADATA, { public: false, permission: options.permission } satisfies RouteAccess),
+    HttpCode(200),
     ApiBasicAuth(),
     ApiExtension('x-permission', options.permission),
     ApiResponse({ status: 401, description: 'Missing, wrong or disabled credentials, or a key of another account' }),

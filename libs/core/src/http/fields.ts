@@ -4,6 +4,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsNumber,
@@ -25,7 +26,7 @@ import {
 
 const absent = (value: unknown): boolean => value === undefined || value === null || value === '';
 
-const Optional = (required: boolean) => (required ? [] : [IsOptional()]);
+const Optional = (required: boolean) => (required ? [IsDefined({ message: '$property is required' })] : [IsOptional()]);
 
 function doc(options: ApiPropertyOptions, required: boolean): PropertyDecorator {
   return ApiProperty({ ...options, required } as ApiPropertyOptions);
@@ -43,10 +44,11 @@ export function StringField(opts: FieldOptions & { maxLength?: number; minLength
   const min = opts.minLength ?? (required ? 1 : 0);
   return applyDecorators(
     doc({ type: String, description: opts.description, example: opts.example, maxLength: max, pattern: opts.pattern?.source }, required),
-    Transform(({ value }) => (absent(value) ? undefined : typeof value === 'string' ? value.trim() : value)),
+    // A blank string is "not given", like "" itself.
+    Transform(({ value }) => (typeof value === 'string' ? value.trim() || undefined : absent(value) ? undefined : value)),
     ...Optional(required),
     IsString({ message: '$property must be a string' }),
-    MinLength(min, { message: required ? '$property must not be empty' : '$property is too short' }),
+    MinLength(min, { message: '$property is too short' }),
     MaxLength(max, { message: `$property must be at most ${max} characters` }),
     ...(opts.pattern ? [Matches(opts.pattern, { message: opts.patternMessage ?? '$property has an invalid format' })] : []),
   );
