@@ -14,6 +14,9 @@ export class InitialSchema1732000000000 implements MigrationInterface {
   name = 'InitialSchema1732000000000';
 
   async up(q: QueryRunner): Promise<void> {
+    // Key names are compared and sorted ignoring case, as MySQL's default collation already does.
+    const caseInsensitive = q.connection.driver.options.type === 'mysql' ? {} : { collation: 'NOCASE' };
+
     await q.createTable(
       new Table({
         name: 'accounts',
@@ -61,7 +64,7 @@ export class InitialSchema1732000000000 implements MigrationInterface {
           { name: 'kind', type: 'varchar', length: '16' },
           { name: 'api_key', type: 'varchar', length: '32', isUnique: true },
           { name: 'secret_hash', type: 'varchar', length: '64' },
-          { name: 'name', type: 'varchar', length: '255' },
+          { name: 'name', type: 'varchar', length: '255', ...caseInsensitive },
           { name: 'description', type: 'varchar', length: '1000', isNullable: true },
           { name: 'enabled', type: 'boolean' },
           { name: 'root', type: 'boolean', default: false },
