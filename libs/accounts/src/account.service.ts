@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppConfig, AppError, isoSeconds, isUniqueViolation, newAccountId, TransactionRunner } from '@castellan/core';
+import { AppConfig, AppError, isoSeconds, isUniqueViolation, MAX_ENVIRONMENT_LIMIT, newAccountId, TransactionRunner } from '@castellan/core';
 import { KeyIssuer } from '@castellan/credentials';
 import { AccountEntity } from './account.entity.js';
 import { AccountRepository } from './account.repository.js';
@@ -33,7 +33,9 @@ export class AccountService {
 
   /** Operator-only (CLI): limits are a commercial decision, not something an account key may change. */
   async setEnvironmentLimit(accountId: string, limit: number): Promise<AccountDto> {
-    if (!Number.isInteger(limit) || limit < 0) throw AppError.invalid('product_environments must be a whole number of at least 0');
+    if (!Number.isSafeInteger(limit) || limit < 0 || limit > MAX_ENVIRONMENT_LIMIT) {
+      throw AppError.invalid(`product_environments must be a whole number from 0 to ${MAX_ENVIRONMENT_LIMIT}`);
+    }
     if (!(await this.accounts.update(accountId, { maxProductEnvironments: limit }, new Date()))) throw AppError.notFound('Account', accountId);
     return this.get(accountId);
   }

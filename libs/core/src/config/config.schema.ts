@@ -31,6 +31,9 @@ export function enabledLogLevels(threshold: LogLevel): LogLevel[] {
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/castellan.sqlite';
 
+/** The most product environments any account may be allowed; also keeps limits inside an INT column. */
+export const MAX_ENVIRONMENT_LIMIT = 100_000;
+
 export function parseDatabaseUrl(value: string): DatabaseConfig {
   if (value.startsWith('sqlite:')) {
     const path = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
@@ -75,7 +78,7 @@ const schema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   SECRET_PEPPER: z.string().min(32, 'must be at least 32 characters').optional(),
   SECRET_PEPPER_FILE: z.string().min(1).default('./data/secret-pepper'),
-  DEFAULT_ENVIRONMENT_LIMIT: z.coerce.number().int().min(1).max(100000).default(100),
+  DEFAULT_ENVIRONMENT_LIMIT: z.coerce.number().int().min(1).max(MAX_ENVIRONMENT_LIMIT).default(100),
   BOOTSTRAP_ACCOUNT_NAME: z.string().min(1).max(255).default('Default account'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('log'),
 });
