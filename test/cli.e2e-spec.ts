@@ -1,0 +1,296 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, TestServer, uniqueCloudName } from './support/harness.js';
+import { buildIfNeeded, CliResult, describeRun, runCli } from './support/cli.js';
+
+// The operator CLI run as a child process, `npm run cli -- ...` from the repository root, exactly as an operator
+// runs it; its results are checked against a real server on the same database.
+
+const CLI_TIMEOUT = 60_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+let dir: string;
+let databaseUrl: string;
+let pepperFile: string;
+
+beforeAll(async () => {
+  await buildIfNeeded();
+  dir = mkdtempSync(join(tmpdir(), 'castellan-cli-'));
+  databaseUrl = process.env.TEST_DATABASE_URL || `sqlite:${join(dir, 'cli.sqlite')}`;
+  pepperFile = join(dir, 'pepper');
+}, 180_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The CLI against this file's database, with the same pepper the servers below use. */
+const cli = (...args: string[]): Promise<CliResult> => runCli(args, { DATABASE_URL: databaseUrl, SECRET_PEPPER_FILE: pepperFile });
+
+/** A server on the CLI's database and pepper. */
+const serverOnSameDatabase = (): Promise<TestServer> => startServer({ DATABASE_URL: databaseUrl, SECRET_PEPPER_FILE: pepperFile });
+
+interface CreatedJson {
+  account_id: string;
+  api_key: string;
+  api_secret: string;
+  account_url: string;
+}
+
+/** Runs `account create --json` and checks that stdout is exactly one JSON object of the documented shape. */
+async function createJson(name: string): Promise<CreatedJson> {
+  const result = await cli('account', 'create', '--name', name, '--json');
+  expect({ code: result.code, run: describeRun(result) }).toEqual({ code: 0, run: expect.any(String) });
+  let parsed: unknown;
+  expect(() => (parsed = JSON.parse(result.stdout.trim()))).not.toThrow();
+  // One object on one line, and nothing else on stdout (no npm banner, no build output, no log lines).
+  expect(result.stdout).toBe(JSON.stringify(parsed) + '\n');
+  const created = parsed as CreatedJson;
+  expect(Object.keys(created).sort()).toEqual(['account_id', 'account_url', 'api_key', 'api_secret']);
+  expect(created.account_id).toMatch(UUID);
+  expect(created.api_key).toMatch(/^\d{15}$/);
+  expect(created.api_secret).toEqual(expect.any(String));
+  expect(created.api_secret.length).toBeGreaterThan(0);
+  expect(created.account_url).toBe(`account://${created.api_key}:${created.api_secret}@${created.account_id}`);
+  return created;
+}
+
+const accountPath = (id: string) => `/v1_1/provisioning/accounts/${id}`;
+
+describe('account create --json, then a server started on the same database', () => {
+  test(
+    'prints exactly one JSON object whose credentials work against the server',
+    async () => {
+      const created = await createJson('Acme');
+      const cleanRun = await cli('account', 'create', '--name', 'Acme quiet', '--json');
+      expect(cleanRun.stderr).toBe('');
+
+      const server = await serverOnSameDatabase();
+      try {
+        const res = await server.http().get(accountPath(created.account_id)).auth(created.api_key, created.api_secret);
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ id: created.account_id, name: 'Acme', limits: { product_environments: expect.any(Number) } });
+        // And the secret is really checked.
+        const wrong = await server.http().get(accountPath(created.account_id)).auth(created.api_key, created.api_secret.slice(0, -1) + 'x');
+        expect(wrong.status).toBe(401);
+      } finally {
+        await server.close();
+      }
+    },
+    CLI_TIMEOUT * 2,
+  );
+});
+
+describe('with a server running on the same database', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    // Migrate the database through the CLI first, so that the CLI's first run is not the one under test here.
+    const migrated = await cli('migrate');
+    if (migrated.code !== 0) throw new Error(`migrate failed: ${describeRun(migrated)}`);
+    server = await serverOnSameDatabase();
+  }, CLI_TIMEOUT);
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  test(
+    'an account created by the CLI while the server runs can use the running server at once',
+    async () => {
+      const created = await createJson(`Live ${randomUUID().slice(0, 8)}`);
+      const base = accountPath(created.account_id);
+
+      const account = await server.http().get(base).auth(created.api_key, created.api_secret);
+      expect(account.status).toBe(200);
+      expect(account.body.id).toBe(created.account_id);
+
+      // The server can write for it too, and the CLI can write again while the server holds the database.
+      const env = await server.http().post(`${base}/sub_accounts`).auth(created.api_key, created.api_secret).send({ name: 'Live env', cloud_name: uniqueCloudName('cli') });
+      expect(env.status).toBeLessThan(300);
+      const limited = await cli('account', 'set-limit', '--account', created.account_id, '--product-environments', '5', '--json');
+      expect({ code: limited.code, run: describeRun(limited) }).toEqual({ code: 0, run: expect.any(String) });
+      const listed = await server.http().get(`${base}/sub_accounts`).auth(created.api_key, created.api_secret);
+      expect(listed.status).toBe(200);
+      expect(listed.body.sub_accounts.map((e: { id: string }) => e.id)).toEqual([env.body.id]);
+    },
+    CLI_TIMEOUT * 2,
+  );
+
+  test(
+    'account create without --json prints human text showing the secret, and those credentials work',
+    async () => {
+      const name = `Human ${randomUUID().slice(0, 8)}`;
+      const result = await cli('account', 'create', '--name', name);
+      expect({ code: result.code, run: describeRun(result) }).toEqual({ code: 0, run: expect.any(String) });
+      expect(result.stderr).toBe('');
+      expect(() => JSON.parse(result.stdout)).toThrow();
+
+      const field = (label: string): string => {
+        const lines = result.stdout.split('\n').filter((line) => new RegExp(`^\\s*${label}\\s`).test(line));
+        expect(lines).toHaveLength(1);
+        return lines[0]!.trim().split(/\s+/)[1]!;
+      };
+      const accountId = field('account_id');
+      const apiKey = field('api_key');
+      const apiSecret = field('api_secret');
+      const url = field('account_url');
+      expect(accountId).toMatch(UUID);
+      expect(apiKey).toMatch(/^\d{15}$/);
+      expect(url).toBe(`account://${apiKey}:${apiSecret}@${accountId}`);
+      expect(result.stdout).toContain(name);
+      expect(result.stdout).toMatch(/shown this once/i);
+      // The secret appears on its own line and inside account_url, nowhere else.
+      expect(result.stdout.split(apiSecret).length - 1).toBe(2);
+
+      const res = await server.http().get(accountPath(accountId)).auth(apiKey, apiSecret);
+      expect(res.status).toBe(200);
+      expect(res.body.name).toBe(name);
+    },
+    CLI_TIMEOUT,
+  );
+
+  test(
+    'account set-limit --json prints the account with the new limit, and the server enforces it',
+    async () => {
+      const created = await createJson('Limited');
+      const result = await cli('account', 'set-limit', '--account', created.account_id, '--product-environments', '7', '--json');
+      expect({ code: result.code, run: describeRun(result) }).toEqual({ code: 0, run: expect.any(String) });
+      const account = JSON.parse(result.stdout.trim());
+      expect(account).toMatchObject({ id: created.account_id, name: 'Limited', limits: { product_environments: 7 } });
+
+      const base = accountPath(created.account_id);
+      const seen = await server.http().get(base).auth(created.api_key, created.api_secret);
+      expect(seen.body.limits).toEqual({ product_environments: 7 });
+
+      // Down to 1: the running server allows one product environment and refuses the second.
+      const one = await cli('account', 'set-limit', '--account', created.account_id, '--product-environments', '1', '--json');
+      expect(JSON.parse(one.stdout.trim()).limits.product_environments).toBe(1);
+      const first = await server.http().post(`${base}/sub_accounts`).auth(created.api_key, created.api_secret).send({ name: 'One', cloud_name: uniqueCloudName('lim') });
+      expect(first.status).toBeLessThan(300);
+      const second = await server.http().post(`${base}/sub_accounts`).auth(created.api_key, created.api_secret).send({ name: 'Two', cloud_name: uniqueCloudName('lim') });
+      expect(second.status).toBe(403);
+      expect(second.body.error.message).toMatch(/limit/i);
+    },
+    CLI_TIMEOUT * 2,
+  );
+
+  test(
+    'account set-limit for an unknown account exits 1 and says "not found" on stderr',
+    async () => {
+      const missing = randomUUID();
+      const result = await cli('account', 'set-limit', '--account', missing, '--product-environments', '3', '--json');
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/not found/i);
+      expect(result.stderr).toContain(missing);
+    },
+    CLI_TIMEOUT,
+  );
+
+  test(
+    'account set-limit --product-environments abc exits non-zero and changes nothing',
+    async () => {
+      const created = await createJson('Not a number');
+      const before = await server.http().get(accountPath(created.account_id)).auth(created.api_key, created.api_secret);
+      const result = await cli('account', 'set-limit', '--account', created.account_id, '--product-environments', 'abc');
+      expect(result.code).not.toBe(0);
+      expect(result.code).not.toBeNull();
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('abc');
+      const seen = await server.http().get(accountPath(created.account_id)).auth(created.api_key, created.api_secret);
+      expect(seen.body.limits).toEqual(before.body.limits);
+    },
+    CLI_TIMEOUT * 2,
+  );
+
+  test(
+    'account set-limit with a number too large to store exactly is refused, and the limit is left as it was',
+    async () => {
+      // 20 digits pass the "whole number" check, but are no exact JavaScript number (it would become 1e20) and fit
+      // no database integer column.
+      const created = await createJson('Too large');
+      const before = await server.http().get(accountPath(created.account_id)).auth(created.api_key, created.api_secret);
+      const result = await cli('account', 'set-limit', '--account', created.account_id, '--product-environments', '99999999999999999999', '--json');
+      expect(result.code).not.toBe(0);
+      expect(result.stdout).toBe('');
+      const seen = await server.http().get(accountPath(created.account_id)).auth(created.api_key, created.api_secret);
+      expect(seen.body.limits).toEqual(before.body.limits);
+    },
+    CLI_TIMEOUT * 2,
+  );
+
+  test(
+    'account list --json is a JSON array holding the accounts the CLI created',
+    async () => {
+      const created = await createJson(`Listed ${randomUUID().slice(0, 8)}`);
+      const result = await cli('account', 'list', '--json');
+      expect({ code: result.code, run: describeRun(result) }).toEqual({ code: 0, run: expect.any(String) });
+      const all = JSON.parse(result.stdout.trim()) as { id: string; name: string; limits: { product_environments: number } }[];
+      expect(Array.isArray(all)).toBe(true);
+      const mine = all.find((a) => a.id === created.account_id);
+      expect(mine).toMatchObject({ id: created.account_id, limits: { product_environments: expect.any(Number) } });
+      expect(mine!.name).toMatch(/^Listed /);
+      // Secrets are never listed.
+      expect(result.stdout).not.toContain(created.api_secret);
+    },
+    CLI_TIMEOUT * 2,
+  );
+
+  test(
+    'migrate exits 0 and says the database is up to date',
+    async () => {
+      const result = await cli('migrate');
+      expect({ code: result.code, run: describeRun(result) }).toEqual({ code: 0, run: expect.any(String) });
+      expect(result.stdout).toMatch(/^Database is up to date \(\d+ migrations? applied\)\.\n$/);
+      expect(result.stderr).toBe('');
+    },
+    CLI_TIMEOUT,
+  );
+});
+
+describe('operator mistakes', () => {
+  test(
+    'a DATABASE_URL the CLI cannot use: exit 1 and a one-line message naming DATABASE_URL',
+    async () => {
+      const result = await runCli(['account', 'list', '--json'], { DATABASE_URL: 'postgres://x', SECRET_PEPPER_FILE: pepperFile });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('DATABASE_URL');
+      expect(lines[0]).not.toMatch(/\bat\s.+:\d+:\d+/); // no stack trace
+    },
+    CLI_TIMEOUT,
+  );
+
+  test(
+    'migrate with the same bad DATABASE_URL fails the same way',
+    async () => {
+      const result = await runCli(['migrate'], { DATABASE_URL: 'postgres://x', SECRET_PEPPER_FILE: pepperFile });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringContaining('DATABASE_URL')]);
+    },
+    CLI_TIMEOUT,
+  );
+
+  test(
+    'account create without --name, or with a blank name, exits non-zero and creates nothing',
+    async () => {
+      const missing = await cli('account', 'create', '--json');
+      expect(missing.code).not.toBe(0);
+      expect(missing.code).not.toBeNull();
+      expect(missing.stdout).toBe('');
+      expect(missing.stderr).toContain('--name');
+
+      const blank = await cli('account', 'create', '--name', '   ', '--json');
+      expect(blank.code).toBe(1);
+      expect(blank.stdout).toBe('');
+      expect(blank.stderr).toMatch(/name/);
+    },
+    CLI_TIMEOUT * 2,
+  );
+});
+
