@@ -1,5 +1,16 @@
-import type { Response, Test } from 'supertest';
-import { ERROR_BODY, startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
+import type { Test } from 'supertest';
+import {
+  expectError,
+  expectUnchanged as expectSame,
+  INVALID_CREDENTIALS,
+  ISO_SECONDS,
+  LISTED_KEY_FIELDS as LISTED_FIELDS,
+  rootKeyListing,
+  startServer,
+  TestAccount,
+  TestServer,
+  uniqueCloudName,
+} from './support/harness.js';
 
 // Environment access keys: /v1_1/provisioning/accounts/:account_id/sub_accounts/:sub_account_id/access_keys
 
@@ -34,12 +45,9 @@ interface Env {
 type Method = 'get' | 'post' | 'put' | 'delete';
 type Credentials = [string, string] | null;
 
-const LISTED_FIELDS = ['name', 'api_key', 'created_at', 'updated_at', 'enabled', 'root', 'description'];
 const GENERATED_FIELDS = ['name', 'api_key', 'api_secret', 'created_at', 'updated_at', 'enabled', 'root', 'description', 'api_environment_variable'];
 const DEDICATED_FIELDS = ['name', 'api_key', 'created_at', 'updated_at', 'enabled', 'dedicated_for', 'root', 'description'];
-const ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const ENV_SECRET = /^cstle_[0-9A-Za-z]{38}$/;
-const INVALID_CREDENTIALS = { error: { message: 'Invalid credentials' } };
 const UNKNOWN_ID = '0123456789abcdef0123456789abcdef';
 
 let server: TestServer;
@@ -90,10 +98,6 @@ const names = (keys: Key[]) => keys.map((k) => k.name);
 const entry = async (env: Env, apiKey: string) => (await list(env)).access_keys.find((k) => k.api_key === apiKey);
 const withoutSecret = (k: Key) => Object.fromEntries(Object.entries(k).filter(([field]) => LISTED_FIELDS.includes(field)));
 
-function expectError(res: Response, status: number, body: object = ERROR_BODY): void {
-  expect({ status: res.status, body: res.body }).toEqual({ status, body });
-}
-
 /**
  * What an environment key's credentials can do on a provisioning route: a working key is refused with 403
  * (environment keys do not manage accounts), an unknown, disabled or deleted one with 401.
@@ -101,11 +105,7 @@ function expectError(res: Response, status: number, body: object = ERROR_BODY): 
 const probe = async (apiKey: string, secret: string) => (await server.http().get(a.base).auth(apiKey, secret)).status;
 
 /** Runs invalid or refused requests and proves the environment's keys did not change. */
-async function expectUnchanged(env: Env, attempt: () => Promise<void>, as: Credentials = a.auth): Promise<void> {
-  const before = await list(env, '', as);
-  await attempt();
-  expect(await list(env, '', as)).toEqual(before);
-}
+const expectUnchanged = (env: Env, attempt: () => Promise<void>, as: Credentials = a.auth) => expectSame(() => list(env, '', as), attempt);
 
 describe('key objects', () => {
   test('a new environment has one key, its Root key', async () => {
@@ -115,15 +115,7 @@ describe('key objects', () => {
     expect(access_keys).toHaveLength(1);
     const [root] = access_keys as [Key];
     expect(Object.keys(root)).toEqual(LISTED_FIELDS);
-    expect(root).toEqual({
-      name: 'Root',
-      api_key: env.rootKey,
-      created_at: expect.stringMatching(ISO_SECONDS),
-      updated_at: expect.stringMatching(ISO_SECONDS),
-      enabled: true,
-      root: true,
-      description: null,
-    });
+    expect(root).toEqual(rootKeyListing(env.rootKey));
     expect(root.api_key).toMatch(/^\d{15}$/);
   });
 

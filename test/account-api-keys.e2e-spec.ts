@@ -1,5 +1,17 @@
-import type { Response, Test } from 'supertest';
-import { ERROR_BODY, startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
+import type { Test } from 'supertest';
+import {
+  ERROR_BODY,
+  expectError as expectFailure,
+  expectUnchanged,
+  INVALID_CREDENTIALS as BAD_CREDENTIALS,
+  ISO_SECONDS as TIMESTAMP,
+  LISTED_KEY_FIELDS as SHOWN_FIELDS,
+  rootKeyListing,
+  startServer,
+  TestAccount,
+  TestServer,
+  uniqueCloudName,
+} from './support/harness.js';
 
 // Account API keys: /v1_1/provisioning/accounts/:account_id/account_api_keys. They manage the account, can be
 // disabled but never deleted, and one of them always stays enabled.
@@ -19,11 +31,8 @@ interface AccountKey {
 type Credentials = [string, string];
 type Verb = 'get' | 'post' | 'put' | 'delete';
 
-const SHOWN_FIELDS = ['name', 'api_key', 'created_at', 'updated_at', 'enabled', 'root', 'description'];
 const WITH_SECRET_FIELDS = ['name', 'api_key', 'api_secret', 'created_at', 'updated_at', 'enabled', 'root', 'description', 'account_url'];
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const ACCOUNT_SECRET = /^cstla_[0-9A-Za-z]{38}$/;
-const BAD_CREDENTIALS = { error: { message: 'Invalid credentials' } };
 
 let server: TestServer;
 let other: TestAccount;
@@ -62,16 +71,9 @@ const readAccount = async (owner: TestAccount, as: Credentials) => (await server
 const keyNamed = async (owner: TestAccount, apiKey: string) => (await keysOf(owner)).account_api_keys.find((k) => k.api_key === apiKey);
 const shown = (k: AccountKey) => Object.fromEntries(SHOWN_FIELDS.map((f) => [f, k[f as keyof AccountKey]]));
 
-function expectFailure(res: Response, status: number, body: object = ERROR_BODY): void {
-  expect({ status: res.status, body: res.body }).toEqual({ status, body });
-}
-
 /** Proves a refused request left the account's keys as they were. */
-async function expectNoChange(owner: TestAccount, attempt: () => Promise<void>, as: Credentials = owner.auth): Promise<void> {
-  const before = await keysOf(owner, '', as);
-  await attempt();
-  expect(await keysOf(owner, '', as)).toEqual(before);
-}
+const expectNoChange = (owner: TestAccount, attempt: () => Promise<void>, as: Credentials = owner.auth) =>
+  expectUnchanged(() => keysOf(owner, '', as), attempt);
 
 describe('key objects', () => {
   test('a new account has its Root key', async () => {
@@ -79,15 +81,7 @@ describe('key objects', () => {
     const { account_api_keys: keys, total } = await keysOf(owner);
     expect(total).toBe(1);
     expect(keys.map((k) => Object.keys(k))).toEqual([SHOWN_FIELDS]);
-    expect(keys[0]).toEqual({
-      name: 'Root',
-      api_key: owner.api_key,
-      created_at: expect.stringMatching(TIMESTAMP),
-      updated_at: expect.stringMatching(TIMESTAMP),
-      enabled: true,
-      root: true,
-      description: null,
-    });
+    expect(keys[0]).toEqual(rootKeyListing(owner.api_key));
     expect(owner.api_key).toMatch(/^\d{15}$/);
   });
 

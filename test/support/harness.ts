@@ -60,3 +60,31 @@ export function uniqueCloudName(prefix = 't'): string {
 }
 
 export const ERROR_BODY = { error: { message: expect.any(String) } };
+export const INVALID_CREDENTIALS = { error: { message: 'Invalid credentials' } };
+/** Cloudinary's timestamps: ISO-8601 UTC, seconds precision. */
+export const ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+export function expectError(res: { status: number; body: unknown }, status: number, body: object = ERROR_BODY): void {
+  expect({ status: res.status, body: res.body }).toEqual({ status, body });
+}
+
+/** Runs refused requests and proves that what `read` returns did not change. */
+export async function expectUnchanged<T>(read: () => Promise<T>, attempt: () => Promise<void>): Promise<void> {
+  const before = await read();
+  await attempt();
+  expect(await read()).toEqual(before);
+}
+
+/** Fields of a key as lists show it (no secret), in Cloudinary's order. */
+export const LISTED_KEY_FIELDS = ['name', 'api_key', 'created_at', 'updated_at', 'enabled', 'root', 'description'];
+
+/** The key made together with its account or environment, as a list shows it. */
+export const rootKeyListing = (apiKey: string) => ({
+  name: 'Root',
+  api_key: apiKey,
+  created_at: expect.stringMatching(ISO_SECONDS),
+  updated_at: expect.stringMatching(ISO_SECONDS),
+  enabled: true,
+  root: true,
+  description: null,
+});
