@@ -63,14 +63,6 @@ describe('deny by default', () => {
   });
 });
 
-describe('GET /health', () => {
-  test('answers ok without credentials while the database answers', async () => {
-    const res = await server.http().get('/health');
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok' });
-  });
-});
-
 describe('OpenAPI', () => {
   test('/docs-json describes the API with the Basic scheme and each route permission', async () => {
     const res = await server.http().get('/docs-json');
