@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 
-FROM node:20-bookworm-slim AS build
+# Node 22 LTS: a few runtime dependencies (content-disposition, cookie, file-type) declare node >= 22.
+FROM node:22-bookworm-slim AS build
 # better-sqlite3 is compiled by node-gyp: prebuilt binaries cannot be downloaded in our environments.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -14,7 +15,7 @@ RUN npm ci
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app
 COPY --from=build /app/package.json ./
