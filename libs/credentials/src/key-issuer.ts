@@ -19,8 +19,6 @@ export interface IssuedKey {
   secret: string;
 }
 
-const KIND: Record<KeyScope['kind'], KeyKind> = { account: 'account', environment: 'environment' };
-
 /** Makes keys of every kind; callers run it inside their own transaction, under the account lock. */
 @Injectable()
 export class KeyIssuer {
@@ -37,7 +35,7 @@ export class KeyIssuer {
 
   async issue(manager: EntityManager, request: IssueKeyRequest): Promise<IssuedKey> {
     if (request.name !== undefined) await this.assertNameFree(manager, request.accountId, request.scope, request.name);
-    const kind = KIND[request.scope.kind];
+    const kind: KeyKind = request.scope.kind;
     const secret = generateSecret(kind);
     const now = new Date();
     // 15 random digits rarely collide, but an api_key must be unique, so a collision just draws again.
