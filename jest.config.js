@@ -7,16 +7,13 @@ export default {
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
+    '^content-disposition$': '<rootDir>/test/support/content-disposition.cjs',
     '^@castellan/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
-    // @fastify/static (for the Swagger UI) is CommonJS but requires this ESM-only package, which Jest's
-    // CommonJS loader cannot load on Node 20; transpiling it to CommonJS is enough.
-    '/node_modules/content-disposition/.+\\.js$': ['ts-jest', { useESM: false, tsconfig: { allowJs: true, module: 'commonjs', esModuleInterop: true } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   // e2e suites share one database per run (SQLite file or a MySQL schema); running them one after
   // another keeps them independent without a database per worker.
   maxWorkers: 1,

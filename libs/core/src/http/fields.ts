@@ -15,7 +15,6 @@ import {
   Max,
   MaxLength,
   Min,
-  MinLength,
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
@@ -38,17 +37,15 @@ interface FieldOptions {
   example?: unknown;
 }
 
-export function StringField(opts: FieldOptions & { maxLength?: number; minLength?: number; pattern?: RegExp; patternMessage?: string } = {}) {
+export function StringField(opts: FieldOptions & { maxLength?: number; pattern?: RegExp; patternMessage?: string } = {}) {
   const required = opts.required ?? false;
   const max = opts.maxLength ?? 255;
-  const min = opts.minLength ?? (required ? 1 : 0);
   return applyDecorators(
     doc({ type: String, description: opts.description, example: opts.example, maxLength: max, pattern: opts.pattern?.source }, required),
     // A blank string is "not given", like "" itself.
     Transform(({ value }) => (typeof value === 'string' ? value.trim() || undefined : absent(value) ? undefined : value)),
     ...Optional(required),
     IsString({ message: '$property must be a string' }),
-    MinLength(min, { message: '$property is too short' }),
     MaxLength(max, { message: `$property must be at most ${max} characters` }),
     ...(opts.pattern ? [Matches(opts.pattern, { message: opts.patternMessage ?? '$property has an invalid format' })] : []),
   );
@@ -96,7 +93,7 @@ export function IntField(opts: FieldOptions & { min?: number; max?: number; defa
 export function NumberField(opts: FieldOptions & { min?: number } = {}) {
   const required = opts.required ?? false;
   return applyDecorators(
-    doc({ type: Number, description: opts.description, minimum: opts.min, nullable: true }, required),
+    doc({ type: Number, description: opts.description, minimum: opts.min }, required),
     Transform(({ value }) => {
       if (absent(value)) return undefined;
       if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
