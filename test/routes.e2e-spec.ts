@@ -2,6 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { ACCESS_METADATA, RouteAccess } from '@castellan/core';
+import { PermissionCatalog } from '@castellan/permissions';
 import { startServer, TestServer } from './support/harness.js';
 
 let server: TestServer;
@@ -57,9 +58,15 @@ describe('deny by default', () => {
     expect(other).toEqual([]);
   });
 
-  test('every permission is a provisioning action', () => {
-    const permissions = registeredRoutes().flatMap((r) => (r.access && !r.access.public ? [r.access.permission] : []));
-    for (const permission of permissions) expect(permission).toMatch(/^provisioning:[a-z_]+\.(read|create|update|delete)$/);
+  test('every declared permission is a provisioning action of the catalogue', () => {
+    const catalog = server.app.get(PermissionCatalog);
+    const permissions = registeredRoutes().flatMap((r) => (r.access && !r.access.public && r.access.permission ? [r.access.permission] : []));
+    expect(permissions.filter((p) => !p.startsWith('provisioning:') || !catalog.get(p))).toEqual([]);
+  });
+
+  test('only the decision API asks for nothing more than a valid key', () => {
+    const anyKey = registeredRoutes().filter((r) => r.access && !r.access.public && r.access.permission === null);
+    expect(anyKey.map((r) => r.name.split('.')[0])).toEqual(Array(anyKey.length).fill('DecisionController'));
   });
 });
 

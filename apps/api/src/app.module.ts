@@ -2,18 +2,36 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AccessKeyController, AccessKeysModule, AccountApiKeyController } from '@castellan/access-keys';
 import { AccountController, AccountsModule } from '@castellan/accounts';
 import { AppConfig, ConfigModule } from '@castellan/core';
+import { DecisionController, DecisionsModule, SimulationController } from '@castellan/decisions';
 import { DatabaseModule } from '@castellan/database';
 import { EnvironmentController, EnvironmentsModule } from '@castellan/environments';
+import { PermissionPlugin, PermissionsModule } from '@castellan/permissions';
 import { ENTITIES } from './entities.js';
 import { HealthController } from './health.controller.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, plugins: PermissionPlugin[]): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ENTITIES), AccountsModule, EnvironmentsModule, AccessKeysModule],
-      controllers: [HealthController, AccountController, AccountApiKeyController, EnvironmentController, AccessKeyController],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(ENTITIES),
+        PermissionsModule.forRoot({ plugins }),
+        AccountsModule,
+        EnvironmentsModule,
+        AccessKeysModule,
+        DecisionsModule,
+      ],
+      controllers: [
+        HealthController,
+        AccountController,
+        AccountApiKeyController,
+        EnvironmentController,
+        AccessKeyController,
+        DecisionController,
+        SimulationController,
+      ],
     };
   }
 }

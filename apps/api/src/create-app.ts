@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { AppConfig, configureFastify, createValidationPipe, enabledLogLevels, HttpExceptionFilter } from '@castellan/core';
 import { runMigrations } from '@castellan/database';
+import { BUILTIN_PLUGINS, PermissionPlugin } from '@castellan/permissions';
 import { AppModule } from './app.module.js';
 
 /** Request bodies above this size are refused with 413 before parsing. */
@@ -11,12 +12,13 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * Builds the whole HTTP application, migrated and ready to listen. The server's entry point and the
- * end-to-end tests both use it, so the tests exercise exactly what runs in production.
+ * end-to-end tests both use it, so the tests exercise exactly what runs in production. Permission plugins
+ * beyond the built-in ones are registered here.
  */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+export async function createApp(config: AppConfig, plugins: PermissionPlugin[] = BUILTIN_PLUGINS): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
   await configureFastify(adapter.getInstance());
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, plugins), adapter, {
     bodyParser: false,
     logger: enabledLogLevels(config.logLevel),
   });

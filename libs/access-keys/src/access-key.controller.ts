@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, OkMessageDto } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { AccessKeyService } from './access-key.service.js';
+import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
 import { AccessKeyDto, AccessKeyListDto, GenerateKeyDto, KeyNameDto, ListKeysDto, UpdateAccessKeyDto } from './dto/access-key.dto.js';
 
 @ApiTags('Access keys')
@@ -54,5 +55,24 @@ export class AccessKeyController {
     @Body() body: KeyNameDto,
   ): Promise<OkMessageDto> {
     return this.keys.deleteByName(p.accountId, environmentId, body.name ?? query.name);
+  }
+
+  @Get(':api_key/permissions')
+  @Authenticated({ permission: 'provisioning:access_keys.permissions.read' })
+  @ApiOkResponse({ type: PolicyDto })
+  getPermissions(@CurrentPrincipal() p: Principal, @Param('sub_account_id') environmentId: string, @Param('api_key') apiKey: string): Promise<PolicyDto> {
+    return this.keys.permissions(p.accountId, environmentId, apiKey);
+  }
+
+  @Put(':api_key/permissions')
+  @Authenticated({ permission: 'provisioning:access_keys.permissions.update' })
+  @ApiOkResponse({ type: PolicyDto, description: 'The stored policy' })
+  putPermissions(
+    @CurrentPrincipal() p: Principal,
+    @Param('sub_account_id') environmentId: string,
+    @Param('api_key') apiKey: string,
+    @Body() body: PolicyInputDto,
+  ): Promise<PolicyDto> {
+    return this.keys.replacePermissions(p, environmentId, apiKey, body);
   }
 }

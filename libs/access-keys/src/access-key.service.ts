@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, OK, OkMessageDto } from '@castellan/core';
+import { AppError, OK, OkMessageDto, Principal } from '@castellan/core';
 import { ApiKeyRepository, KeyScope } from '@castellan/credentials';
 import { EnvironmentEntity, EnvironmentRepository, environmentVariable } from '@castellan/environments';
 import { AccessKeyDto, AccessKeyListDto, GenerateKeyDto, ListKeysDto, UpdateAccessKeyDto } from './dto/access-key.dto.js';
+import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
 import { KeyManager } from './key-manager.js';
+import { KeyPermissionsService } from './key-permissions.service.js';
 import { presentKey } from './key-presenter.js';
 
 /** The access keys of one product environment. */
@@ -13,6 +15,7 @@ export class AccessKeyService {
     private readonly manager: KeyManager,
     private readonly environments: EnvironmentRepository,
     private readonly keys: ApiKeyRepository,
+    private readonly policies: KeyPermissionsService,
   ) {}
 
   async list(accountId: string, environmentId: string, query: ListKeysDto): Promise<AccessKeyListDto> {
@@ -50,6 +53,16 @@ export class AccessKeyService {
     const { scope } = await this.environment(accountId, environmentId);
     await this.manager.delete(accountId, scope, { name });
     return OK;
+  }
+
+  async permissions(accountId: string, environmentId: string, apiKey: string): Promise<PolicyDto> {
+    const { scope } = await this.environment(accountId, environmentId);
+    return this.policies.get(accountId, scope, apiKey);
+  }
+
+  async replacePermissions(caller: Principal, environmentId: string, apiKey: string, body: PolicyInputDto): Promise<PolicyDto> {
+    const { scope } = await this.environment(caller.accountId, environmentId);
+    return this.policies.replace(caller, scope, apiKey, body);
   }
 
   private async environment(accountId: string, environmentId: string): Promise<{ environment: EnvironmentEntity; scope: KeyScope }> {

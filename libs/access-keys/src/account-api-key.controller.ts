@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { AccountApiKeyService } from './account-api-key.service.js';
+import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
 import { AccessKeyDto, AccountKeyListDto, GenerateKeyDto, ListKeysDto, UpdateAccountKeyDto } from './dto/access-key.dto.js';
 
 @ApiTags('Account API keys')
@@ -37,5 +38,19 @@ export class AccountApiKeyController {
   @ApiResponse({ status: 405, description: 'Account API keys can only be disabled' })
   delete(): never {
     return this.keys.delete();
+  }
+
+  @Get(':api_key/permissions')
+  @Authenticated({ permission: 'provisioning:account_api_keys.permissions.read' })
+  @ApiOkResponse({ type: PolicyDto })
+  getPermissions(@CurrentPrincipal() p: Principal, @Param('api_key') apiKey: string): Promise<PolicyDto> {
+    return this.keys.permissions(p.accountId, apiKey);
+  }
+
+  @Put(':api_key/permissions')
+  @Authenticated({ permission: 'provisioning:account_api_keys.permissions.update' })
+  @ApiOkResponse({ type: PolicyDto, description: 'The stored policy' })
+  putPermissions(@CurrentPrincipal() p: Principal, @Param('api_key') apiKey: string, @Body() body: PolicyInputDto): Promise<PolicyDto> {
+    return this.keys.replacePermissions(p, apiKey, body);
   }
 }

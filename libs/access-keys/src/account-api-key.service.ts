@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, ErrorCode } from '@castellan/core';
+import { AppError, ErrorCode, Principal } from '@castellan/core';
 import { accountUrl } from '@castellan/accounts';
 import { ApiKeyRepository, KeyScope } from '@castellan/credentials';
 import { AccessKeyDto, AccountKeyListDto, GenerateKeyDto, ListKeysDto, UpdateAccountKeyDto } from './dto/access-key.dto.js';
+import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
 import { KeyManager } from './key-manager.js';
+import { KeyPermissionsService } from './key-permissions.service.js';
 import { presentKey } from './key-presenter.js';
 
 const ACCOUNT: KeyScope = { kind: 'account' };
@@ -14,6 +16,7 @@ export class AccountApiKeyService {
   constructor(
     private readonly manager: KeyManager,
     private readonly keys: ApiKeyRepository,
+    private readonly policies: KeyPermissionsService,
   ) {}
 
   async list(accountId: string, query: ListKeysDto): Promise<AccountKeyListDto> {
@@ -34,6 +37,14 @@ export class AccountApiKeyService {
       }
     });
     return presentKey(key);
+  }
+
+  permissions(accountId: string, apiKey: string): Promise<PolicyDto> {
+    return this.policies.get(accountId, ACCOUNT, apiKey);
+  }
+
+  replacePermissions(caller: Principal, apiKey: string, body: PolicyInputDto): Promise<PolicyDto> {
+    return this.policies.replace(caller, ACCOUNT, apiKey, body);
   }
 
   delete(): never {

@@ -59,6 +59,10 @@ export class KeyManager {
     return key;
   }
 
+  find(accountId: string, scope: KeyScope, apiKey: string): Promise<ApiKeyEntity> {
+    return this.require(accountId, scope, apiKey);
+  }
+
   private async require(accountId: string, scope: KeyScope, apiKey: string, manager?: EntityManager): Promise<ApiKeyEntity> {
     const key = await this.keys.findByApiKey(accountId, scope, apiKey, manager);
     if (!key) throw AppError.notFound(scope.kind === 'account' ? 'Account API key' : 'Access key', apiKey);

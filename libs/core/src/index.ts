@@ -8,6 +8,7 @@ export * from './http/fastify.js';
 export * from './secrets/secret-format.js';
 export * from './secrets/secret-hasher.js';
 export * from './auth/principal.js';
+export * from './auth/policy-rule.js';
 export * from './auth/authenticated.decorator.js';
 export * from './persistence/transaction-runner.js';
 export * from './persistence/ids.js';

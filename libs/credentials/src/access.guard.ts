@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ACCESS_METADATA, AppError, ErrorCode, Principal, RouteAccess } from '@castellan/core';
+import { PolicyCompiler } from '@castellan/permissions';
 import { BasicAuthGuard } from './basic-auth.strategy.js';
 
 interface GuardedRequest {
@@ -17,6 +18,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly basic: BasicAuthGuard,
+    private readonly policies: PolicyCompiler,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -30,7 +32,9 @@ export class AccessGuard implements CanActivate {
     // A key of another account is told no more than a wrong secret would be.
     const accountId = request.params?.['account_id'];
     if (accountId !== undefined && accountId !== principal.accountId) throw AppError.invalidCredentials();
-    if (access.permission.startsWith('provisioning:') && principal.kind !== 'account') throw AppError.notAllowed(access.permission);
+    if (access.permission && !this.policies.forKey(principal.kind, principal.rules).decide(access.permission).allowed) {
+      throw AppError.notAllowed(access.permission);
+    }
     return true;
   }
 }

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { TimestampedEntity } from '@castellan/core';
-import type { KeyKind } from '@castellan/core';
+import type { KeyKind, PolicyRule } from '@castellan/core';
 
 /** Every kind of key in one table, so that authentication is one lookup by api_key whatever the kind. */
 @Entity('api_keys')
@@ -37,4 +37,8 @@ export class ApiKeyEntity extends TimestampedEntity {
 
   @Column({ name: 'dedicated_for', type: 'varchar', length: 32, nullable: true })
   dedicatedFor!: string | null;
+
+  /** The key's own policy; null means its kind's default. */
+  @Column({ type: 'simple-json', nullable: true })
+  rules!: PolicyRule[] | null;
 }

@@ -22,7 +22,7 @@ const SORT_COLUMNS: Record<KeySortField, keyof ApiKeyEntity> = {
   enabled: 'enabled',
 };
 
-export type KeyPatch = Partial<Pick<ApiKeyEntity, 'name' | 'description' | 'enabled' | 'dedicatedFor'>>;
+export type KeyPatch = Partial<Pick<ApiKeyEntity, 'name' | 'description' | 'enabled' | 'dedicatedFor' | 'rules'>>;
 
 function scoped(accountId: string, scope: KeyScope): FindOptionsWhere<ApiKeyEntity> {
   return scope.kind === 'account'
@@ -65,6 +65,11 @@ export class ApiKeyRepository {
 
   findByApiKey(accountId: string, scope: KeyScope, apiKey: string, manager?: EntityManager): Promise<ApiKeyEntity | null> {
     return this.repo(manager).findOne({ where: { ...scoped(accountId, scope), apiKey } });
+  }
+
+  /** Any kind of key of the account, for the security team's simulator. */
+  findAnyInAccount(accountId: string, apiKey: string): Promise<ApiKeyEntity | null> {
+    return this.keys.findOne({ where: { accountId, apiKey } });
   }
 
   findByName(accountId: string, scope: KeyScope, name: string, manager?: EntityManager): Promise<ApiKeyEntity | null> {

@@ -23,6 +23,7 @@ export class CredentialVerifier {
       name: key.name,
       accountId: key.accountId,
       environmentId: key.environmentId,
+      rules: key.rules,
     };
   }
 }

@@ -53,6 +53,7 @@ export class KeyIssuer {
         enabled: request.enabled ?? true,
         root: request.root ?? false,
         dedicatedFor: null,
+        rules: null,
         createdAt: now,
         updatedAt: now,
       } satisfies ApiKeyEntity);

@@ -38,6 +38,10 @@ export class EnvironmentRepository {
     return this.repo(manager).findOne({ where: { accountId, id } });
   }
 
+  findByCloudName(accountId: string, cloudName: string): Promise<EnvironmentEntity | null> {
+    return this.environments.findOne({ where: { accountId, cloudName: cloudName.toLowerCase() } });
+  }
+
   countInAccount(manager: EntityManager, accountId: string): Promise<number> {
     return this.repo(manager).count({ where: { accountId } });
   }

@@ -4,21 +4,23 @@ import type { Principal } from './principal.js';
 
 export const ACCESS_METADATA = 'castellan:access';
 
-export type RouteAccess = { public: true } | { public: false; permission: string };
+/** A route is public, needs a valid key that holds an action, or needs a valid key and nothing more. */
+export type RouteAccess = { public: true } | { public: false; permission: string | null };
 
 /**
  * The one declaration every route makes: the action it needs. The global guard reads it; a route without
  * it is refused and fails the route-walk test. Success is always 200, creates included: the Cloudinary
  * SDKs treat 201 and 204 as failures.
  */
-export function Authenticated(options: { permission: string }) {
+export function Authenticated(options: { permission: string } | { anyValidKey: true }) {
+  const permission = 'permission' in options ? options.permission : null;
   return applyDecorators(
-    SetMetadata(ACCESS_METADATA, { public: false, permission: options.permission } satisfies RouteAccess),
+    SetMetadata(ACCESS_METADATA, { public: false, permission } satisfies RouteAccess),
     HttpCode(200),
     ApiBasicAuth(),
-    ApiExtension('x-permission', options.permission),
+    ApiExtension('x-permission', permission ?? 'any valid key'),
     ApiResponse({ status: 401, description: 'Missing, wrong or disabled credentials, or a key of another account' }),
-    ApiResponse({ status: 403, description: `The key may not perform ${options.permission}` }),
+    ...(permission ? [ApiResponse({ status: 403, description: `The key may not perform ${permission}` })] : []),
   );
 }
 

@@ -1,4 +1,5 @@
 import { InitialSchema1732000000000 } from './1732000000000-initial-schema.js';
+import { KeyPolicies1732100000000 } from './1732100000000-key-policies.js';
 
 /** Listed explicitly: the build is plain tsc, and globs would depend on the working directory. */
-export const MIGRATIONS = [InitialSchema1732000000000];
+export const MIGRATIONS = [InitialSchema1732000000000, KeyPolicies1732100000000];

@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, Principal } from '@castellan/core';
+import { ApiKeyEntity, ApiKeyRepository } from '@castellan/credentials';
+import { EnvironmentEntity, EnvironmentRepository } from '@castellan/environments';
+import { effectiveRules, PermissionCatalog, PolicyCompiler } from '@castellan/permissions';
+import {
+  AuthorizeDto,
+  BatchAuthorizeDto,
+  BatchDecisionDto,
+  CatalogDto,
+  DecisionDto,
+  DecisionReason,
+  KeySelfDto,
+  SimulateDto,
+  SimulationDto,
+} from './dto/decision.dto.js';
+
+/** The key a decision is about: the caller itself, or (in a simulation) any key of the account. */
+type Subject = Pick<Principal, 'kind' | 'apiKey' | 'name' | 'accountId' | 'environmentId' | 'rules'>;
+
+/** Where a check lands: the environment it names (or the key's own), and why it cannot proceed, if so. */
+interface Placement {
+  environment: EnvironmentEntity | null;
+  blocked?: DecisionReason;
+}
+
+const environmentDto = (e: EnvironmentEntity | null) => (e ? { id: e.id, cloud_name: e.cloudName } : null);
+
+@Injectable()
+export class DecisionService {
+  constructor(
+    private readonly catalog: PermissionCatalog,
+    private readonly policies: PolicyCompiler,
+    private readonly environments: EnvironmentRepository,
+    private readonly keys: ApiKeyRepository,
+  ) {}
+
+  authorize(caller: Principal, check: AuthorizeDto): Promise<DecisionDto> {
+    this.requireAction(check.action, 'action');
+    return this.decide(caller, check);
+  }
+
+  async authorizeBatch(caller: Principal, batch: BatchAuthorizeDto): Promise<BatchDecisionDto> {
+    batch.checks.forEach((check, i) => this.requireAction(check.action, `checks[${i}].action`));
+    const results: DecisionDto[] = [];
+    // In order, one at a time: the checks of one caller usually share an environment, looked up each time
+    // from the primary key index; a batch of 100 stays well within a request's budget.
+    for (const check of batch.checks) results.push(await this.decide(caller, check));
+    return { results };
+  }
+
+  /** The decision for any key of the account, with the trace of every rule, for security teams. */
+  async simulate(accountId: string, input: SimulateDto): Promise<SimulationDto> {
+    this.requireAction(input.action, 'action');
+    const key = await this.keys.findAnyInAccount(accountId, input.api_key);
+    if (!key) throw AppError.notFound('Key', input.api_key);
+    const subject = this.subjectOf(key);
+    const decision = await this.decide(subject, input);
+    const policy = this.policies.forKey(subject.kind, subject.rules);
+    return {
+      ...(key.enabled ? decision : { ...decision, allowed: false, reason: 'KEY_DISABLED' as const, rule: null }),
+      rules: effectiveRules(subject.kind, subject.rules),
+      trace: policy.trace(input.action, input.resource),
+    };
+  }
+
+  async self(caller: Principal): Promise<KeySelfDto> {
+    const environment = caller.environmentId ? await this.environments.findById(caller.accountId, caller.environmentId) : null;
+    return {
+      api_key: caller.apiKey,
+      name: caller.name,
+      kind: caller.kind,
+      account_id: caller.accountId,
+      environment: environmentDto(environment),
+      rules: effectiveRules(caller.kind, caller.rules),
+      default: caller.rules === null,
+    };
+  }
+
+  catalogue(): CatalogDto {
+    return {
+      plugins: this.catalog.plugins.map((p) => ({
+        name: p.name,
+        title: p.title,
+        description: p.description,
+        actions: this.catalog.expand(`${p.name}:*`)!.map((a) => ({ name: a.name, description: a.description, attributes: a.attributes })),
+      })),
+    };
+  }
+
+  private requireAction(action: string, field: string): void {
+    if (!this.catalog.get(action)) throw AppError.invalid(`${field}: unknown action "${action}"`);
+  }
+
+  private subjectOf(key: ApiKeyEntity): Subject {
+    return { kind: key.kind, apiKey: key.apiKey, name: key.name, accountId: key.accountId, environmentId: key.environmentId, rules: key.rules };
+  }
+
+  private async decide(subject: Subject, check: AuthorizeDto): Promise<DecisionDto> {
+    const { environment, blocked } = await this.place(subject, check.cloud_name);
+    const outcome = blocked
+      ? { allowed: false, reason: blocked, rule: null }
+      : this.policies.forKey(subject.kind, subject.rules).decide(check.action, check.resource);
+    return {
+      allowed: outcome.allowed,
+      reason: outcome.reason,
+      key: { api_key: subject.apiKey, name: subject.name, kind: subject.kind },
+      environment: environmentDto(environment),
+      rule: outcome.rule,
+    };
+  }
+
+  /**
+   * An environment key works in its own environment only. An account key works in any environment of its
+   * account, named by cloud_name. A disabled environment refuses everything.
+   */
+  private async place(subject: Subject, cloudName: string | undefined): Promise<Placement> {
+    let environment: EnvironmentEntity | null = null;
+    if (subject.environmentId) {
+      environment = await this.environments.findById(subject.accountId, subject.environmentId);
+      if (cloudName && cloudName.toLowerCase() !== environment?.cloudName) return { environment, blocked: 'WRONG_ENVIRONMENT' };
+    } else if (cloudName) {
+      environment = await this.environments.findByCloudName(subject.accountId, cloudName);
+      if (!environment) return { environment: null, blocked: 'WRONG_ENVIRONMENT' };
+    }
+    return environment && !environment.enabled ? { environment, blocked: 'ENVIRONMENT_DISABLED' } : { environment };
+  }
+}

@@ -1,0 +1,19 @@
+import { Body, Controller, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentPrincipal } from '@castellan/core';
+import type { Principal } from '@castellan/core';
+import { DecisionService } from './decision.service.js';
+import { SimulateDto, SimulationDto } from './dto/decision.dto.js';
+
+@ApiTags('Permissions')
+@Controller('v1_1/provisioning/accounts/:account_id/permissions')
+export class SimulationController {
+  constructor(private readonly decisions: DecisionService) {}
+
+  @Post('simulate')
+  @Authenticated({ permission: 'provisioning:permissions.simulate' })
+  @ApiOkResponse({ type: SimulationDto, description: 'The decision for any key of the account, with a trace of every rule' })
+  simulate(@CurrentPrincipal() p: Principal, @Body() body: SimulateDto): Promise<SimulationDto> {
+    return this.decisions.simulate(p.accountId, body);
+  }
+}

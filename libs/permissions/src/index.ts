@@ -1,0 +1,14 @@
+import { adminPlugin } from './plugins/admin.plugin.js';
+import { provisioningPlugin } from './plugins/provisioning.plugin.js';
+import { uploadPlugin } from './plugins/upload.plugin.js';
+
+export * from './permission-plugin.js';
+export * from './catalog.js';
+export * from './policy-validator.js';
+export * from './compiled-policy.js';
+export * from './key-policies.js';
+export * from './policy-compiler.js';
+export * from './permissions.module.js';
+export { adminPlugin, provisioningPlugin, uploadPlugin };
+
+export const BUILTIN_PLUGINS = [provisioningPlugin, uploadPlugin, adminPlugin];

@@ -1,0 +1,28 @@
+import type { KeyKind, PolicyRule } from '@castellan/core';
+import type { ValidationOptions } from './policy-validator.js';
+
+interface KindPolicy {
+  /** What a key of this kind may do until someone sets its policy. */
+  defaults: PolicyRule[];
+  validation: ValidationOptions;
+  /** Actions a key of this kind never holds, even through `*`. */
+  excludedPrefix?: string;
+}
+
+const ENVIRONMENT_KEYS_ONLY = 'environment keys work inside one product environment and cannot hold provisioning actions';
+
+/**
+ * Environment keys may call every Upload and Admin API method by default, as on Cloudinary. Account keys
+ * hold everything, so that the keys security teams manage with can grant what they narrow.
+ */
+export const KIND_POLICIES: Record<KeyKind, KindPolicy> = {
+  environment: {
+    defaults: [{ effect: 'allow', actions: ['upload:*', 'admin:*'] }],
+    validation: { refuse: { prefix: 'provisioning:', reason: ENVIRONMENT_KEYS_ONLY } },
+    excludedPrefix: 'provisioning:',
+  },
+  account: { defaults: [{ effect: 'allow', actions: ['*'] }], validation: {} },
+  user: { defaults: [], validation: {} },
+};
+
+export const effectiveRules = (kind: KeyKind, rules: PolicyRule[] | null): PolicyRule[] => rules ?? KIND_POLICIES[kind].defaults;

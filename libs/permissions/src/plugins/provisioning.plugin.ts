@@ -1,0 +1,44 @@
+import type { PermissionPlugin } from '../permission-plugin.js';
+
+const crud = (family: string, what: string, verbs: [string, string][]) =>
+  verbs.map(([verb, description]) => ({ name: `${family}.${verb}`, description: `${description} ${what}`, attributes: [] }));
+
+/** Castellan's own routes: one action per Provisioning API operation. */
+export const provisioningPlugin: PermissionPlugin = {
+  name: 'provisioning',
+  title: 'Provisioning API',
+  description: "Manage the account, its product environments and its keys (Castellan's own REST API)",
+  actions: [
+    ...crud('account', 'the account (name, limits, endpoints)', [
+      ['read', 'Read'],
+      ['update', 'Rename'],
+    ]),
+    ...crud('sub_accounts', 'product environments', [
+      ['read', 'List and read'],
+      ['create', 'Create'],
+      ['update', 'Update'],
+      ['delete', 'Delete'],
+    ]),
+    ...crud('access_keys', "product environments' access keys", [
+      ['read', 'List'],
+      ['create', 'Generate'],
+      ['update', 'Rename, enable, disable and dedicate'],
+      ['delete', 'Delete'],
+    ]),
+    ...crud('access_keys.permissions', "the permissions of product environments' access keys", [
+      ['read', 'Read'],
+      ['update', 'Replace'],
+    ]),
+    ...crud('account_api_keys', 'account API keys', [
+      ['read', 'List'],
+      ['create', 'Generate'],
+      ['update', 'Rename, enable and disable'],
+      ['delete', 'Try to delete (always refused: account keys are disabled, not deleted)'],
+    ]),
+    ...crud('account_api_keys.permissions', 'the permissions of account API keys', [
+      ['read', 'Read'],
+      ['update', 'Replace'],
+    ]),
+    ...crud('permissions', 'decisions for any key of the account, with a trace', [['simulate', 'Simulate']]),
+  ],
+};
