@@ -6,6 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { AccountService, CreatedAccount } from '@castellan/accounts';
 import { loadConfig } from '@castellan/core';
+import type { PermissionPlugin } from '@castellan/permissions';
 import { createApp } from '../../apps/api/src/create-app.js';
 
 /**
@@ -28,7 +29,8 @@ export interface TestAccount extends CreatedAccount {
 
 export const usingMysql = (): boolean => Boolean(process.env.TEST_DATABASE_URL);
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** `plugins` replaces the built-in permission plugins, e.g. to add a third-party one. */
+export async function startServer(env: Record<string, string> = {}, plugins?: PermissionPlugin[]): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'castellan-test-'));
   const config = loadConfig({
     DATABASE_URL: process.env.TEST_DATABASE_URL || `sqlite:${join(dir, 'test.sqlite')}`,
@@ -36,7 +38,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     LOG_LEVEL: 'error',
     ...env,
   });
-  const app = await createApp(config);
+  const app = await createApp(config, plugins);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const accounts = app.get(AccountService);
