@@ -178,6 +178,30 @@ describe('with a server running on the same database', () => {
   );
 
   test(
+    'key reset-permissions gives an account locked out by its own policy its root key back',
+    async () => {
+      const created = await createJson('Locked out');
+      const base = accountPath(created.account_id);
+      const as = (req: ReturnType<ReturnType<TestServer['http']>['get']>) => req.auth(created.api_key, created.api_secret);
+      const narrowed = await as(server.http().put(`${base}/account_api_keys/${created.api_key}/permissions`)).send({
+        rules: [{ effect: 'allow', actions: ['provisioning:account.read'] }],
+      });
+      expect(narrowed.status).toBe(200);
+      expect((await as(server.http().get(`${base}/account_api_keys`))).status).toBe(403);
+
+      const result = await cli('key', 'reset-permissions', '--api-key', created.api_key, '--json');
+      expect({ code: result.code, run: describeRun(result) }).toEqual({ code: 0, run: expect.any(String) });
+      expect(JSON.parse(result.stdout.trim())).toEqual({ api_key: created.api_key, kind: 'account', account_id: created.account_id });
+      expect((await as(server.http().get(`${base}/account_api_keys`))).status).toBe(200);
+
+      const unknown = await cli('key', 'reset-permissions', '--api-key', '100000000000000');
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toMatch(/not found/i);
+    },
+    CLI_TIMEOUT * 3,
+  );
+
+  test(
     'account set-limit for an unknown account exits 1 and says "not found" on stderr',
     async () => {
       const missing = randomUUID();

@@ -102,6 +102,21 @@ account
     }),
   );
 
+program
+  .command('key')
+  .description('Operator recovery for keys')
+  .command('reset-permissions')
+  .description("Give a key its kind's default policy back (for an account whose keys were all narrowed)")
+  .requiredOption('--api-key <api_key>', 'the key')
+  .option('--json', 'print the result as JSON')
+  .action((opts: { apiKey: string; json?: boolean }) =>
+    withContext(async ({ accounts }) => {
+      const result = await accounts.restoreDefaultPolicy(opts.apiKey);
+      if (opts.json) print(result);
+      else process.stdout.write(`The ${result.kind} key ${result.api_key} of account ${result.account_id} has its default policy again.\n`);
+    }),
+  );
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof AppError) process.stderr.write(`error: ${error.message}\n`);
   else process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);

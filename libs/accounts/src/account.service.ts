@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig, AppError, isoSeconds, isUniqueViolation, MAX_ENVIRONMENT_LIMIT, newAccountId, TransactionRunner } from '@castellan/core';
-import { KeyIssuer } from '@castellan/credentials';
+import { ApiKeyRepository, KeyIssuer, KeyScope } from '@castellan/credentials';
 import { AccountEntity } from './account.entity.js';
 import { AccountRepository } from './account.repository.js';
 import { SystemEventEntity } from './system-event.entity.js';
@@ -18,6 +18,7 @@ export class AccountService {
   constructor(
     private readonly accounts: AccountRepository,
     private readonly issuer: KeyIssuer,
+    private readonly keys: ApiKeyRepository,
     private readonly transactions: TransactionRunner,
     private readonly config: AppConfig,
   ) {}
@@ -38,6 +39,18 @@ export class AccountService {
     }
     if (!(await this.accounts.update(accountId, { maxProductEnvironments: limit }, new Date()))) throw AppError.notFound('Account', accountId);
     return this.get(accountId);
+  }
+
+  /**
+   * Operator-only (CLI) recovery: a key gets its kind's default policy back. Keys can never widen
+   * themselves or grant what they lack, so an account whose keys were all narrowed needs this way out.
+   */
+  async restoreDefaultPolicy(apiKey: string): Promise<{ api_key: string; kind: string; account_id: string }> {
+    const key = await this.keys.findForAuthentication(apiKey);
+    if (!key) throw AppError.notFound('Key', apiKey);
+    const scope: KeyScope = key.environmentId ? { kind: 'environment', environmentId: key.environmentId } : { kind: 'account' };
+    await this.transactions.run((manager) => this.keys.update(manager, key.accountId, scope, key.id, { rules: null }, new Date()));
+    return { api_key: key.apiKey, kind: key.kind, account_id: key.accountId };
   }
 
   async listAll(): Promise<AccountDto[]> {
