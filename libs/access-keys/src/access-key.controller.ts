@@ -22,7 +22,7 @@ export class AccessKeyController {
   @Authenticated({ permission: 'provisioning:access_keys.create' })
   @ApiOkResponse({ type: AccessKeyDto, description: 'The new key; api_secret is shown in this response only' })
   generate(@CurrentPrincipal() p: Principal, @Param('sub_account_id') environmentId: string, @Body() body: GenerateKeyDto): Promise<AccessKeyDto> {
-    return this.keys.generate(p.accountId, environmentId, body);
+    return this.keys.generate(p, environmentId, body);
   }
 
   @Put(':api_key')

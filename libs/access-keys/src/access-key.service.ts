@@ -24,9 +24,9 @@ export class AccessKeyService {
     return { access_keys: rows.map((k) => presentKey(k)), total };
   }
 
-  async generate(accountId: string, environmentId: string, input: GenerateKeyDto): Promise<AccessKeyDto> {
-    const { environment, scope } = await this.environment(accountId, environmentId);
-    const { key, secret } = await this.manager.generate(accountId, scope, input);
+  async generate(maker: Principal, environmentId: string, input: GenerateKeyDto): Promise<AccessKeyDto> {
+    const { environment, scope } = await this.environment(maker.accountId, environmentId);
+    const { key, secret } = await this.manager.generate(maker, scope, input);
     return presentKey(key, { secret, asUrl: environmentVariable(key.apiKey, secret, environment.cloudName), urlField: 'api_environment_variable' });
   }
 

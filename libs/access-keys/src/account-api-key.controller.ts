@@ -22,7 +22,7 @@ export class AccountApiKeyController {
   @Authenticated({ permission: 'provisioning:account_api_keys.create' })
   @ApiOkResponse({ type: AccessKeyDto, description: 'The new key; api_secret and account_url are shown in this response only' })
   generate(@CurrentPrincipal() p: Principal, @Body() body: GenerateKeyDto): Promise<AccessKeyDto> {
-    return this.keys.generate(p.accountId, body);
+    return this.keys.generate(p, body);
   }
 
   @Put(':api_key')

@@ -24,9 +24,9 @@ export class AccountApiKeyService {
     return { account_api_keys: rows.map((k) => presentKey(k)), total };
   }
 
-  async generate(accountId: string, input: GenerateKeyDto): Promise<AccessKeyDto> {
-    const { key, secret } = await this.manager.generate(accountId, ACCOUNT, input);
-    return presentKey(key, { secret, asUrl: accountUrl(key.apiKey, secret, accountId), urlField: 'account_url' });
+  async generate(maker: Principal, input: GenerateKeyDto): Promise<AccessKeyDto> {
+    const { key, secret } = await this.manager.generate(maker, ACCOUNT, input);
+    return presentKey(key, { secret, asUrl: accountUrl(key.apiKey, secret, maker.accountId), urlField: 'account_url' });
   }
 
   async update(accountId: string, apiKey: string, input: UpdateAccountKeyDto): Promise<AccessKeyDto> {

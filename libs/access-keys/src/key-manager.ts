@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppError, TransactionRunner } from '@castellan/core';
+import { AppError, Principal, TransactionRunner } from '@castellan/core';
+import { PolicyCompiler } from '@castellan/permissions';
 import { AccountRepository } from '@castellan/accounts';
 import { ApiKeyEntity, ApiKeyRepository, KeyIssuer, KeyPatch, KeyScope } from '@castellan/credentials';
 import { GenerateKeyDto, ListKeysDto } from './dto/access-key.dto.js';
@@ -20,16 +21,20 @@ export class KeyManager {
     private readonly issuer: KeyIssuer,
     private readonly accounts: AccountRepository,
     private readonly transactions: TransactionRunner,
+    private readonly policies: PolicyCompiler,
   ) {}
 
   list(accountId: string, scope: KeyScope, query: ListKeysDto) {
     return this.keys.list(accountId, scope, keyPage(query));
   }
 
-  generate(accountId: string, scope: KeyScope, input: GenerateKeyDto) {
+  /** A new key, holding no more than the key that makes it. */
+  generate(maker: Principal, scope: KeyScope, input: GenerateKeyDto) {
+    const accountId = maker.accountId;
+    const rules = this.policies.rulesForKeyMadeBy(maker, scope.kind);
     return this.transactions.run(async (manager) => {
       await this.accounts.lock(manager, accountId);
-      return this.issuer.issue(manager, { accountId, scope, name: input.name, description: input.description, enabled: input.enabled });
+      return this.issuer.issue(manager, { accountId, scope, name: input.name, description: input.description, enabled: input.enabled, rules });
     });
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppError, generateApiKey, generateSecret, isUniqueViolation, KeyKind, newRecordId, SecretHasher } from '@castellan/core';
+import { AppError, generateApiKey, generateSecret, isUniqueViolation, KeyKind, newRecordId, PolicyRule, SecretHasher } from '@castellan/core';
 import { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeyRepository, KeyScope } from './api-key.repository.js';
 
@@ -11,6 +11,8 @@ export interface IssueKeyRequest {
   description?: string;
   enabled?: boolean;
   root?: boolean;
+  /** The key's policy; absent or null for its kind's default. */
+  rules?: PolicyRule[] | null;
 }
 
 /** A freshly made key with its secret: the only moment the secret exists outside the caller's hands. */
@@ -53,7 +55,7 @@ export class KeyIssuer {
         enabled: request.enabled ?? true,
         root: request.root ?? false,
         dedicatedFor: null,
-        rules: null,
+        rules: request.rules ?? null,
         createdAt: now,
         updatedAt: now,
       } satisfies ApiKeyEntity);

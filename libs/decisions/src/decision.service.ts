@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, Principal } from '@castellan/core';
 import { ApiKeyEntity, ApiKeyRepository } from '@castellan/credentials';
 import { EnvironmentEntity, EnvironmentRepository } from '@castellan/environments';
-import { effectiveRules, PermissionCatalog, PolicyCompiler } from '@castellan/permissions';
+import { effectiveRules, PermissionCatalog, PolicyCompiler, validateResource } from '@castellan/permissions';
 import {
   AuthorizeDto,
   BatchAuthorizeDto,
@@ -36,12 +36,12 @@ export class DecisionService {
   ) {}
 
   authorize(caller: Principal, check: AuthorizeDto): Promise<DecisionDto> {
-    this.requireAction(check.action, 'action');
+    this.requireCheck(check, '');
     return this.decide(caller, check);
   }
 
   async authorizeBatch(caller: Principal, batch: BatchAuthorizeDto): Promise<BatchDecisionDto> {
-    batch.checks.forEach((check, i) => this.requireAction(check.action, `checks[${i}].action`));
+    batch.checks.forEach((check, i) => this.requireCheck(check, `checks[${i}].`));
     const results: DecisionDto[] = [];
     // In order, one at a time: the checks of one caller usually share an environment, looked up each time
     // from the primary key index; a batch of 100 stays well within a request's budget.
@@ -51,16 +51,18 @@ export class DecisionService {
 
   /** The decision for any key of the account, with the trace of every rule, for security teams. */
   async simulate(accountId: string, input: SimulateDto): Promise<SimulationDto> {
-    this.requireAction(input.action, 'action');
+    this.requireCheck(input, '');
     const key = await this.keys.findAnyInAccount(accountId, input.api_key);
     if (!key) throw AppError.notFound('Key', input.api_key);
     const subject = this.subjectOf(key);
-    const decision = await this.decide(subject, input);
-    const policy = this.policies.forKey(subject.kind, subject.rules);
+    const decided = await this.decide(subject, input);
+    const decision = key.enabled ? decided : { ...decided, allowed: false, reason: 'KEY_DISABLED' as const, rule: null };
+    const trace = this.policies.forKey(subject.kind, subject.rules).trace(input.action, input.resource);
     return {
-      ...(key.enabled ? decision : { ...decision, allowed: false, reason: 'KEY_DISABLED' as const, rule: null }),
+      ...decision,
       rules: effectiveRules(subject.kind, subject.rules),
-      trace: policy.trace(input.action, input.resource),
+      // When the key or its environment blocked the check, no rule decided, whatever the policy says.
+      trace: trace.map((entry) => ({ ...entry, decisive: entry.rule === decision.rule })),
     };
   }
 
@@ -88,8 +90,11 @@ export class DecisionService {
     };
   }
 
-  private requireAction(action: string, field: string): void {
-    if (!this.catalog.get(action)) throw AppError.invalid(`${field}: unknown action "${action}"`);
+  /** A check names one action of the catalogue, and gives its resource's attributes their declared types. */
+  private requireCheck(check: AuthorizeDto, prefix: string): void {
+    const action = this.catalog.get(check.action);
+    if (!action) throw AppError.invalid(`${prefix}action: unknown action "${check.action}"`);
+    validateResource(action, check.resource, `${prefix}resource`);
   }
 
   private subjectOf(key: ApiKeyEntity): Subject {

@@ -21,7 +21,7 @@ export class EnvironmentController {
   @Authenticated({ permission: 'provisioning:sub_accounts.create' })
   @ApiOkResponse({ type: EnvironmentDto, description: 'The new environment; api_access_keys holds its first key with the secret, shown this once' })
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateEnvironmentDto): Promise<EnvironmentDto> {
-    return this.environments.create(principal.accountId, body);
+    return this.environments.create(principal, body);
   }
 
   @Get(':sub_account_id')

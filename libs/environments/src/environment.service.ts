@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, TransactionRunner } from '@castellan/core';
+import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, Principal, TransactionRunner } from '@castellan/core';
+import { PolicyCompiler } from '@castellan/permissions';
 import { AccountRepository } from '@castellan/accounts';
 import { ApiKeyEntity, ApiKeyRepository, KeyIssuer } from '@castellan/credentials';
 import { EnvironmentEntity } from './environment.entity.js';
@@ -34,6 +35,7 @@ export class EnvironmentService {
     private readonly keys: ApiKeyRepository,
     private readonly issuer: KeyIssuer,
     private readonly transactions: TransactionRunner,
+    private readonly policies: PolicyCompiler,
   ) {}
 
   async list(accountId: string, query: ListEnvironmentsDto): Promise<EnvironmentListDto> {
@@ -51,7 +53,10 @@ export class EnvironmentService {
     return dto!;
   }
 
-  async create(accountId: string, input: CreateEnvironmentDto): Promise<EnvironmentDto> {
+  /** The environment with its first key, which holds no more than the key that creates it. */
+  async create(maker: Principal, input: CreateEnvironmentDto): Promise<EnvironmentDto> {
+    const accountId = maker.accountId;
+    const rules = this.policies.rulesForKeyMadeBy(maker, 'environment');
     return this.mapCloudNameConflict(input.cloud_name, () =>
       this.transactions.run(async (manager) => {
         const account = await this.accounts.lock(manager, accountId);
@@ -85,6 +90,7 @@ export class EnvironmentService {
           scope: { kind: 'environment', environmentId: environment.id },
           name: ROOT_ENVIRONMENT_KEY_NAME,
           root: true,
+          rules,
         });
         return this.toDto(environment, [
           { key: key.apiKey, secret, enabled: key.enabled, api_environment_variable: environmentVariable(key.apiKey, secret, environment.cloudName) },

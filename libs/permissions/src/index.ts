@@ -12,3 +12,4 @@ export * from './permissions.module.js';
 export { adminPlugin, provisioningPlugin, uploadPlugin };
 
 export const BUILTIN_PLUGINS = [provisioningPlugin, uploadPlugin, adminPlugin];
+export * from './resource-validator.js';

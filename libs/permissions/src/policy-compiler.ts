@@ -3,6 +3,7 @@ import type { KeyKind, PolicyRule } from '@castellan/core';
 import { PermissionCatalog } from './catalog.js';
 import { CompiledPolicy, compilePolicy } from './compiled-policy.js';
 import { effectiveRules, KIND_POLICIES } from './key-policies.js';
+import { MAX_ACTIONS_PER_RULE } from './policy-validator.js';
 
 const MAX_CACHED = 10_000;
 
@@ -15,6 +16,26 @@ export class PolicyCompiler {
   private readonly cache = new Map<string, CompiledPolicy>();
 
   constructor(private readonly catalog: PermissionCatalog) {}
+
+  /**
+   * The policy of a key that `maker` creates (a generated key, an environment's first key). The maker can
+   * never hand out more than it holds: the new key gets its kind's default only when the maker holds all of
+   * it, and otherwise only the default's actions the maker holds for any resource.
+   */
+  rulesForKeyMadeBy(maker: { kind: KeyKind; rules: PolicyRule[] | null }, kind: KeyKind): PolicyRule[] | null {
+    const own = this.forKey(maker.kind, maker.rules);
+    const excluded = KIND_POLICIES[kind].excludedPrefix;
+    const granted = KIND_POLICIES[kind].defaults
+      .filter((rule) => rule.effect === 'allow')
+      .flatMap((rule) => rule.actions.flatMap((pattern) => this.catalog.expand(pattern) ?? []))
+      .map((action) => action.name)
+      .filter((name) => !excluded || !name.startsWith(excluded));
+    const held = [...new Set(granted)].filter((name) => own.holdsUnconditionally(name));
+    if (held.length === new Set(granted).size) return null;
+    const rules: PolicyRule[] = [];
+    for (let i = 0; i < held.length; i += MAX_ACTIONS_PER_RULE) rules.push({ effect: 'allow', actions: held.slice(i, i + MAX_ACTIONS_PER_RULE) });
+    return rules;
+  }
 
   forKey(kind: KeyKind, rules: PolicyRule[] | null): CompiledPolicy {
     const effective = effectiveRules(kind, rules);

@@ -237,6 +237,7 @@ describe('validatePolicy: operators', () => {
     ['$regex on a number attribute', { size: { $regex: '1' } }, 'size.$regex'],
     ['$regex longer than 256 characters', { folder: { $regex: stringOf(257) } }, 'folder.$regex'],
     ['an invalid $regex', { folder: { $regex: '(' } }, 'folder.$regex'],
+    ['a $regex with nested quantifiers (exponential time)', { folder: { $regex: '^(a+)+$' } }, 'folder.$regex'],
     ['a $regex that is not a string', { folder: { $regex: 1 } }, 'folder.$regex'],
     ['$elemMatch not an object', { tags: { $elemMatch: 'a' } }, 'tags.$elemMatch'],
     ['$elemMatch with an invalid $regex', { tags: { $elemMatch: { $regex: '(' } } }, 'tags.$elemMatch.$regex'],

@@ -1,3 +1,4 @@
+import safeRegex from 'safe-regex2';
 import { AppError, PolicyRule } from '@castellan/core';
 import type { CatalogAction, PermissionCatalog } from './catalog.js';
 import type { AttributeDefinition, AttributeType } from './permission-plugin.js';
@@ -49,6 +50,8 @@ function checkRegex(path: string, value: unknown): void {
   } catch {
     throw invalid(path, 'is not a valid regular expression');
   }
+  // Decisions run the pattern on strings the caller chooses: nested quantifiers could take exponential time.
+  if (!safeRegex(value)) throw invalid(path, 'may take exponential time (nested quantifiers such as (a+)+); simplify it');
 }
 
 function checkOperator(path: string, op: string, operand: unknown, attribute: AttributeDefinition): void {

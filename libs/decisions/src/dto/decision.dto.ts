@@ -18,11 +18,12 @@ export class AuthorizeDto {
 }
 
 export class BatchAuthorizeDto {
+  // class-validator reports constraints bottom-up, and "must be an array" is the message a non-array needs.
   @ApiProperty({ type: [AuthorizeDto], maxItems: MAX_BATCH })
-  @IsArray({ message: 'checks must be an array' })
   @ArrayMaxSize(MAX_BATCH, { message: `checks may hold at most ${MAX_BATCH} checks` })
   @ValidateNested({ each: true })
   @Type(() => AuthorizeDto)
+  @IsArray({ message: 'checks must be an array' })
   checks!: AuthorizeDto[];
 }
 
