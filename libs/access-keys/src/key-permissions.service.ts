@@ -21,22 +21,9 @@ export class KeyPermissionsService {
   }
 
   async replace(caller: Principal, scope: KeyScope, apiKey: string, body: unknown): Promise<PolicyDto> {
-    const kind = scope.kind;
-    const rules = validatePolicy(body, this.catalog, KIND_POLICIES[kind].validation);
-    this.refuseEscalation(caller, rules.filter((r) => r.effect === 'allow').flatMap((r) => r.actions), KIND_POLICIES[kind].excludedPrefix);
+    const rules = validatePolicy(body, this.catalog, KIND_POLICIES[scope.kind].validation);
+    const unheld = this.policies.firstUnheldGrant(caller, scope.kind, rules);
+    if (unheld) throw new AppError(ErrorCode.NotAllowed, `Not allowed: ${unheld} cannot be granted by a key that does not hold it`);
     return present(await this.manager.update(caller.accountId, scope, apiKey, { rules }));
-  }
-
-  /** Every action an allow rule would grant must be one the caller holds for any resource. */
-  private refuseEscalation(caller: Principal, patterns: string[], excludedPrefix: string | undefined): void {
-    const own = this.policies.forKey(caller.kind, caller.rules);
-    for (const pattern of patterns) {
-      for (const action of this.catalog.expand(pattern) ?? []) {
-        if (excludedPrefix && action.name.startsWith(excludedPrefix)) continue;
-        if (!own.holdsUnconditionally(action.name)) {
-          throw new AppError(ErrorCode.NotAllowed, `Not allowed: ${action.name} cannot be granted by a key that does not hold it`);
-        }
-      }
-    }
   }
 }

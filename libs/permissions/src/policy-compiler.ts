@@ -7,6 +7,9 @@ import { MAX_ACTIONS_PER_RULE } from './policy-validator.js';
 
 const MAX_CACHED = 10_000;
 
+/** The key on whose behalf a grant is made. */
+type Maker = { kind: KeyKind; rules: PolicyRule[] | null };
+
 /**
  * Compiles policies once and keeps them. Entries are keyed by the policy's content, not by the key, so any
  * change to a key's rules is seen by the very next request without an explicit invalidation.
@@ -22,19 +25,31 @@ export class PolicyCompiler {
    * never hand out more than it holds: the new key gets its kind's default only when the maker holds all of
    * it, and otherwise only the default's actions the maker holds for any resource.
    */
-  rulesForKeyMadeBy(maker: { kind: KeyKind; rules: PolicyRule[] | null }, kind: KeyKind): PolicyRule[] | null {
+  rulesForKeyMadeBy(maker: Maker, kind: KeyKind): PolicyRule[] | null {
     const own = this.forKey(maker.kind, maker.rules);
+    const granted = this.grantedBy(KIND_POLICIES[kind].defaults, kind);
+    const held = granted.filter((name) => own.holdsUnconditionally(name));
+    if (held.length === granted.length) return null;
+    const rules: PolicyRule[] = [];
+    for (let i = 0; i < held.length; i += MAX_ACTIONS_PER_RULE) rules.push({ effect: 'allow', actions: held.slice(i, i + MAX_ACTIONS_PER_RULE) });
+    return rules;
+  }
+
+  /** The first action that `rules` would grant a key of `kind` and that `maker` does not hold for any resource. */
+  firstUnheldGrant(maker: Maker, kind: KeyKind, rules: PolicyRule[]): string | undefined {
+    const own = this.forKey(maker.kind, maker.rules);
+    return this.grantedBy(rules, kind).find((name) => !own.holdsUnconditionally(name));
+  }
+
+  /** The concrete actions the allow rules name that a key of `kind` can hold. */
+  private grantedBy(rules: PolicyRule[], kind: KeyKind): string[] {
     const excluded = KIND_POLICIES[kind].excludedPrefix;
-    const granted = KIND_POLICIES[kind].defaults
+    const names = rules
       .filter((rule) => rule.effect === 'allow')
       .flatMap((rule) => rule.actions.flatMap((pattern) => this.catalog.expand(pattern) ?? []))
       .map((action) => action.name)
       .filter((name) => !excluded || !name.startsWith(excluded));
-    const held = [...new Set(granted)].filter((name) => own.holdsUnconditionally(name));
-    if (held.length === new Set(granted).size) return null;
-    const rules: PolicyRule[] = [];
-    for (let i = 0; i < held.length; i += MAX_ACTIONS_PER_RULE) rules.push({ effect: 'allow', actions: held.slice(i, i + MAX_ACTIONS_PER_RULE) });
-    return rules;
+    return [...new Set(names)];
   }
 
   forKey(kind: KeyKind, rules: PolicyRule[] | null): CompiledPolicy {
