@@ -5,6 +5,7 @@ import { AppConfig, ConfigModule } from '@castellan/core';
 import { DecisionController, DecisionsModule, SimulationController } from '@castellan/decisions';
 import { DatabaseModule } from '@castellan/database';
 import { EnvironmentController, EnvironmentsModule } from '@castellan/environments';
+import { PeopleModule } from '@castellan/people';
 import { PermissionPlugin, PermissionsModule } from '@castellan/permissions';
 import { ENTITIES } from './entities.js';
 import { HealthController } from './health.controller.js';
@@ -22,6 +23,7 @@ export class AppModule {
         EnvironmentsModule,
         AccessKeysModule,
         DecisionsModule,
+        PeopleModule,
       ],
       controllers: [
         HealthController,

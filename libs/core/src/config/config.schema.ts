@@ -18,6 +18,9 @@ export class AppConfig {
     readonly defaultEnvironmentLimit: number,
     readonly bootstrapAccountName: string,
     readonly logLevel: LogLevel,
+    /** Where mail goes; unset writes messages to the log instead. */
+    readonly smtpUrl: string | undefined,
+    readonly mailFrom: string,
   ) {}
 }
 
@@ -81,6 +84,8 @@ const schema = z.object({
   DEFAULT_ENVIRONMENT_LIMIT: z.coerce.number().int().min(1).max(MAX_ENVIRONMENT_LIMIT).default(100),
   BOOTSTRAP_ACCOUNT_NAME: z.string().min(1).max(255).default('Default account'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('log'),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default('Castellan <castellan@localhost>'),
 });
 
 export class ConfigError extends Error {}
@@ -119,5 +124,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     c.DEFAULT_ENVIRONMENT_LIMIT,
     c.BOOTSTRAP_ACCOUNT_NAME,
     c.LOG_LEVEL,
+    c.SMTP_URL,
+    c.MAIL_FROM,
   );
 }

@@ -40,5 +40,38 @@ export const provisioningPlugin: PermissionPlugin = {
       ['update', 'Replace'],
     ]),
     ...crud('permissions', 'decisions for any key of the account, with a trace', [['simulate', 'Simulate']]),
+    ...crud('users', 'the people of the account', [
+      ['read', 'List and read'],
+      ['create', 'Invite'],
+      ['update', 'Update (name, email, role, environments, enabled)'],
+      ['delete', 'Delete'],
+    ]),
+    ...crud('user_groups', 'user groups and their members', [
+      ['read', 'List and read'],
+      ['create', 'Create'],
+      ['update', 'Rename, change members, roles and rules of'],
+      ['delete', 'Delete'],
+    ]),
+    ...crud('roles', 'custom roles', [
+      ['read', 'List and read'],
+      ['create', 'Create'],
+      ['update', 'Update'],
+      ['delete', 'Delete'],
+    ]),
+    ...crud('user_api_keys', "users' personal API keys (a user's own keys need no action)", [
+      ['read', 'List anyone\'s'],
+      ['create', 'Generate for anyone'],
+      ['update', 'Rename, enable and disable anyone\'s'],
+      ['delete', 'Revoke anyone\'s'],
+    ]),
+    ...crud('security', 'account security settings (two-factor policy, SAML single sign-on)', [
+      ['read', 'Read'],
+      ['update', 'Change'],
+    ]),
+    ...crud('verification_codes', 'support verification codes', [
+      ['create', 'Send a user'],
+      ['verify', 'Check'],
+    ]),
+    ...crud('audit_events', 'the audit log', [['read', 'Read']]),
   ],
 };

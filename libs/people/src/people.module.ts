@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UserGroupMemberEntity } from './groups/user-group-member.entity.js';
+import { UserGroupEntity } from './groups/user-group.entity.js';
+import { RoleAssignmentEntity } from './roles/role-assignment.entity.js';
+import { RoleEntity } from './roles/role.entity.js';
+import { UserEnvironmentEntity } from './users/user-environment.entity.js';
+import { UserEntity } from './users/user.entity.js';
+import { GroupsModule } from './groups/groups.module.js';
+import { RolesModule } from './roles/roles.module.js';
+import { UsersModule } from './users/users.module.js';
+
+export const PEOPLE_ENTITIES = [UserEntity, UserEnvironmentEntity, UserGroupEntity, UserGroupMemberEntity, RoleEntity, RoleAssignmentEntity];
+
+/** Users, user groups and custom roles, and what they entitle a user's keys to. Each part mounts its own routes. */
+@Module({
+  imports: [TypeOrmModule.forFeature(PEOPLE_ENTITIES), UsersModule, GroupsModule, RolesModule],
+})
+export class PeopleModule {}

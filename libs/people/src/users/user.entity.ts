@@ -1,0 +1,36 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TimestampedEntity } from '@castellan/core';
+import type { SystemRole } from '@castellan/permissions';
+
+@Entity('users')
+export class UserEntity extends TimestampedEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  id!: string;
+
+  @Column({ name: 'account_id', type: 'varchar', length: 36 })
+  accountId!: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  name!: string;
+
+  /** Unique per account, compared ignoring case. */
+  @Column({ type: 'varchar', length: 255 })
+  email!: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  role!: SystemRole;
+
+  @Column({ type: 'boolean' })
+  enabled!: boolean;
+
+  /** True until the user first authenticates. */
+  @Column({ type: 'boolean' })
+  pending!: boolean;
+
+  /** When false, user_environments lists the environments the user reaches. Ignored for master_admin. */
+  @Column({ name: 'all_sub_accounts', type: 'boolean' })
+  allSubAccounts!: boolean;
+
+  @Column({ name: 'last_login', type: 'datetime', precision: 3, nullable: true })
+  lastLogin!: Date | null;
+}
