@@ -45,8 +45,8 @@ interface Env {
 type Method = 'get' | 'post' | 'put' | 'delete';
 type Credentials = [string, string] | null;
 
-const GENERATED_FIELDS = ['name', 'api_key', 'api_secret', 'created_at', 'updated_at', 'enabled', 'root', 'description', 'api_environment_variable'];
-const DEDICATED_FIELDS = ['name', 'api_key', 'created_at', 'updated_at', 'enabled', 'dedicated_for', 'root', 'description'];
+const GENERATED_FIELDS = ['name', 'api_key', 'api_secret', 'created_at', 'updated_at', 'enabled', 'root', 'description', 'last_used_at', 'last_used_ip', 'api_environment_variable'];
+const DEDICATED_FIELDS = ['name', 'api_key', 'created_at', 'updated_at', 'enabled', 'dedicated_for', 'root', 'description', 'last_used_at', 'last_used_ip'];
 const ENV_SECRET = /^cstle_[0-9A-Za-z]{38}$/;
 const UNKNOWN_ID = '0123456789abcdef0123456789abcdef';
 
@@ -132,6 +132,8 @@ describe('key objects', () => {
       enabled: true,
       root: false,
       description: null,
+      last_used_at: null,
+      last_used_ip: null,
       api_environment_variable: `cloudinary://${key.api_key}:${key.api_secret}@${env.cloudName}`,
     });
     const listed = await entry(env, key.api_key);

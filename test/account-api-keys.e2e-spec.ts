@@ -31,7 +31,7 @@ interface AccountKey {
 type Credentials = [string, string];
 type Verb = 'get' | 'post' | 'put' | 'delete';
 
-const WITH_SECRET_FIELDS = ['name', 'api_key', 'api_secret', 'created_at', 'updated_at', 'enabled', 'root', 'description', 'account_url'];
+const WITH_SECRET_FIELDS = ['name', 'api_key', 'api_secret', 'created_at', 'updated_at', 'enabled', 'root', 'description', 'last_used_at', 'last_used_ip', 'account_url'];
 const ACCOUNT_SECRET = /^cstla_[0-9A-Za-z]{38}$/;
 
 let server: TestServer;
@@ -99,6 +99,8 @@ describe('key objects', () => {
       enabled: true,
       root: false,
       description: null,
+      last_used_at: null,
+      last_used_ip: null,
       account_url: `account://${key.api_key}:${key.api_secret}@${owner.account_id}`,
     });
     expect(await readAccount(owner, auth)).toBe(200);

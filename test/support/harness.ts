@@ -77,8 +77,14 @@ export async function expectUnchanged<T>(read: () => Promise<T>, attempt: () => 
   expect(await read()).toEqual(before);
 }
 
+/** Matches null, or a string matching the pattern: a key's last use is null until it is recorded. */
+export const nullOr = (pattern: RegExp) => ({
+  asymmetricMatch: (value: unknown) => value === null || (typeof value === 'string' && pattern.test(value)),
+  toAsymmetricMatcher: () => `null or ${pattern}`,
+});
+
 /** Fields of a key as lists show it (no secret), in Cloudinary's order. */
-export const LISTED_KEY_FIELDS = ['name', 'api_key', 'created_at', 'updated_at', 'enabled', 'root', 'description'];
+export const LISTED_KEY_FIELDS = ['name', 'api_key', 'created_at', 'updated_at', 'enabled', 'root', 'description', 'last_used_at', 'last_used_ip'];
 
 /** The key made together with its account or environment, as a list shows it. */
 export const rootKeyListing = (apiKey: string) => ({
@@ -89,4 +95,6 @@ export const rootKeyListing = (apiKey: string) => ({
   enabled: true,
   root: true,
   description: null,
+  last_used_at: nullOr(ISO_SECONDS),
+  last_used_ip: nullOr(/./),
 });

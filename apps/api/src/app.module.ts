@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AccessKeyController, AccessKeysModule, AccountApiKeyController } from '@castellan/access-keys';
+import { AccessKeyController, AccessKeysModule, AccountApiKeyController, UserApiKeyController } from '@castellan/access-keys';
 import { AccountController, AccountsModule } from '@castellan/accounts';
 import { AppConfig, ConfigModule } from '@castellan/core';
 import { DecisionController, DecisionsModule, SimulationController } from '@castellan/decisions';
@@ -7,6 +7,7 @@ import { DatabaseModule } from '@castellan/database';
 import { EnvironmentController, EnvironmentsModule } from '@castellan/environments';
 import { PeopleModule } from '@castellan/people';
 import { PermissionPlugin, PermissionsModule } from '@castellan/permissions';
+import { SecurityController, SecurityModule, VerificationCodeController } from '@castellan/security';
 import { ENTITIES } from './entities.js';
 import { HealthController } from './health.controller.js';
 
@@ -24,6 +25,7 @@ export class AppModule {
         AccessKeysModule,
         DecisionsModule,
         PeopleModule,
+        SecurityModule,
       ],
       controllers: [
         HealthController,
@@ -31,8 +33,11 @@ export class AppModule {
         AccountApiKeyController,
         EnvironmentController,
         AccessKeyController,
+        UserApiKeyController,
         DecisionController,
         SimulationController,
+        SecurityController,
+        VerificationCodeController,
       ],
     };
   }

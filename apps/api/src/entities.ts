@@ -2,6 +2,7 @@ import { AccountEntity, SystemEventEntity } from '@castellan/accounts';
 import { ApiKeyEntity } from '@castellan/credentials';
 import { EnvironmentEntity } from '@castellan/environments';
 import { PEOPLE_ENTITIES } from '@castellan/people';
+import { SECURITY_ENTITIES } from '@castellan/security';
 
 /** Listed explicitly: globs break under bundling and depend on the working directory. */
-export const ENTITIES = [AccountEntity, SystemEventEntity, EnvironmentEntity, ApiKeyEntity, ...PEOPLE_ENTITIES];
+export const ENTITIES = [AccountEntity, SystemEventEntity, EnvironmentEntity, ApiKeyEntity, ...PEOPLE_ENTITIES, ...SECURITY_ENTITIES];

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UserEntity } from '@castellan/people';
 import { AccountsModule } from '@castellan/accounts';
 import { CredentialsModule } from '@castellan/credentials';
 import { EnvironmentsModule } from '@castellan/environments';
@@ -6,10 +8,11 @@ import { AccessKeyService } from './access-key.service.js';
 import { AccountApiKeyService } from './account-api-key.service.js';
 import { KeyManager } from './key-manager.js';
 import { KeyPermissionsService } from './key-permissions.service.js';
+import { UserApiKeyService } from './user-api-key.service.js';
 
 @Module({
-  imports: [CredentialsModule, AccountsModule, EnvironmentsModule],
-  providers: [KeyManager, AccessKeyService, AccountApiKeyService, KeyPermissionsService],
-  exports: [AccessKeyService, AccountApiKeyService],
+  imports: [CredentialsModule, AccountsModule, EnvironmentsModule, TypeOrmModule.forFeature([UserEntity])],
+  providers: [KeyManager, AccessKeyService, AccountApiKeyService, KeyPermissionsService, UserApiKeyService],
+  exports: [AccessKeyService, AccountApiKeyService, UserApiKeyService],
 })
 export class AccessKeysModule {}

@@ -22,7 +22,8 @@ export class KeyPermissionsService {
 
   async replace(caller: Principal, scope: KeyScope, apiKey: string, body: unknown): Promise<PolicyDto> {
     const rules = validatePolicy(body, this.catalog, KIND_POLICIES[scope.kind].validation);
-    const unheld = this.policies.firstUnheldGrant(caller, scope.kind, rules);
+    // A user key's own rules only narrow its user's privileges, and its caller never receives its secret.
+    const unheld = scope.kind === 'user' ? undefined : this.policies.firstUnheldGrant(caller, scope.kind, rules);
     if (unheld) throw new AppError(ErrorCode.NotAllowed, `Not allowed: ${unheld} cannot be granted by a key that does not hold it`);
     return present(await this.manager.update(caller.accountId, scope, apiKey, { rules }));
   }

@@ -13,6 +13,7 @@ export function keyPage(query: ListKeysDto): KeyPage {
 
 /** The wire shape of any key; the secret and its paste-ready form are passed only by the call that made it. */
 export function presentKey(key: ApiKeyEntity, revealed?: { secret: string; asUrl: string; urlField: 'api_environment_variable' | 'account_url' }): AccessKeyDto {
+  const lastUse = { last_used_at: key.lastUsedAt ? isoSeconds(key.lastUsedAt) : null, last_used_ip: key.lastUsedIp };
   return {
     name: key.name,
     api_key: key.apiKey,
@@ -23,6 +24,7 @@ export function presentKey(key: ApiKeyEntity, revealed?: { secret: string; asUrl
     ...(key.dedicatedFor ? { dedicated_for: [key.dedicatedFor] } : {}),
     root: key.root,
     description: key.description,
+    ...lastUse,
     ...(revealed ? { [revealed.urlField]: revealed.asUrl } : {}),
   };
 }

@@ -3,10 +3,12 @@ import { Reflector } from '@nestjs/core';
 import { ACCESS_METADATA, AppError, ErrorCode, Principal, RouteAccess } from '@castellan/core';
 import { PolicyCompiler } from '@castellan/permissions';
 import { BasicAuthGuard } from './basic-auth.strategy.js';
+import { LastUseRecorder } from './last-use.recorder.js';
 
 interface GuardedRequest {
   user?: Principal;
   params?: Record<string, string | undefined>;
+  ip: string;
 }
 
 /**
@@ -19,6 +21,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly basic: BasicAuthGuard,
     private readonly policies: PolicyCompiler,
+    private readonly lastUse: LastUseRecorder,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -30,10 +33,18 @@ export class AccessGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const principal = request.user!;
     // A key of another account is told no more than a wrong secret would be.
-    const accountId = request.params?.['account_id'];
+    const params = request.params ?? {};
+    const accountId = params['account_id'];
     if (accountId !== undefined && accountId !== principal.accountId) throw AppError.invalidCredentials();
-    if (access.permission && !this.policies.forKey(principal.kind, principal.rules).decide(access.permission).allowed) {
-      throw AppError.notAllowed(access.permission);
+    this.lastUse.record({ keyId: principal.keyId, accountId: principal.accountId, userId: principal.userId, ip: request.ip });
+    if (!access.permission) return true;
+    // A user's own key manages the user's own things without an action.
+    if (access.owner && principal.userId !== null && params[access.owner] === principal.userId) return true;
+    if (!this.policies.forPrincipal(principal).decide(access.permission).allowed) throw AppError.notAllowed(access.permission);
+    // A user limited to some environments may not reach the others through the Provisioning API either.
+    const environment = params['sub_account_id'];
+    if (environment !== undefined && principal.environmentIds && !principal.environmentIds.includes(environment)) {
+      throw AppError.notAllowed(`${access.permission} in product environment ${environment}`);
     }
     return true;
   }

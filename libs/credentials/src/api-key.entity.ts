@@ -38,6 +38,16 @@ export class ApiKeyEntity extends TimestampedEntity {
   @Column({ name: 'dedicated_for', type: 'varchar', length: 32, nullable: true })
   dedicatedFor!: string | null;
 
+  /** A user key's user. */
+  @Column({ name: 'user_id', type: 'varchar', length: 32, nullable: true })
+  userId!: string | null;
+
+  @Column({ name: 'last_used_at', type: 'datetime', precision: 3, nullable: true })
+  lastUsedAt!: Date | null;
+
+  @Column({ name: 'last_used_ip', type: 'varchar', length: 64, nullable: true })
+  lastUsedIp!: string | null;
+
   /** The key's own policy; null means its kind's default. */
   @Column({ type: 'simple-json', nullable: true })
   rules!: PolicyRule[] | null;

@@ -4,7 +4,7 @@ import { EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
 import { ApiKeyEntity } from './api-key.entity.js';
 
 /** Which keys an operation is about: the account's own keys, or the keys of one of its environments. */
-export type KeyScope = { kind: 'account' } | { kind: 'environment'; environmentId: string };
+export type KeyScope = { kind: 'account' } | { kind: 'environment'; environmentId: string } | { kind: 'user'; userId: string };
 
 export type KeySortField = 'api_key' | 'created_at' | 'name' | 'enabled';
 
@@ -25,9 +25,14 @@ const SORT_COLUMNS: Record<KeySortField, keyof ApiKeyEntity> = {
 export type KeyPatch = Partial<Pick<ApiKeyEntity, 'name' | 'description' | 'enabled' | 'dedicatedFor' | 'rules'>>;
 
 function scoped(accountId: string, scope: KeyScope): FindOptionsWhere<ApiKeyEntity> {
-  return scope.kind === 'account'
-    ? { accountId, kind: 'account' }
-    : { accountId, kind: 'environment', environmentId: scope.environmentId };
+  switch (scope.kind) {
+    case 'account':
+      return { accountId, kind: 'account' };
+    case 'environment':
+      return { accountId, kind: 'environment', environmentId: scope.environmentId };
+    case 'user':
+      return { accountId, kind: 'user', userId: scope.userId };
+  }
 }
 
 /** Every method but the authentication lookup takes the account id, and every WHERE carries it. */
@@ -98,6 +103,15 @@ export class ApiKeyRepository {
 
   async delete(manager: EntityManager, accountId: string, scope: KeyScope, id: string): Promise<void> {
     await this.repo(manager).delete({ ...scoped(accountId, scope), id });
+  }
+
+  /** Last-use records, written in batches off the request path. */
+  async recordUse(manager: EntityManager, accountId: string, id: string, at: Date, ip: string): Promise<void> {
+    await this.repo(manager).update({ accountId, id }, { lastUsedAt: at, lastUsedIp: ip });
+  }
+
+  async deleteAllOfUser(manager: EntityManager, accountId: string, userId: string): Promise<void> {
+    await this.repo(manager).delete(scoped(accountId, { kind: 'user', userId }));
   }
 
   async deleteAllOfEnvironment(manager: EntityManager, accountId: string, environmentId: string): Promise<void> {

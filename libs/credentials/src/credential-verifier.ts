@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { Principal, recogniseSecret, SecretHasher } from '@castellan/core';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Principal, recogniseSecret, SecretHasher, USER_PRIVILEGES } from '@castellan/core';
+import type { UserPrivilegeSource } from '@castellan/core';
 import { ApiKeyRepository } from './api-key.repository.js';
 
 @Injectable()
@@ -7,6 +8,8 @@ export class CredentialVerifier {
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly hasher: SecretHasher,
+    // Absent where people are not loaded (the CLI); user keys then never authenticate.
+    @Optional() @Inject(USER_PRIVILEGES) private readonly users?: UserPrivilegeSource,
   ) {}
 
   /** The principal for a key and secret, or null for anything unknown, disabled or wrong. */
@@ -16,6 +19,9 @@ export class CredentialVerifier {
     if (!kind) return null;
     const key = await this.keys.findForAuthentication(apiKey);
     if (!key || key.kind !== kind || !key.enabled || !this.hasher.matches(secret, key.secretHash)) return null;
+    // A user key acts with its user's privileges as they are now: a disabled or deleted user stops it.
+    const user = key.userId ? await this.users?.forUser(key.accountId, key.userId) : undefined;
+    if (key.kind === 'user' && !user) return null;
     return {
       kind: key.kind,
       keyId: key.id,
@@ -24,6 +30,9 @@ export class CredentialVerifier {
       accountId: key.accountId,
       environmentId: key.environmentId,
       rules: key.rules,
+      userId: key.userId,
+      userPolicies: user?.policies ?? null,
+      environmentIds: user?.environmentIds ?? null,
     };
   }
 }

@@ -9,6 +9,7 @@ import { ApiKeyRepository } from './api-key.repository.js';
 import { BasicAuthGuard, BasicAuthStrategy } from './basic-auth.strategy.js';
 import { CredentialVerifier } from './credential-verifier.js';
 import { KeyIssuer } from './key-issuer.js';
+import { LastUseRecorder } from './last-use.recorder.js';
 
 /** The key store and authentication. Importing it installs the global access guard. */
 @Module({
@@ -20,8 +21,9 @@ import { KeyIssuer } from './key-issuer.js';
     CredentialVerifier,
     BasicAuthStrategy,
     BasicAuthGuard,
+    LastUseRecorder,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [ApiKeyRepository, KeyIssuer, SecretHasher],
+  exports: [ApiKeyRepository, KeyIssuer, SecretHasher, LastUseRecorder],
 })
 export class CredentialsModule {}

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { AppError, Principal } from '@castellan/core';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { AppError, Principal, USER_PRIVILEGES } from '@castellan/core';
+import type { UserPrivileges, UserPrivilegeSource } from '@castellan/core';
 import { ApiKeyEntity, ApiKeyRepository } from '@castellan/credentials';
 import { EnvironmentEntity, EnvironmentRepository } from '@castellan/environments';
 import { effectiveRules, PermissionCatalog, PolicyCompiler, validateResource } from '@castellan/permissions';
@@ -16,7 +17,7 @@ import {
 } from './dto/decision.dto.js';
 
 /** The key a decision is about: the caller itself, or (in a simulation) any key of the account. */
-type Subject = Pick<Principal, 'kind' | 'apiKey' | 'name' | 'accountId' | 'environmentId' | 'rules'>;
+type Subject = Pick<Principal, 'kind' | 'apiKey' | 'name' | 'accountId' | 'environmentId' | 'rules' | 'userPolicies' | 'environmentIds'>;
 
 /** Where a check lands: the environment it names (or the key's own), and why it cannot proceed, if so. */
 interface Placement {
@@ -33,6 +34,7 @@ export class DecisionService {
     private readonly policies: PolicyCompiler,
     private readonly environments: EnvironmentRepository,
     private readonly keys: ApiKeyRepository,
+    @Optional() @Inject(USER_PRIVILEGES) private readonly users?: UserPrivilegeSource,
   ) {}
 
   authorize(caller: Principal, check: AuthorizeDto): Promise<DecisionDto> {
@@ -54,10 +56,13 @@ export class DecisionService {
     this.requireCheck(input, '');
     const key = await this.keys.findAnyInAccount(accountId, input.api_key);
     if (!key) throw AppError.notFound('Key', input.api_key);
-    const subject = this.subjectOf(key);
+    const user = key.userId ? await this.users?.forUser(accountId, key.userId) : undefined;
+    const subject = this.subjectOf(key, user ?? null);
     const decided = await this.decide(subject, input);
-    const decision = key.enabled ? decided : { ...decided, allowed: false, reason: 'KEY_DISABLED' as const, rule: null };
-    const trace = this.policies.forKey(subject.kind, subject.rules).trace(input.action, input.resource);
+    // A key whose user is gone or disabled cannot authenticate, like a disabled key.
+    const usable = key.enabled && (key.kind !== 'user' || Boolean(user));
+    const decision = usable ? decided : { ...decided, allowed: false, reason: 'KEY_DISABLED' as const, rule: null };
+    const trace = this.policies.forPrincipal(subject).trace(input.action, input.resource);
     return {
       ...decision,
       rules: effectiveRules(subject.kind, subject.rules),
@@ -97,15 +102,24 @@ export class DecisionService {
     validateResource(action, check.resource, `${prefix}resource`);
   }
 
-  private subjectOf(key: ApiKeyEntity): Subject {
-    return { kind: key.kind, apiKey: key.apiKey, name: key.name, accountId: key.accountId, environmentId: key.environmentId, rules: key.rules };
+  private subjectOf(key: ApiKeyEntity, user: UserPrivileges | null): Subject {
+    return {
+      kind: key.kind,
+      apiKey: key.apiKey,
+      name: key.name,
+      accountId: key.accountId,
+      environmentId: key.environmentId,
+      rules: key.rules,
+      userPolicies: user?.policies ?? null,
+      environmentIds: user?.environmentIds ?? null,
+    };
   }
 
   private async decide(subject: Subject, check: AuthorizeDto): Promise<DecisionDto> {
     const { environment, blocked } = await this.place(subject, check.cloud_name);
     const outcome = blocked
       ? { allowed: false, reason: blocked, rule: null }
-      : this.policies.forKey(subject.kind, subject.rules).decide(check.action, check.resource);
+      : this.policies.forPrincipal(subject).decide(check.action, check.resource);
     return {
       allowed: outcome.allowed,
       reason: outcome.reason,
@@ -117,7 +131,7 @@ export class DecisionService {
 
   /**
    * An environment key works in its own environment only. An account key works in any environment of its
-   * account, named by cloud_name. A disabled environment refuses everything.
+   * account, named by cloud_name; a user key in those its user reaches. A disabled environment refuses everything.
    */
   private async place(subject: Subject, cloudName: string | undefined): Promise<Placement> {
     let environment: EnvironmentEntity | null = null;
@@ -127,6 +141,7 @@ export class DecisionService {
     } else if (cloudName) {
       environment = await this.environments.findByCloudName(subject.accountId, cloudName);
       if (!environment) return { environment: null, blocked: 'WRONG_ENVIRONMENT' };
+      if (subject.environmentIds && !subject.environmentIds.includes(environment.id)) return { environment, blocked: 'WRONG_ENVIRONMENT' };
     }
     return environment && !environment.enabled ? { environment, blocked: 'ENVIRONMENT_DISABLED' } : { environment };
   }

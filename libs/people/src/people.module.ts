@@ -1,4 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { USER_PRIVILEGES } from '@castellan/core';
+import { CredentialsModule } from '@castellan/credentials';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { UserGroupMemberEntity } from './groups/user-group-member.entity.js';
 import { UserGroupEntity } from './groups/user-group.entity.js';
@@ -9,11 +11,18 @@ import { UserEntity } from './users/user.entity.js';
 import { GroupsModule } from './groups/groups.module.js';
 import { RolesModule } from './roles/roles.module.js';
 import { UsersModule } from './users/users.module.js';
+import { UserPrivilegesService } from './privileges/user-privileges.service.js';
 
 export const PEOPLE_ENTITIES = [UserEntity, UserEnvironmentEntity, UserGroupEntity, UserGroupMemberEntity, RoleEntity, RoleAssignmentEntity];
 
-/** Users, user groups and custom roles, and what they entitle a user's keys to. Each part mounts its own routes. */
+/**
+ * Users, user groups and custom roles, and what they entitle a user's keys to. Each part mounts its own
+ * routes. Global, so that authentication (libs/credentials) finds USER_PRIVILEGES without depending on people.
+ */
+@Global()
 @Module({
-  imports: [TypeOrmModule.forFeature(PEOPLE_ENTITIES), UsersModule, GroupsModule, RolesModule],
+  imports: [TypeOrmModule.forFeature(PEOPLE_ENTITIES), CredentialsModule, UsersModule, GroupsModule, RolesModule],
+  providers: [UserPrivilegesService, { provide: USER_PRIVILEGES, useExisting: UserPrivilegesService }],
+  exports: [USER_PRIVILEGES, UserPrivilegesService],
 })
 export class PeopleModule {}

@@ -14,3 +14,4 @@ export { adminPlugin, provisioningPlugin, uploadPlugin };
 export const BUILTIN_PLUGINS = [provisioningPlugin, uploadPlugin, adminPlugin];
 export * from './resource-validator.js';
 export * from './system-roles.js';
+export * from './principal-policy.js';

@@ -4,11 +4,12 @@ import { PermissionCatalog } from './catalog.js';
 import { CompiledPolicy, compilePolicy } from './compiled-policy.js';
 import { effectiveRules, KIND_POLICIES } from './key-policies.js';
 import { MAX_ACTIONS_PER_RULE } from './policy-validator.js';
+import { PolicyHolder, PrincipalPolicy } from './principal-policy.js';
 
 const MAX_CACHED = 10_000;
 
 /** The key on whose behalf a grant is made. */
-type Maker = { kind: KeyKind; rules: PolicyRule[] | null };
+type Maker = PolicyHolder;
 
 /**
  * Compiles policies once and keeps them. Entries are keyed by the policy's content, not by the key, so any
@@ -26,7 +27,7 @@ export class PolicyCompiler {
    * it, and otherwise only the default's actions the maker holds for any resource.
    */
   rulesForKeyMadeBy(maker: Maker, kind: KeyKind): PolicyRule[] | null {
-    const own = this.forKey(maker.kind, maker.rules);
+    const own = this.forPrincipal(maker);
     const granted = this.grantedBy(KIND_POLICIES[kind].defaults, kind);
     const held = granted.filter((name) => own.holdsUnconditionally(name));
     if (held.length === granted.length) return null;
@@ -37,7 +38,7 @@ export class PolicyCompiler {
 
   /** The first action that `rules` would grant a key of `kind` and that `maker` does not hold for any resource. */
   firstUnheldGrant(maker: Maker, kind: KeyKind, rules: PolicyRule[]): string | undefined {
-    const own = this.forKey(maker.kind, maker.rules);
+    const own = this.forPrincipal(maker);
     return this.grantedBy(rules, kind).find((name) => !own.holdsUnconditionally(name));
   }
 
@@ -52,9 +53,20 @@ export class PolicyCompiler {
     return [...new Set(names)];
   }
 
+  /** A caller's whole policy: a user key's user privileges, narrowed by the key's own rules if it has any. */
+  forPrincipal(holder: PolicyHolder): PrincipalPolicy {
+    if (holder.kind !== 'user') return new PrincipalPolicy([[this.forKey(holder.kind, holder.rules)]]);
+    const layers = [(holder.userPolicies ?? []).map((rules) => this.compile(rules))];
+    if (holder.rules) layers.push([this.compile(holder.rules)]);
+    return new PrincipalPolicy(layers);
+  }
+
   forKey(kind: KeyKind, rules: PolicyRule[] | null): CompiledPolicy {
-    const effective = effectiveRules(kind, rules);
-    const cacheKey = `${kind}\n${JSON.stringify(effective)}`;
+    return this.compile(effectiveRules(kind, rules), KIND_POLICIES[kind].excludedPrefix);
+  }
+
+  private compile(effective: PolicyRule[], excludedPrefix?: string): CompiledPolicy {
+    const cacheKey = `${excludedPrefix ?? ''}\n${JSON.stringify(effective)}`;
     const hit = this.cache.get(cacheKey);
     if (hit) {
       // Re-inserting keeps the Map in least-recently-used order.
@@ -62,7 +74,7 @@ export class PolicyCompiler {
       this.cache.set(cacheKey, hit);
       return hit;
     }
-    const compiled = compilePolicy(effective, this.catalog, KIND_POLICIES[kind].excludedPrefix);
+    const compiled = compilePolicy(effective, this.catalog, excludedPrefix);
     if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(cacheKey, compiled);
     return compiled;

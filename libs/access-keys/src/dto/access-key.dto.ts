@@ -84,6 +84,12 @@ export class AccessKeyDto {
   @ApiProperty({ nullable: true, type: String })
   description!: string | null;
 
+  @ApiProperty({ nullable: true, type: String, description: 'When the key last authenticated (recorded within seconds, off the request path)' })
+  last_used_at!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, description: 'The address it last authenticated from' })
+  last_used_ip!: string | null;
+
   @ApiPropertyOptional({ description: 'Environment keys, with the secret only: CLOUDINARY_URL' })
   api_environment_variable?: string;
 
@@ -94,6 +100,14 @@ export class AccessKeyDto {
 export class AccessKeyListDto {
   @ApiProperty({ type: [AccessKeyDto] })
   access_keys!: AccessKeyDto[];
+
+  @ApiProperty()
+  total!: number;
+}
+
+export class UserKeyListDto {
+  @ApiProperty({ type: [AccessKeyDto] })
+  api_keys!: AccessKeyDto[];
 
   @ApiProperty()
   total!: number;

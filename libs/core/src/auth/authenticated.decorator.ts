@@ -4,18 +4,22 @@ import type { Principal } from './principal.js';
 
 export const ACCESS_METADATA = 'castellan:access';
 
-/** A route is public, needs a valid key that holds an action, or needs a valid key and nothing more. */
-export type RouteAccess = { public: true } | { public: false; permission: string | null };
+/**
+ * A route is public, needs a valid key that holds an action, or needs a valid key and nothing more. With
+ * `owner`, a user's own key may also call it for the user named by that path parameter.
+ */
+export type RouteAccess = { public: true } | { public: false; permission: string | null; owner?: string };
 
 /**
  * The one declaration every route makes: the action it needs. The global guard reads it; a route without
  * it is refused and fails the route-walk test. Success is always 200, creates included: the Cloudinary
  * SDKs treat 201 and 204 as failures.
  */
-export function Authenticated(options: { permission: string } | { anyValidKey: true }) {
+export function Authenticated(options: { permission: string; owner?: string } | { anyValidKey: true }) {
   const permission = 'permission' in options ? options.permission : null;
+  const owner = 'owner' in options ? options.owner : undefined;
   return applyDecorators(
-    SetMetadata(ACCESS_METADATA, { public: false, permission } satisfies RouteAccess),
+    SetMetadata(ACCESS_METADATA, { public: false, permission, owner } satisfies RouteAccess),
     HttpCode(200),
     ApiBasicAuth(),
     ApiExtension('x-permission', permission ?? 'any valid key'),

@@ -11,4 +11,26 @@ export interface Principal {
   environmentId: string | null;
   /** The key's own policy; null until someone sets one, which means its kind's default. */
   rules: PolicyRule[] | null;
+  /** A user key's user. */
+  userId: string | null;
+  /** A user key's user's privileges, one policy per source (role, custom roles, groups); the key's own rules only narrow them. */
+  userPolicies: PolicyRule[][] | null;
+  /** The environments a user key may act in; null for no restriction beyond the key's kind. */
+  environmentIds: string[] | null;
 }
+
+/** What a user is entitled to, as the people module computes it. */
+export interface UserPrivileges {
+  /** One policy per source; the user holds their union. */
+  policies: PolicyRule[][];
+  /** null: every environment of the account. */
+  environmentIds: string[] | null;
+}
+
+/** Resolves a user's current privileges, or null when the user is gone or disabled. */
+export interface UserPrivilegeSource {
+  forUser(accountId: string, userId: string): Promise<UserPrivileges | null>;
+}
+
+/** Injection token for the UserPrivilegeSource, provided by the people module. */
+export const USER_PRIVILEGES = Symbol('USER_PRIVILEGES');

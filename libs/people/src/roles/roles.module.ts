@@ -1,4 +1,17 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsModule } from '@castellan/accounts';
+import { RoleAssignmentEntity } from './role-assignment.entity.js';
+import { RoleEntity } from './role.entity.js';
+import { RoleController } from './role.controller.js';
+import { RoleRepository } from './role.repository.js';
+import { RoleService } from './role.service.js';
 
-@Module({})
+/** Custom roles (`/roles`) and their assignments to users, groups and keys. */
+@Module({
+  imports: [TypeOrmModule.forFeature([RoleEntity, RoleAssignmentEntity]), AccountsModule],
+  providers: [RoleRepository, RoleService],
+  controllers: [RoleController],
+  exports: [RoleRepository, RoleService],
+})
 export class RolesModule {}

@@ -1,4 +1,21 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsModule } from '@castellan/accounts';
+import { CredentialsModule } from '@castellan/credentials';
+import { EnvironmentsModule } from '@castellan/environments';
+import { RoleAssignmentEntity } from '../roles/role-assignment.entity.js';
+import { RoleEntity } from '../roles/role.entity.js';
+import { UserEnvironmentEntity } from './user-environment.entity.js';
+import { UserEntity } from './user.entity.js';
+import { UserController } from './user.controller.js';
+import { UserRepository } from './user.repository.js';
+import { UserService } from './user.service.js';
 
-@Module({})
+/** Users of an account: the /users routes, and the repository other parts use to check users exist. */
+@Module({
+  imports: [TypeOrmModule.forFeature([UserEntity, UserEnvironmentEntity, RoleEntity, RoleAssignmentEntity]), AccountsModule, EnvironmentsModule, CredentialsModule],
+  controllers: [UserController],
+  providers: [UserRepository, UserService],
+  exports: [UserRepository, UserService],
+})
 export class UsersModule {}

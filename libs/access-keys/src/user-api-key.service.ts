@@ -1,0 +1,73 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AppError, ErrorCode, OK, OkMessageDto, Principal, USER_PRIVILEGES } from '@castellan/core';
+import type { UserPrivilegeSource } from '@castellan/core';
+import { accountUrl } from '@castellan/accounts';
+import { KeyScope } from '@castellan/credentials';
+import { UserEntity } from '@castellan/people';
+import { PolicyCompiler } from '@castellan/permissions';
+import { AccessKeyDto, GenerateKeyDto, ListKeysDto, UpdateAccountKeyDto, UserKeyListDto } from './dto/access-key.dto.js';
+import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
+import { KeyManager } from './key-manager.js';
+import { KeyPermissionsService } from './key-permissions.service.js';
+import { presentKey } from './key-presenter.js';
+
+/**
+ * Personal keys: they act with exactly their user's current privileges, optionally narrowed by their own
+ * rules, never more. A user manages its own keys with one of them; others need the user_api_keys actions.
+ */
+@Injectable()
+export class UserApiKeyService {
+  constructor(
+    private readonly manager: KeyManager,
+    private readonly policies: KeyPermissionsService,
+    private readonly compiler: PolicyCompiler,
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @Inject(USER_PRIVILEGES) private readonly privileges: UserPrivilegeSource,
+  ) {}
+
+  async list(accountId: string, userId: string, query: ListKeysDto): Promise<UserKeyListDto> {
+    const { rows, total } = await this.manager.list(accountId, await this.scope(accountId, userId), query);
+    return { api_keys: rows.map((k) => presentKey(k)), total };
+  }
+
+  async generate(maker: Principal, userId: string, input: GenerateKeyDto): Promise<AccessKeyDto> {
+    const scope = await this.scope(maker.accountId, userId);
+    if (maker.userId !== userId) await this.refuseEscalation(maker, userId);
+    const { key, secret } = await this.manager.generate(maker, scope, input);
+    return presentKey(key, { secret, asUrl: accountUrl(key.apiKey, secret, maker.accountId), urlField: 'account_url' });
+  }
+
+  async update(accountId: string, userId: string, apiKey: string, input: UpdateAccountKeyDto): Promise<AccessKeyDto> {
+    const patch = { name: input.name, description: input.description, enabled: input.enabled };
+    return presentKey(await this.manager.update(accountId, await this.scope(accountId, userId), apiKey, patch));
+  }
+
+  async revoke(accountId: string, userId: string, apiKey: string): Promise<OkMessageDto> {
+    await this.manager.delete(accountId, await this.scope(accountId, userId), { apiKey });
+    return OK;
+  }
+
+  async permissions(accountId: string, userId: string, apiKey: string): Promise<PolicyDto> {
+    return this.policies.get(accountId, await this.scope(accountId, userId), apiKey);
+  }
+
+  async replacePermissions(caller: Principal, userId: string, apiKey: string, body: PolicyInputDto): Promise<PolicyDto> {
+    return this.policies.replace(caller, await this.scope(caller.accountId, userId), apiKey, body);
+  }
+
+  /** A key for someone else hands its maker that person's powers: the maker must hold all of them already. */
+  private async refuseEscalation(maker: Principal, userId: string): Promise<void> {
+    const privileges = await this.privileges.forUser(maker.accountId, userId);
+    for (const rules of privileges?.policies ?? []) {
+      const unheld = this.compiler.firstUnheldGrant(maker, 'user', rules);
+      if (unheld) throw new AppError(ErrorCode.NotAllowed, `Not allowed: ${unheld}, which this user holds, is not held by the calling key`);
+    }
+  }
+
+  private async scope(accountId: string, userId: string): Promise<KeyScope> {
+    if (!(await this.users.exists({ where: { accountId, id: userId } }))) throw AppError.notFound('User', userId);
+    return { kind: 'user', userId };
+  }
+}

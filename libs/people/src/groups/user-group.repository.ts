@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import { UserGroupMemberEntity } from './user-group-member.entity.js';
+import { UserGroupEntity } from './user-group.entity.js';
+
+export type UserGroupPatch = Partial<Pick<UserGroupEntity, 'name' | 'rules'>>;
+
+/** User groups and their members. Every method takes the account id and puts it in every WHERE. */
+@Injectable()
+export class UserGroupRepository {
+  constructor(
+    @InjectRepository(UserGroupEntity) private readonly groups: Repository<UserGroupEntity>,
+    @InjectRepository(UserGroupMemberEntity) private readonly members: Repository<UserGroupMemberEntity>,
+  ) {}
+
+  private groupRepo(manager?: EntityManager): Repository<UserGroupEntity> {
+    return manager ? manager.getRepository(UserGroupEntity) : this.groups;
+  }
+
+  private memberRepo(manager?: EntityManager): Repository<UserGroupMemberEntity> {
+    return manager ? manager.getRepository(UserGroupMemberEntity) : this.members;
+  }
+
+  list(accountId: string): Promise<UserGroupEntity[]> {
+    return this.groups.find({ where: { accountId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  findById(accountId: string, id: string, manager?: EntityManager): Promise<UserGroupEntity | null> {
+    return this.groupRepo(manager).findOne({ where: { accountId, id } });
+  }
+
+  async insert(group: UserGroupEntity): Promise<void> {
+    await this.groups.insert(group);
+  }
+
+  async update(accountId: string, id: string, patch: UserGroupPatch, now: Date, manager?: EntityManager): Promise<void> {
+    await this.groupRepo(manager).update({ accountId, id }, { ...patch, updatedAt: now });
+  }
+
+  /** The group and its memberships (the foreign key cascades, but the account id is checked here too). */
+  async delete(manager: EntityManager, accountId: string, id: string): Promise<void> {
+    await this.memberRepo(manager).delete({ accountId, groupId: id });
+    await this.groupRepo(manager).delete({ accountId, id });
+  }
+
+  /** The memberships of the groups, in the order they were made. */
+  membersOf(accountId: string, groupIds: string[]): Promise<UserGroupMemberEntity[]> {
+    if (groupIds.length === 0) return Promise.resolve([]);
+    return this.members.find({ where: { accountId, groupId: In([...new Set(groupIds)]) }, order: { createdAt: 'ASC', userId: 'ASC' } });
+  }
+
+  /** The groups the user belongs to, oldest group first. */
+  groupsOf(accountId: string, userId: string): Promise<UserGroupEntity[]> {
+    return this.groups
+      .createQueryBuilder('g')
+      .innerJoin(UserGroupMemberEntity, 'm', 'm.group_id = g.id AND m.account_id = g.account_id')
+      .where('g.account_id = :accountId', { accountId })
+      .andWhere('m.user_id = :userId', { userId })
+      .orderBy('g.created_at', 'ASC')
+      .addOrderBy('g.id', 'ASC')
+      .getMany();
+  }
+
+  /** The ids of the groups the users belong to: for computing what a user holds through groups. */
+  async groupIdsOf(accountId: string, userIds: string[]): Promise<UserGroupMemberEntity[]> {
+    if (userIds.length === 0) return [];
+    return this.members.find({ where: { accountId, userId: In([...new Set(userIds)]) }, order: { createdAt: 'ASC' } });
+  }
+
+  isMember(accountId: string, groupId: string, userId: string, manager?: EntityManager): Promise<boolean> {
+    return this.memberRepo(manager).exists({ where: { accountId, groupId, userId } });
+  }
+
+  async addMember(manager: EntityManager, member: UserGroupMemberEntity): Promise<void> {
+    await this.memberRepo(manager).insert(member);
+  }
+
+  /** Whether a membership was removed. */
+  async removeMember(accountId: string, groupId: string, userId: string): Promise<boolean> {
+    const result = await this.members.delete({ accountId, groupId, userId });
+    return Boolean(result.affected);
+  }
+}

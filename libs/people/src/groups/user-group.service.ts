@@ -1,0 +1,186 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, Principal, TransactionRunner } from '@castellan/core';
+import type { PolicyRule } from '@castellan/core';
+import { AccountRepository } from '@castellan/accounts';
+import { PermissionCatalog, validatePolicy } from '@castellan/permissions';
+import { RoleRepository } from '../roles/role.repository.js';
+import { isSystemRole, RoleService } from '../roles/role.service.js';
+import { UserRepository } from '../users/user.repository.js';
+import { UserGroupRepository } from './user-group.repository.js';
+import { UserGroupMemberEntity } from './user-group-member.entity.js';
+import { UserGroupEntity } from './user-group.entity.js';
+import {
+  DeletedGroupDto,
+  GroupNameDto,
+  GroupPermissionsDto,
+  GroupPermissionsInputDto,
+  GroupUserDto,
+  GroupUsersDto,
+  UserGroupDto,
+  UserGroupListDto,
+  UserGroupsOfUserDto,
+} from './dto/group.dto.js';
+
+const notFound = (id: string) => AppError.notFound('User group', id);
+const userNotFound = (id: string) => AppError.notFound('User', id);
+
+/**
+ * User groups, their members, and what membership grants: custom roles and rules of the group. Nobody can
+ * make a group grant, or hand a group's grants to a user, what they do not hold themselves.
+ */
+@Injectable()
+export class UserGroupService {
+  constructor(
+    private readonly groups: UserGroupRepository,
+    private readonly users: UserRepository,
+    private readonly roles: RoleRepository,
+    private readonly roleService: RoleService,
+    private readonly accounts: AccountRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly catalog: PermissionCatalog,
+  ) {}
+
+  async list(accountId: string, extended = false): Promise<UserGroupListDto> {
+    return { user_groups: await this.present(accountId, await this.groups.list(accountId), extended) };
+  }
+
+  async get(accountId: string, id: string, extended = false): Promise<UserGroupDto> {
+    const [dto] = await this.present(accountId, [await this.require(accountId, id)], extended);
+    return dto!;
+  }
+
+  async create(accountId: string, input: GroupNameDto): Promise<UserGroupDto> {
+    const now = new Date();
+    const group = Object.assign(new UserGroupEntity(), {
+      id: newRecordId(),
+      accountId,
+      name: input.name,
+      rules: null,
+      createdAt: now,
+      updatedAt: now,
+    } satisfies UserGroupEntity);
+    await this.groups.insert(group);
+    return { id: group.id, name: group.name };
+  }
+
+  async update(accountId: string, id: string, input: GroupNameDto): Promise<UserGroupDto> {
+    await this.require(accountId, id);
+    await this.groups.update(accountId, id, { name: input.name }, new Date());
+    return this.get(accountId, id);
+  }
+
+  /** Cloudinary answers a group delete with `{"ok":true}`, unlike its other deletes. */
+  async delete(accountId: string, id: string): Promise<DeletedGroupDto> {
+    await this.transactions.run(async (manager) => {
+      await this.require(accountId, id, manager);
+      await this.roles.deleteAssignmentsOf(manager, accountId, 'group', id);
+      await this.groups.delete(manager, accountId, id);
+    });
+    return { ok: true };
+  }
+
+  async members(accountId: string, id: string): Promise<GroupUsersDto> {
+    await this.require(accountId, id);
+    return { users: (await this.membersOf(accountId, [id])).get(id) ?? [] };
+  }
+
+  /** Adding a member twice changes nothing. The caller must hold what the group grants, as it hands that on. */
+  async addMember(caller: Principal, id: string, userId: string): Promise<GroupUsersDto> {
+    const accountId = caller.accountId;
+    const group = await this.require(accountId, id);
+    if (!(await this.users.findById(accountId, userId))) throw userNotFound(userId);
+    this.roleService.checkGrant(caller, await this.grantsOf(accountId, group));
+    try {
+      await this.transactions.run(async (manager) => {
+        if (await this.groups.isMember(accountId, id, userId, manager)) return;
+        const member = Object.assign(new UserGroupMemberEntity(), { groupId: id, userId, accountId, createdAt: new Date() });
+        await this.groups.addMember(manager, member);
+      });
+    } catch (error) {
+      // A concurrent request added the same member first: the outcome is the one asked for.
+      if (!isUniqueViolation(error)) throw error;
+    }
+    return this.members(accountId, id);
+  }
+
+  async removeMember(accountId: string, id: string, userId: string): Promise<GroupUsersDto> {
+    await this.require(accountId, id);
+    if (!(await this.groups.removeMember(accountId, id, userId))) {
+      throw new AppError(ErrorCode.NotFound, `User ${userId} is not a member of user group ${id}`);
+    }
+    return this.members(accountId, id);
+  }
+
+  async groupsOfUser(accountId: string, userId: string): Promise<UserGroupsOfUserDto> {
+    if (!(await this.users.findById(accountId, userId))) throw userNotFound(userId);
+    return { groups: (await this.groups.groupsOf(accountId, userId)).map((g) => ({ id: g.id, name: g.name })) };
+  }
+
+  async permissions(accountId: string, id: string, manager?: EntityManager): Promise<GroupPermissionsDto> {
+    const group = await this.require(accountId, id, manager);
+    const held = await this.roles.assignmentsOf(accountId, 'group', [id], manager);
+    return { roles: held.map((a) => a.roleId), rules: group.rules ?? [] };
+  }
+
+  /** Replaces the group's custom roles and rules together; the caller must hold everything they grant. */
+  async replacePermissions(caller: Principal, id: string, input: GroupPermissionsInputDto): Promise<GroupPermissionsDto> {
+    const accountId = caller.accountId;
+    await this.require(accountId, id);
+    const rules = validatePolicy({ rules: input.rules }, this.catalog);
+    const roleIds = [...new Set(input.roles ?? [])];
+    const system = roleIds.find(isSystemRole);
+    if (system) {
+      throw AppError.invalid(`roles: "${system}" is a system role; system roles are held by users, not groups, so a group's roles must be ids of custom roles`);
+    }
+    return this.transactions.run(async (manager) => {
+      // Under the account lock, so that a role cannot be deleted between this check and the assignment.
+      await this.accounts.lock(manager, accountId);
+      await this.require(accountId, id, manager);
+      const roles = await this.roles.findByIds(accountId, roleIds, manager);
+      const missing = roleIds.find((roleId) => !roles.some((r) => r.id === roleId));
+      if (missing) throw AppError.notFound('Role', missing);
+      this.roleService.checkGrant(caller, [...roles.flatMap((r) => r.rules), ...rules]);
+      await this.groups.update(accountId, id, { rules }, new Date(), manager);
+      await this.roles.replaceAssignments(manager, accountId, 'group', id, roleIds);
+      return this.permissions(accountId, id, manager);
+    });
+  }
+
+  /** Every rule that membership of the group gives: its roles' rules and its own. */
+  private async grantsOf(accountId: string, group: UserGroupEntity): Promise<PolicyRule[]> {
+    const held = await this.roles.assignmentsOf(accountId, 'group', [group.id]);
+    const roles = await this.roles.findByIds(accountId, held.map((a) => a.roleId));
+    return [...roles.flatMap((r) => r.rules), ...(group.rules ?? [])];
+  }
+
+  private async require(accountId: string, id: string, manager?: EntityManager): Promise<UserGroupEntity> {
+    const group = await this.groups.findById(accountId, id, manager);
+    if (!group) throw notFound(id);
+    return group;
+  }
+
+  /** Each group's members as `{id, name, email}`, in the order they were added. */
+  private async membersOf(accountId: string, groupIds: string[]): Promise<Map<string, GroupUserDto[]>> {
+    const memberships = await this.groups.membersOf(accountId, groupIds);
+    const users = new Map((await this.users.findByIds(accountId, [...new Set(memberships.map((m) => m.userId))])).map((u) => [u.id, u]));
+    const byGroup = new Map<string, GroupUserDto[]>();
+    for (const m of memberships) {
+      const user = users.get(m.userId);
+      if (user) byGroup.set(m.groupId, [...(byGroup.get(m.groupId) ?? []), { id: user.id, name: user.name, email: user.email }]);
+    }
+    return byGroup;
+  }
+
+  private async present(accountId: string, groups: UserGroupEntity[], extended: boolean): Promise<UserGroupDto[]> {
+    if (!extended) return groups.map((g) => ({ id: g.id, name: g.name }));
+    const members = await this.membersOf(accountId, groups.map((g) => g.id));
+    return groups.map((g) => ({
+      id: g.id,
+      name: g.name,
+      users: members.get(g.id) ?? [],
+      created_at: isoSeconds(g.createdAt),
+      updated_at: isoSeconds(g.updatedAt),
+    }));
+  }
+}

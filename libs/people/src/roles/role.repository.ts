@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import { RoleAssignmentEntity, RoleHolderType } from './role-assignment.entity.js';
+import { RoleEntity } from './role.entity.js';
+
+export type RolePatch = Partial<Pick<RoleEntity, 'name' | 'description' | 'rules'>>;
+
+/** Custom roles and who holds them. Every method takes the account id and puts it in every WHERE. */
+@Injectable()
+export class RoleRepository {
+  constructor(
+    @InjectRepository(RoleEntity) private readonly roles: Repository<RoleEntity>,
+    @InjectRepository(RoleAssignmentEntity) private readonly assignments: Repository<RoleAssignmentEntity>,
+  ) {}
+
+  private roleRepo(manager?: EntityManager): Repository<RoleEntity> {
+    return manager ? manager.getRepository(RoleEntity) : this.roles;
+  }
+
+  private assignmentRepo(manager?: EntityManager): Repository<RoleAssignmentEntity> {
+    return manager ? manager.getRepository(RoleAssignmentEntity) : this.assignments;
+  }
+
+  list(accountId: string): Promise<RoleEntity[]> {
+    return this.roles.find({ where: { accountId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  findById(accountId: string, id: string, manager?: EntityManager): Promise<RoleEntity | null> {
+    return this.roleRepo(manager).findOne({ where: { accountId, id } });
+  }
+
+  /** The account's custom roles among `ids`; ids of other accounts or of no role are left out. */
+  findByIds(accountId: string, ids: string[], manager?: EntityManager): Promise<RoleEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.roleRepo(manager).find({ where: { accountId, id: In([...new Set(ids)]) }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  async insert(role: RoleEntity): Promise<void> {
+    await this.roles.insert(role);
+  }
+
+  async update(accountId: string, id: string, patch: RolePatch, now: Date): Promise<void> {
+    await this.roles.update({ accountId, id }, { ...patch, updatedAt: now });
+  }
+
+  async delete(manager: EntityManager, accountId: string, id: string): Promise<void> {
+    await this.roleRepo(manager).delete({ accountId, id });
+  }
+
+  /** The custom roles that the given users, groups or keys hold. */
+  assignmentsOf(accountId: string, holderType: RoleHolderType, holderIds: string[], manager?: EntityManager): Promise<RoleAssignmentEntity[]> {
+    if (holderIds.length === 0) return Promise.resolve([]);
+    return this.assignmentRepo(manager).find({
+      where: { accountId, holderType, holderId: In([...new Set(holderIds)]) },
+      order: { holderId: 'ASC', roleId: 'ASC' },
+    });
+  }
+
+  /** One holder of the role, if any holds it. */
+  firstHolderOf(manager: EntityManager, accountId: string, roleId: string): Promise<RoleAssignmentEntity | null> {
+    return this.assignmentRepo(manager).findOne({ where: { accountId, roleId }, order: { holderType: 'ASC', holderId: 'ASC' } });
+  }
+
+  /** Makes `roleIds` the exact set of custom roles the holder has. */
+  async replaceAssignments(manager: EntityManager, accountId: string, holderType: RoleHolderType, holderId: string, roleIds: string[]): Promise<void> {
+    await this.deleteAssignmentsOf(manager, accountId, holderType, holderId);
+    const rows = [...new Set(roleIds)].map((roleId) => Object.assign(new RoleAssignmentEntity(), { roleId, holderType, holderId, accountId }));
+    if (rows.length) await this.assignmentRepo(manager).insert(rows);
+  }
+
+  async deleteAssignmentsOf(manager: EntityManager, accountId: string, holderType: RoleHolderType, holderId: string): Promise<void> {
+    await this.assignmentRepo(manager).delete({ accountId, holderType, holderId });
+  }
+}

@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, Principal, TransactionRunner } from '@castellan/core';
+import type { PolicyRule } from '@castellan/core';
+import { AccountRepository } from '@castellan/accounts';
+import { PermissionCatalog, PolicyCompiler, SYSTEM_ROLE_RULES, SYSTEM_ROLES, validatePolicy } from '@castellan/permissions';
+import type { SystemRole } from '@castellan/permissions';
+import { RoleEntity } from './role.entity.js';
+import { RoleRepository } from './role.repository.js';
+import { CreateRoleDto, RoleDto, RoleListDto, UpdateRoleDto } from './dto/role.dto.js';
+
+export const isSystemRole = (id: string): id is SystemRole => (SYSTEM_ROLES as readonly string[]).includes(id);
+
+const notFound = (id: string) => AppError.notFound('Role', id);
+const readOnly = () => new AppError(ErrorCode.NotAllowed, 'System roles are read-only');
+
+const systemDto = (name: SystemRole): RoleDto => ({
+  id: name,
+  name,
+  description: SYSTEM_ROLE_RULES[name].description,
+  rules: SYSTEM_ROLE_RULES[name].rules,
+  system: true,
+});
+
+const customDto = (r: RoleEntity): RoleDto => ({
+  id: r.id,
+  name: r.name,
+  description: r.description,
+  rules: r.rules,
+  system: false,
+  created_at: isoSeconds(r.createdAt),
+  updated_at: isoSeconds(r.updatedAt),
+});
+
+/**
+ * Custom roles: named sets of rules of one account, held by users, groups or keys. System roles are code
+ * (libs/permissions) and read-only. Nobody can put into a role an action they do not hold themselves.
+ */
+@Injectable()
+export class RoleService {
+  constructor(
+    private readonly roles: RoleRepository,
+    private readonly accounts: AccountRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly catalog: PermissionCatalog,
+    private readonly policies: PolicyCompiler,
+  ) {}
+
+  async list(accountId: string): Promise<RoleListDto> {
+    const custom = await this.roles.list(accountId);
+    return { roles: [...SYSTEM_ROLES.map(systemDto), ...custom.map(customDto)] };
+  }
+
+  async get(accountId: string, id: string): Promise<RoleDto> {
+    if (isSystemRole(id)) return systemDto(id);
+    return customDto(await this.require(accountId, id));
+  }
+
+  async create(caller: Principal, input: CreateRoleDto): Promise<RoleDto> {
+    const rules = this.checkGrant(caller, validatePolicy({ rules: input.rules }, this.catalog));
+    this.checkNotSystemName(input.name);
+    const now = new Date();
+    const role = Object.assign(new RoleEntity(), {
+      id: newRecordId(),
+      accountId: caller.accountId,
+      name: input.name,
+      description: input.description ?? null,
+      rules,
+      createdAt: now,
+      updatedAt: now,
+    } satisfies RoleEntity);
+    await this.mapNameConflict(input.name, () => this.roles.insert(role));
+    return customDto(role);
+  }
+
+  async update(caller: Principal, id: string, input: UpdateRoleDto): Promise<RoleDto> {
+    if (isSystemRole(id)) throw readOnly();
+    await this.require(caller.accountId, id);
+    const rules = input.rules === undefined ? undefined : this.checkGrant(caller, validatePolicy({ rules: input.rules }, this.catalog));
+    if (input.name !== undefined) this.checkNotSystemName(input.name);
+    await this.mapNameConflict(input.name, () =>
+      this.roles.update(caller.accountId, id, { name: input.name, description: input.description, rules }, new Date()),
+    );
+    return this.get(caller.accountId, id);
+  }
+
+  /** A role that anyone holds stays: deleting it would silently take privileges away. */
+  async delete(accountId: string, id: string): Promise<OkMessageDto> {
+    if (isSystemRole(id)) throw readOnly();
+    await this.transactions.run(async (manager) => {
+      // Assignments are made under the same lock, so none can appear between the check and the delete.
+      await this.accounts.lock(manager, accountId);
+      const role = await this.roles.findById(accountId, id, manager);
+      if (!role) throw notFound(id);
+      const holder = await this.roles.firstHolderOf(manager, accountId, id);
+      if (holder) throw AppError.conflict(`Role "${role.name}" is held by ${holder.holderType} ${holder.holderId}`);
+      await this.roles.delete(manager, accountId, id);
+    });
+    return OK;
+  }
+
+  /** The first action `rules` allow that the caller does not hold for every resource: a 403 naming it. */
+  checkGrant(caller: Principal, rules: PolicyRule[]): PolicyRule[] {
+    const unheld = this.policies.firstUnheldGrant(caller, 'user', rules);
+    if (unheld) throw new AppError(ErrorCode.NotAllowed, `Not allowed: ${unheld} cannot be granted by a key that does not hold it`);
+    return rules;
+  }
+
+  private async require(accountId: string, id: string): Promise<RoleEntity> {
+    const role = await this.roles.findById(accountId, id);
+    if (!role) throw notFound(id);
+    return role;
+  }
+
+  private checkNotSystemName(name: string): void {
+    const taken = SYSTEM_ROLES.find((system) => system === name.toLowerCase());
+    if (taken) throw AppError.conflict(`Role name "${name}" is the name of a system role`);
+  }
+
+  /** The name is the roles table's only unique column besides the id, so a violation is a taken name. */
+  private async mapNameConflict<T>(name: string | undefined, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw AppError.conflict(`A role named "${name ?? ''}" already exists`);
+      throw error;
+    }
+  }
+}

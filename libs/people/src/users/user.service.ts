@@ -1,0 +1,247 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, TransactionRunner } from '@castellan/core';
+import { AccountRepository } from '@castellan/accounts';
+import { ApiKeyRepository } from '@castellan/credentials';
+import { EnvironmentEntity, EnvironmentRepository } from '@castellan/environments';
+import type { SystemRole } from '@castellan/permissions';
+import { UserEntity } from './user.entity.js';
+import { UserFilter, UserRepository } from './user.repository.js';
+import {
+  CreateUserDto,
+  DEFAULT_USER_PAGE_SIZE,
+  DEFAULT_USER_ROLE,
+  ListUsersDto,
+  UpdateUserDto,
+  UserDto,
+  UserEnvironmentDto,
+  UserEnvironmentListDto,
+  UserListDto,
+} from './dto/user.dto.js';
+
+const MASTER_ADMIN: SystemRole = 'master_admin';
+
+const notFound = (id: string) => AppError.notFound('User', id);
+/** Cloudinary's wording for an environment id the account does not have. */
+const environmentNotFound = (id: string) => new AppError(ErrorCode.NotFound, `Cannot find sub account with id ${id}`);
+const roleNotFound = (id: string) => AppError.notFound('Custom role', id);
+const emailTaken = (email: string) => AppError.conflict(`A user with email ${email} already exists in this account`);
+
+const unique = (values: string[]): string[] => [...new Set(values)];
+
+/** A yyyy-mm-dd day as the UTC midnight that starts it; 400 for a day the calendar does not have. */
+function startOfDay(field: string, day: string): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
+    throw AppError.invalid(`${field} must be a date as yyyy-mm-dd`);
+  }
+  return date;
+}
+
+/** Where a user reaches, as stored: every environment, or the listed ones. */
+interface Reach {
+  all: boolean;
+  /** Replaces the listed environments when defined. */
+  environmentIds?: string[];
+}
+
+@Injectable()
+export class UserService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly environments: EnvironmentRepository,
+    private readonly accounts: AccountRepository,
+    private readonly keys: ApiKeyRepository,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  async list(accountId: string, query: ListUsersDto): Promise<UserListDto> {
+    const filter: UserFilter = { ids: query.ids, emails: query.emails, pending: query.pending, prefix: query.prefix };
+    const from = query.from ? startOfDay('from', query.from) : undefined;
+    const to = query.to ? startOfDay('to', query.to) : undefined;
+    if (from && to && from > to) throw AppError.invalid('from must not be after to');
+    if (query.last_login !== undefined) {
+      // "to" is inclusive: the range ends where the next day starts.
+      const until = to ? new Date(to.getTime() + 86_400_000) : undefined;
+      filter.lastLogin = { loggedIn: query.last_login, from, until };
+    }
+    if (query.sub_account_id) {
+      if (!(await this.environments.findById(accountId, query.sub_account_id))) throw environmentNotFound(query.sub_account_id);
+      filter.environmentId = query.sub_account_id;
+    }
+    const { rows, total } = await this.users.list(accountId, filter, {
+      page: query.page ?? 1,
+      pageSize: query.page_size ?? DEFAULT_USER_PAGE_SIZE,
+      sortBy: query.sort_by ?? 'created_at',
+      sortOrder: query.sort_order ?? 'asc',
+    });
+    return { users: await this.toDtos(accountId, rows), total };
+  }
+
+  async get(accountId: string, id: string): Promise<UserDto> {
+    const [dto] = await this.toDtos(accountId, [await this.require(accountId, id)]);
+    return dto!;
+  }
+
+  async create(accountId: string, input: CreateUserDto): Promise<UserDto> {
+    const role = input.role ?? DEFAULT_USER_ROLE;
+    const reach = this.reachOf(role, input) ?? { all: true, environmentIds: [] };
+    return this.mapEmailConflict(input.email, () =>
+      this.transactions.run(async (manager) => {
+        await this.accounts.lock(manager, accountId);
+        await this.requireEnvironments(manager, accountId, reach.environmentIds ?? []);
+        await this.requireCustomRoles(manager, accountId, input.custom_roles ?? []);
+        if (await this.users.findByEmail(accountId, input.email, manager)) throw emailTaken(input.email);
+        const now = new Date();
+        const user = Object.assign(new UserEntity(), {
+          id: newRecordId(),
+          accountId,
+          name: input.name,
+          email: input.email,
+          role,
+          enabled: input.enabled ?? true,
+          pending: true,
+          allSubAccounts: reach.all,
+          lastLogin: null,
+          createdAt: now,
+          updatedAt: now,
+        } satisfies UserEntity);
+        await this.users.insert(manager, user);
+        await this.users.replaceEnvironments(manager, accountId, user.id, reach.environmentIds ?? []);
+        await this.users.replaceCustomRoles(manager, accountId, user.id, unique(input.custom_roles ?? []));
+        return this.toDto(user, reach.environmentIds ?? [], unique(input.custom_roles ?? []).sort());
+      }),
+    );
+  }
+
+  async update(accountId: string, id: string, input: UpdateUserDto): Promise<UserDto> {
+    await this.mapEmailConflict(input.email, () =>
+      this.transactions.run(async (manager) => {
+        // The lock comes first, so the master-admin count below sees every earlier change of the account.
+        await this.accounts.lock(manager, accountId);
+        const current = await this.require(accountId, id, manager);
+        const role = input.role ?? current.role;
+        const enabled = input.enabled ?? current.enabled;
+        if (current.role === MASTER_ADMIN && current.enabled && (role !== MASTER_ADMIN || !enabled)) {
+          await this.requireAnotherMasterAdmin(manager, accountId, current, role !== MASTER_ADMIN ? 'demote' : 'disable');
+        }
+        const reach = this.reachOf(role, input, current);
+        if (reach?.environmentIds) await this.requireEnvironments(manager, accountId, reach.environmentIds);
+        if (input.custom_roles) await this.requireCustomRoles(manager, accountId, input.custom_roles);
+        if (input.email) {
+          const holder = await this.users.findByEmail(accountId, input.email, manager);
+          if (holder && holder.id !== id) throw emailTaken(input.email);
+        }
+        await this.users.update(
+          manager,
+          accountId,
+          id,
+          { name: input.name, email: input.email, role: input.role, enabled: input.enabled, allSubAccounts: reach?.all },
+          new Date(),
+        );
+        if (reach?.environmentIds) await this.users.replaceEnvironments(manager, accountId, id, reach.environmentIds);
+        if (input.custom_roles) await this.users.replaceCustomRoles(manager, accountId, id, unique(input.custom_roles));
+      }),
+    );
+    return this.get(accountId, id);
+  }
+
+  async delete(accountId: string, id: string): Promise<OkMessageDto> {
+    await this.transactions.run(async (manager) => {
+      await this.accounts.lock(manager, accountId);
+      const user = await this.require(accountId, id, manager);
+      if (user.role === MASTER_ADMIN && user.enabled) await this.requireAnotherMasterAdmin(manager, accountId, user, 'delete');
+      // The user's personal keys stop with the user.
+      await this.keys.deleteAllOfUser(manager, accountId, id);
+      await this.users.delete(manager, accountId, id);
+    });
+    return OK;
+  }
+
+  /** The environments the user reaches: every one of the account for master admins and users of all environments. */
+  async environmentsOf(accountId: string, id: string): Promise<UserEnvironmentListDto> {
+    const user = await this.require(accountId, id);
+    let rows: EnvironmentEntity[];
+    if (user.role === MASTER_ADMIN || user.allSubAccounts) {
+      rows = await this.environments.list(accountId, {});
+    } else {
+      const ids = (await this.users.environmentIds(accountId, [id])).get(id) ?? [];
+      rows = ids.length ? await this.environments.list(accountId, { ids }) : [];
+    }
+    return { sub_accounts: rows.map((e): UserEnvironmentDto => ({ id: e.id, name: e.name, description: e.description, cloud_name: e.cloudName, enabled: e.enabled })) };
+  }
+
+  /**
+   * What the request makes of the user's reach, or undefined for no change. master_admin reaches everything;
+   * otherwise sub_account_ids lists environments and all_sub_accounts=true gives all of them back.
+   */
+  private reachOf(role: SystemRole, input: UpdateUserDto, current?: UserEntity): Reach | undefined {
+    if (input.all_sub_accounts === true && input.sub_account_ids) {
+      throw AppError.invalid('Give either sub_account_ids or all_sub_accounts=true, not both');
+    }
+    if (role === MASTER_ADMIN) return current?.role === MASTER_ADMIN && current.allSubAccounts ? undefined : { all: true, environmentIds: [] };
+    if (input.sub_account_ids) return { all: false, environmentIds: unique(input.sub_account_ids) };
+    if (input.all_sub_accounts === true) return { all: true, environmentIds: [] };
+    if (input.all_sub_accounts === false) return current && !current.allSubAccounts ? undefined : { all: false, environmentIds: [] };
+    return undefined;
+  }
+
+  /** 409 unless the account has an enabled master admin besides this one (the caller holds the account lock). */
+  private async requireAnotherMasterAdmin(manager: EntityManager, accountId: string, user: UserEntity, change: 'delete' | 'disable' | 'demote'): Promise<void> {
+    if ((await this.users.countEnabledMasterAdmins(manager, accountId)) > 1) return;
+    throw AppError.conflict(`Cannot ${change} user ${user.id}: it is the account's last enabled master_admin, and an account must keep one`);
+  }
+
+  private async requireEnvironments(manager: EntityManager, accountId: string, ids: string[]): Promise<void> {
+    for (const id of ids) {
+      if (!(await this.environments.findById(accountId, id, manager))) throw environmentNotFound(id);
+    }
+  }
+
+  private async requireCustomRoles(manager: EntityManager, accountId: string, ids: string[]): Promise<void> {
+    const found = await this.users.existingCustomRoleIds(accountId, unique(ids), manager);
+    const missing = ids.find((id) => !found.has(id));
+    if (missing) throw roleNotFound(missing);
+  }
+
+  private async require(accountId: string, id: string, manager?: EntityManager): Promise<UserEntity> {
+    const user = await this.users.findById(accountId, id, manager);
+    if (!user) throw notFound(id);
+    return user;
+  }
+
+  /** Emails are unique per account ignoring case; the index settles races the check above cannot see. */
+  private async mapEmailConflict<T>(email: string | undefined, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw emailTaken(email ?? '');
+      throw error;
+    }
+  }
+
+  private async toDtos(accountId: string, rows: UserEntity[]): Promise<UserDto[]> {
+    const ids = rows.map((u) => u.id);
+    const [environments, roles] = await Promise.all([this.users.environmentIds(accountId, ids), this.users.customRoleIds(accountId, ids)]);
+    return rows.map((u) => this.toDto(u, environments.get(u.id) ?? [], roles.get(u.id) ?? []));
+  }
+
+  private toDto(u: UserEntity, environmentIds: string[], customRoles: string[]): UserDto {
+    const all = u.role === MASTER_ADMIN || u.allSubAccounts;
+    return {
+      id: u.id,
+      name: u.name,
+      email: u.email,
+      role: u.role,
+      enabled: u.enabled,
+      pending: u.pending,
+      sub_account_ids: all ? [] : [...environmentIds].sort(),
+      all_sub_accounts: all,
+      custom_roles: customRoles,
+      last_login: u.lastLogin ? isoSeconds(u.lastLogin) : null,
+      created_at: isoSeconds(u.createdAt),
+      updated_at: isoSeconds(u.updatedAt),
+    };
+  }
+}

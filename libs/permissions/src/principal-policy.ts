@@ -1,0 +1,40 @@
+import type { KeyKind, PolicyRule } from '@castellan/core';
+import type { CompiledPolicy, RuleDecision, TraceEntry } from './compiled-policy.js';
+
+/** The parts of a caller that decide its policy. */
+export interface PolicyHolder {
+  kind: KeyKind;
+  rules: PolicyRule[] | null;
+  /** A user key's user's privileges: one policy per source (role, custom role, group). */
+  userPolicies?: PolicyRule[][] | null;
+}
+
+/**
+ * A caller's policy: every layer must allow (a user key's own rules only narrow its user's privileges), and
+ * within a layer any source may allow (a user holds the union of its role's and its groups' privileges; a
+ * deny in one source does not cancel another source's allow).
+ */
+export class PrincipalPolicy {
+  constructor(private readonly layers: CompiledPolicy[][]) {}
+
+  decide(action: string, resource?: Record<string, unknown>): RuleDecision {
+    let decision: RuleDecision = { allowed: false, reason: 'NO_MATCHING_RULE', rule: null };
+    for (const sources of this.layers) {
+      const decisions = sources.map((source) => source.decide(action, resource));
+      decision =
+        decisions.find((d) => d.allowed) ??
+        decisions.find((d) => d.reason === 'DENIED_BY_RULE') ?? { allowed: false, reason: 'NO_MATCHING_RULE', rule: null };
+      if (!decision.allowed) return decision;
+    }
+    return decision;
+  }
+
+  /** The trace of the innermost layer's first source: the rules a security team edits for this key. */
+  trace(action: string, resource?: Record<string, unknown>): TraceEntry[] {
+    return this.layers[this.layers.length - 1]![0]?.trace(action, resource) ?? [];
+  }
+
+  holdsUnconditionally(action: string): boolean {
+    return this.layers.every((sources) => sources.some((source) => source.holdsUnconditionally(action)));
+  }
+}
