@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { UserEntity } from '@castellan/people';
+import { UsersModule } from '@castellan/people';
 import { AccountsModule } from '@castellan/accounts';
 import { CredentialsModule } from '@castellan/credentials';
 import { EnvironmentsModule } from '@castellan/environments';
@@ -11,7 +10,7 @@ import { KeyPermissionsService } from './key-permissions.service.js';
 import { UserApiKeyService } from './user-api-key.service.js';
 
 @Module({
-  imports: [CredentialsModule, AccountsModule, EnvironmentsModule, TypeOrmModule.forFeature([UserEntity])],
+  imports: [CredentialsModule, AccountsModule, EnvironmentsModule, UsersModule],
   providers: [KeyManager, AccessKeyService, AccountApiKeyService, KeyPermissionsService, UserApiKeyService],
   exports: [AccessKeyService, AccountApiKeyService, UserApiKeyService],
 })

@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { AppError, ErrorCode, OK, OkMessageDto, Principal, USER_PRIVILEGES } from '@castellan/core';
 import type { UserPrivilegeSource } from '@castellan/core';
 import { accountUrl } from '@castellan/accounts';
 import { KeyScope } from '@castellan/credentials';
-import { UserEntity } from '@castellan/people';
+import { UserRepository } from '@castellan/people';
 import { PolicyCompiler } from '@castellan/permissions';
 import { AccessKeyDto, GenerateKeyDto, ListKeysDto, UpdateAccountKeyDto, UserKeyListDto } from './dto/access-key.dto.js';
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
@@ -23,7 +21,7 @@ export class UserApiKeyService {
     private readonly manager: KeyManager,
     private readonly policies: KeyPermissionsService,
     private readonly compiler: PolicyCompiler,
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly users: UserRepository,
     @Inject(USER_PRIVILEGES) private readonly privileges: UserPrivilegeSource,
   ) {}
 
@@ -67,7 +65,7 @@ export class UserApiKeyService {
   }
 
   private async scope(accountId: string, userId: string): Promise<KeyScope> {
-    if (!(await this.users.exists({ where: { accountId, id: userId } }))) throw AppError.notFound('User', userId);
+    if (!(await this.users.findById(accountId, userId))) throw AppError.notFound('User', userId);
     return { kind: 'user', userId };
   }
 }

@@ -2,12 +2,11 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '@castellan/accounts';
 import { CredentialsModule } from '@castellan/credentials';
-import { UserEntity } from '@castellan/people';
+import { UsersModule } from '@castellan/people';
 import { Mailer } from './mail/mailer.js';
 import { AccountSecurityEntity } from './settings/account-security.entity.js';
 import { AccountSecurityRepository } from './settings/account-security.repository.js';
 import { SecurityService } from './settings/security.service.js';
-import { UserLookup } from './verification/user-lookup.js';
 import { VerificationCodeEntity } from './verification/verification-code.entity.js';
 import { VerificationCodeRepository } from './verification/verification-code.repository.js';
 import { VerificationCodeService } from './verification/verification-code.service.js';
@@ -16,8 +15,8 @@ export const SECURITY_ENTITIES = [AccountSecurityEntity, VerificationCodeEntity]
 
 /** Account security settings and support verification codes. Providers only: the API app mounts the controllers. */
 @Module({
-  imports: [TypeOrmModule.forFeature([...SECURITY_ENTITIES, UserEntity]), AccountsModule, CredentialsModule],
-  providers: [AccountSecurityRepository, SecurityService, VerificationCodeRepository, VerificationCodeService, UserLookup, Mailer],
+  imports: [TypeOrmModule.forFeature(SECURITY_ENTITIES), AccountsModule, CredentialsModule, UsersModule],
+  providers: [AccountSecurityRepository, SecurityService, VerificationCodeRepository, VerificationCodeService, Mailer],
   exports: [SecurityService, VerificationCodeService, Mailer],
 })
 export class SecurityModule {}

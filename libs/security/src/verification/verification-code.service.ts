@@ -5,7 +5,7 @@ import { AccountRepository } from '@castellan/accounts';
 import { Mailer } from '../mail/mailer.js';
 import { VerificationCodeEntity } from './verification-code.entity.js';
 import { VerificationCodeRepository } from './verification-code.repository.js';
-import { UserLookup } from './user-lookup.js';
+import { UserRepository } from '@castellan/people';
 import { VerificationCodeSentDto, VerificationResultDto, VerifyCodeDto } from './dto/verification-code.dto.js';
 
 /** How long a code is accepted. */
@@ -34,7 +34,7 @@ export class VerificationCodeService {
 
   constructor(
     private readonly codes: VerificationCodeRepository,
-    private readonly users: UserLookup,
+    private readonly users: UserRepository,
     private readonly accounts: AccountRepository,
     private readonly hasher: SecretHasher,
     private readonly transactions: TransactionRunner,
