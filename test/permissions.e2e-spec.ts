@@ -244,7 +244,7 @@ const folderRule = (condition: unknown): Rule => when(allow('upload:destroy'), {
 
 /** [what, body, the path the message starts with, what else it says] */
 const INVALID: Array<[string, unknown, string, string]> = [
-  ['a body without rules', {}, 'rules', 'must be an array'],
+  ['a body without rules', {}, 'rules', 'is required'],
   ['rules that are not an array', { rules: allow('upload:upload') }, 'rules', 'must be an array'],
   ['an unknown action', { rules: [allow('upload:upload'), deny('upload:destroy', 'upload:nope')] }, 'rules[1].actions[1]', 'unknown action "upload:nope"'],
   ['an unknown plugin wildcard', { rules: [allow('nope:*')] }, 'rules[0].actions[0]', 'unknown action "nope:*"'],

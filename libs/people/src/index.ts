@@ -11,7 +11,6 @@ export * from './roles/role.repository.js';
 export * from './roles/role.service.js';
 export * from './roles/role.controller.js';
 export * from './roles/dto/role.dto.js';
-export * from './roles/dto/rules.field.js';
 export * from './groups/groups.module.js';
 export * from './groups/user-group.repository.js';
 export * from './groups/user-group.service.js';

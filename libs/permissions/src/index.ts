@@ -15,3 +15,4 @@ export const BUILTIN_PLUGINS = [provisioningPlugin, uploadPlugin, adminPlugin];
 export * from './resource-validator.js';
 export * from './system-roles.js';
 export * from './principal-policy.js';
+export * from './rules.field.js';

@@ -128,7 +128,7 @@ export function ListField(opts: FieldOptions & { maxItems?: number; itemMaxLengt
 }
 
 /** Form bodies can only carry objects as JSON text; JSON bodies carry them as they are. */
-function parseJsonText(value: unknown): unknown {
+export function parseJsonText(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   try {
     return JSON.parse(value) as unknown;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { BooleanField, ListField, StringField } from '@castellan/core';
 import type { PolicyRule } from '@castellan/core';
-import { RuleDto, RulesField } from '../../roles/dto/rules.field.js';
+import { RuleDto, RulesField } from '@castellan/permissions';
 
 export class GroupDetailsQueryDto {
   @BooleanField({ description: 'Add the members and the timestamps' })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { StringField } from '@castellan/core';
 import type { PolicyRule } from '@castellan/core';
-import { RuleDto, RulesField } from './rules.field.js';
+import { RuleDto, RulesField } from '@castellan/permissions';
 
 export class CreateRoleDto {
   @StringField({ required: true, description: 'Unique in the account, ignoring case; not the name of a system role', example: 'Uploaders' })

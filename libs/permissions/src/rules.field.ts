@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsArray, IsDefined, IsOptional } from 'class-validator';
+import { parseJsonText } from '@castellan/core';
 
 /** Documents the rule format; rules are validated against the catalogue by libs/permissions (validatePolicy). */
 export class RuleDto {
@@ -20,17 +21,7 @@ export class RuleDto {
   conditions?: Record<string, unknown>;
 }
 
-/** A form body can only carry the rules as JSON text; a JSON body carries the array itself. */
-function parseJsonText(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
-  }
-}
-
-/** A policy's rules: an array here, checked rule by rule by validatePolicy in the service. */
+/** A policy's rules: an array (JSON text in a form body), checked rule by rule by validatePolicy in the service. */
 export function RulesField(opts: { required?: boolean; description?: string } = {}) {
   const required = opts.required ?? false;
   return applyDecorators(
