@@ -1,41 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import type { Response, Test } from 'supertest';
 import { AccountService } from '@castellan/accounts';
-import { startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
+import { INVALID_CREDENTIALS, ISO_SECONDS, startServer, TestAccount, TestServer } from './support/harness.js';
+import { bind, Credentials, ok, twoAccounts } from './support/http.js';
 
 // The account resource itself: GET and PUT on /v1_1/provisioning/accounts/:account_id.
 
 let server: TestServer;
 beforeAll(async () => (server = await startServer()));
 afterAll(() => server.close());
+const { call } = bind(() => server);
 
-const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const DEFAULT_ENVIRONMENT_LIMIT = 100;
-const INVALID_CREDENTIALS = { error: { message: 'Invalid credentials' } };
 
-/** A success: 200 with a JSON body (the error message shows when it is not). */
-function success(res: Response) {
-  expect([res.status, res.type, res.body?.error]).toEqual([200, 'application/json', undefined]);
-  return res.body;
-}
-
-const getAccount = async (a: TestAccount) => success(await server.http().get(a.base).auth(...a.auth));
-const rename = (a: TestAccount) => server.http().put(a.base).auth(...a.auth);
+const getAccount = async (a: TestAccount) => ok(await call('get', a.base, a.auth));
+const rename = (a: TestAccount) => call('put', a.base, a.auth);
 
 // Credentials: one account is the target of every refused request, and must never change.
 let owner: TestAccount;
 let other: TestAccount;
-let envKey: [string, string];
+let envKey: Credentials;
 let ownerBefore: unknown;
 beforeAll(async () => {
-  [owner, other] = [await server.newAccount('Owner'), await server.newAccount('Other')];
-  const env = await server.http().post(`${owner.base}/sub_accounts`).auth(...owner.auth).send({ name: 'Env', cloud_name: uniqueCloudName() });
-  expect(env.body.api_access_keys).toHaveLength(1);
-  envKey = [env.body.api_access_keys[0].key, env.body.api_access_keys[0].secret];
+  const accounts = await twoAccounts(server, ['Owner', 'Other']);
+  ({ owner, other, envKey } = accounts);
+  expect(accounts.env.api_access_keys).toHaveLength(1);
   ownerBefore = await getAccount(owner);
 });
 
-const UNAUTHORIZED: [string, () => { path: string; auth?: [string, string] }][] = [
+const UNAUTHORIZED: [string, () => { path: string; auth?: Credentials }][] = [
   ['no credentials', () => ({ path: owner.base })],
   ["another account's valid key", () => ({ path: owner.base, auth: other.auth })],
   ["the account's key with another account's secret", () => ({ path: owner.base, auth: [owner.api_key, other.api_secret] })],
@@ -45,17 +38,16 @@ const UNAUTHORIZED: [string, () => { path: string; auth?: [string, string] }][] 
 ];
 
 /** 401 for every bad credential and 403 for a product environment's key; the account never changes. */
-function credentialRules(send: (path: string) => Test, permission: string): void {
+function credentialRules(send: (path: string, credentials?: Credentials) => Test, permission: string): void {
   test.each(UNAUTHORIZED)('401 with %s, and nothing changes', async (_, given) => {
     const { path, auth } = given();
-    const req = send(path);
-    const res = await (auth ? req.auth(...auth) : req);
+    const res = await send(path, auth);
     expect([res.status, res.headers['www-authenticate'], res.body]).toEqual([401, 'Basic realm="castellan"', INVALID_CREDENTIALS]);
     expect(await getAccount(owner)).toEqual(ownerBefore);
   });
 
   test(`403 for a product environment's key of the account (needs ${permission}), and nothing changes`, async () => {
-    const res = await send(owner.base).auth(...envKey);
+    const res = await send(owner.base, envKey);
     expect([res.status, res.body]).toEqual([403, { error: { message: `Not allowed: ${permission}` } }]);
     expect(await getAccount(owner)).toEqual(ownerBefore);
   });
@@ -74,8 +66,8 @@ describe('GET account', () => {
         authorize: expect.stringMatching(/^https?:\/\/.+/),
         docs: expect.stringMatching(/^https?:\/\/.+/),
       },
-      created_at: expect.stringMatching(TIMESTAMP),
-      updated_at: expect.stringMatching(TIMESTAMP),
+      created_at: expect.stringMatching(ISO_SECONDS),
+      updated_at: expect.stringMatching(ISO_SECONDS),
     });
     expect(account.endpoints.provisioning_api.endsWith(`/v1_1/provisioning/accounts/${a.account_id}`)).toBe(true);
   });
@@ -91,15 +83,15 @@ describe('GET account', () => {
     expect([(await getAccount(first)).name, (await getAccount(second)).name]).toEqual(['First', 'Second']);
   });
 
-  credentialRules((path) => server.http().get(path), 'provisioning:account.read');
+  credentialRules((path, credentials) => call('get', path, credentials), 'provisioning:account.read');
 });
 
 describe('PUT account', () => {
   test('renames the account from a JSON body; other fields stay as they were', async () => {
     const a = await server.newAccount('Before');
     const before = await getAccount(a);
-    const renamed = success(await rename(a).send({ name: 'After' }));
-    expect(renamed).toEqual({ ...before, name: 'After', updated_at: expect.stringMatching(TIMESTAMP) });
+    const renamed = ok(await rename(a).send({ name: 'After' }));
+    expect(renamed).toEqual({ ...before, name: 'After', updated_at: expect.stringMatching(ISO_SECONDS) });
     expect(await getAccount(a)).toEqual(renamed);
   });
 
@@ -110,7 +102,7 @@ describe('PUT account', () => {
   ])('accepts %s', async (_, body, expected) => {
     const a = await server.newAccount();
     const req = typeof body === 'string' ? rename(a).type('form').send(body) : rename(a).send(body);
-    expect(success(await req).name).toBe(expected);
+    expect(ok(await req).name).toBe(expected);
     expect((await getAccount(a)).name).toBe(expected);
   });
 
@@ -122,8 +114,8 @@ describe('PUT account', () => {
   ])('ignores %s in the body: the limit stays at 100 and the identity as it was', async (_, extra) => {
     const a = await server.newAccount();
     const before = await getAccount(a);
-    const renamed = success(await rename(a).send({ name: 'Still limited', ...extra }));
-    const expected = { ...before, name: 'Still limited', updated_at: expect.stringMatching(TIMESTAMP) };
+    const renamed = ok(await rename(a).send({ name: 'Still limited', ...extra }));
+    const expected = { ...before, name: 'Still limited', updated_at: expect.stringMatching(ISO_SECONDS) };
     expect(renamed).toEqual(expected);
     expect(await getAccount(a)).toEqual(expected);
     expect(renamed.limits.product_environments).toBe(DEFAULT_ENVIRONMENT_LIMIT);
@@ -150,5 +142,5 @@ describe('PUT account', () => {
     });
   });
 
-  credentialRules((path) => server.http().put(path).send({ name: 'Taken over' }), 'provisioning:account.update');
+  credentialRules((path, credentials) => call('put', path, credentials, { name: 'Taken over' }), 'provisioning:account.update');
 });

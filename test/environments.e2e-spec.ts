@@ -1,6 +1,6 @@
-import type { Response, Test } from 'supertest';
 import { AccountService } from '@castellan/accounts';
-import { startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
+import { ISO_SECONDS, startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
+import { bind, Credentials, expectErrorMessage, expectUnauthorized, Form, Json, Method, ok, Payload, RawJson, UNKNOWN_ID } from './support/http.js';
 
 // Product environments (`/sub_accounts`) over real HTTP. Every test that looks at a list works in accounts
 // of its own, so tests never see each other's environments; cloud names come from uniqueCloudName()
@@ -9,10 +9,10 @@ import { startServer, TestAccount, TestServer, uniqueCloudName } from './support
 let server: TestServer;
 beforeAll(async () => (server = await startServer()));
 afterAll(() => server.close());
+const { call } = bind(() => server);
 
 // ---------------------------------------------------------------------------------------------- helpers
 
-const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const ENV_SECRET = /^cstle_[0-9A-Za-z]{38}$/;
 const ENVIRONMENT_FIELDS = [
   'api_access_keys',
@@ -28,31 +28,7 @@ const ENVIRONMENT_FIELDS = [
   'updated_at',
   'usage_limits',
 ];
-/** Shaped like a real environment id, but no environment has it. */
-const UNKNOWN_ID = '0123456789abcdef0123456789abcdef';
 const USAGE_LIMIT_FIELDS = ['credits', 'storage_gb', 'bandwidth_gb', 'transformations'];
-
-/** A form-urlencoded body, as the Cloudinary SDKs send it. */
-class Form {
-  constructor(readonly text: string) {}
-}
-/** A body sent byte for byte with a JSON content type (for malformed JSON). */
-class RawJson {
-  constructor(readonly text: string) {}
-}
-type Payload = Record<string, unknown> | Form | RawJson;
-type Method = 'get' | 'post' | 'put' | 'delete';
-type Credentials = readonly [string, string];
-/** Response bodies are untyped JSON. */
-type Json = any;
-
-function call(method: Method, path: string, credentials?: Credentials, payload?: Payload): Test {
-  const req = server.http()[method](path);
-  if (credentials) req.auth(credentials[0], credentials[1]);
-  if (payload instanceof Form) return req.type('form').send(payload.text);
-  if (payload instanceof RawJson) return req.type('json').send(payload.text);
-  return payload === undefined ? req : req.send(payload);
-}
 
 const collection = (a: TestAccount): string => `${a.base}/sub_accounts`;
 const member = (a: TestAccount, id: string): string => `${collection(a)}/${id}`;
@@ -62,16 +38,6 @@ const form = (fields: Record<string, unknown>): Form =>
       .map(([k, v]) => `${k}=${encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : String(v))}`)
       .join('&'),
   );
-
-/** A 200 with a JSON body; a failure shows the error the server gave. */
-function ok(res: Response): Json {
-  expect({ status: res.status, type: res.type, error: res.body?.error }).toEqual({ status: 200, type: 'application/json', error: undefined });
-  return res.body;
-}
-
-function expectError(res: Response, status: number, message: unknown = expect.any(String)): void {
-  expect({ status: res.status, body: res.body }).toEqual({ status, body: { error: { message } } });
-}
 
 const named = (name: string, extra: Record<string, unknown> = {}) => ({ name, cloud_name: uniqueCloudName(), ...extra });
 const create = async (a: TestAccount, payload: Payload): Promise<Json> => ok(await call('post', collection(a), a.auth, payload));
@@ -87,8 +53,8 @@ function withoutSecrets(created: Json): Json {
 function expectFreshlyCreated(env: Json): void {
   expect(Object.keys(env).sort()).toEqual(ENVIRONMENT_FIELDS);
   expect(env.id).toEqual(expect.any(String));
-  expect(env.created_at).toMatch(TIMESTAMP);
-  expect(env.updated_at).toMatch(TIMESTAMP);
+  expect(env.created_at).toMatch(ISO_SECONDS);
+  expect(env.updated_at).toMatch(ISO_SECONDS);
   expect(env.api_access_keys).toHaveLength(1);
   const [{ key, secret }] = env.api_access_keys;
   expect(env.api_access_keys[0]).toEqual({
@@ -176,17 +142,13 @@ function testAccessRules(route: Route): void {
 
   test.each(BAD_CREDENTIALS)('401 with %s, and nothing changes', async (_, credentials) => {
     const res = await send(credentials(guarded));
-    expect({ status: res.status, challenge: res.headers['www-authenticate'], body: res.body }).toEqual({
-      status: 401,
-      challenge: 'Basic realm="castellan"',
-      body: { error: { message: 'Invalid credentials' } },
-    });
+    expectUnauthorized(res);
     expect(await list(guarded.owner)).toEqual(guarded.before);
   });
 
   test(`403 for a product environment's own key (needs ${route.permission}), and nothing changes`, async () => {
     const [{ key, secret }] = guarded.env.api_access_keys;
-    expectError(await send([key, secret]), 403, `Not allowed: ${route.permission}`);
+    expectErrorMessage(await send([key, secret]), 403, `Not allowed: ${route.permission}`);
     expect(await list(guarded.owner)).toEqual(guarded.before);
   });
 }
@@ -285,7 +247,7 @@ describe('POST /sub_accounts', () => {
     test.each<[string, Payload]>([['no name', {}], ['an empty name', { name: '' }], ['a blank name', { name: '   ' }], ['a null name', { name: null }], ...INVALID_FIELDS])(
       '%s',
       async (_, payload) => {
-        expectError(await call('post', collection(empty), empty.auth, payload), 400);
+        expectErrorMessage(await call('post', collection(empty), empty.auth, payload), 400);
         expect(await list(empty)).toEqual([]);
       },
     );
@@ -302,7 +264,7 @@ describe('POST /sub_accounts', () => {
       const taken = await create(holder, named('Holder'));
       const creator = where === 'same' ? holder : other;
       const before = await list(creator);
-      expectError(await call('post', collection(creator), creator.auth, { name: 'Copycat', cloud_name: spell(taken.cloud_name) }), 409);
+      expectErrorMessage(await call('post', collection(creator), creator.auth, { name: 'Copycat', cloud_name: spell(taken.cloud_name) }), 409);
       expect(await list(creator)).toEqual(before);
     });
 
@@ -312,7 +274,7 @@ describe('POST /sub_accounts', () => {
       const results = await Promise.all([a, b].map((acc) => call('post', collection(acc), acc.auth, body)));
       const refused = results.filter((r) => r.status === 409);
       expect(refused).toHaveLength(1);
-      expectError(refused[0]!, 409);
+      expectErrorMessage(refused[0]!, 409);
       expect([...(await list(a)), ...(await list(b))].map((e) => e.cloud_name)).toEqual([body.cloud_name]);
       expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
     });
@@ -343,7 +305,7 @@ describe('POST /sub_accounts', () => {
 
     test.each(MISSING_IDS)('404 for %s, and nothing created', async (_, missing) => {
       const [a, base] = [await server.newAccount(), await missing()];
-      expectError(await call('post', collection(a), a.auth, { name: 'Orphan', base_sub_account_id: base.id }), 404);
+      expectErrorMessage(await call('post', collection(a), a.auth, { name: 'Orphan', base_sub_account_id: base.id }), 404);
       expect(await list(a)).toEqual([]);
       await base.expectUntouched();
     });
@@ -356,7 +318,7 @@ describe('POST /sub_accounts', () => {
       await create(a, named('First'));
       await create(a, named('Second'));
       const before = await list(a);
-      expectError(await call('post', collection(a), a.auth, named('Third')), 403, expect.stringMatching(/\b2\b/));
+      expectErrorMessage(await call('post', collection(a), a.auth, named('Third')), 403, expect.stringMatching(/\b2\b/));
       expect(await list(a)).toEqual(before);
     });
 
@@ -367,7 +329,7 @@ describe('POST /sub_accounts', () => {
       const refused = results.filter((r) => r.status === 403);
       const created = results.filter((r) => r.status !== 403).map((r) => r.body.id);
       expect(refused).toHaveLength(2);
-      refused.forEach((r) => expectError(r, 403, expect.stringMatching(/\b3\b/)));
+      refused.forEach((r) => expectErrorMessage(r, 403, expect.stringMatching(/\b3\b/)));
       expect((await list(a)).map((e) => e.id).sort()).toEqual(created.sort());
       expect(created).toHaveLength(3);
       expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 403, 403]);
@@ -376,7 +338,7 @@ describe('POST /sub_accounts', () => {
     test('the limit is per account: another account may still create', async () => {
       const [full, free] = [await server.newAccount(), await server.newAccount()];
       await setLimit(full, 0);
-      expectError(await call('post', collection(full), full.auth, named('Nope')), 403);
+      expectErrorMessage(await call('post', collection(full), full.auth, named('Nope')), 403);
       expectFreshlyCreated(await create(free, named('Fine')));
     });
   });
@@ -460,7 +422,7 @@ describe('GET /sub_accounts', () => {
       ['101 cloud_names', q(many('cloud_names', 101))],
       ['a prefix over 255 characters', q(`prefix=${long(256)}`)],
     ])('400 for %s', async (_, query) => {
-      expectError(await call('get', collection(a), a.auth).query(query()), 400);
+      expectErrorMessage(await call('get', collection(a), a.auth).query(query()), 400);
       expect((await list(a)).map((e) => e.id)).toEqual(ids(...ALL));
     });
 
@@ -491,7 +453,7 @@ describe('GET /sub_accounts/:id', () => {
 
   test.each(MISSING_IDS)('404 for %s', async (_, missing) => {
     const [a, target] = [await server.newAccount(), await missing()];
-    expectError(await call('get', member(a, target.id), a.auth), 404);
+    expectErrorMessage(await call('get', member(a, target.id), a.auth), 404);
   });
 
   testAccessRules({ method: 'get', path: (g) => member(g.owner, g.env.id), permission: 'provisioning:sub_accounts.read' });
@@ -513,7 +475,7 @@ describe('PUT /sub_accounts/:id', () => {
   /** The request answered `status`, and the environment is exactly as it was. */
   async function expectRefused(payload: Payload, status: number): Promise<void> {
     const { a, env } = await subject();
-    expectError(await call('put', member(a, env.id), a.auth, payload), status);
+    expectErrorMessage(await call('put', member(a, env.id), a.auth, payload), status);
     expect(await read(a, env.id)).toEqual(env);
   }
 
@@ -522,7 +484,7 @@ describe('PUT /sub_accounts/:id', () => {
     const cloudName = uniqueCloudName('ReNaMeD');
     const changes = { name: 'Renamed', description: 'after', enabled: false, custom_attributes: { v: 2, team: 'x' }, usage_limits: { storage_gb: 4, transformations: 10 } };
     const updated = ok(await call('put', member(a, env.id), a.auth, { ...changes, cloud_name: cloudName }));
-    expect(updated).toEqual({ ...env, ...changes, cloud_name: cloudName.toLowerCase(), updated_at: expect.stringMatching(TIMESTAMP) });
+    expect(updated).toEqual({ ...env, ...changes, cloud_name: cloudName.toLowerCase(), updated_at: expect.stringMatching(ISO_SECONDS) });
     expect(await read(a, env.id)).toEqual(updated);
     expect(await list(a)).toEqual([updated]);
   });
@@ -538,7 +500,7 @@ describe('PUT /sub_accounts/:id', () => {
   test('changes only the fields given', async () => {
     const { a, env } = await subject();
     const updated = ok(await call('put', member(a, env.id), a.auth, { description: 'only this' }));
-    expect(updated).toEqual({ ...env, description: 'only this', updated_at: expect.stringMatching(TIMESTAMP) });
+    expect(updated).toEqual({ ...env, description: 'only this', updated_at: expect.stringMatching(ISO_SECONDS) });
   });
 
   test.each<[string, Payload]>([
@@ -564,7 +526,7 @@ describe('PUT /sub_accounts/:id', () => {
   ])('accepts the current %s alongside other changes', async (_, same) => {
     const { a, env } = await subject();
     const updated = ok(await call('put', member(a, env.id), a.auth, { ...same, name: 'Still fixed' }));
-    expect(updated).toEqual({ ...env, name: 'Still fixed', updated_at: expect.stringMatching(TIMESTAMP) });
+    expect(updated).toEqual({ ...env, name: 'Still fixed', updated_at: expect.stringMatching(ISO_SECONDS) });
   });
 
   describe('invalid input: 400 and nothing changes', () => {
@@ -584,7 +546,7 @@ describe('PUT /sub_accounts/:id', () => {
       const { a, env } = await subject();
       const holder = elsewhere ? await server.newAccount() : a;
       const taken = await create(holder, named('Holder'));
-      expectError(await call('put', member(a, env.id), a.auth, { name: 'Changed', cloud_name: spell(taken.cloud_name) }), 409);
+      expectErrorMessage(await call('put', member(a, env.id), a.auth, { name: 'Changed', cloud_name: spell(taken.cloud_name) }), 409);
       expect(await read(a, env.id)).toEqual(env);
       expect(await read(holder, taken.id)).toEqual(withoutSecrets(taken));
     });
@@ -592,7 +554,7 @@ describe('PUT /sub_accounts/:id', () => {
 
   test.each(MISSING_IDS)('404 for %s, and nothing changes', async (_, missing) => {
     const [{ a, env }, target] = [await subject(), await missing()];
-    expectError(await call('put', member(a, target.id), a.auth, { name: 'Hijacked' }), 404);
+    expectErrorMessage(await call('put', member(a, target.id), a.auth, { name: 'Hijacked' }), 404);
     expect(await list(a)).toEqual([env]);
     await target.expectUntouched();
   });
@@ -609,13 +571,13 @@ describe('DELETE /sub_accounts/:id', () => {
     const [{ key, secret }] = doomed.api_access_keys;
     const keysPath = `${member(a, doomed.id)}/access_keys`;
     // Before: its key authenticates (and is refused provisioning rights) and is listed among its keys.
-    expectError(await call('get', collection(a), [key, secret]), 403);
+    expectErrorMessage(await call('get', collection(a), [key, secret]), 403);
     expect(JSON.stringify(ok(await call('get', keysPath, a.auth)))).toContain(key);
 
     expect(ok(await call('delete', member(a, doomed.id), a.auth))).toEqual({ message: 'ok' });
 
-    expectError(await call('get', member(a, doomed.id), a.auth), 404);
-    expectError(await call('get', keysPath, a.auth), 404);
+    expectErrorMessage(await call('get', member(a, doomed.id), a.auth), 404);
+    expectErrorMessage(await call('get', keysPath, a.auth), 404);
     expect(await list(a)).toEqual([withoutSecrets(kept)]);
     // After: the same key no longer authenticates at all.
     const res = await call('get', collection(a), [key, secret]);
@@ -626,14 +588,14 @@ describe('DELETE /sub_accounts/:id', () => {
     const a = await server.newAccount();
     const env = await create(a, named('Once'));
     ok(await call('delete', member(a, env.id), a.auth));
-    expectError(await call('delete', member(a, env.id), a.auth), 404);
+    expectErrorMessage(await call('delete', member(a, env.id), a.auth), 404);
   });
 
   test('frees a place under the account limit', async () => {
     const a = await server.newAccount();
     await setLimit(a, 1);
     const first = await create(a, named('First'));
-    expectError(await call('post', collection(a), a.auth, named('Blocked')), 403);
+    expectErrorMessage(await call('post', collection(a), a.auth, named('Blocked')), 403);
     ok(await call('delete', member(a, first.id), a.auth));
     expectFreshlyCreated(await create(a, named('Replacement')));
   });
@@ -641,7 +603,7 @@ describe('DELETE /sub_accounts/:id', () => {
   test.each(MISSING_IDS)('404 for %s, and nothing is deleted', async (_, missing) => {
     const a = await server.newAccount();
     const [env, target] = [await create(a, named('Bystander')), await missing()];
-    expectError(await call('delete', member(a, target.id), a.auth), 404);
+    expectErrorMessage(await call('delete', member(a, target.id), a.auth), 404);
     expect(await list(a)).toEqual([withoutSecrets(env)]);
     await target.expectUntouched();
   });

@@ -1,33 +1,11 @@
-import type { Response, Test } from 'supertest';
 import { SYSTEM_ROLE_RULES, SYSTEM_ROLES } from '@castellan/permissions';
-import { INVALID_CREDENTIALS, ISO_SECONDS, startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
+import { expectUnchanged, ISO_SECONDS, startServer, TestAccount, TestServer } from './support/harness.js';
+import { allow, bind, Credentials, deny, expectErrorMessage, expectUnauthorized, Form, Json, Method, ok, Payload, RawJson, Rule, twoAccounts, UNKNOWN_ID } from './support/http.js';
 
 // Custom roles (`/roles`): system roles listed first and read-only, custom roles with unique names per account,
 // rules validated like key policies, no escalation (nobody puts into a role what they do not hold), and no
 // deleting a role that someone holds.
 
-type Credentials = readonly [string, string];
-type Method = 'get' | 'post' | 'put' | 'delete';
-/** Response bodies are untyped JSON. */
-type Json = any;
-
-class Form {
-  constructor(readonly text: string) {}
-}
-class RawJson {
-  constructor(readonly text: string) {}
-}
-type Payload = Record<string, unknown> | Form | RawJson;
-
-interface Rule {
-  effect: 'allow' | 'deny';
-  actions: string[];
-  conditions?: Record<string, unknown>;
-}
-const allow = (...actions: string[]): Rule => ({ effect: 'allow', actions });
-const deny = (...actions: string[]): Rule => ({ effect: 'deny', actions });
-
-const UNKNOWN_ID = '0123456789abcdef0123456789abcdef';
 const CUSTOM_FIELDS = ['created_at', 'description', 'id', 'name', 'rules', 'system', 'updated_at'];
 
 let server: TestServer;
@@ -38,28 +16,10 @@ let envKey: Credentials;
 
 beforeAll(async () => {
   server = await startServer();
-  [a, other] = [await server.newAccount('Roles owner'), await server.newAccount('Another account')];
-  const env = ok(await call('post', `${a.base}/sub_accounts`, a.auth, { name: 'Env', cloud_name: uniqueCloudName('roles') }));
-  envKey = [env.api_access_keys[0].key, env.api_access_keys[0].secret];
+  ({ owner: a, other, envKey } = await twoAccounts(server, ['Roles owner', 'Another account'], 'roles'));
 });
 afterAll(() => server.close());
-
-function call(method: Method, path: string, credentials?: Credentials, payload?: Payload): Test {
-  const req = server.http()[method](path);
-  if (credentials) req.auth(credentials[0], credentials[1]);
-  if (payload instanceof Form) return req.type('form').send(payload.text);
-  if (payload instanceof RawJson) return req.type('json').send(payload.text);
-  return payload === undefined ? req : req.send(payload);
-}
-
-function ok(res: Response): Json {
-  expect({ status: res.status, type: res.type, error: res.body?.error }).toEqual({ status: 200, type: 'application/json', error: undefined });
-  return res.body;
-}
-
-function expectError(res: Response, status: number, message: unknown = expect.any(String)): void {
-  expect({ status: res.status, body: res.body }).toEqual({ status, body: { error: { message } } });
-}
+const { call } = bind(() => server);
 
 const roles = (owner: TestAccount) => `${owner.base}/roles`;
 const role = (owner: TestAccount, id: string) => `${roles(owner)}/${id}`;
@@ -71,11 +31,7 @@ const create = async (owner: TestAccount, body: Record<string, unknown> = {}): P
 const notAllowed = (action: string) => `Not allowed: ${action} cannot be granted by a key that does not hold it`;
 
 /** Runs a refused request and proves the account's roles did not change. */
-async function unchanged(owner: TestAccount, attempt: () => Promise<void>): Promise<void> {
-  const before = await list(owner);
-  await attempt();
-  expect(await list(owner)).toEqual(before);
-}
+const unchanged = (owner: TestAccount, attempt: () => Promise<void>): Promise<void> => expectUnchanged(() => list(owner), attempt);
 
 const systemShape = (name: (typeof SYSTEM_ROLES)[number]) => ({
   id: name,
@@ -125,7 +81,7 @@ describe('GET /roles and GET /roles/:role_id', () => {
     ['a system role name in another case', async () => 'Admin'],
   ])('404 for %s', async (_, id) => {
     const target = await id();
-    expectError(await call('get', role(a, target), a.auth), 404, `Role ${target} not found`);
+    expectErrorMessage(await call('get', role(a, target), a.auth), 404, `Role ${target} not found`);
   });
 });
 
@@ -171,7 +127,7 @@ describe('POST /roles', () => {
     ['an unknown rule field', { name: 'Field', rules: [{ ...allow('upload:*'), when: 1 }] }, 'rules[0].when: unknown field'],
     ['malformed JSON', new RawJson('{"name":"x"'), 'Malformed JSON body'],
   ])('400 for %s, and nothing is created', async (_, payload, message) => {
-    await unchanged(a, async () => expectError(await call('post', roles(a), a.auth, payload), 400, message));
+    await unchanged(a, async () => expectErrorMessage(await call('post', roles(a), a.auth, payload), 400, message));
   });
 
   test.each<[string, string, string, string]>([
@@ -179,7 +135,7 @@ describe('POST /roles', () => {
     ['the name of a system role', '', 'Media_Library_User', 'Role name "Media_Library_User" is the name of a system role'],
   ])('409 for %s, and nothing is created', async (_, existing, name, message) => {
     if (existing) await create(a, { name: existing });
-    await unchanged(a, async () => expectError(await call('post', roles(a), a.auth, { name, rules: [] }), 409, message));
+    await unchanged(a, async () => expectErrorMessage(await call('post', roles(a), a.auth, { name, rules: [] }), 409, message));
   });
 
   test("names are unique per account: another account's role name is free", async () => {
@@ -218,17 +174,17 @@ describe('PUT /roles/:role_id', () => {
     ['the name of a system role', 409, { name: 'Billing' }, 'Role name "Billing" is the name of a system role'],
   ])('%s is refused (%d), and nothing changes', async (_, status, payload, message) => {
     const created = await create(a);
-    await unchanged(a, async () => expectError(await call('put', role(a, created.id), a.auth, payload), status, message));
+    await unchanged(a, async () => expectErrorMessage(await call('put', role(a, created.id), a.auth, payload), status, message));
   });
 
   test('409 for the name of another role, and nothing changes', async () => {
     const [first, second] = [await create(a), await create(a)];
     const name = first.name.toUpperCase();
-    await unchanged(a, async () => expectError(await call('put', role(a, second.id), a.auth, { name }), 409, `A role named "${name}" already exists`));
+    await unchanged(a, async () => expectErrorMessage(await call('put', role(a, second.id), a.auth, { name }), 409, `A role named "${name}" already exists`));
   });
 
   test.each(SYSTEM_ROLES.map((name) => [name]))('403 for the system role %s, which is read-only', async (name) => {
-    expectError(await call('put', role(a, name), a.auth, { description: 'Mine now' }), 403, 'System roles are read-only');
+    expectErrorMessage(await call('put', role(a, name), a.auth, { description: 'Mine now' }), 403, 'System roles are read-only');
     expect(ok(await call('get', role(a, name), a.auth))).toEqual(systemShape(name));
   });
 
@@ -243,7 +199,7 @@ describe('PUT /roles/:role_id', () => {
     ],
   ])('404 for %s, which stays as it was', async (_, target) => {
     const { id, check } = await target();
-    expectError(await call('put', role(a, id), a.auth, { name: 'Hijacked' }), 404, `Role ${id} not found`);
+    expectErrorMessage(await call('put', role(a, id), a.auth, { name: 'Hijacked' }), 404, `Role ${id} not found`);
     await check();
   });
 });
@@ -254,15 +210,15 @@ describe('DELETE /roles/:role_id', () => {
   test('deletes a role nobody holds and answers {"message":"ok"}', async () => {
     const created = await create(a);
     expect(ok(await call('delete', role(a, created.id), a.auth))).toEqual({ message: 'ok' });
-    expectError(await call('get', role(a, created.id), a.auth), 404);
-    expectError(await call('delete', role(a, created.id), a.auth), 404);
+    expectErrorMessage(await call('get', role(a, created.id), a.auth), 404);
+    expectErrorMessage(await call('delete', role(a, created.id), a.auth), 404);
   });
 
   test('409 naming a holder while a group holds the role; deletable once the group lets it go', async () => {
     const created = await create(a, { name: 'Held role' });
     const groupId = await groupHolding(a, created.id);
     await unchanged(a, async () =>
-      expectError(await call('delete', role(a, created.id), a.auth), 409, `Role "Held role" is held by group ${groupId}`),
+      expectErrorMessage(await call('delete', role(a, created.id), a.auth), 409, `Role "Held role" is held by group ${groupId}`),
     );
     ok(await call('put', `${a.base}/user_groups/${groupId}/permissions`, a.auth, { roles: [], rules: [] }));
     expect(ok(await call('delete', role(a, created.id), a.auth))).toEqual({ message: 'ok' });
@@ -276,13 +232,13 @@ describe('DELETE /roles/:role_id', () => {
   });
 
   test.each(SYSTEM_ROLES.map((name) => [name]))('403 for the system role %s', async (name) => {
-    await unchanged(a, async () => expectError(await call('delete', role(a, name), a.auth), 403, 'System roles are read-only'));
+    await unchanged(a, async () => expectErrorMessage(await call('delete', role(a, name), a.auth), 403, 'System roles are read-only'));
   });
 
   test("404 for an unknown id and for another account's role, which stays", async () => {
-    expectError(await call('delete', role(a, UNKNOWN_ID), a.auth), 404, `Role ${UNKNOWN_ID} not found`);
+    expectErrorMessage(await call('delete', role(a, UNKNOWN_ID), a.auth), 404, `Role ${UNKNOWN_ID} not found`);
     const foreign = await create(other);
-    expectError(await call('delete', role(a, foreign.id), a.auth), 404, `Role ${foreign.id} not found`);
+    expectErrorMessage(await call('delete', role(a, foreign.id), a.auth), 404, `Role ${foreign.id} not found`);
     expect(ok(await call('get', role(other, foreign.id), other.auth))).toEqual(foreign);
   });
 });
@@ -308,12 +264,12 @@ describe('nobody puts into a role what they do not hold', () => {
     ['a wildcard over actions it lacks', [allow('upload:*')], 'upload:explicit'],
     ['everything', [allow('*')], 'provisioning:account.read'],
   ])('403 for a role granting %s, and nothing is created', async (_, rules, action) => {
-    await unchanged(a, async () => expectError(await call('post', roles(a), narrowed, { name: uniqueName(), rules }), 403, notAllowed(action)));
+    await unchanged(a, async () => expectErrorMessage(await call('post', roles(a), narrowed, { name: uniqueName(), rules }), 403, notAllowed(action)));
   });
 
   test('403 for an update that would grant more, and the role stays as it was', async () => {
     const created = await create(a, { rules: [allow('upload:upload')] });
-    expectError(await call('put', role(a, created.id), narrowed, { rules: [allow('admin:*')] }), 403, notAllowed('admin:ping.read'));
+    expectErrorMessage(await call('put', role(a, created.id), narrowed, { rules: [allow('admin:*')] }), 403, notAllowed('admin:ping.read'));
     expect(ok(await call('get', role(a, created.id), a.auth))).toEqual(created);
   });
 
@@ -346,16 +302,12 @@ describe('access rules of every route', () => {
       ])('401 with %s, and nothing changes', async (__, credentials) => {
         await unchanged(a, async () => {
           const res = await call(method, path(), credentials(), payload);
-          expect({ status: res.status, challenge: res.headers['www-authenticate'], body: res.body }).toEqual({
-            status: 401,
-            challenge: 'Basic realm="castellan"',
-            body: INVALID_CREDENTIALS,
-          });
+          expectUnauthorized(res);
         });
       });
 
       test(`403 for an environment key (needs provisioning:roles.${action}), and nothing changes`, async () => {
-        await unchanged(a, async () => expectError(await call(method, path(), envKey, payload), 403, `Not allowed: provisioning:roles.${action}`));
+        await unchanged(a, async () => expectErrorMessage(await call(method, path(), envKey, payload), 403, `Not allowed: provisioning:roles.${action}`));
       });
     },
   );

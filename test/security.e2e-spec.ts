@@ -1,10 +1,10 @@
-import type { Response, Test } from 'supertest';
 import { DataSource } from 'typeorm';
 import { newRecordId } from '@castellan/core';
 import { UserEntity } from '@castellan/people';
 import { CODE_VALIDITY_MS, Mailer, MailMessage, MAX_ATTEMPTS, VerificationCodeEntity } from '@castellan/security';
 import { makeExpiredCertificate, makeFutureCertificate, makeValidCertificate } from '../libs/security/src/testing/certificates.fixture.js';
-import { expectUnchanged, startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
+import { expectUnchanged, ISO_SECONDS, startServer, TestAccount, TestServer } from './support/harness.js';
+import { bind, Credentials, expectErrorMessage, expectUnauthorized, Json, Method, ok, Payload, twoAccounts, UNKNOWN_ID } from './support/http.js';
 
 // Account security settings (/security) and support verification codes over real HTTP. Users are written
 // straight into the users table: this suite tests codes, not the users API.
@@ -12,31 +12,9 @@ import { expectUnchanged, startServer, TestAccount, TestServer, uniqueCloudName 
 let server: TestServer;
 beforeAll(async () => (server = await startServer()));
 afterAll(() => server.close());
-
-type Method = 'get' | 'put' | 'post';
-type Credentials = readonly [string, string];
-/** Response bodies are untyped JSON. */
-type Json = any;
-
-function call(method: Method, path: string, credentials?: Credentials, payload?: object): Test {
-  const req = server.http()[method](path);
-  if (credentials) req.auth(credentials[0], credentials[1]);
-  return payload === undefined ? req : req.send(payload);
-}
-
-/** A 200 with a JSON body; a failure shows the error the server gave. */
-function ok(res: Response): Json {
-  expect({ status: res.status, type: res.type, error: res.body?.error }).toEqual({ status: 200, type: 'application/json', error: undefined });
-  return res.body;
-}
-
-function expectError(res: Response, status: number, message: unknown = expect.any(String)): void {
-  expect({ status: res.status, body: res.body }).toEqual({ status, body: { error: { message } } });
-}
+const { call } = bind(() => server);
 
 const db = (): DataSource => server.app.get(DataSource);
-const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
-const UNKNOWN_USER = '0123456789abcdef0123456789abcdef';
 
 /** The PEM body without its armour: what must never come back in a response. */
 const pemBody = (pem: string): string => pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
@@ -55,36 +33,30 @@ const SAML = { enabled: true, idp_entity_id: 'https://idp.example/metadata', sso
 
 const security = (a: TestAccount) => `${a.base}/security`;
 const readSecurity = async (a: TestAccount): Promise<Json> => ok(await call('get', security(a), a.auth));
-const putSecurity = async (a: TestAccount, body: object): Promise<Json> => ok(await call('put', security(a), a.auth, body));
+const putSecurity = async (a: TestAccount, body: Payload): Promise<Json> => ok(await call('put', security(a), a.auth, body));
 
 /** Owner and intruder accounts, and a product environment key of the owner (which holds no provisioning action). */
 let owner: TestAccount;
 let intruder: TestAccount;
 let environmentKey: Credentials;
 beforeAll(async () => {
-  [owner, intruder] = [await server.newAccount('Owner'), await server.newAccount('Intruder')];
-  const env = ok(await call('post', `${owner.base}/sub_accounts`, owner.auth, { name: 'Env', cloud_name: uniqueCloudName() }));
-  environmentKey = [env.api_access_keys[0].key, env.api_access_keys[0].secret];
+  ({ owner, other: intruder, envKey: environmentKey } = await twoAccounts(server, ['Owner', 'Intruder']));
 });
 
 /** 401 without credentials or with another account's key, 403 for an environment key; none changes anything. */
-function testAccessRules(method: Method, path: () => string, permission: string, payload: () => object | undefined, read: () => Promise<unknown>): void {
+function testAccessRules(method: Method, path: () => string, permission: string, payload: () => Payload | undefined, read: () => Promise<unknown>): void {
   test.each<[string, () => Credentials | undefined]>([
     ['no credentials', () => undefined],
     ["another account's key", () => intruder.auth],
   ])('401 with %s, and nothing changes', async (_, credentials) => {
     await expectUnchanged(read, async () => {
       const res = await call(method, path(), credentials(), payload());
-      expect({ status: res.status, challenge: res.headers['www-authenticate'], body: res.body }).toEqual({
-        status: 401,
-        challenge: 'Basic realm="castellan"',
-        body: { error: { message: 'Invalid credentials' } },
-      });
+      expectUnauthorized(res);
     });
   });
 
   test(`403 for a product environment key (needs ${permission}), and nothing changes`, async () => {
-    await expectUnchanged(read, async () => expectError(await call(method, path(), environmentKey, payload()), 403, `Not allowed: ${permission}`));
+    await expectUnchanged(read, async () => expectErrorMessage(await call(method, path(), environmentKey, payload()), 403, `Not allowed: ${permission}`));
   });
 }
 
@@ -102,7 +74,7 @@ describe('PUT /security', () => {
   test('sets two-factor, SAML and sso_required; reads show the certificate described, never the PEM', async () => {
     const account = await server.newAccount();
     const afterTwoFactor = await putSecurity(account, { two_factor: 'required' });
-    expect(afterTwoFactor).toEqual({ ...DEFAULTS, two_factor: 'required', updated_at: expect.stringMatching(TIMESTAMP) });
+    expect(afterTwoFactor).toEqual({ ...DEFAULTS, two_factor: 'required', updated_at: expect.stringMatching(ISO_SECONDS) });
 
     const withSaml = await putSecurity(account, { saml: SAML });
     expect(withSaml).toEqual({
@@ -114,18 +86,18 @@ describe('PUT /security', () => {
         certificate: {
           subject: 'CN=idp.example',
           issuer: 'CN=idp.example',
-          valid_from: expect.stringMatching(TIMESTAMP),
-          valid_to: expect.stringMatching(TIMESTAMP),
+          valid_from: expect.stringMatching(ISO_SECONDS),
+          valid_to: expect.stringMatching(ISO_SECONDS),
           fingerprint_sha256: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/),
         },
       },
       sso_required: false,
-      updated_at: expect.stringMatching(TIMESTAMP),
+      updated_at: expect.stringMatching(ISO_SECONDS),
     });
     expect(Date.parse(withSaml.saml.certificate.valid_to) - Date.parse(withSaml.saml.certificate.valid_from)).toBe(86_400_000);
 
     const final = await putSecurity(account, { sso_required: true });
-    expect(final).toEqual({ ...withSaml, sso_required: true, updated_at: expect.stringMatching(TIMESTAMP) });
+    expect(final).toEqual({ ...withSaml, sso_required: true, updated_at: expect.stringMatching(ISO_SECONDS) });
     expect(await readSecurity(account)).toEqual(final);
     expect(JSON.stringify(final)).not.toContain(pemBody(VALID_PEM).slice(0, 40));
 
@@ -139,9 +111,9 @@ describe('PUT /security', () => {
     const account = await server.newAccount();
     const before = await putSecurity(account, { two_factor: 'required', saml: SAML, sso_required: true });
     const after = await putSecurity(account, { saml: { sso_url: 'https://idp.example/sso2' } });
-    expect(after).toEqual({ ...before, saml: { ...before.saml, sso_url: 'https://idp.example/sso2' }, updated_at: expect.stringMatching(TIMESTAMP) });
+    expect(after).toEqual({ ...before, saml: { ...before.saml, sso_url: 'https://idp.example/sso2' }, updated_at: expect.stringMatching(ISO_SECONDS) });
     const viaForm = ok(await call('put', security(account), account.auth).type('form').send('two_factor=optional'));
-    expect(viaForm).toEqual({ ...after, two_factor: 'optional', updated_at: expect.stringMatching(TIMESTAMP) });
+    expect(viaForm).toEqual({ ...after, two_factor: 'optional', updated_at: expect.stringMatching(ISO_SECONDS) });
   });
 
   test('disabling SAML together with sso_required works', async () => {
@@ -158,7 +130,7 @@ describe('PUT /security', () => {
     await putSecurity(refused, { two_factor: 'required', saml: { idp_entity_id: SAML.idp_entity_id, sso_url: SAML.sso_url } });
   });
 
-  test.each<[string, object, string | RegExp]>([
+  test.each<[string, Payload, string | RegExp]>([
     ['an unknown two_factor', { two_factor: 'sometimes' }, 'two_factor must be one of: optional, required'],
     ['saml that is not an object', { saml: 'on' }, 'saml must be a JSON object'],
     ['an http sso_url', { saml: { sso_url: 'http://idp.example/sso' } }, 'saml.sso_url must be an https URL'],
@@ -173,13 +145,13 @@ describe('PUT /security', () => {
   ])('400 for %s, and nothing changes', async (_, body, message) => {
     await expectUnchanged(
       () => readSecurity(refused),
-      async () => expectError(await call('put', security(refused), refused.auth, body), 400, typeof message === 'string' ? message : expect.stringMatching(message)),
+      async () => expectErrorMessage(await call('put', security(refused), refused.auth, body), 400, typeof message === 'string' ? message : expect.stringMatching(message)),
     );
   });
 
   test('400 naming every missing field when enabling SAML on a fresh account; no row is written', async () => {
     const account = await server.newAccount();
-    expectError(
+    expectErrorMessage(
       await call('put', security(account), account.auth, { two_factor: 'required', saml: { enabled: true } }),
       400,
       'SAML cannot be enabled without saml.idp_entity_id, saml.sso_url, saml.x509_certificate',
@@ -192,7 +164,7 @@ describe('PUT /security', () => {
     await putSecurity(account, { saml: SAML, sso_required: true });
     await expectUnchanged(
       () => readSecurity(account),
-      async () => expectError(await call('put', security(account), account.auth, { saml: { enabled: false } }), 400, 'sso_required can be true only while SAML is enabled'),
+      async () => expectErrorMessage(await call('put', security(account), account.auth, { saml: { enabled: false } }), 400, 'sso_required can be true only while SAML is enabled'),
     );
   });
 
@@ -203,7 +175,7 @@ describe('PUT /security', () => {
     await db().query('UPDATE account_security SET saml_certificate = ? WHERE account_id = ?', [EXPIRED_PEM, account.account_id]);
     await expectUnchanged(
       () => readSecurity(account),
-      async () => expectError(await call('put', security(account), account.auth, { saml: { enabled: true } }), 400, 'saml.x509_certificate expired on 2020-01-02T00:00:00Z'),
+      async () => expectErrorMessage(await call('put', security(account), account.auth, { saml: { enabled: true } }), 400, 'saml.x509_certificate expired on 2020-01-02T00:00:00Z'),
     );
   });
 
@@ -260,7 +232,7 @@ describe('POST /users/:user_id/verification_code', () => {
     const user = await addUser(owner);
     const sentAt = Date.now();
     const { body, code } = await sendCode(owner, user);
-    expect(body).toEqual({ message: 'ok', expires_at: expect.stringMatching(TIMESTAMP) });
+    expect(body).toEqual({ message: 'ok', expires_at: expect.stringMatching(ISO_SECONDS) });
     expect(Date.parse(body.expires_at) - sentAt).toBeGreaterThan(CODE_VALIDITY_MS - 5000);
     expect(Date.parse(body.expires_at) - sentAt).toBeLessThanOrEqual(CODE_VALIDITY_MS);
     expect(CODE_VALIDITY_MS).toBe(10 * 60 * 1000);
@@ -286,8 +258,8 @@ describe('POST /users/:user_id/verification_code', () => {
   test('404 for an unknown user and for a user of another account; no mail, no code', async () => {
     const foreign = await addUser(intruder);
     const count = mails.length;
-    expectError(await call('post', sendPath(owner, UNKNOWN_USER), owner.auth), 404, `User ${UNKNOWN_USER} not found`);
-    expectError(await call('post', sendPath(owner, foreign.id), owner.auth), 404, `User ${foreign.id} not found`);
+    expectErrorMessage(await call('post', sendPath(owner, UNKNOWN_ID), owner.auth), 404, `User ${UNKNOWN_ID} not found`);
+    expectErrorMessage(await call('post', sendPath(owner, foreign.id), owner.auth), 404, `User ${foreign.id} not found`);
     expect(mails).toHaveLength(count);
     expect(await codeRows(foreign.id)).toEqual([]);
   });
@@ -303,7 +275,7 @@ describe('POST /users/:user_id/verification_code', () => {
     };
     try {
       const res = await call('post', sendPath(owner, user.id), owner.auth);
-      expectError(res, 503, 'The verification code could not be sent');
+      expectErrorMessage(res, 503, 'The verification code could not be sent');
       expect(code).toMatch(/^\d{6}$/);
       expect(JSON.stringify(res.body)).not.toContain(code);
     } finally {
@@ -362,8 +334,8 @@ describe('POST /verification_codes/verify', () => {
   test("404 for an unknown user and for another account's user, even with their right code", async () => {
     const foreign = await addUser(intruder);
     const { code } = await sendCode(intruder, foreign);
-    expectError(await call('post', verifyPath(owner), owner.auth, { user_id: UNKNOWN_USER, code }), 404, `User ${UNKNOWN_USER} not found`);
-    expectError(await call('post', verifyPath(owner), owner.auth, { user_id: foreign.id, code }), 404, `User ${foreign.id} not found`);
+    expectErrorMessage(await call('post', verifyPath(owner), owner.auth, { user_id: UNKNOWN_ID, code }), 404, `User ${UNKNOWN_ID} not found`);
+    expectErrorMessage(await call('post', verifyPath(owner), owner.auth, { user_id: foreign.id, code }), 404, `User ${foreign.id} not found`);
     expect(Number((await codeRows(foreign.id))[0].attempts)).toBe(0);
     expect(await verify(intruder, foreign.id, code)).toBe(true);
   });
@@ -376,7 +348,7 @@ describe('POST /verification_codes/verify', () => {
       ({ code } = await sendCode(owner, user));
     });
 
-    test.each<[string, (userId: string) => object, string]>([
+    test.each<[string, (userId: string) => Payload, string]>([
       ['a 5-digit code', (id) => ({ user_id: id, code: '12345' }), 'code must be 6 digits'],
       ['a 7-digit code', (id) => ({ user_id: id, code: '1234567' }), 'code must be 6 digits'],
       ['a code with letters', (id) => ({ user_id: id, code: '12a456' }), 'code must be 6 digits'],
@@ -386,7 +358,7 @@ describe('POST /verification_codes/verify', () => {
     ])('400 for %s; no attempt is counted', async (_, body, message) => {
       await expectUnchanged(
         () => codeRows(user.id),
-        async () => expectError(await call('post', verifyPath(owner), owner.auth, body(user.id)), 400, message),
+        async () => expectErrorMessage(await call('post', verifyPath(owner), owner.auth, body(user.id)), 400, message),
       );
     });
 

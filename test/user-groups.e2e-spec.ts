@@ -1,33 +1,10 @@
-import type { Response, Test } from 'supertest';
-import { INVALID_CREDENTIALS, ISO_SECONDS, startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
+import { expectUnchanged, ISO_SECONDS, startServer, TestAccount, TestServer } from './support/harness.js';
+import { allow, bind, Credentials, deny, expectErrorMessage, expectUnauthorized, Form, Json, Method, ok, Payload, RawJson, Rule, twoAccounts, UNKNOWN_ID } from './support/http.js';
 import { as, Cloudinary, listen, loadCloudinarySdk, rejectionOf } from './support/sdk.js';
 
 // User groups (`/user_groups`) in Cloudinary's wire format, with its quirks (a form body on update, `{"ok":true}`
 // on delete, `{"users":[...]}` from adding and removing members), the groups of a user, and what a group grants
 // its members (`/permissions`: custom roles and rules), which nobody can make grant more than they hold.
-
-type Credentials = readonly [string, string];
-type Method = 'get' | 'post' | 'put' | 'delete';
-/** Response bodies are untyped JSON. */
-type Json = any;
-
-class Form {
-  constructor(readonly text: string) {}
-}
-class RawJson {
-  constructor(readonly text: string) {}
-}
-type Payload = Record<string, unknown> | Form | RawJson;
-
-interface Rule {
-  effect: 'allow' | 'deny';
-  actions: string[];
-  conditions?: Record<string, unknown>;
-}
-const allow = (...actions: string[]): Rule => ({ effect: 'allow', actions });
-const deny = (...actions: string[]): Rule => ({ effect: 'deny', actions });
-
-const UNKNOWN_ID = '0123456789abcdef0123456789abcdef';
 
 let server: TestServer;
 let a: TestAccount;
@@ -38,32 +15,14 @@ let sdk: Cloudinary['provisioning']['account'];
 
 beforeAll(async () => {
   server = await startServer();
-  [a, other] = [await server.newAccount('Groups owner'), await server.newAccount('Another account')];
-  const env = ok(await call('post', `${a.base}/sub_accounts`, a.auth, { name: 'Env', cloud_name: uniqueCloudName('groups') }));
-  envKey = [env.api_access_keys[0].key, env.api_access_keys[0].secret];
+  ({ owner: a, other, envKey } = await twoAccounts(server, ['Groups owner', 'Another account'], 'groups'));
   sdk = (await loadCloudinarySdk(await listen(server), a)).provisioning.account;
 });
 afterAll(async () => {
   delete process.env.CLOUDINARY_ACCOUNT_URL;
   await server?.close();
 });
-
-function call(method: Method, path: string, credentials?: Credentials, payload?: Payload): Test {
-  const req = server.http()[method](path);
-  if (credentials) req.auth(credentials[0], credentials[1]);
-  if (payload instanceof Form) return req.type('form').send(payload.text);
-  if (payload instanceof RawJson) return req.type('json').send(payload.text);
-  return payload === undefined ? req : req.send(payload);
-}
-
-function ok(res: Response): Json {
-  expect({ status: res.status, type: res.type, error: res.body?.error }).toEqual({ status: 200, type: 'application/json', error: undefined });
-  return res.body;
-}
-
-function expectError(res: Response, status: number, message: unknown = expect.any(String)): void {
-  expect({ status: res.status, body: res.body }).toEqual({ status, body: { error: { message } } });
-}
+const { call } = bind(() => server);
 
 const groups = (owner: TestAccount) => `${owner.base}/user_groups`;
 const group = (owner: TestAccount, id: string) => `${groups(owner)}/${id}`;
@@ -87,11 +46,7 @@ const snapshot = async (owner: TestAccount): Promise<Json> => {
   const grants = await Promise.all(all.map(async (g: Json) => ok(await call('get', permissions(owner, g.id), owner.auth))));
   return { all, grants };
 };
-async function unchanged(owner: TestAccount, attempt: () => Promise<void>): Promise<void> {
-  const before = await snapshot(owner);
-  await attempt();
-  expect(await snapshot(owner)).toEqual(before);
-}
+const unchanged = (owner: TestAccount, attempt: () => Promise<void>): Promise<void> => expectUnchanged(() => snapshot(owner), attempt);
 const notAllowed = (action: string) => `Not allowed: ${action} cannot be granted by a key that does not hold it`;
 
 /** An account key of `owner`, narrowed to `rules`. */
@@ -140,7 +95,7 @@ describe('creating, reading, renaming and deleting groups', () => {
     const heldRole = await newRole(a, [allow('upload:upload')]);
     ok(await call('put', permissions(a, created.id), a.auth, { roles: [heldRole.id], rules: [] }));
     expect(ok(await call('delete', group(a, created.id), a.auth))).toEqual({ ok: true });
-    expectError(await call('get', group(a, created.id), a.auth), 404, `User group ${created.id} not found`);
+    expectErrorMessage(await call('get', group(a, created.id), a.auth), 404, `User group ${created.id} not found`);
     expect(ok(await call('get', groupsOfUser(a, user.id), a.auth))).toEqual({ groups: [] });
     expect(ok(await call('delete', `${a.base}/roles/${heldRole.id}`, a.auth))).toEqual({ message: 'ok' });
   });
@@ -155,19 +110,19 @@ describe('creating, reading, renaming and deleting groups', () => {
   ];
 
   test.each(INVALID_NAMES)('POST: 400 for %s, and nothing is created', async (_, payload, message) => {
-    await unchanged(a, async () => expectError(await call('post', groups(a), a.auth, payload), 400, message));
+    await unchanged(a, async () => expectErrorMessage(await call('post', groups(a), a.auth, payload), 400, message));
   });
 
   describe('PUT', () => {
     let target: Json;
     beforeAll(async () => (target = await newGroup(a, 'Stays named')));
     test.each(INVALID_NAMES)('400 for %s, and nothing changes', async (_, payload, message) => {
-      await unchanged(a, async () => expectError(await call('put', group(a, target.id), a.auth, payload), 400, message));
+      await unchanged(a, async () => expectErrorMessage(await call('put', group(a, target.id), a.auth, payload), 400, message));
     });
   });
 
   test('400 for an extended_details that is not a boolean', async () => {
-    expectError(await call('get', groups(a), a.auth).query('extended_details=maybe'), 400, 'extended_details must be true or false');
+    expectErrorMessage(await call('get', groups(a), a.auth).query('extended_details=maybe'), 400, 'extended_details must be true or false');
   });
 });
 
@@ -228,7 +183,7 @@ describe('members', () => {
       ['the groups of an unknown user', 'get', () => groupsOfUser(a, UNKNOWN_ID), () => `User ${UNKNOWN_ID} not found`],
       ["the groups of another account's user", 'get', () => groupsOfUser(a, foreignUser.id), () => `User ${foreignUser.id} not found`],
     ])('%s', async (_, method, path, message) => {
-      await unchanged(a, async () => expectError(await call(method, path(), a.auth), 404, message()));
+      await unchanged(a, async () => expectErrorMessage(await call(method, path(), a.auth), 404, message()));
       expect(ok(await call('get', members(other, foreignGroup.id), other.auth))).toEqual({ users: [] });
     });
   });
@@ -280,7 +235,7 @@ describe('GET|PUT /user_groups/:group_id/permissions', () => {
       ['an unknown role', 404, () => ({ roles: [UNKNOWN_ID], rules: [] }), () => `Role ${UNKNOWN_ID} not found`],
       ["another account's role", 404, () => ({ roles: [foreignRole.id], rules: [] }), () => `Role ${foreignRole.id} not found`],
     ])('%s (%d)', async (_, status, payload, message) => {
-      await unchanged(a, async () => expectError(await call('put', permissions(a, g.id), a.auth, payload()), status, message()));
+      await unchanged(a, async () => expectErrorMessage(await call('put', permissions(a, g.id), a.auth, payload()), status, message()));
     });
 
     test.each<[string, Method]>([
@@ -289,7 +244,7 @@ describe('GET|PUT /user_groups/:group_id/permissions', () => {
     ])("%s: 404 for an unknown group and for another account's group", async (_, method) => {
       const foreign = await newGroup(other);
       for (const id of [UNKNOWN_ID, foreign.id]) {
-        await unchanged(a, async () => expectError(await call(method, permissions(a, id), a.auth, { rules: [] }), 404, `User group ${id} not found`));
+        await unchanged(a, async () => expectErrorMessage(await call(method, permissions(a, id), a.auth, { rules: [] }), 404, `User group ${id} not found`));
       }
       expect(ok(await call('get', permissions(other, foreign.id), other.auth))).toEqual({ roles: [], rules: [] });
     });
@@ -321,7 +276,7 @@ describe('nobody makes a group grant, or hands on, what they do not hold', () =>
     ['a role that grants more', () => ({ roles: [wideRole.id], rules: [] }), 'admin:ping.read'],
   ])('403 for %s, and nothing changes', async (_, payload, action) => {
     const g = await newGroup(a);
-    await unchanged(a, async () => expectError(await call('put', permissions(a, g.id), narrowed, payload()), 403, notAllowed(action)));
+    await unchanged(a, async () => expectErrorMessage(await call('put', permissions(a, g.id), narrowed, payload()), 403, notAllowed(action)));
   });
 
   test('403 for adding a member to a group that grants more than the key holds; within its grants, adding works', async () => {
@@ -329,7 +284,7 @@ describe('nobody makes a group grant, or hands on, what they do not hold', () =>
     ok(await call('put', permissions(a, wide.id), a.auth, { roles: [wideRole.id], rules: [] }));
     ok(await call('put', permissions(a, narrow.id), a.auth, { roles: [narrowRole.id], rules: [allow('upload:upload')] }));
     const user = await newUser(a);
-    await unchanged(a, async () => expectError(await call('post', membership(a, wide.id, user.id), narrowed), 403, notAllowed('admin:ping.read')));
+    await unchanged(a, async () => expectErrorMessage(await call('post', membership(a, wide.id, user.id), narrowed), 403, notAllowed('admin:ping.read')));
     expect(ok(await call('post', membership(a, narrow.id, user.id), narrowed))).toEqual({ users: [user] });
   });
 });
@@ -399,16 +354,12 @@ describe('access rules of every route', () => {
       ])('401 with %s, and nothing changes', async (__, credentials) => {
         await unchanged(a, async () => {
           const res = await call(method, path(), credentials(), payload);
-          expect({ status: res.status, challenge: res.headers['www-authenticate'], body: res.body }).toEqual({
-            status: 401,
-            challenge: 'Basic realm="castellan"',
-            body: INVALID_CREDENTIALS,
-          });
+          expectUnauthorized(res);
         });
       });
 
       test(`403 for an environment key (needs provisioning:user_groups.${action}), and nothing changes`, async () => {
-        await unchanged(a, async () => expectError(await call(method, path(), envKey, payload), 403, `Not allowed: provisioning:user_groups.${action}`));
+        await unchanged(a, async () => expectErrorMessage(await call(method, path(), envKey, payload), 403, `Not allowed: provisioning:user_groups.${action}`));
       });
     },
   );

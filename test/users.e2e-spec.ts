@@ -1,8 +1,8 @@
-import type { Response, Test } from 'supertest';
 import { DataSource } from 'typeorm';
 import { newRecordId } from '@castellan/core';
 import { RoleAssignmentEntity, RoleEntity, UserEntity } from '@castellan/people';
-import { startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
+import { ISO_SECONDS, startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
+import { bind, Credentials, expectErrorMessage, expectUnauthorized, Form, Json, Method, ok, Payload, UNKNOWN_ID } from './support/http.js';
 import { as, Cloudinary, listen, loadCloudinarySdk, rejectionOf } from './support/sdk.js';
 
 // Users (`/users`) over real HTTP, and through the official SDK. Every test that looks at a list or at the
@@ -19,36 +19,11 @@ afterAll(async () => {
   delete process.env.CLOUDINARY_ACCOUNT_URL;
   await server.close();
 });
+const { call } = bind(() => server);
 
 // ---------------------------------------------------------------------------------------------- helpers
 
-const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const USER_FIELDS = ['id', 'name', 'email', 'role', 'enabled', 'pending', 'sub_account_ids', 'all_sub_accounts', 'custom_roles', 'last_login', 'created_at', 'updated_at'];
-const UNKNOWN_ID = '0123456789abcdef0123456789abcdef';
-
-class Form {
-  constructor(readonly text: string) {}
-}
-type Payload = Record<string, unknown> | Form;
-type Method = 'get' | 'post' | 'put' | 'delete';
-type Credentials = readonly [string, string];
-type Json = any;
-
-function call(method: Method, path: string, credentials?: Credentials, payload?: Payload): Test {
-  const req = server.http()[method](path);
-  if (credentials) req.auth(credentials[0], credentials[1]);
-  if (payload instanceof Form) return req.type('form').send(payload.text);
-  return payload === undefined ? req : req.send(payload);
-}
-
-function ok(res: Response): Json {
-  expect({ status: res.status, type: res.type, error: res.body?.error }).toEqual({ status: 200, type: 'application/json', error: undefined });
-  return res.body;
-}
-
-function expectError(res: Response, status: number, message: unknown = expect.any(String)): void {
-  expect({ status: res.status, body: res.body }).toEqual({ status, body: { error: { message } } });
-}
 
 const users = (a: TestAccount): string => `${a.base}/users`;
 const member = (a: TestAccount, id: string): string => `${users(a)}/${id}`;
@@ -121,16 +96,12 @@ describe.each(ROUTES)('access rules of %s', (_, route) => {
 
   test.each(BAD_CREDENTIALS)('401 with %s, and nothing changes', async (_, credentials) => {
     const res = await send(credentials(guarded));
-    expect({ status: res.status, challenge: res.headers['www-authenticate'], body: res.body }).toEqual({
-      status: 401,
-      challenge: 'Basic realm="castellan"',
-      body: { error: { message: 'Invalid credentials' } },
-    });
+    expectUnauthorized(res);
     expect(await list(guarded.owner)).toEqual(guarded.before);
   });
 
   test(`403 for a product environment's key (needs ${route.permission}), and nothing changes`, async () => {
-    expectError(await send(guarded.envKey), 403, `Not allowed: ${route.permission}`);
+    expectErrorMessage(await send(guarded.envKey), 403, `Not allowed: ${route.permission}`);
     expect(await list(guarded.owner)).toEqual(guarded.before);
   });
 });
@@ -157,7 +128,7 @@ describe.each<[string, Method, string, Payload | undefined]>([
   test.each(MISSING_IDS)('404 for %s, and nothing changes', async (_, missing) => {
     const [a, target] = [await server.newAccount(), await missing()];
     const bystander = await create(a, person());
-    expectError(await call(method, `${member(a, target.id)}${suffix}`, a.auth, payload), 404, `User ${target.id} not found`);
+    expectErrorMessage(await call(method, `${member(a, target.id)}${suffix}`, a.auth, payload), 404, `User ${target.id} not found`);
     expect((await list(a)).users).toEqual([bystander]);
     await target.expectUntouched();
   });
@@ -182,7 +153,7 @@ describe('POST /users', () => {
       all_sub_accounts: true,
       custom_roles: [],
       last_login: null,
-      created_at: expect.stringMatching(TIMESTAMP),
+      created_at: expect.stringMatching(ISO_SECONDS),
       updated_at: user.created_at,
     });
     expect(await read(a, user.id)).toEqual(user);
@@ -262,7 +233,7 @@ describe('POST /users', () => {
       ['sub_account_ids together with all_sub_accounts=true', () => person({ sub_account_ids: [UNKNOWN_ID], all_sub_accounts: true })],
       ['an invalid email in a form body', () => new Form('name=Form&email=nope')],
     ])('400 for %s', async (_, payload) => {
-      expectError(await call('post', users(a), a.auth, payload()), 400);
+      expectErrorMessage(await call('post', users(a), a.auth, payload()), 400);
     });
 
     const noEnvironment = (id: string): [Payload, string] => [person({ sub_account_ids: [id] }), `Cannot find sub account with id ${id}`];
@@ -274,7 +245,7 @@ describe('POST /users', () => {
       ["another account's custom role", () => noRole(foreign.role)],
     ])('404 for %s, naming it', async (_, refused) => {
       const [payload, message] = refused();
-      expectError(await call('post', users(a), a.auth, payload), 404, message);
+      expectErrorMessage(await call('post', users(a), a.auth, payload), 404, message);
     });
   });
 
@@ -285,7 +256,7 @@ describe('POST /users', () => {
     ])('409 for %s, and nothing created', async (_, spell) => {
       const a = await server.newAccount();
       const first = await create(a, person());
-      expectError(await call('post', users(a), a.auth, person({ email: spell(first.email) })), 409, expect.stringContaining('already exists'));
+      expectErrorMessage(await call('post', users(a), a.auth, person({ email: spell(first.email) })), 409, expect.stringContaining('already exists'));
       expect((await list(a)).users).toEqual([first]);
     });
 
@@ -320,7 +291,7 @@ describe('PUT /users/:id', () => {
     const { a, envs, roles, user } = await subject();
     const changes = { name: 'Renamed', email: email('renamed'), role: 'reports', enabled: false };
     const updated = ok(await call('put', member(a, user.id), a.auth, { ...changes, sub_account_ids: [envs[1].id], custom_roles: [roles[1]] }));
-    expect(updated).toEqual({ ...user, ...changes, sub_account_ids: [envs[1].id], custom_roles: [roles[1]], updated_at: expect.stringMatching(TIMESTAMP) });
+    expect(updated).toEqual({ ...user, ...changes, sub_account_ids: [envs[1].id], custom_roles: [roles[1]], updated_at: expect.stringMatching(ISO_SECONDS) });
     expect(await read(a, user.id)).toEqual(updated);
   });
 
@@ -356,7 +327,7 @@ describe('PUT /users/:id', () => {
   test('409 for the email of another user of the account, in any case, and nothing changes', async () => {
     const { a, user } = await subject();
     const other = await create(a, person());
-    expectError(await call('put', member(a, user.id), a.auth, { name: 'Changed', email: other.email.toUpperCase() }), 409);
+    expectErrorMessage(await call('put', member(a, user.id), a.auth, { name: 'Changed', email: other.email.toUpperCase() }), 409);
     expect(await read(a, user.id)).toEqual(user);
   });
 
@@ -372,7 +343,7 @@ describe('PUT /users/:id', () => {
     ['an unknown custom role', { name: 'Changed', custom_roles: [UNKNOWN_ID] }, 404],
   ])('%s: %i and nothing changes', async (_, payload, status) => {
     const { a, user } = await subject();
-    expectError(await call('put', member(a, user.id), a.auth, payload), status);
+    expectErrorMessage(await call('put', member(a, user.id), a.auth, payload), status);
     expect(await read(a, user.id)).toEqual(user);
   });
 });
@@ -384,8 +355,8 @@ describe('DELETE /users/:id', () => {
     const a = await server.newAccount();
     const [kept, doomed] = [await create(a, person()), await create(a, person({ custom_roles: [await customRole(a)], sub_account_ids: [(await environment(a)).id] }))];
     expect(ok(await call('delete', member(a, doomed.id), a.auth))).toEqual({ message: 'ok' });
-    expectError(await call('get', member(a, doomed.id), a.auth), 404);
-    expectError(await call('delete', member(a, doomed.id), a.auth), 404);
+    expectErrorMessage(await call('get', member(a, doomed.id), a.auth), 404);
+    expectErrorMessage(await call('delete', member(a, doomed.id), a.auth), 404);
     expect((await list(a)).users).toEqual([kept]);
     expect(await db().getRepository(RoleAssignmentEntity).count({ where: { holderId: doomed.id } })).toBe(0);
   });
@@ -438,7 +409,7 @@ describe('an account keeps at least one enabled master_admin', () => {
     const other = await create(a, person({ role: 'admin' }));
     await create(a, person({ role: 'master_admin', enabled: false }));
     const before = await list(a);
-    expectError(await call(method, member(a, master.id), a.auth, payload), 409, expect.stringMatching(LAST));
+    expectErrorMessage(await call(method, member(a, master.id), a.auth, payload), 409, expect.stringMatching(LAST));
     expect(await list(a)).toEqual(before);
     expect(ok(await call('delete', member(a, other.id), a.auth))).toEqual({ message: 'ok' });
   });
@@ -447,11 +418,11 @@ describe('an account keeps at least one enabled master_admin', () => {
     const a = await server.newAccount();
     const [m1, m2] = [await create(a, person({ role: 'master_admin' })), await create(a, person({ role: 'master_admin' }))];
     ok(await call('put', member(a, m1.id), a.auth, { enabled: false }));
-    expectError(await call('delete', member(a, m2.id), a.auth), 409, expect.stringMatching(LAST));
+    expectErrorMessage(await call('delete', member(a, m2.id), a.auth), 409, expect.stringMatching(LAST));
     // Enabled again, m1 counts again, so m2 may be demoted; then m1 is the last.
     ok(await call('put', member(a, m1.id), a.auth, { enabled: true }));
     ok(await call('put', member(a, m2.id), a.auth, { role: 'technical_admin' }));
-    expectError(await call('put', member(a, m1.id), a.auth, { role: 'admin' }), 409, expect.stringMatching(LAST));
+    expectErrorMessage(await call('put', member(a, m1.id), a.auth, { role: 'admin' }), 409, expect.stringMatching(LAST));
   });
 
   test('an account without master admins may change its other users freely', async () => {
@@ -480,7 +451,7 @@ describe('an account keeps at least one enabled master_admin', () => {
         const [m1, m2] = [await create(a, person({ role: 'master_admin' })), await create(a, person({ role: 'master_admin' }))];
         const results = await Promise.all([call(methodA, member(a, m1.id), a.auth, payloadA), call(methodB, member(a, m2.id), a.auth, payloadB)]);
         expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
-        expectError(results.find((r) => r.status === 409)!, 409, expect.stringMatching(LAST));
+        expectErrorMessage(results.find((r) => r.status === 409)!, 409, expect.stringMatching(LAST));
         const masters = (await list(a)).users.filter((u: Json) => u.role === 'master_admin' && u.enabled);
         expect(masters).toHaveLength(1);
       }
@@ -584,7 +555,7 @@ describe('GET /users', () => {
       ["another account's environment", () => `sub_account_id=${env.foreign.id}`],
     ])('sub_account_id of %s: 404 naming it', async (_, query) => {
       const id = new URLSearchParams(query()).get('sub_account_id');
-      expectError(await call('get', users(a), a.auth).query(query()), 404, `Cannot find sub account with id ${id}`);
+      expectErrorMessage(await call('get', users(a), a.auth).query(query()), 404, `Cannot find sub account with id ${id}`);
     });
 
     const many = (field: string, count: number, sep = '&') =>
@@ -607,7 +578,7 @@ describe('GET /users', () => {
       ['page=0', 'page=0'],
       ['page=abc', 'page=abc'],
     ])('400 for %s', async (_, query) => {
-      expectError(await call('get', users(a), a.auth).query(query), 400);
+      expectErrorMessage(await call('get', users(a), a.auth).query(query), 400);
     });
 
     test('100 ids are allowed', async () => {
