@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccessKeyController, AccessKeysModule, AccountApiKeyController, UserApiKeyController } from '@castellan/access-keys';
 import { AccountController, AccountsModule } from '@castellan/accounts';
+import { AuditController, AuditModule } from '@castellan/audit';
 import { AppConfig, ConfigModule } from '@castellan/core';
 import { DecisionController, DecisionsModule, SimulationController } from '@castellan/decisions';
 import { DatabaseModule } from '@castellan/database';
@@ -26,6 +27,7 @@ export class AppModule {
         DecisionsModule,
         PeopleModule,
         SecurityModule,
+        AuditModule,
       ],
       controllers: [
         HealthController,
@@ -38,6 +40,7 @@ export class AppModule {
         SimulationController,
         SecurityController,
         VerificationCodeController,
+        AuditController,
       ],
     };
   }

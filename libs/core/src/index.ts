@@ -10,6 +10,7 @@ export * from './secrets/secret-hasher.js';
 export * from './auth/principal.js';
 export * from './auth/policy-rule.js';
 export * from './auth/authenticated.decorator.js';
+export * from './audit/audit-sink.js';
 export * from './persistence/transaction-runner.js';
 export * from './persistence/ids.js';
 export * from './persistence/time.js';

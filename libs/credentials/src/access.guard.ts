@@ -1,6 +1,7 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ACCESS_METADATA, AppError, ErrorCode, Principal, RouteAccess } from '@castellan/core';
+import { ACCESS_METADATA, AppError, AUDIT_SINK, ErrorCode, Principal, RouteAccess } from '@castellan/core';
+import type { AuditSink } from '@castellan/core';
 import { PolicyCompiler } from '@castellan/permissions';
 import { BasicAuthGuard } from './basic-auth.strategy.js';
 import { LastUseRecorder } from './last-use.recorder.js';
@@ -8,7 +9,18 @@ import { LastUseRecorder } from './last-use.recorder.js';
 interface GuardedRequest {
   user?: Principal;
   params?: Record<string, string | undefined>;
+  headers: Record<string, string | string[] | undefined>;
   ip: string;
+}
+
+/** The api_key a Basic header presents, when it has the shape of one. Reads the user part only, never the secret. */
+export function presentedApiKey(authorization: string | string[] | undefined): string | null {
+  const match = typeof authorization === 'string' ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization) : null;
+  if (!match) return null;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const separator = decoded.indexOf(':');
+  const user = separator < 0 ? decoded : decoded.slice(0, separator);
+  return /^\d{15}$/.test(user) ? user : null;
 }
 
 /**
@@ -22,6 +34,8 @@ export class AccessGuard implements CanActivate {
     private readonly basic: BasicAuthGuard,
     private readonly policies: PolicyCompiler,
     private readonly lastUse: LastUseRecorder,
+    // Absent where the audit log is not loaded (the CLI).
+    @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -29,14 +43,33 @@ export class AccessGuard implements CanActivate {
     if (!access) throw new AppError(ErrorCode.Internal, 'Route declares no access rule');
     if (access.public) return true;
 
-    await this.basic.canActivate(context);
     const request = context.switchToHttp().getRequest<GuardedRequest>();
+    try {
+      await this.basic.canActivate(context);
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCode.InvalidCredentials) {
+        this.audit?.recordFailedAuthentication({ apiKey: presentedApiKey(request.headers['authorization']), accountId: null, ip: request.ip });
+      }
+      throw error;
+    }
     const principal = request.user!;
-    // A key of another account is told no more than a wrong secret would be.
+    // A key of another account is told no more than a wrong secret would be; its own account's log shows the attempt.
     const params = request.params ?? {};
     const accountId = params['account_id'];
-    if (accountId !== undefined && accountId !== principal.accountId) throw AppError.invalidCredentials();
+    if (accountId !== undefined && accountId !== principal.accountId) {
+      this.audit?.recordFailedAuthentication({ apiKey: principal.apiKey, accountId: principal.accountId, ip: request.ip });
+      throw AppError.invalidCredentials();
+    }
     this.lastUse.record({ keyId: principal.keyId, accountId: principal.accountId, userId: principal.userId, ip: request.ip });
+    try {
+      return this.authorize(access, principal, params);
+    } catch (error) {
+      this.audit?.recordRefusal(context, error);
+      throw error;
+    }
+  }
+
+  private authorize(access: RouteAccess & { public: false }, principal: Principal, params: Record<string, string | undefined>): boolean {
     if (!access.permission) return true;
     // A user's own key manages the user's own things without an action.
     if (access.owner && principal.userId !== null && params[access.owner] === principal.userId) return true;

@@ -1,0 +1,130 @@
+import { BeforeApplicationShutdown, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuditSink, FailedAuthentication, Principal, toErrorResponse, TransactionRunner } from '@castellan/core';
+import { ApiKeyRepository } from '@castellan/credentials';
+import { AuditEventEntity, AuditOutcome, AUTHENTICATION_ACTION } from './audit-event.entity.js';
+import { AuditEventRepository } from './audit-event.repository.js';
+import { AuditIdGenerator } from './audit-id.js';
+import { AuditTarget, recordedRoute, targetOf } from './audit-route.js';
+
+export interface RecordedChange {
+  principal: Principal | undefined;
+  ip: string;
+  action: string;
+  target: AuditTarget | null;
+  outcome: AuditOutcome;
+  status: number;
+}
+
+interface AuditedRequest {
+  user?: Principal;
+  ip: string;
+}
+
+/** toErrorResponse logs what it cannot map; the exception filter logs that once already. */
+const SILENT = { error: () => undefined } as unknown as Logger;
+
+/** The HTTP status an error will be answered with. */
+export const statusOf = (error: unknown): number => toErrorResponse(error, SILENT).status;
+
+/**
+ * Writes audit events. Changes are written before their response (the request writes anyway); failed
+ * authentications and refusals are written in the background, so a 401 or 403 never waits for the log. A
+ * failure to write is logged, with no request data, and never fails the request.
+ */
+@Injectable()
+export class AuditRecorder implements AuditSink, BeforeApplicationShutdown {
+  private readonly logger = new Logger('AuditLog');
+  private readonly ids = new AuditIdGenerator();
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly events: AuditEventRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly keys: ApiKeyRepository,
+    private readonly reflector: Reflector,
+  ) {}
+
+  /** Never rejects. */
+  async recordChange(change: RecordedChange): Promise<void> {
+    const { principal } = change;
+    await this.write({
+      accountId: principal?.accountId ?? null,
+      actorApiKey: principal?.apiKey ?? null,
+      actorKind: principal?.kind ?? null,
+      actorUserId: principal?.userId ?? null,
+      ip: change.ip,
+      action: change.action,
+      targetType: change.target?.type ?? null,
+      targetId: change.target?.id ?? null,
+      outcome: change.outcome,
+      status: change.status,
+    });
+  }
+
+  recordFailedAuthentication(event: FailedAuthentication): void {
+    this.background(async () => {
+      // The one unscoped lookup, as in authentication: the event belongs to the presented key's account.
+      const key = event.apiKey ? await this.keys.findForAuthentication(event.apiKey) : null;
+      await this.write({
+        accountId: event.accountId ?? key?.accountId ?? null,
+        actorApiKey: event.apiKey,
+        actorKind: key?.kind ?? null,
+        actorUserId: key?.userId ?? null,
+        ip: event.ip,
+        action: AUTHENTICATION_ACTION,
+        targetType: null,
+        targetId: null,
+        outcome: 'failure',
+        status: 401,
+      });
+    });
+  }
+
+  recordRefusal(context: ExecutionContext, error: unknown): void {
+    const route = recordedRoute(this.reflector, context);
+    if (!route) return;
+    const request = context.switchToHttp().getRequest<AuditedRequest>();
+    const change: RecordedChange = {
+      principal: request.user,
+      ip: request.ip,
+      action: route.action,
+      target: targetOf(route),
+      outcome: 'failure',
+      status: statusOf(error),
+    };
+    this.background(() => this.recordChange(change));
+  }
+
+  /** Resolves when every background write has ended; for shutdown and tests. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.settled();
+  }
+
+  private background(work: () => Promise<void>): void {
+    const promise = work()
+      .catch((error: unknown) => this.logFailure(error))
+      .finally(() => this.pending.delete(promise));
+    this.pending.add(promise);
+  }
+
+  private async write(fields: Omit<AuditEventEntity, 'id' | 'createdAt'>): Promise<void> {
+    try {
+      const now = new Date();
+      const event = Object.assign(new AuditEventEntity(), { id: this.ids.next(now), createdAt: now, ...fields, ip: fields.ip.slice(0, 64) });
+      await this.transactions.run((manager) => this.events.insert(manager, event));
+    } catch (error) {
+      this.logFailure(error, fields.action);
+    }
+  }
+
+  /** The error's message and the action only: never the request, whose body may hold a secret. */
+  private logFailure(error: unknown, action?: string): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.logger.error(`Could not record an audit event${action ? ` for ${action}` : ''}: ${reason}`);
+  }
+}

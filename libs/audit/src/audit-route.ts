@@ -1,0 +1,85 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { PATH_METADATA } from '@nestjs/common/constants';
+import type { Reflector } from '@nestjs/core';
+import { ACCESS_METADATA } from '@castellan/core';
+import type { RouteAccess } from '@castellan/core';
+
+/** Methods that change something; reads are never recorded. */
+const CHANGING_METHODS = new Set(['POST', 'PUT', 'DELETE']);
+
+/** Actions behind a changing method that change nothing. */
+const NOT_CHANGES = new Set(['provisioning:permissions.simulate']);
+
+/** Path parameters that name a record, and the record type the log calls it. */
+const PARAM_TYPES: Record<string, string> = {
+  api_key: 'key',
+  user_id: 'user',
+  group_id: 'user_group',
+  role_id: 'role',
+  sub_account_id: 'sub_account',
+};
+
+/** Collections a POST creates into, and the type of what it creates. */
+const COLLECTION_TYPES: Record<string, string> = {
+  sub_accounts: 'sub_account',
+  account_api_keys: 'key',
+  access_keys: 'key',
+  api_keys: 'key',
+  users: 'user',
+  user_groups: 'user_group',
+  roles: 'role',
+};
+
+const MAX_TARGET_ID = 64;
+
+export interface AuditTarget {
+  type: string;
+  id: string;
+}
+
+export interface RecordedRoute {
+  action: string;
+  /** The route's path template, split: literal segments and `:param`s. */
+  segments: string[];
+  params: Record<string, string | undefined>;
+  method: string;
+}
+
+interface RoutedRequest {
+  method: string;
+  params?: Record<string, string | undefined>;
+}
+
+/** The route as the audit log sees it, when the request is a change to record; null otherwise. */
+export function recordedRoute(reflector: Reflector, context: ExecutionContext): RecordedRoute | null {
+  if (context.getType() !== 'http') return null;
+  const access = reflector.getAllAndOverride<RouteAccess | undefined>(ACCESS_METADATA, [context.getHandler(), context.getClass()]);
+  const request = context.switchToHttp().getRequest<RoutedRequest>();
+  const method = request.method.toUpperCase();
+  if (!access || access.public || !access.permission || NOT_CHANGES.has(access.permission) || !CHANGING_METHODS.has(method)) return null;
+  const paths = [Reflect.getMetadata(PATH_METADATA, context.getClass()), Reflect.getMetadata(PATH_METADATA, context.getHandler())];
+  const segments = paths.flatMap((p: unknown) => (typeof p === 'string' ? p.split('/') : [])).filter((s) => s !== '');
+  return { action: access.permission, segments, params: request.params ?? {}, method };
+}
+
+const clip = (id: string): string => id.slice(0, MAX_TARGET_ID);
+
+/**
+ * The record a change is about: what a create made (read from the response's `id` or `api_key`, and nothing
+ * else of it), or else the most specific path parameter other than the account.
+ */
+export function targetOf(route: RecordedRoute, response?: unknown): AuditTarget | null {
+  const last = route.segments[route.segments.length - 1];
+  if (route.method === 'POST' && last !== undefined && !last.startsWith(':') && COLLECTION_TYPES[last] && typeof response === 'object' && response !== null) {
+    const { id, api_key } = response as { id?: unknown; api_key?: unknown };
+    const created = typeof api_key === 'string' ? api_key : typeof id === 'string' ? id : undefined;
+    if (created) return { type: COLLECTION_TYPES[last]!, id: clip(created) };
+  }
+  for (let i = route.segments.length - 1; i >= 0; i--) {
+    const name = route.segments[i]!.startsWith(':') ? route.segments[i]!.slice(1) : undefined;
+    if (!name || name === 'account_id') continue;
+    const value = route.params[name];
+    if (value) return { type: PARAM_TYPES[name] ?? name.replace(/_id$/, ''), id: clip(value) };
+  }
+  return null;
+}
