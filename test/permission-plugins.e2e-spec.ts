@@ -75,7 +75,7 @@ describe('a server with the video plugin', () => {
     beforeAll(async () => {
       env = await environmentOn(withVideo, owner);
       const res = await grant(withVideo, owner, env.path, SHORT_VIDEOS);
-      expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { api_key: env.auth[0], rules: SHORT_VIDEOS, default: false } });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { api_key: env.auth[0], rules: SHORT_VIDEOS, roles: [], default: false } });
     });
 
     test.each([
@@ -102,7 +102,7 @@ describe('a server with the video plugin', () => {
   test('video:* covers every video action, and its conditions may use only attributes they all declare', async () => {
     const env = await environmentOn(withVideo, owner);
     const everyVideo: Grant[] = [allow(['video:*']), { effect: 'deny', actions: ['video:*'], conditions: { folder: { $regex: '^archive/' } } }];
-    expect((await grant(withVideo, owner, env.path, everyVideo)).body).toEqual({ api_key: env.auth[0], rules: everyVideo, default: false });
+    expect((await grant(withVideo, owner, env.path, everyVideo)).body).toEqual({ api_key: env.auth[0], rules: everyVideo, roles: [], default: false });
     for (const action of videoPlugin.actions.map((a) => `video:${a.name}`)) {
       expect([action, await verdict(env.auth, action, { folder: 'live/a' })]).toEqual([action, [true, 'ALLOWED', 0]]);
       expect([action, await verdict(env.auth, action, { folder: 'archive/a' })]).toEqual([action, [false, 'DENIED_BY_RULE', 1]]);

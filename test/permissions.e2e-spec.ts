@@ -44,7 +44,7 @@ type KindName = 'environment key' | 'account key';
 
 const UNKNOWN_ID = '0123456789abcdef0123456789abcdef';
 const UNKNOWN_KEY = '999999999999999';
-const POLICY_FIELDS = ['api_key', 'rules', 'default'];
+const POLICY_FIELDS = ['api_key', 'rules', 'roles', 'default'];
 
 const allow = (...actions: string[]): Rule => ({ effect: 'allow', actions });
 const deny = (...actions: string[]): Rule => ({ effect: 'deny', actions });
@@ -133,7 +133,7 @@ const putPolicy = (key: Target, rules: Rule[], as: Credentials = a.auth) => call
 /** Setup: root (unless told) gives `key` these rules. */
 async function setPolicy(key: Target, rules: Rule[], as: Credentials = a.auth): Promise<void> {
   const res = await putPolicy(key, rules, as);
-  expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { api_key: key.apiKey, rules, default: false } });
+  expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { api_key: key.apiKey, rules, roles: [], default: false } });
 }
 
 const notAllowed = (action: string) => ({ error: { message: `Not allowed: ${action}` } });
@@ -148,7 +148,7 @@ const EVERY_ENDPOINT = KIND_NAMES.flatMap((kind) => METHODS.map(([method, action
 describe('reading and replacing a policy', () => {
   test.each(KIND_NAMES)('a new %s has its kind\'s default policy', async (kind) => {
     const key = await newKey(kind);
-    expect(await readPolicy(key.path)).toEqual({ api_key: key.apiKey, rules: KINDS[kind].defaults, default: true });
+    expect(await readPolicy(key.path)).toEqual({ api_key: key.apiKey, rules: KINDS[kind].defaults, roles: [], default: true });
   });
 
   test.each(KIND_NAMES)('PUT on an %s stores the rules, echoes them with default:false, and replaces the whole policy', async (kind) => {
@@ -157,17 +157,17 @@ describe('reading and replacing a policy', () => {
     const res = await putPolicy(key, first);
     expect({ status: res.status, type: res.type }).toEqual({ status: 200, type: 'application/json' });
     expect(Object.keys(res.body)).toEqual(POLICY_FIELDS);
-    expect(res.body).toEqual({ api_key: key.apiKey, rules: first, default: false });
+    expect(res.body).toEqual({ api_key: key.apiKey, rules: first, roles: [], default: false });
     expect(await readPolicy(key.path)).toEqual(res.body);
 
     await setPolicy(key, [allow('upload:upload')]);
-    expect(await readPolicy(key.path)).toEqual({ api_key: key.apiKey, rules: [allow('upload:upload')], default: false });
+    expect(await readPolicy(key.path)).toEqual({ api_key: key.apiKey, rules: [allow('upload:upload')], roles: [], default: false });
   });
 
   test('an empty policy is stored as such, not as the default, and allows nothing', async () => {
     const key = await newKey('account key');
     await setPolicy(key, []);
-    expect(await readPolicy(key.path)).toEqual({ api_key: key.apiKey, rules: [], default: false });
+    expect(await readPolicy(key.path)).toEqual({ api_key: key.apiKey, rules: [], roles: [], default: false });
     expectError(await call('get', a.base, key.auth), 403, notAllowed('provisioning:account.read'));
   });
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { UsersModule } from '@castellan/people';
+import { RolesModule, UsersModule } from '@castellan/people';
 import { AccountsModule } from '@castellan/accounts';
 import { CredentialsModule } from '@castellan/credentials';
 import { EnvironmentsModule } from '@castellan/environments';
@@ -10,7 +10,7 @@ import { KeyPermissionsService } from './key-permissions.service.js';
 import { UserApiKeyService } from './user-api-key.service.js';
 
 @Module({
-  imports: [CredentialsModule, AccountsModule, EnvironmentsModule, UsersModule],
+  imports: [CredentialsModule, AccountsModule, EnvironmentsModule, UsersModule, RolesModule],
   providers: [KeyManager, AccessKeyService, AccountApiKeyService, KeyPermissionsService, UserApiKeyService],
   exports: [AccessKeyService, AccountApiKeyService, UserApiKeyService],
 })

@@ -22,6 +22,7 @@ export class CredentialVerifier {
     // A user key acts with its user's privileges as they are now: a disabled or deleted user stops it.
     const user = key.userId ? await this.users?.forUser(key.accountId, key.userId) : undefined;
     if (key.kind === 'user' && !user) return null;
+    const rolePolicies = key.kind === 'user' ? [] : ((await this.users?.keyRoles(key.accountId, key.id)) ?? []);
     return {
       kind: key.kind,
       keyId: key.id,
@@ -33,6 +34,7 @@ export class CredentialVerifier {
       userId: key.userId,
       userPolicies: user?.policies ?? null,
       environmentIds: user?.environmentIds ?? null,
+      rolePolicies,
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AppError, Principal, USER_PRIVILEGES } from '@castellan/core';
-import type { UserPrivileges, UserPrivilegeSource } from '@castellan/core';
+import type { PolicyRule, UserPrivileges, UserPrivilegeSource } from '@castellan/core';
 import { ApiKeyEntity, ApiKeyRepository } from '@castellan/credentials';
 import { EnvironmentEntity, EnvironmentRepository } from '@castellan/environments';
 import { effectiveRules, PermissionCatalog, PolicyCompiler, validateResource } from '@castellan/permissions';
@@ -17,7 +17,7 @@ import {
 } from './dto/decision.dto.js';
 
 /** The key a decision is about: the caller itself, or (in a simulation) any key of the account. */
-type Subject = Pick<Principal, 'kind' | 'apiKey' | 'name' | 'accountId' | 'environmentId' | 'rules' | 'userPolicies' | 'environmentIds'>;
+type Subject = Pick<Principal, 'kind' | 'apiKey' | 'name' | 'accountId' | 'environmentId' | 'rules' | 'userPolicies' | 'environmentIds' | 'rolePolicies'>;
 
 /** Where a check lands: the environment it names (or the key's own), and why it cannot proceed, if so. */
 interface Placement {
@@ -57,7 +57,8 @@ export class DecisionService {
     const key = await this.keys.findAnyInAccount(accountId, input.api_key);
     if (!key) throw AppError.notFound('Key', input.api_key);
     const user = key.userId ? await this.users?.forUser(accountId, key.userId) : undefined;
-    const subject = this.subjectOf(key, user ?? null);
+    const rolePolicies = key.kind === 'user' ? [] : ((await this.users?.keyRoles(accountId, key.id)) ?? []);
+    const subject = this.subjectOf(key, user ?? null, rolePolicies);
     const decided = await this.decide(subject, input);
     // A key whose user is gone or disabled cannot authenticate, like a disabled key.
     const usable = key.enabled && (key.kind !== 'user' || Boolean(user));
@@ -102,7 +103,7 @@ export class DecisionService {
     validateResource(action, check.resource, `${prefix}resource`);
   }
 
-  private subjectOf(key: ApiKeyEntity, user: UserPrivileges | null): Subject {
+  private subjectOf(key: ApiKeyEntity, user: UserPrivileges | null, rolePolicies: PolicyRule[][]): Subject {
     return {
       kind: key.kind,
       apiKey: key.apiKey,
@@ -112,6 +113,7 @@ export class DecisionService {
       rules: key.rules,
       userPolicies: user?.policies ?? null,
       environmentIds: user?.environmentIds ?? null,
+      rolePolicies,
     };
   }
 

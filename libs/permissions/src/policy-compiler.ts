@@ -55,7 +55,10 @@ export class PolicyCompiler {
 
   /** A caller's whole policy: a user key's user privileges, narrowed by the key's own rules if it has any. */
   forPrincipal(holder: PolicyHolder): PrincipalPolicy {
-    if (holder.kind !== 'user') return new PrincipalPolicy([[this.forKey(holder.kind, holder.rules)]]);
+    if (holder.kind !== 'user') {
+      const roles = (holder.rolePolicies ?? []).map((rules) => this.compile(rules, KIND_POLICIES[holder.kind].excludedPrefix));
+      return new PrincipalPolicy([[this.forKey(holder.kind, holder.rules), ...roles]]);
+    }
     const layers = [(holder.userPolicies ?? []).map((rules) => this.compile(rules))];
     if (holder.rules) layers.push([this.compile(holder.rules)]);
     return new PrincipalPolicy(layers);

@@ -7,6 +7,8 @@ export interface PolicyHolder {
   rules: PolicyRule[] | null;
   /** A user key's user's privileges: one policy per source (role, custom role, group). */
   userPolicies?: PolicyRule[][] | null;
+  /** The rules of each custom role the key itself holds, beside its own rules. */
+  rolePolicies?: PolicyRule[][];
 }
 
 /**

@@ -17,6 +17,8 @@ export interface Principal {
   userPolicies: PolicyRule[][] | null;
   /** The environments a user key may act in; null for no restriction beyond the key's kind. */
   environmentIds: string[] | null;
+  /** The rules of each custom role the key holds (not user keys: they take roles from their user). */
+  rolePolicies: PolicyRule[][];
 }
 
 /** What a user is entitled to, as the people module computes it. */
@@ -30,6 +32,8 @@ export interface UserPrivileges {
 /** Resolves a user's current privileges, or null when the user is gone or disabled. */
 export interface UserPrivilegeSource {
   forUser(accountId: string, userId: string): Promise<UserPrivileges | null>;
+  /** The rules of each custom role a key holds. */
+  keyRoles(accountId: string, keyId: string): Promise<PolicyRule[][]>;
 }
 
 /** Injection token for the UserPrivilegeSource, provided by the people module. */

@@ -37,6 +37,11 @@ export class UserPrivilegesService implements UserPrivilegeSource, OnModuleInit 
     });
   }
 
+  async keyRoles(accountId: string, keyId: string): Promise<PolicyRule[][]> {
+    const roleIds = (await this.assignments.find({ where: { accountId, holderType: 'key', holderId: keyId } })).map((a) => a.roleId);
+    return roleIds.length ? (await this.roles.find({ where: { accountId, id: In(roleIds) } })).map((r) => r.rules) : [];
+  }
+
   async forUser(accountId: string, userId: string): Promise<UserPrivileges | null> {
     const user = await this.users.findOne({ where: { accountId, id: userId } });
     if (!user || !user.enabled) return null;

@@ -57,9 +57,19 @@ export class RoleRepository {
     });
   }
 
-  /** One holder of the role, if any holds it. */
+  /**
+   * One holder of the role, if any holds it. Keys are deleted with their environment or user without their
+   * assignments (which have no foreign key to follow), so an assignment to a key that is gone holds nothing.
+   */
   firstHolderOf(manager: EntityManager, accountId: string, roleId: string): Promise<RoleAssignmentEntity | null> {
-    return this.assignmentRepo(manager).findOne({ where: { accountId, roleId }, order: { holderType: 'ASC', holderId: 'ASC' } });
+    return this.assignmentRepo(manager)
+      .createQueryBuilder('a')
+      .leftJoin('api_keys', 'k', "a.holder_type = 'key' AND k.id = a.holder_id AND k.account_id = a.account_id")
+      .where('a.account_id = :accountId AND a.role_id = :roleId', { accountId, roleId })
+      .andWhere("(a.holder_type <> 'key' OR k.id IS NOT NULL)")
+      .orderBy('a.holder_type', 'ASC')
+      .addOrderBy('a.holder_id', 'ASC')
+      .getOne();
   }
 
   /** Makes `roleIds` the exact set of custom roles the holder has. */
