@@ -1,4 +1,4 @@
-import type { Test } from 'supertest';
+import { bind, okBody, type Json } from './support/http.js';
 import { AuditRecorder } from '@castellan/audit';
 import { expectError, INVALID_CREDENTIALS, ISO_SECONDS, startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
 
@@ -6,8 +6,6 @@ import { expectError, INVALID_CREDENTIALS, ISO_SECONDS, startServer, TestAccount
 // GET /v1_1/provisioning/accounts/:account_id/audit_events
 
 type Auth = [string, string];
-type Verb = 'get' | 'post' | 'put' | 'delete';
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let server: TestServer;
 let a: TestAccount;
@@ -20,16 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const call = (verb: Verb, path: string, as: Auth | null, body?: object): Test => {
-  const req = server.http()[verb](path);
-  const authed = as ? req.auth(...as) : req;
-  return body ? authed.send(body) : authed;
-};
-const ok = async (req: Test): Promise<Json> => {
-  const res = await req;
-  expect({ status: res.status, error: res.body?.error }).toEqual({ status: 200, error: undefined });
-  return res.body;
-};
+const { call } = bind(() => server);
+const ok = okBody;
 /** Background writes (failed authentications, refusals) are awaited, then the log is read. */
 const log = async (query = '', owner: TestAccount = a, as: Auth = owner.auth): Promise<Json> => {
   await server.app.get(AuditRecorder).settled();

@@ -1,4 +1,4 @@
-import type { Test } from 'supertest';
+import { bind, okBody } from './support/http.js';
 import { expectError, startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
 
 // Keys may hold custom roles beside their own rules: they hold the union, and a change to a role changes every
@@ -16,15 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const send = (verb: 'get' | 'post' | 'put' | 'delete', path: string, as: Auth, body?: object): Test => {
-  const req = server.http()[verb](path).auth(...as);
-  return body ? req.send(body) : req;
-};
-const ok = async (req: Test) => {
-  const res = await req;
-  expect({ status: res.status, error: res.body?.error }).toEqual({ status: 200, error: undefined });
-  return res.body;
-};
+const { call: send } = bind(() => server);
+const ok = okBody;
 const allow = (...actions: string[]): Rules => [{ effect: 'allow', actions }];
 let roles = 0;
 const newRole = async (rules: Rules): Promise<string> => (await ok(send('post', `${a.base}/roles`, a.auth, { name: `role ${++roles}`, rules }))).id;

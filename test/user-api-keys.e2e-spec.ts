@@ -1,4 +1,5 @@
 import type { Test } from 'supertest';
+import { bind, okBody, type Method as Verb } from './support/http.js';
 import { LastUseRecorder } from '@castellan/credentials';
 import {
   expectError,
@@ -15,7 +16,6 @@ import {
 // its user's current privileges, optionally narrowed by its own rules, never more.
 
 type Auth = [string, string];
-type Verb = 'get' | 'post' | 'put' | 'delete';
 
 let server: TestServer;
 let a: TestAccount;
@@ -28,16 +28,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const call = (verb: Verb, path: string, as: Auth | null, body?: object): Test => {
-  const req = server.http()[verb](path);
-  const authed = as ? req.auth(...as) : req;
-  return body ? authed.send(body) : authed;
-};
-const ok = async (req: Test) => {
-  const res = await req;
-  expect({ status: res.status, error: res.body?.error }).toEqual({ status: 200, error: undefined });
-  return res.body;
-};
+const { call } = bind(() => server);
+const ok = okBody;
 
 let emails = 0;
 async function newUser(fields: Record<string, unknown> = {}, owner: TestAccount = a): Promise<string> {

@@ -24,7 +24,7 @@ export class RawJson {
 export type Payload = Record<string, unknown> | Form | RawJson;
 
 /** A request with Basic auth when credentials are given, and the payload (if any) as its body. */
-export type Call = (method: Method, path: string, credentials?: Credentials, payload?: Payload) => Test;
+export type Call = (method: Method, path: string, credentials?: Credentials | null, payload?: Payload) => Test;
 
 /**
  * `call` for a server that suites start in `beforeAll`, hence a getter:
@@ -47,6 +47,9 @@ export function ok(res: Response): Json {
   expect({ status: res.status, type: res.type, error: res.body?.error }).toEqual({ status: 200, type: 'application/json', error: undefined });
   return res.body;
 }
+
+/** `ok` for a request not yet awaited. */
+export const okBody = async (req: PromiseLike<Response>): Promise<Json> => ok(await req);
 
 /** An error answer: `{"error": {"message": ...}}` with that status; any message unless one is given. */
 export function expectErrorMessage(res: Response, status: number, message: unknown = expect.any(String)): void {
