@@ -1,15 +1,14 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import { Principal, recogniseSecret, SecretHasher, USER_PRIVILEGES } from '@castellan/core';
-import type { UserPrivilegeSource } from '@castellan/core';
+import { Injectable } from '@nestjs/common';
+import { Principal, recogniseSecret, SecretHasher } from '@castellan/core';
 import { ApiKeyRepository } from './api-key.repository.js';
+import { KeyPrincipals } from './key-principals.js';
 
 @Injectable()
 export class CredentialVerifier {
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly hasher: SecretHasher,
-    // Absent where people are not loaded (the CLI); user keys then never authenticate.
-    @Optional() @Inject(USER_PRIVILEGES) private readonly users?: UserPrivilegeSource,
+    private readonly principals: KeyPrincipals,
   ) {}
 
   /** The principal for a key and secret, or null for anything unknown, disabled or wrong. */
@@ -20,21 +19,7 @@ export class CredentialVerifier {
     const key = await this.keys.findForAuthentication(apiKey);
     if (!key || key.kind !== kind || !key.enabled || !this.hasher.matches(secret, key.secretHash)) return null;
     // A user key acts with its user's privileges as they are now: a disabled or deleted user stops it.
-    const user = key.userId ? await this.users?.forUser(key.accountId, key.userId) : undefined;
-    if (key.kind === 'user' && !user) return null;
-    const rolePolicies = key.kind === 'user' ? [] : ((await this.users?.keyRoles(key.accountId, key.id)) ?? []);
-    return {
-      kind: key.kind,
-      keyId: key.id,
-      apiKey: key.apiKey,
-      name: key.name,
-      accountId: key.accountId,
-      environmentId: key.environmentId,
-      rules: key.rules,
-      userId: key.userId,
-      userPolicies: user?.policies ?? null,
-      environmentIds: user?.environmentIds ?? null,
-      rolePolicies,
-    };
+    const { principal, usable } = await this.principals.resolve(key);
+    return usable ? principal : null;
   }
 }

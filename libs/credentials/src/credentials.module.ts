@@ -9,6 +9,7 @@ import { ApiKeyRepository } from './api-key.repository.js';
 import { BasicAuthGuard, BasicAuthStrategy } from './basic-auth.strategy.js';
 import { CredentialVerifier } from './credential-verifier.js';
 import { KeyIssuer } from './key-issuer.js';
+import { KeyPrincipals } from './key-principals.js';
 import { LastUseRecorder } from './last-use.recorder.js';
 
 /** The key store and authentication. Importing it installs the global access guard. */
@@ -19,11 +20,12 @@ import { LastUseRecorder } from './last-use.recorder.js';
     ApiKeyRepository,
     KeyIssuer,
     CredentialVerifier,
+    KeyPrincipals,
     BasicAuthStrategy,
     BasicAuthGuard,
     LastUseRecorder,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [ApiKeyRepository, KeyIssuer, SecretHasher, LastUseRecorder],
+  exports: [ApiKeyRepository, KeyIssuer, SecretHasher, LastUseRecorder, KeyPrincipals],
 })
 export class CredentialsModule {}

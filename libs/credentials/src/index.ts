@@ -4,3 +4,4 @@ export * from './key-issuer.js';
 export * from './credential-verifier.js';
 export * from './credentials.module.js';
 export * from './last-use.recorder.js';
+export * from './key-principals.js';

@@ -1,7 +1,6 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import { AppError, Principal, USER_PRIVILEGES } from '@castellan/core';
-import type { PolicyRule, UserPrivileges, UserPrivilegeSource } from '@castellan/core';
-import { ApiKeyEntity, ApiKeyRepository } from '@castellan/credentials';
+import { Injectable } from '@nestjs/common';
+import { AppError, Principal } from '@castellan/core';
+import { ApiKeyRepository, KeyPrincipals } from '@castellan/credentials';
 import { EnvironmentEntity, EnvironmentRepository } from '@castellan/environments';
 import { effectiveRules, PermissionCatalog, PolicyCompiler, validateResource } from '@castellan/permissions';
 import {
@@ -34,7 +33,7 @@ export class DecisionService {
     private readonly policies: PolicyCompiler,
     private readonly environments: EnvironmentRepository,
     private readonly keys: ApiKeyRepository,
-    @Optional() @Inject(USER_PRIVILEGES) private readonly users?: UserPrivilegeSource,
+    private readonly principals: KeyPrincipals,
   ) {}
 
   authorize(caller: Principal, check: AuthorizeDto): Promise<DecisionDto> {
@@ -56,13 +55,10 @@ export class DecisionService {
     this.requireCheck(input, '');
     const key = await this.keys.findAnyInAccount(accountId, input.api_key);
     if (!key) throw AppError.notFound('Key', input.api_key);
-    const user = key.userId ? await this.users?.forUser(accountId, key.userId) : undefined;
-    const rolePolicies = key.kind === 'user' ? [] : ((await this.users?.keyRoles(accountId, key.id)) ?? []);
-    const subject = this.subjectOf(key, user ?? null, rolePolicies);
+    const { principal: subject, usable } = await this.principals.resolve(key);
     const decided = await this.decide(subject, input);
     // A key whose user is gone or disabled cannot authenticate, like a disabled key.
-    const usable = key.enabled && (key.kind !== 'user' || Boolean(user));
-    const decision = usable ? decided : { ...decided, allowed: false, reason: 'KEY_DISABLED' as const, rule: null };
+    const decision = key.enabled && usable ? decided : { ...decided, allowed: false, reason: 'KEY_DISABLED' as const, rule: null };
     const trace = this.policies.forPrincipal(subject).trace(input.action, input.resource);
     return {
       ...decision,
@@ -101,20 +97,6 @@ export class DecisionService {
     const action = this.catalog.get(check.action);
     if (!action) throw AppError.invalid(`${prefix}action: unknown action "${check.action}"`);
     validateResource(action, check.resource, `${prefix}resource`);
-  }
-
-  private subjectOf(key: ApiKeyEntity, user: UserPrivileges | null, rolePolicies: PolicyRule[][]): Subject {
-    return {
-      kind: key.kind,
-      apiKey: key.apiKey,
-      name: key.name,
-      accountId: key.accountId,
-      environmentId: key.environmentId,
-      rules: key.rules,
-      userPolicies: user?.policies ?? null,
-      environmentIds: user?.environmentIds ?? null,
-      rolePolicies,
-    };
   }
 
   private async decide(subject: Subject, check: AuthorizeDto): Promise<DecisionDto> {
