@@ -1,16 +1,10 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { TimestampedEntity } from '@castellan/core';
+import { Column, Entity } from 'typeorm';
+import { AccountRecordEntity } from '@castellan/core';
 import type { KeyKind, PolicyRule } from '@castellan/core';
 
 /** Every kind of key in one table, so that authentication is one lookup by api_key whatever the kind. */
 @Entity('api_keys')
-export class ApiKeyEntity extends TimestampedEntity {
-  @PrimaryColumn({ type: 'varchar', length: 32 })
-  id!: string;
-
-  @Column({ name: 'account_id', type: 'varchar', length: 36 })
-  accountId!: string;
-
+export class ApiKeyEntity extends AccountRecordEntity {
   @Column({ name: 'environment_id', type: 'varchar', length: 32, nullable: true })
   environmentId!: string | null;
 

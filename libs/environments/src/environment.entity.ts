@@ -1,5 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { TimestampedEntity } from '@castellan/core';
+import { Column, Entity } from 'typeorm';
+import { AccountRecordEntity } from '@castellan/core';
 
 export const FOLDER_MODES = ['dynamic', 'fixed'] as const;
 export type FolderMode = (typeof FOLDER_MODES)[number];
@@ -17,13 +17,7 @@ export interface UsageLimits {
 }
 
 @Entity('product_environments')
-export class EnvironmentEntity extends TimestampedEntity {
-  @PrimaryColumn({ type: 'varchar', length: 32 })
-  id!: string;
-
-  @Column({ name: 'account_id', type: 'varchar', length: 36 })
-  accountId!: string;
-
+export class EnvironmentEntity extends AccountRecordEntity {
   /** Stored lower-case: cloud names are case-insensitive and unique across all accounts. */
   @Column({ name: 'cloud_name', type: 'varchar', length: 64 })
   cloudName!: string;

@@ -1,15 +1,9 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { TimestampedEntity } from '@castellan/core';
+import { Column, Entity } from 'typeorm';
+import { AccountRecordEntity } from '@castellan/core';
 import type { SystemRole } from '@castellan/permissions';
 
 @Entity('users')
-export class UserEntity extends TimestampedEntity {
-  @PrimaryColumn({ type: 'varchar', length: 32 })
-  id!: string;
-
-  @Column({ name: 'account_id', type: 'varchar', length: 36 })
-  accountId!: string;
-
+export class UserEntity extends AccountRecordEntity {
   @Column({ type: 'varchar', length: 255 })
   name!: string;
 
