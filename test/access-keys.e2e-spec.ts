@@ -4,6 +4,7 @@ import {
   expectUnchanged as expectSame,
   INVALID_CREDENTIALS,
   ISO_SECONDS,
+  KEY_SETTING_DEFAULTS,
   LISTED_KEY_FIELDS as LISTED_FIELDS,
   rootKeyListing,
   startServer,
@@ -45,8 +46,22 @@ interface Env {
 type Method = 'get' | 'post' | 'put' | 'delete';
 type Credentials = [string, string] | null;
 
-const GENERATED_FIELDS = ['name', 'api_key', 'api_secret', 'created_at', 'updated_at', 'enabled', 'root', 'description', 'last_used_at', 'last_used_ip', 'api_environment_variable'];
-const DEDICATED_FIELDS = ['name', 'api_key', 'created_at', 'updated_at', 'enabled', 'dedicated_for', 'root', 'description', 'last_used_at', 'last_used_ip'];
+const SETTINGS = Object.keys(KEY_SETTING_DEFAULTS);
+const GENERATED_FIELDS = [
+  'name',
+  'api_key',
+  'api_secret',
+  'created_at',
+  'updated_at',
+  'enabled',
+  'root',
+  'description',
+  'last_used_at',
+  'last_used_ip',
+  ...SETTINGS,
+  'api_environment_variable',
+];
+const DEDICATED_FIELDS = ['name', 'api_key', 'created_at', 'updated_at', 'enabled', 'dedicated_for', 'root', 'description', 'last_used_at', 'last_used_ip', ...SETTINGS];
 const ENV_SECRET = /^cstle_[0-9A-Za-z]{38}$/;
 const UNKNOWN_ID = '0123456789abcdef0123456789abcdef';
 
@@ -134,6 +149,7 @@ describe('key objects', () => {
       description: null,
       last_used_at: null,
       last_used_ip: null,
+      ...KEY_SETTING_DEFAULTS,
       api_environment_variable: `cloudinary://${key.api_key}:${key.api_secret}@${env.cloudName}`,
     });
     const listed = await entry(env, key.api_key);

@@ -5,6 +5,7 @@ import {
   expectUnchanged,
   INVALID_CREDENTIALS as BAD_CREDENTIALS,
   ISO_SECONDS as TIMESTAMP,
+  KEY_SETTING_DEFAULTS,
   LISTED_KEY_FIELDS as SHOWN_FIELDS,
   rootKeyListing,
   startServer,
@@ -31,7 +32,20 @@ interface AccountKey {
 type Credentials = [string, string];
 type Verb = 'get' | 'post' | 'put' | 'delete';
 
-const WITH_SECRET_FIELDS = ['name', 'api_key', 'api_secret', 'created_at', 'updated_at', 'enabled', 'root', 'description', 'last_used_at', 'last_used_ip', 'account_url'];
+const WITH_SECRET_FIELDS = [
+  'name',
+  'api_key',
+  'api_secret',
+  'created_at',
+  'updated_at',
+  'enabled',
+  'root',
+  'description',
+  'last_used_at',
+  'last_used_ip',
+  ...Object.keys(KEY_SETTING_DEFAULTS),
+  'account_url',
+];
 const ACCOUNT_SECRET = /^cstla_[0-9A-Za-z]{38}$/;
 
 let server: TestServer;
@@ -101,6 +115,7 @@ describe('key objects', () => {
       description: null,
       last_used_at: null,
       last_used_ip: null,
+      ...KEY_SETTING_DEFAULTS,
       account_url: `account://${key.api_key}:${key.api_secret}@${owner.account_id}`,
     });
     expect(await readAccount(owner, auth)).toBe(200);

@@ -1,5 +1,6 @@
 import { bind, okBody, type Json } from './support/http.js';
 import { AuditRecorder } from '@castellan/audit';
+import { generateSecret } from '@castellan/core';
 import { expectError, INVALID_CREDENTIALS, ISO_SECONDS, startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
 
 // The audit log: every change and every failed authentication, never a secret, per account.
@@ -29,7 +30,8 @@ const allEvents = async (query = '', owner: TestAccount = a): Promise<Json[]> =>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** 15 digits that are no key: keys are random, so a run of one digit is safe. */
 const UNKNOWN_KEY = '111111111111111';
-const WRONG_SECRET = 'cstla_WrongWrongWrongWrongWrongWrong000000';
+// Well formed (it passes the checksum), so authentication looks the key up and compares.
+const WRONG_SECRET = generateSecret('account');
 
 /** Every secret the suite sees: none may ever appear in the log. */
 const secrets: string[] = [WRONG_SECRET];
@@ -112,6 +114,7 @@ describe('changes', () => {
         target: want.target,
         outcome: 'success',
         status: 200,
+        reason: null,
       },
     ]);
   });
@@ -157,7 +160,14 @@ describe('failed authentication', () => {
   test("a wrong secret for a real key lands in the key's account, and no secret is ever recorded", async () => {
     expectError(await call('get', a.base, [a.api_key, WRONG_SECRET]), 401, INVALID_CREDENTIALS);
     const [latest] = await allEvents('&action=authentication');
-    expect(latest).toMatchObject({ actor: { api_key: a.api_key, kind: 'account', user_id: null }, action: 'authentication', target: null, outcome: 'failure', status: 401 });
+    expect(latest).toMatchObject({
+      actor: { api_key: a.api_key, kind: 'account', user_id: null },
+      action: 'authentication',
+      target: null,
+      outcome: 'failure',
+      status: 401,
+      reason: 'WRONG_SECRET',
+    });
     const everything = JSON.stringify([await allEvents(), await allEvents('', other)]);
     for (const secret of secrets) expect(everything).not.toContain(secret);
     expect(everything).not.toContain('cstl');
@@ -166,7 +176,7 @@ describe('failed authentication', () => {
   test("a key used on another account's path is recorded in the key's own account", async () => {
     expectError(await call('put', a.base, other.auth, { name: 'x' }), 401, INVALID_CREDENTIALS);
     const [latest] = await allEvents('&action=authentication', other);
-    expect(latest).toMatchObject({ actor: { api_key: other.api_key, kind: 'account' }, action: 'authentication', outcome: 'failure', status: 401 });
+    expect(latest).toMatchObject({ actor: { api_key: other.api_key, kind: 'account' }, action: 'authentication', outcome: 'failure', status: 401, reason: 'WRONG_ACCOUNT' });
     expect((await allEvents()).filter((e) => e.actor.api_key === other.api_key)).toEqual([]);
   });
 

@@ -27,6 +27,8 @@ const DEFAULTS = {
   two_factor: 'optional',
   saml: { enabled: false, idp_entity_id: null, sso_url: null, certificate: null },
   sso_required: false,
+  allowed_ips: null,
+  key_max_lifetime_days: null,
   updated_at: null,
 };
 const SAML = { enabled: true, idp_entity_id: 'https://idp.example/metadata', sso_url: 'https://idp.example/sso', x509_certificate: VALID_PEM };
@@ -92,6 +94,8 @@ describe('PUT /security', () => {
         },
       },
       sso_required: false,
+      allowed_ips: null,
+      key_max_lifetime_days: null,
       updated_at: expect.stringMatching(ISO_SECONDS),
     });
     expect(Date.parse(withSaml.saml.certificate.valid_to) - Date.parse(withSaml.saml.certificate.valid_from)).toBe(86_400_000);

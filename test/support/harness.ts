@@ -83,8 +83,22 @@ export const nullOr = (pattern: RegExp) => ({
   toAsymmetricMatcher: () => `null or ${pattern}`,
 });
 
+/** How a key is set up when nothing restricts it: no expiry, no grace period running, any address, no limit. */
+export const KEY_SETTING_DEFAULTS = { expires_at: null, previous_secret_expires_at: null, allowed_ips: null, rate_limit_per_minute: null };
+
 /** Fields of a key as lists show it (no secret), in Cloudinary's order. */
-export const LISTED_KEY_FIELDS = ['name', 'api_key', 'created_at', 'updated_at', 'enabled', 'root', 'description', 'last_used_at', 'last_used_ip'];
+export const LISTED_KEY_FIELDS = [
+  'name',
+  'api_key',
+  'created_at',
+  'updated_at',
+  'enabled',
+  'root',
+  'description',
+  'last_used_at',
+  'last_used_ip',
+  ...Object.keys(KEY_SETTING_DEFAULTS),
+];
 
 /** The key made together with its account or environment, as a list shows it. */
 export const rootKeyListing = (apiKey: string) => ({
@@ -97,4 +111,5 @@ export const rootKeyListing = (apiKey: string) => ({
   description: null,
   last_used_at: nullOr(ISO_SECONDS),
   last_used_ip: nullOr(/./),
+  ...KEY_SETTING_DEFAULTS,
 });

@@ -16,7 +16,10 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
  * beyond the built-in ones are registered here.
  */
 export async function createApp(config: AppConfig, plugins: PermissionPlugin[] = BUILTIN_PLUGINS): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES });
+  // Behind a proxy, request.ip is the client X-Forwarded-For names, but only from the proxies TRUST_PROXY trusts.
+  const hops = config.trustProxy;
+  const trustProxy = typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops;
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy });
   await configureFastify(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, plugins), adapter, {
     bodyParser: false,

@@ -6,7 +6,7 @@ import { AccessKeyDto, AccessKeyListDto, GenerateKeyDto, ListKeysDto, UpdateAcce
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
 import { KeyManager } from './key-manager.js';
 import { KeyPermissionsService } from './key-permissions.service.js';
-import { presentKey } from './key-presenter.js';
+import { presentKey, settingsPatch } from './key-presenter.js';
 
 /** The access keys of one product environment. */
 @Injectable()
@@ -32,7 +32,7 @@ export class AccessKeyService {
 
   async update(accountId: string, environmentId: string, apiKey: string, input: UpdateAccessKeyDto): Promise<AccessKeyDto> {
     const { scope } = await this.environment(accountId, environmentId);
-    const patch = { name: input.name, description: input.description, enabled: input.enabled, dedicatedFor: input.dedicated_for };
+    const patch = { name: input.name, description: input.description, enabled: input.enabled, dedicatedFor: input.dedicated_for, ...settingsPatch(input) };
     const key = await this.manager.update(accountId, scope, apiKey, patch, async (tx, current) => {
       // One key per environment holds a purpose: giving it to this key takes it from the other.
       if (input.dedicated_for && current.dedicatedFor !== input.dedicated_for) {

@@ -6,7 +6,7 @@ import { AccessKeyDto, AccountKeyListDto, GenerateKeyDto, ListKeysDto, UpdateAcc
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
 import { KeyManager } from './key-manager.js';
 import { KeyPermissionsService } from './key-permissions.service.js';
-import { presentKey } from './key-presenter.js';
+import { presentKey, settingsPatch } from './key-presenter.js';
 
 const ACCOUNT: KeyScope = { kind: 'account' };
 
@@ -30,7 +30,7 @@ export class AccountApiKeyService {
   }
 
   async update(accountId: string, apiKey: string, input: UpdateAccountKeyDto): Promise<AccessKeyDto> {
-    const patch = { name: input.name, description: input.description, enabled: input.enabled };
+    const patch = { name: input.name, description: input.description, enabled: input.enabled, ...settingsPatch(input) };
     const key = await this.manager.update(accountId, ACCOUNT, apiKey, patch, async (tx, current) => {
       if (input.enabled === false && current.enabled && (await this.keys.countEnabled(accountId, ACCOUNT, tx)) <= 1) {
         throw AppError.conflict('The last enabled account API key cannot be disabled; enable or generate another one first');

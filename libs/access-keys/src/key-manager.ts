@@ -3,16 +3,18 @@ import { EntityManager } from 'typeorm';
 import { AppError, Principal, TransactionRunner } from '@castellan/core';
 import { PolicyCompiler } from '@castellan/permissions';
 import { AccountRepository } from '@castellan/accounts';
-import { ApiKeyEntity, ApiKeyRepository, KeyIssuer, KeyPatch, KeyScope } from '@castellan/credentials';
+import { ApiKeyEntity, ApiKeyRepository, expiryUnderCap, IssuedKey, KeyIssuer, KeyPatch, KeyScope } from '@castellan/credentials';
+import { AccountSecurityRepository } from '@castellan/security';
 import { GenerateKeyDto, ListKeysDto } from './dto/access-key.dto.js';
-import { keyPage } from './key-presenter.js';
+import { keyPage, settingsPatch } from './key-presenter.js';
 
 /** Checks a kind of key adds to an update, run inside its transaction before the write. */
 export type BeforeKeyUpdate = (manager: EntityManager, key: ApiKeyEntity, patch: KeyPatch) => Promise<void>;
 
 /**
- * What environment keys and account API keys have in common. Every write runs in a transaction under the
- * account lock, so name uniqueness and per-account invariants hold under concurrent requests.
+ * What every kind of key has in common. Every write runs in a transaction under the account lock, so name
+ * uniqueness, per-account invariants and the account's cap on key lifetimes hold under concurrent requests,
+ * and parallel rotations, updates and deletes of one key apply one after the other.
  */
 @Injectable()
 export class KeyManager {
@@ -22,19 +24,30 @@ export class KeyManager {
     private readonly accounts: AccountRepository,
     private readonly transactions: TransactionRunner,
     private readonly policies: PolicyCompiler,
+    private readonly security: AccountSecurityRepository,
   ) {}
 
   list(accountId: string, scope: KeyScope, query: ListKeysDto) {
     return this.keys.list(accountId, scope, keyPage(query));
   }
 
-  /** A new key, holding no more than the key that makes it. */
-  generate(maker: Principal, scope: KeyScope, input: GenerateKeyDto) {
+  /** A new key, holding no more than the key that makes it, and living no longer than the account allows. */
+  generate(maker: Principal, scope: KeyScope, input: GenerateKeyDto): Promise<IssuedKey> {
     const accountId = maker.accountId;
     const rules = this.policies.rulesForKeyMadeBy(maker, scope.kind);
     return this.transactions.run(async (manager) => {
       await this.accounts.lock(manager, accountId);
-      return this.issuer.issue(manager, { accountId, scope, name: input.name, description: input.description, enabled: input.enabled, rules });
+      const settings = settingsPatch(input);
+      return this.issuer.issue(manager, {
+        accountId,
+        scope,
+        name: input.name,
+        description: input.description,
+        enabled: input.enabled,
+        rules,
+        ...settings,
+        expiresAt: await this.expiry(manager, accountId, settings.expiresAt, true),
+      });
     });
   }
 
@@ -43,29 +56,50 @@ export class KeyManager {
       await this.accounts.lock(manager, accountId);
       const key = await this.require(accountId, scope, apiKey, manager);
       if (patch.name !== undefined) await this.issuer.assertNameFree(manager, accountId, scope, patch.name, key.id);
-      await before?.(manager, key, patch);
+      const capped = { ...patch, expiresAt: await this.expiry(manager, accountId, patch.expiresAt, false) };
+      await before?.(manager, key, capped);
       const now = new Date();
+      await this.keys.update(manager, accountId, scope, key.id, capped, now);
+      return Object.assign(key, Object.fromEntries(Object.entries(capped).filter(([, v]) => v !== undefined)), { updatedAt: now });
+    });
+  }
+
+  /** A new secret for the key, returned once; a disabled or expired key stays so. */
+  rotate(accountId: string, scope: KeyScope, apiKey: string, graceSeconds: number): Promise<IssuedKey> {
+    return this.transactions.run(async (manager) => {
+      await this.accounts.lock(manager, accountId);
+      const key = await this.require(accountId, scope, apiKey, manager);
+      const now = new Date();
+      const { secret, patch } = this.issuer.rotation(key, graceSeconds, now);
       await this.keys.update(manager, accountId, scope, key.id, patch, now);
-      return Object.assign(key, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)), { updatedAt: now });
+      return { key: Object.assign(key, patch, { updatedAt: now }), secret };
     });
   }
 
   delete(accountId: string, scope: KeyScope, find: { apiKey: string } | { name: string }): Promise<void> {
     return this.transactions.run(async (manager) => {
+      await this.accounts.lock(manager, accountId);
       const key =
         'apiKey' in find ? await this.require(accountId, scope, find.apiKey, manager) : await this.requireNamed(accountId, scope, find.name, manager);
       await this.keys.delete(manager, accountId, scope, key.id);
     });
   }
 
+  find(accountId: string, scope: KeyScope, apiKey: string): Promise<ApiKeyEntity> {
+    return this.require(accountId, scope, apiKey);
+  }
+
+  /** The expiry to store, checked against the account's cap as it is under the lock; undefined: unchanged. */
+  private async expiry(manager: EntityManager, accountId: string, requested: Date | null | undefined, creating: boolean): Promise<Date | null | undefined> {
+    if (requested === undefined && !creating) return undefined;
+    const cap = (await this.security.find(accountId, manager))?.keyMaxLifetimeDays ?? null;
+    return expiryUnderCap(requested, cap, new Date(), creating);
+  }
+
   private async requireNamed(accountId: string, scope: KeyScope, name: string, manager: EntityManager): Promise<ApiKeyEntity> {
     const key = await this.keys.findByName(accountId, scope, name, manager);
     if (!key) throw AppError.notFound('Access key named', `"${name}"`);
     return key;
-  }
-
-  find(accountId: string, scope: KeyScope, apiKey: string): Promise<ApiKeyEntity> {
-    return this.require(accountId, scope, apiKey);
   }
 
   private async require(accountId: string, scope: KeyScope, apiKey: string, manager?: EntityManager): Promise<ApiKeyEntity> {

@@ -1,6 +1,7 @@
 import { isoSeconds } from '@castellan/core';
-import { ApiKeyEntity, KeyPage } from '@castellan/credentials';
-import { AccessKeyDto, DEFAULT_PAGE_SIZE, ListKeysDto } from './dto/access-key.dto.js';
+import { ANY_IP, NEVER } from '@castellan/core';
+import { ApiKeyEntity, KeyPage, KeyPatch } from '@castellan/credentials';
+import { AccessKeyDto, DEFAULT_PAGE_SIZE, KeySettingsDto, ListKeysDto } from './dto/access-key.dto.js';
 
 export function keyPage(query: ListKeysDto): KeyPage {
   return {
@@ -14,6 +15,7 @@ export function keyPage(query: ListKeysDto): KeyPage {
 /** The wire shape of any key; the secret and its paste-ready form are passed only by the call that made it. */
 export function presentKey(key: ApiKeyEntity, revealed?: { secret: string; asUrl: string; urlField: 'api_environment_variable' | 'account_url' }): AccessKeyDto {
   const lastUse = { last_used_at: key.lastUsedAt ? isoSeconds(key.lastUsedAt) : null, last_used_ip: key.lastUsedIp };
+  const grace = key.previousSecretExpiresAt && key.previousSecretExpiresAt > new Date() ? isoSeconds(key.previousSecretExpiresAt) : null;
   return {
     name: key.name,
     api_key: key.apiKey,
@@ -25,6 +27,19 @@ export function presentKey(key: ApiKeyEntity, revealed?: { secret: string; asUrl
     root: key.root,
     description: key.description,
     ...lastUse,
+    expires_at: key.expiresAt ? isoSeconds(key.expiresAt) : null,
+    previous_secret_expires_at: grace,
+    allowed_ips: key.allowedIps,
+    rate_limit_per_minute: key.rateLimitPerMinute,
     ...(revealed ? { [revealed.urlField]: revealed.asUrl } : {}),
+  };
+}
+
+/** The stored form of a key's settings; fields not given stay undefined, so they keep their value on update. */
+export function settingsPatch(input: KeySettingsDto): Pick<KeyPatch, 'expiresAt' | 'allowedIps' | 'rateLimitPerMinute'> {
+  return {
+    expiresAt: input.expires_at === NEVER ? null : input.expires_at,
+    allowedIps: input.allowed_ips === ANY_IP ? null : input.allowed_ips,
+    rateLimitPerMinute: input.rate_limit_per_minute === 0 ? null : input.rate_limit_per_minute,
   };
 }

@@ -9,7 +9,7 @@ import { AccessKeyDto, GenerateKeyDto, ListKeysDto, UpdateAccountKeyDto, UserKey
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
 import { KeyManager } from './key-manager.js';
 import { KeyPermissionsService } from './key-permissions.service.js';
-import { presentKey } from './key-presenter.js';
+import { presentKey, settingsPatch } from './key-presenter.js';
 
 /**
  * Personal keys: they act with exactly their user's current privileges, optionally narrowed by their own
@@ -38,7 +38,7 @@ export class UserApiKeyService {
   }
 
   async update(accountId: string, userId: string, apiKey: string, input: UpdateAccountKeyDto): Promise<AccessKeyDto> {
-    const patch = { name: input.name, description: input.description, enabled: input.enabled };
+    const patch = { name: input.name, description: input.description, enabled: input.enabled, ...settingsPatch(input) };
     return presentKey(await this.manager.update(accountId, await this.scope(accountId, userId), apiKey, patch));
   }
 

@@ -45,6 +45,10 @@ export class AuditEventEntity {
   @Column({ type: 'varchar', length: 16 })
   outcome!: AuditOutcome;
 
+  /** Why a failure failed, where the status alone does not say (an expired key, an address not allowed). */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  reason!: string | null;
+
   /** The HTTP status the request was answered with. */
   @Column({ type: 'int' })
   status!: number;

@@ -14,6 +14,7 @@ export interface RecordedChange {
   target: AuditTarget | null;
   outcome: AuditOutcome;
   status: number;
+  reason?: string | null;
 }
 
 interface AuditedRequest {
@@ -59,15 +60,16 @@ export class AuditRecorder implements AuditSink, BeforeApplicationShutdown {
       targetId: change.target?.id ?? null,
       outcome: change.outcome,
       status: change.status,
+      reason: change.reason ?? null,
     });
   }
 
   recordFailedAuthentication(event: FailedAuthentication): void {
     this.background(async () => {
       // The one unscoped lookup, as in authentication: the event belongs to the presented key's account.
-      const key = event.apiKey ? await this.keys.findForAuthentication(event.apiKey) : null;
+      const key = event.key ?? (event.apiKey ? await this.keys.findForAuthentication(event.apiKey) : null);
       await this.write({
-        accountId: event.accountId ?? key?.accountId ?? null,
+        accountId: key?.accountId ?? null,
         actorApiKey: event.apiKey,
         actorKind: key?.kind ?? null,
         actorUserId: key?.userId ?? null,
@@ -77,6 +79,7 @@ export class AuditRecorder implements AuditSink, BeforeApplicationShutdown {
         targetId: null,
         outcome: 'failure',
         status: 401,
+        reason: event.reason,
       });
     });
   }

@@ -57,5 +57,6 @@ function toDto(e: AuditEventEntity): AuditEventDto {
     target: e.targetType !== null && e.targetId !== null ? { type: e.targetType, id: e.targetId } : null,
     outcome: e.outcome,
     status: e.status,
+    reason: e.reason,
   };
 }

@@ -17,3 +17,5 @@ export * from './persistence/time.js';
 export * from './persistence/unique-violation.js';
 export * from './http/responses.js';
 export * from './persistence/timestamped.entity.js';
+export * from './auth/auth-failure.js';
+export * from './net/ip-ranges.js';

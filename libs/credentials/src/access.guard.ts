@@ -1,12 +1,12 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ACCESS_METADATA, AppError, AUDIT_SINK, ErrorCode, Principal, RouteAccess } from '@castellan/core';
+import { ACCESS_METADATA, AppError, AUDIT_SINK, AuthFailureReason, ErrorCode, Principal, RouteAccess } from '@castellan/core';
 import type { AuditSink } from '@castellan/core';
 import { PolicyCompiler } from '@castellan/permissions';
-import { BasicAuthGuard } from './basic-auth.strategy.js';
+import { AuthenticatingRequest, BasicAuthGuard } from './basic-auth.strategy.js';
 import { LastUseRecorder } from './last-use.recorder.js';
 
-interface GuardedRequest {
+interface GuardedRequest extends AuthenticatingRequest {
   user?: Principal;
   params?: Record<string, string | undefined>;
   headers: Record<string, string | string[] | undefined>;
@@ -48,7 +48,14 @@ export class AccessGuard implements CanActivate {
       await this.basic.canActivate(context);
     } catch (error) {
       if (error instanceof AppError && error.code === ErrorCode.InvalidCredentials) {
-        this.audit?.recordFailedAuthentication({ apiKey: presentedApiKey(request.headers['authorization']), accountId: null, ip: request.ip });
+        // Passport refuses a missing or unreadable header itself, before the strategy runs.
+        const failure = request.authFailure ?? { failure: AuthFailureReason.MissingCredentials, key: null };
+        this.audit?.recordFailedAuthentication({
+          apiKey: presentedApiKey(request.headers['authorization']),
+          key: failure.key,
+          ip: request.ip,
+          reason: failure.failure,
+        });
       }
       throw error;
     }
@@ -57,7 +64,12 @@ export class AccessGuard implements CanActivate {
     const params = request.params ?? {};
     const accountId = params['account_id'];
     if (accountId !== undefined && accountId !== principal.accountId) {
-      this.audit?.recordFailedAuthentication({ apiKey: principal.apiKey, accountId: principal.accountId, ip: request.ip });
+      this.audit?.recordFailedAuthentication({
+        apiKey: principal.apiKey,
+        key: { accountId: principal.accountId, kind: principal.kind, userId: principal.userId },
+        ip: request.ip,
+        reason: AuthFailureReason.WrongAccount,
+      });
       throw AppError.invalidCredentials();
     }
     this.lastUse.record({ keyId: principal.keyId, accountId: principal.accountId, userId: principal.userId, ip: request.ip });

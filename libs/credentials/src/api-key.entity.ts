@@ -42,6 +42,25 @@ export class ApiKeyEntity extends AccountRecordEntity {
   @Column({ name: 'last_used_ip', type: 'varchar', length: 64, nullable: true })
   lastUsedIp!: string | null;
 
+  /** After this instant the key no longer authenticates; null: never. */
+  @Column({ name: 'expires_at', type: 'datetime', precision: 3, nullable: true })
+  expiresAt!: Date | null;
+
+  /** The secret a rotation replaced, which keeps working until previousSecretExpiresAt (the grace period). */
+  @Column({ name: 'previous_secret_hash', type: 'varchar', length: 64, nullable: true })
+  previousSecretHash!: string | null;
+
+  @Column({ name: 'previous_secret_expires_at', type: 'datetime', precision: 3, nullable: true })
+  previousSecretExpiresAt!: Date | null;
+
+  /** CIDR ranges the key may be used from; null: anywhere (the account's own list still applies). */
+  @Column({ name: 'allowed_ips', type: 'simple-json', nullable: true })
+  allowedIps!: string[] | null;
+
+  /** Requests per minute the key may make; null: no limit of its own. */
+  @Column({ name: 'rate_limit_per_minute', type: 'int', nullable: true })
+  rateLimitPerMinute!: number | null;
+
   /** The key's own policy; null means its kind's default. */
   @Column({ type: 'simple-json', nullable: true })
   rules!: PolicyRule[] | null;

@@ -22,7 +22,22 @@ const SORT_COLUMNS: Record<KeySortField, keyof ApiKeyEntity> = {
   enabled: 'enabled',
 };
 
-export type KeyPatch = Partial<Pick<ApiKeyEntity, 'name' | 'description' | 'enabled' | 'dedicatedFor' | 'rules'>>;
+export type KeyPatch = Partial<
+  Pick<
+    ApiKeyEntity,
+    | 'name'
+    | 'description'
+    | 'enabled'
+    | 'dedicatedFor'
+    | 'rules'
+    | 'expiresAt'
+    | 'allowedIps'
+    | 'rateLimitPerMinute'
+    | 'secretHash'
+    | 'previousSecretHash'
+    | 'previousSecretExpiresAt'
+  >
+>;
 
 function scoped(accountId: string, scope: KeyScope): FindOptionsWhere<ApiKeyEntity> {
   switch (scope.kind) {

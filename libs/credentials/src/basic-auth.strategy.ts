@@ -2,18 +2,25 @@ import { Injectable } from '@nestjs/common';
 import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import passportHttp from 'passport-http';
 import { AppError, Principal } from '@castellan/core';
-import { CredentialVerifier } from './credential-verifier.js';
+import { CredentialVerifier, Verification } from './credential-verifier.js';
+
+/** What the strategy leaves on a request it refused, for the guard to record and throttle. */
+export interface AuthenticatingRequest {
+  ip: string;
+  authFailure?: Extract<Verification, { failure: unknown }>;
+}
 
 @Injectable()
 export class BasicAuthStrategy extends PassportStrategy(passportHttp.BasicStrategy, 'basic') {
   constructor(private readonly verifier: CredentialVerifier) {
-    super();
+    super({ passReqToCallback: true });
   }
 
-  async validate(apiKey: string, secret: string): Promise<Principal> {
-    const principal = await this.verifier.verify(apiKey, secret);
-    if (!principal) throw AppError.invalidCredentials();
-    return principal;
+  async validate(request: AuthenticatingRequest, apiKey: string, secret: string): Promise<Principal> {
+    const verification = await this.verifier.verify(apiKey, secret, request.ip);
+    if ('principal' in verification) return verification.principal;
+    request.authFailure = verification;
+    throw AppError.invalidCredentials();
   }
 }
 

@@ -29,6 +29,7 @@ export class KeyPrincipals {
       userPolicies: user?.policies ?? null,
       environmentIds: user?.environmentIds ?? null,
       rolePolicies,
+      rateLimitPerMinute: key.rateLimitPerMinute,
     };
     return { principal, usable: key.kind !== 'user' || Boolean(user) };
   }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { BooleanField, EnumField, IntField, StringField } from '@castellan/core';
+import { ANY_IP, BooleanField, EnumField, ExpiryField, IntField, IpRangesField, NEVER, StringField } from '@castellan/core';
 
 export const KEY_SORT_FIELDS = ['api_key', 'created_at', 'name', 'enabled'] as const;
 export const SORT_ORDERS = ['asc', 'desc'] as const;
@@ -20,7 +20,22 @@ export class ListKeysDto {
   sort_order?: (typeof SORT_ORDERS)[number];
 }
 
-export class GenerateKeyDto {
+/** The most requests per minute a key's own limit may allow. */
+export const MAX_RATE_LIMIT_PER_MINUTE = 1_000_000;
+
+/** How a key may be used, beyond its permissions: when it stops working, from where, how often. */
+export class KeySettingsDto {
+  @ExpiryField({ description: `When the key stops working; "${NEVER}" removes the expiry. Capped by the account's key_max_lifetime_days` })
+  expires_at?: Date | typeof NEVER;
+
+  @IpRangesField({ description: `Addresses and CIDR ranges the key may be used from; "${ANY_IP}" or [] removes the list. The account's own list applies too` })
+  allowed_ips?: string[] | typeof ANY_IP;
+
+  @IntField({ min: 0, max: MAX_RATE_LIMIT_PER_MINUTE, description: 'Requests per minute the key may make (429 past it); 0 removes the limit' })
+  rate_limit_per_minute?: number;
+}
+
+export class GenerateKeyDto extends KeySettingsDto {
   @StringField({ description: 'Unique among the keys it sits with; generated when absent' })
   name?: string;
 
@@ -31,7 +46,7 @@ export class GenerateKeyDto {
   enabled?: boolean;
 }
 
-export class UpdateAccountKeyDto {
+export class UpdateAccountKeyDto extends KeySettingsDto {
   @StringField()
   name?: string;
 
@@ -89,6 +104,18 @@ export class AccessKeyDto {
 
   @ApiProperty({ nullable: true, type: String, description: 'The address it last authenticated from' })
   last_used_ip!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: '2027-01-01T00:00:00Z', description: 'When the key stops working; null: never' })
+  expires_at!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, description: 'Until when the secret replaced by the last rotation still works; null: it does not' })
+  previous_secret_expires_at!: string | null;
+
+  @ApiProperty({ nullable: true, type: [String], description: 'Where the key may be used from; null: anywhere the account allows' })
+  allowed_ips!: string[] | null;
+
+  @ApiProperty({ nullable: true, type: Number, description: 'Requests per minute; null: no limit of its own' })
+  rate_limit_per_minute!: number | null;
 
   @ApiPropertyOptional({ description: 'Environment keys, with the secret only: CLOUDINARY_URL' })
   api_environment_variable?: string;

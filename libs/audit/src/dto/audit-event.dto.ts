@@ -81,6 +81,14 @@ export class AuditEventDto {
 
   @ApiProperty({ example: 200, description: 'The HTTP status of the answer' })
   status!: number;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'KEY_EXPIRED',
+    description: 'Why a failure failed, where the status does not say it: for authentication one of MISSING_CREDENTIALS, MALFORMED_SECRET, UNKNOWN_KEY, WRONG_SECRET, KEY_DISABLED, KEY_EXPIRED, IP_NOT_ALLOWED, USER_UNAVAILABLE, WRONG_ACCOUNT',
+  })
+  reason!: string | null;
 }
 
 export class AuditEventListDto {

@@ -1,12 +1,14 @@
 import type { ExecutionContext } from '@nestjs/common';
+import type { AuthFailureReason } from '../auth/auth-failure.js';
 
 /** A refused authentication: what the caller claimed to be (never its secret) and where it came from. */
 export interface FailedAuthentication {
   /** The api_key the caller presented, only when it has the shape of one; null otherwise. */
   apiKey: string | null;
-  /** The account the presented key belongs to when the caller already knows it; null to let the audit log look it up. */
-  accountId: string | null;
+  /** The presented key when authentication found it; null to let the audit log look the api_key up. */
+  key: { accountId: string; kind: string; userId: string | null } | null;
   ip: string;
+  reason: AuthFailureReason;
 }
 
 /**

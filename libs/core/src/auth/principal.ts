@@ -19,6 +19,8 @@ export interface Principal {
   environmentIds: string[] | null;
   /** The rules of each custom role the key holds (not user keys: they take roles from their user). */
   rolePolicies: PolicyRule[][];
+  /** Requests per minute the key may make; null for no limit of its own. */
+  rateLimitPerMinute: number | null;
 }
 
 /** What a user is entitled to, as the people module computes it. */

@@ -31,6 +31,9 @@ describe('loadConfig', () => {
     ['SECRET_PEPPER', 'too-short'],
     ['PUBLIC_URL', 'ftp://x'],
     ['LOG_LEVEL', 'loud'],
+    ['TRUST_PROXY', 'maybe'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
   ])('refuses %s=%s with a one-line message naming the variable', (name, value) => {
     expect(() => loadConfig({ ...base, [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}: [^\\n]+$`));
@@ -42,6 +45,13 @@ describe('loadConfig', () => {
     expect(loadConfig(base).secretPepper).toBe(first);
     expect(readFileSync(base.SECRET_PEPPER_FILE, 'utf8').trim()).toBe(first);
     expect(statSync(base.SECRET_PEPPER_FILE).mode & 0o077).toBe(0);
+  });
+
+  test('believes no proxy unless told to', () => {
+    expect(loadConfig(base).trustProxy).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ ...base, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/8, 192.168.1.1' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.1/32']);
   });
 
   test('prefers SECRET_PEPPER when set', () => {

@@ -2,26 +2,43 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseCidr } from '../net/ip-ranges.js';
 
 export type DatabaseConfig =
   | { driver: 'sqlite'; path: string }
   | { driver: 'mysql'; url: string; host: string; port: number; username: string; password: string; database: string };
 
+/**
+ * Whom to believe about the client's address: nobody (the socket's peer is the client), every proxy, the
+ * nearest N hops, or proxies at these addresses. Fastify's trustProxy takes each of these forms.
+ */
+export type TrustProxy = boolean | number | string[];
+
+interface AppConfigFields {
+  database: DatabaseConfig;
+  host: string;
+  port: number;
+  publicUrl: string;
+  secretPepper: string;
+  defaultEnvironmentLimit: number;
+  bootstrapAccountName: string;
+  logLevel: LogLevel;
+  /** Where mail goes; unset writes messages to the log instead. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  trustProxy: TrustProxy;
+  /** Shared state between instances (throttling, rate limits); unset keeps it in this process's memory. */
+  redisUrl: string | undefined;
+}
+
 /** Everything the processes read from their environment, validated once at boot. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface AppConfig extends Readonly<AppConfigFields> {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class AppConfig {
-  constructor(
-    readonly database: DatabaseConfig,
-    readonly host: string,
-    readonly port: number,
-    readonly publicUrl: string,
-    readonly secretPepper: string,
-    readonly defaultEnvironmentLimit: number,
-    readonly bootstrapAccountName: string,
-    readonly logLevel: LogLevel,
-    /** Where mail goes; unset writes messages to the log instead. */
-    readonly smtpUrl: string | undefined,
-    readonly mailFrom: string,
-  ) {}
+  constructor(fields: AppConfigFields) {
+    Object.assign(this, fields);
+  }
 }
 
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -74,6 +91,23 @@ const databaseUrl = z.string().default(DEFAULT_DATABASE_URL).transform((value, c
   }
 });
 
+const trustProxy = z.string().default('false').transform((value, ctx): TrustProxy => {
+  const text = value.trim().toLowerCase();
+  if (text === 'false' || text === '0') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  const ranges: string[] = [];
+  for (const item of text.split(',')) {
+    const parsed = parseCidr(item);
+    if ('error' in parsed) {
+      ctx.addIssue({ code: 'custom', message: `expected false, true, a hop count or proxy addresses/CIDR ranges: ${parsed.error}` });
+      return z.NEVER;
+    }
+    ranges.push(parsed.range);
+  }
+  return ranges;
+});
+
 const schema = z.object({
   DATABASE_URL: databaseUrl,
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -86,6 +120,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('log'),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default('Castellan <castellan@localhost>'),
+  TRUST_PROXY: trustProxy,
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
 });
 
 export class ConfigError extends Error {}
@@ -115,16 +151,18 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   const c = parsed.data;
   const publicUrl = (c.PUBLIC_URL ?? `http://${c.HOST.includes(':') ? `[${c.HOST}]` : c.HOST}:${c.PORT}`).replace(/\/+$/, '');
-  return new AppConfig(
-    c.DATABASE_URL,
-    c.HOST,
-    c.PORT,
+  return new AppConfig({
+    database: c.DATABASE_URL,
+    host: c.HOST,
+    port: c.PORT,
     publicUrl,
-    resolvePepper(c.SECRET_PEPPER, c.SECRET_PEPPER_FILE),
-    c.DEFAULT_ENVIRONMENT_LIMIT,
-    c.BOOTSTRAP_ACCOUNT_NAME,
-    c.LOG_LEVEL,
-    c.SMTP_URL,
-    c.MAIL_FROM,
-  );
+    secretPepper: resolvePepper(c.SECRET_PEPPER, c.SECRET_PEPPER_FILE),
+    defaultEnvironmentLimit: c.DEFAULT_ENVIRONMENT_LIMIT,
+    bootstrapAccountName: c.BOOTSTRAP_ACCOUNT_NAME,
+    logLevel: c.LOG_LEVEL,
+    smtpUrl: c.SMTP_URL,
+    mailFrom: c.MAIL_FROM,
+    trustProxy: c.TRUST_PROXY,
+    redisUrl: c.REDIS_URL,
+  });
 }

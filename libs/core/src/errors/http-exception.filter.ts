@@ -10,6 +10,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.NotFound]: 404,
   [ErrorCode.MethodNotAllowed]: 405,
   [ErrorCode.Conflict]: 409,
+  [ErrorCode.TooManyRequests]: 429,
   [ErrorCode.Unavailable]: 503,
   [ErrorCode.Internal]: 500,
 };
@@ -55,6 +56,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = toErrorResponse(exception, this.logger);
     if (status === 401) reply.header('WWW-Authenticate', BASIC_REALM);
+    if (exception instanceof AppError) reply.headers(exception.headers);
     void reply.status(status).send(body);
   }
 }

@@ -18,6 +18,7 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
+import { MAX_ALLOWED_IP_RANGES, normaliseRanges } from '../net/ip-ranges.js';
 
 // Request fields arrive as JSON, as form-urlencoded strings or as query strings, and the Cloudinary SDKs
 // send "" or null for "not given". These decorators normalise all three before validation, so a DTO states
@@ -175,4 +176,74 @@ export function NestedField<T extends object>(type: () => new () => T, opts: Fie
     IsObject({ message: '$property must be a JSON object' }),
     ValidateNested(),
   );
+}
+
+/** The word that clears an expiry, an allowlist or a limit (null and "" mean "not given" on this wire format). */
+export const NEVER = 'never';
+export const ANY_IP = 'any';
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * An instant as an ISO-8601 date-time with its offset (`2027-01-01T00:00:00Z`), or `never` to remove it.
+ * Arrives as a Date or the string `never`.
+ */
+export function ExpiryField(opts: FieldOptions = {}) {
+  return applyDecorators(
+    doc({ type: String, format: 'date-time', description: opts.description, example: opts.example ?? '2027-01-01T00:00:00Z' }, false),
+    Transform(({ value }) => {
+      if (absent(value)) return undefined;
+      if (value === NEVER) return NEVER;
+      if (typeof value !== 'string' || !ISO_DATE_TIME.test(value.trim())) return value;
+      const date = new Date(value.trim());
+      return Number.isNaN(date.getTime()) ? value : date;
+    }),
+    IsOptional(),
+    ValidateBy({
+      name: 'expiry',
+      validator: {
+        validate: (value: unknown) => value === NEVER || (value instanceof Date && !Number.isNaN(value.getTime())),
+        defaultMessage: () => `$property must be an ISO-8601 date-time with an offset (e.g. 2027-01-01T00:00:00Z) or "${NEVER}"`,
+      },
+    }),
+  );
+}
+
+/**
+ * An IP allowlist: IPv4/IPv6 addresses and CIDR ranges, as a JSON array, repeated or comma-joined. `any`
+ * (or an empty JSON array) removes the list. Arrives normalised (`10.0.0.0/8`, `2001:db8::/32`) or as `any`.
+ */
+export function IpRangesField(opts: FieldOptions = {}) {
+  return applyDecorators(
+    doc(
+      { type: [String], description: opts.description, example: opts.example ?? ['203.0.113.0/24', '2001:db8::/32'], maxItems: MAX_ALLOWED_IP_RANGES } as ApiPropertyOptions,
+      false,
+    ),
+    Transform(({ value }) => {
+      if (absent(value)) return undefined;
+      if (value === ANY_IP || (Array.isArray(value) && value.length === 0)) return ANY_IP;
+      const items = (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]));
+      if (!items.every((v) => typeof v === 'string')) return value;
+      try {
+        return normaliseRanges((items as string[]).filter((v) => v.trim() !== ''));
+      } catch (error) {
+        return new InvalidRanges((error as Error).message);
+      }
+    }),
+    IsOptional(),
+    ValidateBy({
+      name: 'ipRanges',
+      validator: {
+        validate: (value: unknown) => value === ANY_IP || (Array.isArray(value) && value.length > 0),
+        defaultMessage: (args) =>
+          args?.value instanceof InvalidRanges
+            ? `$property: ${args.value.message}`
+            : `$property must be a list of IPv4/IPv6 addresses or CIDR ranges, or "${ANY_IP}"`,
+      },
+    }),
+  );
+}
+
+class InvalidRanges {
+  constructor(readonly message: string) {}
 }

@@ -28,6 +28,14 @@ export class AccountSecurityEntity {
   @Column({ name: 'sso_required', type: 'boolean' })
   ssoRequired!: boolean;
 
+  /** CIDR ranges every key of the account may be used from; null: anywhere. */
+  @Column({ name: 'allowed_ips', type: 'simple-json', nullable: true })
+  allowedIps!: string[] | null;
+
+  /** The longest lifetime a new key may have; null: keys may never expire. */
+  @Column({ name: 'key_max_lifetime_days', type: 'int', nullable: true })
+  keyMaxLifetimeDays!: number | null;
+
   @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
   updatedAt!: Date;
 }
@@ -42,6 +50,8 @@ export function defaultSecurity(accountId: string): AccountSecurityEntity {
     samlSsoUrl: null,
     samlCertificate: null,
     ssoRequired: false,
+    allowedIps: null,
+    keyMaxLifetimeDays: null,
     updatedAt: new Date(0),
   } satisfies AccountSecurityEntity);
 }

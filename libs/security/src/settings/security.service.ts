@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, isoSeconds, TransactionRunner } from '@castellan/core';
+import { ANY_IP, AppError, isoSeconds, TransactionRunner } from '@castellan/core';
 import { AccountRepository } from '@castellan/accounts';
 import { AccountSecurityEntity, defaultSecurity } from './account-security.entity.js';
 import { AccountSecurityRepository } from './account-security.repository.js';
@@ -41,6 +41,8 @@ export class SecurityService {
         samlSsoUrl: input.saml?.sso_url ?? before.samlSsoUrl,
         samlCertificate: certificate?.pem ?? before.samlCertificate,
         ssoRequired: input.sso_required ?? before.ssoRequired,
+        allowedIps: input.allowed_ips === undefined ? before.allowedIps : input.allowed_ips === ANY_IP ? null : input.allowed_ips,
+        keyMaxLifetimeDays: input.key_max_lifetime_days === undefined ? before.keyMaxLifetimeDays : input.key_max_lifetime_days || null,
         updatedAt: now,
       };
       this.check(next, before, now);
@@ -74,6 +76,8 @@ export class SecurityService {
         certificate: row.samlCertificate ? describe(row.samlCertificate) : null,
       },
       sso_required: row.ssoRequired,
+      allowed_ips: row.allowedIps,
+      key_max_lifetime_days: row.keyMaxLifetimeDays,
       updated_at: stored ? isoSeconds(row.updatedAt) : null,
     };
   }

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { ValidateBy } from 'class-validator';
-import { BooleanField, EnumField, NestedField, StringField } from '@castellan/core';
+import { ANY_IP, BooleanField, EnumField, IntField, IpRangesField, NestedField, StringField } from '@castellan/core';
 import { TWO_FACTOR_POLICIES } from '../account-security.entity.js';
 import type { TwoFactorPolicy } from '../account-security.entity.js';
 
@@ -22,6 +22,9 @@ function HttpsUrlField(opts: { maxLength: number; description: string; example: 
     ValidateBy({ name: 'httpsUrl', validator: { validate: isHttpsUrl, defaultMessage: () => '$property must be an https URL' } }),
   );
 }
+
+/** Ten years: longer is no cap at all. */
+export const MAX_KEY_LIFETIME_DAYS = 3650;
 
 export class SamlSettingsInputDto {
   @BooleanField({ description: 'Enabling needs idp_entity_id, sso_url and x509_certificate, given now or stored before' })
@@ -51,6 +54,12 @@ export class UpdateSecurityDto {
 
   @BooleanField({ description: 'Users must sign in through SAML; needs SAML enabled' })
   sso_required?: boolean;
+
+  @IpRangesField({ description: `Addresses and CIDR ranges every key of the account may be used from; "${ANY_IP}" or [] removes the list` })
+  allowed_ips?: string[] | typeof ANY_IP;
+
+  @IntField({ min: 0, max: MAX_KEY_LIFETIME_DAYS, description: 'The longest lifetime of a new key, in days; 0 removes the cap' })
+  key_max_lifetime_days?: number;
 }
 
 export class CertificateDetailsDto {
@@ -93,6 +102,12 @@ export class SecurityDto {
 
   @ApiProperty()
   sso_required!: boolean;
+
+  @ApiProperty({ type: [String], nullable: true, description: 'Where the account\'s keys may be used from; null: anywhere' })
+  allowed_ips!: string[] | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'The longest lifetime of a new key, in days; null: no cap' })
+  key_max_lifetime_days!: number | null;
 
   @ApiProperty({ type: String, nullable: true, example: '2026-11-22T08:00:16Z', description: 'null until the settings are first changed' })
   updated_at!: string | null;

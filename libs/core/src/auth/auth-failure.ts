@@ -1,0 +1,28 @@
+/**
+ * Why a request was refused authentication. The caller is always told only "Invalid credentials" (401), so
+ * that nothing is learned from a refusal; the audit log keeps the reason for the account's security team.
+ */
+export enum AuthFailureReason {
+  /** No Basic header, or not one a key could have sent. */
+  MissingCredentials = 'MISSING_CREDENTIALS',
+  /** The secret is not a well-formed Castellan secret (format or checksum). */
+  MalformedSecret = 'MALFORMED_SECRET',
+  UnknownKey = 'UNKNOWN_KEY',
+  WrongSecret = 'WRONG_SECRET',
+  KeyDisabled = 'KEY_DISABLED',
+  KeyExpired = 'KEY_EXPIRED',
+  /** The client's address is outside the key's or the account's allowlist. */
+  IpNotAllowed = 'IP_NOT_ALLOWED',
+  /** A user key whose user is disabled or gone. */
+  UserUnavailable = 'USER_UNAVAILABLE',
+  /** A valid key used on another account's path. */
+  WrongAccount = 'WRONG_ACCOUNT',
+}
+
+/** The account-wide rules a key must also pass: provided by libs/security, absent in the CLI. */
+export interface AccountNetworkPolicy {
+  /** The CIDR ranges the account's keys may be used from, or null for anywhere. */
+  allowedIps(accountId: string): Promise<string[] | null>;
+}
+
+export const ACCOUNT_NETWORK_POLICY = Symbol('ACCOUNT_NETWORK_POLICY');
