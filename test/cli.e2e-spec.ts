@@ -201,6 +201,77 @@ describe('with a server running on the same database', () => {
     CLI_TIMEOUT * 3,
   );
 
+  describe('key rotate', () => {
+    /** 200 when the key and secret authenticate against the running server, 401 when not. */
+    const authStatus = async (apiKey: string, secret: string) => (await server.http().get('/v1_1/keys/self').auth(apiKey, secret)).status;
+
+    test(
+      '--json prints exactly {api_key, api_secret, previous_secret_expires_at}; the old secret stops at once, or after --grace-seconds',
+      async () => {
+        const created = await createJson('Rotated');
+        const result = await cli('key', 'rotate', '--api-key', created.api_key, '--json');
+        expect({ code: result.code, run: describeRun(result) }).toEqual({ code: 0, run: expect.any(String) });
+        const rotated = JSON.parse(result.stdout.trim());
+        expect(result.stdout).toBe(JSON.stringify(rotated) + '\n');
+        expect(rotated).toEqual({ api_key: created.api_key, api_secret: expect.stringMatching(/^cstla_[0-9A-Za-z]{38}$/), previous_secret_expires_at: null });
+        expect([await authStatus(created.api_key, rotated.api_secret), await authStatus(created.api_key, created.api_secret)]).toEqual([200, 401]);
+
+        const graced = JSON.parse((await cli('key', 'rotate', '--api-key', created.api_key, '--grace-seconds', '600', '--json')).stdout.trim());
+        expect(Date.parse(graced.previous_secret_expires_at) - Date.now()).toBeGreaterThan(500_000);
+        expect([await authStatus(created.api_key, graced.api_secret), await authStatus(created.api_key, rotated.api_secret)]).toEqual([200, 200]);
+      },
+      CLI_TIMEOUT * 2,
+    );
+
+    test(
+      'without --json it prints the new secret of an environment key with its CLOUDINARY_URL, once',
+      async () => {
+        const created = await createJson('Rotated environment');
+        const env = await server
+          .http()
+          .post(`${accountPath(created.account_id)}/sub_accounts`)
+          .auth(created.api_key, created.api_secret)
+          .send({ name: 'Env', cloud_name: uniqueCloudName('rot') });
+        const { key, secret } = env.body.api_access_keys[0];
+        const result = await cli('key', 'rotate', '--api-key', key);
+        expect({ code: result.code, run: describeRun(result) }).toEqual({ code: 0, run: expect.any(String) });
+        expect(result.stderr).toBe('');
+        const newSecret = /^\s*api_secret\s+(\S+)$/m.exec(result.stdout)![1]!;
+        expect(result.stdout).toContain(`CLOUDINARY_URL=cloudinary://${key}:${newSecret}@${env.body.cloud_name}`);
+        expect(result.stdout).toMatch(/previous secret no longer works/);
+        expect(result.stdout).toMatch(/shown this once/i);
+        expect(result.stdout.split(newSecret).length - 1).toBe(2);
+        expect([await authStatus(key, newSecret), await authStatus(key, secret)]).toEqual([200, 401]);
+      },
+      CLI_TIMEOUT,
+    );
+
+    test.each([['abc'], ['604801'], ['1.5']])(
+      '--grace-seconds %s exits non-zero and leaves the secret as it was',
+      async (value) => {
+        const created = await createJson('Refused rotation');
+        const result = await cli('key', 'rotate', '--api-key', created.api_key, '--grace-seconds', value, '--json');
+        expect(result.code).not.toBe(0);
+        expect(result.code).not.toBeNull();
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toContain('--grace-seconds');
+        expect(await authStatus(created.api_key, created.api_secret)).toBe(200);
+      },
+      CLI_TIMEOUT * 2,
+    );
+
+    test(
+      'an unknown key exits 1 and says "not found" on stderr',
+      async () => {
+        const result = await cli('key', 'rotate', '--api-key', '100000000000000', '--json');
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe('');
+        expect(result.stderr).toMatch(/not found/i);
+      },
+      CLI_TIMEOUT,
+    );
+  });
+
   test(
     'account set-limit for an unknown account exits 1 and says "not found" on stderr',
     async () => {

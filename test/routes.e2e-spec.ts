@@ -1,42 +1,12 @@
-import { RequestMethod } from '@nestjs/common';
-import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { ModulesContainer } from '@nestjs/core';
-import { ACCESS_METADATA, RouteAccess } from '@castellan/core';
 import { PermissionCatalog } from '@castellan/permissions';
 import { startServer, TestServer } from './support/harness.js';
+import { registeredRoutes as routesOf } from './support/routes.js';
 
 let server: TestServer;
 beforeAll(async () => (server = await startServer()));
 afterAll(() => server.close());
 
-interface Route {
-  name: string;
-  access: RouteAccess | undefined;
-  /** The status a success answers with. */
-  status: number;
-}
-
-/** Every handler Nest routes to, with the access rule it declares (or undefined). */
-function registeredRoutes(): Route[] {
-  const routes: Route[] = [];
-  for (const module of server.app.get(ModulesContainer).values()) {
-    for (const { metatype } of module.controllers.values()) {
-      if (!metatype) continue;
-      const prototype = (metatype as { prototype: Record<string, unknown> }).prototype;
-      for (const method of Object.getOwnPropertyNames(prototype)) {
-        const handler = prototype[method];
-        if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
-        const verb = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
-        routes.push({
-          name: `${metatype.name}.${method} (${String(Reflect.getMetadata(PATH_METADATA, handler))})`,
-          access: Reflect.getMetadata(ACCESS_METADATA, handler) ?? Reflect.getMetadata(ACCESS_METADATA, metatype),
-          status: Reflect.getMetadata(HTTP_CODE_METADATA, handler) ?? (verb === RequestMethod.POST ? 201 : 200),
-        });
-      }
-    }
-  }
-  return routes;
-}
+const registeredRoutes = () => routesOf(server.app);
 
 describe('deny by default', () => {
   test('the walk finds the routes', () => {
@@ -48,9 +18,9 @@ describe('deny by default', () => {
     expect(undeclared).toEqual([]);
   });
 
-  test('only the health check is public', () => {
+  test('only the health check and leak reports are public', () => {
     const open = registeredRoutes().filter((r) => r.access?.public).map((r) => r.name);
-    expect(open).toEqual([expect.stringMatching(/^HealthController\./)]);
+    expect(open.sort()).toEqual([expect.stringMatching(/^HealthController\./), expect.stringMatching(/^LeakController\./)]);
   });
 
   test('every route answers a success with 200, as the Cloudinary SDKs require', () => {

@@ -36,10 +36,14 @@ function cleanEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv 
   return { ...env, ...overrides };
 }
 
-/** Runs a command in the repository root as a user's shell would, and collects everything it printed. */
-export function run(command: string, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CliResult> {
+/**
+ * Runs a command in the repository root as a user's shell would, and collects everything it printed. `input`
+ * is written to its standard input, which is otherwise empty.
+ */
+export function run(command: string, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000, input?: string | Buffer): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, env: cleanEnvironment(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: REPO_ROOT, env: cleanEnvironment(env), stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end(input);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -57,8 +61,8 @@ export function run(command: string, args: string[], env: Record<string, string>
 }
 
 /** `npm run cli -- <args>`, exactly as an operator runs it from a checkout. */
-export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
-  return run('npm', ['run', 'cli', '--', ...args], env);
+export function runCli(args: string[], env: Record<string, string>, input?: string | Buffer): Promise<CliResult> {
+  return run('npm', ['run', 'cli', '--', ...args], env, undefined, input);
 }
 
 /** Brings dist/ up to date once, so that the CLI runs under test are not slowed or garbled by a build. */

@@ -36,6 +36,8 @@ export async function startServer(env: Record<string, string> = {}, plugins?: Pe
     DATABASE_URL: process.env.TEST_DATABASE_URL || `sqlite:${join(dir, 'test.sqlite')}`,
     SECRET_PEPPER_FILE: join(dir, 'pepper'),
     LOG_LEVEL: 'error',
+    // Suites send many wrong credentials from one address; test/throttling.e2e-spec.ts tests the real burst.
+    AUTH_FAILURE_BURST: '1000000',
     ...env,
   });
   const app = await createApp(config, plugins);

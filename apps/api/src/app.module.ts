@@ -6,6 +6,7 @@ import { AppConfig, ConfigModule } from '@castellan/core';
 import { DecisionController, DecisionsModule, SimulationController } from '@castellan/decisions';
 import { DatabaseModule } from '@castellan/database';
 import { EnvironmentController, EnvironmentsModule } from '@castellan/environments';
+import { LeakController, LeaksModule } from '@castellan/leaks';
 import { PeopleModule } from '@castellan/people';
 import { PermissionPlugin, PermissionsModule } from '@castellan/permissions';
 import { SecurityController, SecurityModule, VerificationCodeController } from '@castellan/security';
@@ -28,6 +29,7 @@ export class AppModule {
         PeopleModule,
         SecurityModule,
         AuditModule,
+        LeaksModule,
       ],
       controllers: [
         HealthController,
@@ -41,6 +43,7 @@ export class AppModule {
         SecurityController,
         VerificationCodeController,
         AuditController,
+        LeakController,
       ],
     };
   }

@@ -2,13 +2,22 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { AppConfig, configureFastify, createValidationPipe, enabledLogLevels, HttpExceptionFilter } from '@castellan/core';
+import {
+  AppConfig,
+  configureFastify,
+  createValidationPipe,
+  enabledLogLevels,
+  FASTIFY_OPTIONS,
+  HttpExceptionFilter,
+  RequestLogger,
+} from '@castellan/core';
 import { runMigrations } from '@castellan/database';
 import { BUILTIN_PLUGINS, PermissionPlugin } from '@castellan/permissions';
 import { AppModule } from './app.module.js';
 
 /** Request bodies above this size are refused with 413 before parsing. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
+const DOCS_PATH = 'docs';
 
 /**
  * Builds the whole HTTP application, migrated and ready to listen. The server's entry point and the
@@ -19,11 +28,11 @@ export async function createApp(config: AppConfig, plugins: PermissionPlugin[] =
   // Behind a proxy, request.ip is the client X-Forwarded-For names, but only from the proxies TRUST_PROXY trusts.
   const hops = config.trustProxy;
   const trustProxy = typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops;
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy });
-  await configureFastify(adapter.getInstance());
+  const adapter = new FastifyAdapter({ ...FASTIFY_OPTIONS, bodyLimit: BODY_LIMIT_BYTES, trustProxy });
+  configureFastify(adapter.getInstance(), { docsPath: `/${DOCS_PATH}` });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, plugins), adapter, {
     bodyParser: false,
-    logger: enabledLogLevels(config.logLevel),
+    logger: new RequestLogger(enabledLogLevels(config.logLevel)),
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
@@ -38,7 +47,7 @@ export async function createApp(config: AppConfig, plugins: PermissionPlugin[] =
       .build(),
   );
   // Served outside Nest's router, and deliberately public: the API description is not a secret.
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
 
   await runMigrations(app.get(DataSource));
   return app;

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccessKeysModule } from '@castellan/access-keys';
 import { AccountsModule } from '@castellan/accounts';
 import { AppConfig, ConfigModule } from '@castellan/core';
 import { DatabaseModule } from '@castellan/database';
@@ -9,6 +10,6 @@ import { ENTITIES } from '../../api/src/entities.js';
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ENTITIES), PermissionsModule.forRoot({ plugins: BUILTIN_PLUGINS }), AccountsModule] };
+    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ENTITIES), PermissionsModule.forRoot({ plugins: BUILTIN_PLUGINS }), AccountsModule, AccessKeysModule] };
   }
 }

@@ -2,12 +2,14 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Command, InvalidArgumentError } from 'commander';
 import { DataSource } from 'typeorm';
+import { KeyRecoveryService, MAX_GRACE_SECONDS, RecoveredKeyDto } from '@castellan/access-keys';
 import { AccountDto, AccountService, CreatedAccount, credentialLines } from '@castellan/accounts';
 import { AppError, ConfigError, loadConfig } from '@castellan/core';
 import { runMigrations } from '@castellan/database';
 import { CliModule } from './cli.module.js';
+import { SCAN_EXIT, scanCommand } from './scan.command.js';
 
-type Context = { accounts: AccountService; dataSource: DataSource };
+type Context = { accounts: AccountService; keys: KeyRecoveryService; dataSource: DataSource };
 
 /** Opens the database with the same configuration as the server, migrates it, runs one command, closes. */
 async function withContext<T>(work: (ctx: Context) => Promise<T>): Promise<T> {
@@ -16,7 +18,7 @@ async function withContext<T>(work: (ctx: Context) => Promise<T>): Promise<T> {
   try {
     const dataSource = app.get(DataSource);
     await runMigrations(dataSource);
-    return await work({ accounts: app.get(AccountService), dataSource });
+    return await work({ accounts: app.get(AccountService), keys: app.get(KeyRecoveryService), dataSource });
   } finally {
     await app.close();
   }
@@ -39,9 +41,33 @@ function printAccount(account: AccountDto): void {
   process.stdout.write(`${account.id}  ${account.name}  (product environments: at most ${account.limits.product_environments})\n`);
 }
 
+function printRotated(key: RecoveredKeyDto): void {
+  const previous = key.previous_secret_expires_at
+    ? `The previous secret works until ${key.previous_secret_expires_at}.`
+    : 'The previous secret no longer works.';
+  const pasteReady = key.api_environment_variable ? `CLOUDINARY_URL=${key.api_environment_variable}` : `CLOUDINARY_ACCOUNT_URL=${key.account_url}`;
+  process.stdout.write(
+    [
+      `The ${key.kind} key ${key.api_key} of account ${key.account_id} has a new secret.`,
+      `   api_key      ${key.api_key}`,
+      `   api_secret   ${key.api_secret}`,
+      `   ${pasteReady}`,
+      previous,
+      'The secret is shown this once. Keep it now.',
+      '',
+    ].join('\n'),
+  );
+}
+
 function wholeNumber(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
   return Number(value);
+}
+
+function graceSeconds(value: string): number {
+  const seconds = wholeNumber(value);
+  if (seconds > MAX_GRACE_SECONDS) throw new InvalidArgumentError(`at most ${MAX_GRACE_SECONDS} (7 days)`);
+  return seconds;
 }
 
 const program = new Command('castellan')
@@ -102,9 +128,9 @@ account
     }),
   );
 
-program
-  .command('key')
-  .description('Operator recovery for keys')
+const key = program.command('key').description('Operator recovery for keys');
+
+key
   .command('reset-permissions')
   .description("Give a key its kind's default policy back (for an account whose keys were all narrowed)")
   .requiredOption('--api-key <api_key>', 'the key')
@@ -116,6 +142,34 @@ program
       else process.stdout.write(`The ${result.kind} key ${result.api_key} of account ${result.account_id} has its default policy again.\n`);
     }),
   );
+
+key
+  .command('rotate')
+  .description('Give any key a new secret, printed once (for an account whose key secrets were all lost or leaked)')
+  .requiredOption('--api-key <api_key>', 'the key')
+  .option('--grace-seconds <n>', 'how long the replaced secret keeps working (0 to 604800)', graceSeconds, 0)
+  .option('--json', 'print one JSON object {api_key, api_secret, previous_secret_expires_at}')
+  .action((opts: { apiKey: string; graceSeconds: number; json?: boolean }) =>
+    withContext(async ({ keys }) => {
+      const rotated = await keys.rotate(opts.apiKey, opts.graceSeconds);
+      if (opts.json) {
+        const { api_key, api_secret, previous_secret_expires_at } = rotated;
+        process.stdout.write(JSON.stringify({ api_key, api_secret, previous_secret_expires_at }) + '\n');
+      } else printRotated(rotated);
+    }),
+  );
+
+// No withContext: a scan needs neither the database nor the configuration, so it runs anywhere (a CI job).
+program
+  .command('scan')
+  .description('Find Castellan secrets in files by their format and checksum (no database); exit 1 when found, 2 on a read error')
+  .argument('[files...]', 'files to scan; none, or -, reads standard input')
+  .option('--json', 'print a JSON array of {file, line, column, kind, api_key, secret_preview}')
+  // Usage errors exit 2, so that 1 keeps meaning "secrets found".
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : SCAN_EXIT.error))
+  .action(async (files: string[], opts: { json?: boolean }) => {
+    process.exitCode = await scanCommand(files, opts);
+  });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof AppError) process.stderr.write(`error: ${error.message}\n`);

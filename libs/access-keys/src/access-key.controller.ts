@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Ip, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, OkMessageDto } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { AccessKeyService } from './access-key.service.js';
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
-import { AccessKeyDto, AccessKeyListDto, GenerateKeyDto, KeyNameDto, ListKeysDto, UpdateAccessKeyDto } from './dto/access-key.dto.js';
+import { AccessKeyDto, AccessKeyListDto, GenerateKeyDto, KeyNameDto, ListKeysDto, RotateKeyDto, UpdateAccessKeyDto } from './dto/access-key.dto.js';
 
 @ApiTags('Access keys')
 @Controller('v1_1/provisioning/accounts/:account_id/sub_accounts/:sub_account_id/access_keys')
@@ -30,11 +30,24 @@ export class AccessKeyController {
   @ApiOkResponse({ type: AccessKeyDto })
   update(
     @CurrentPrincipal() p: Principal,
+    @Ip() ip: string,
     @Param('sub_account_id') environmentId: string,
     @Param('api_key') apiKey: string,
     @Body() body: UpdateAccessKeyDto,
   ): Promise<AccessKeyDto> {
-    return this.keys.update(p.accountId, environmentId, apiKey, body);
+    return this.keys.update(p.accountId, environmentId, apiKey, body, { keyId: p.keyId, ip });
+  }
+
+  @Post(':api_key/rotate')
+  @Authenticated({ permission: 'provisioning:access_keys.rotate' })
+  @ApiOkResponse({ type: AccessKeyDto, description: 'The key with its new secret, shown in this response only' })
+  rotate(
+    @CurrentPrincipal() p: Principal,
+    @Param('sub_account_id') environmentId: string,
+    @Param('api_key') apiKey: string,
+    @Body() body: RotateKeyDto,
+  ): Promise<AccessKeyDto> {
+    return this.keys.rotate(p.accountId, environmentId, apiKey, body);
   }
 
   @Delete(':api_key')

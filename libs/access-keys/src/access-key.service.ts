@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, OK, OkMessageDto, Principal } from '@castellan/core';
 import { ApiKeyRepository, KeyScope } from '@castellan/credentials';
-import { EnvironmentEntity, EnvironmentRepository, environmentVariable } from '@castellan/environments';
-import { AccessKeyDto, AccessKeyListDto, GenerateKeyDto, ListKeysDto, UpdateAccessKeyDto } from './dto/access-key.dto.js';
+import { EnvironmentEntity, EnvironmentRepository } from '@castellan/environments';
+import { AccessKeyDto, AccessKeyListDto, GenerateKeyDto, ListKeysDto, RotateKeyDto, UpdateAccessKeyDto } from './dto/access-key.dto.js';
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
-import { KeyManager } from './key-manager.js';
+import { KeyCaller, KeyManager } from './key-manager.js';
 import { KeyPermissionsService } from './key-permissions.service.js';
-import { presentKey, settingsPatch } from './key-presenter.js';
+import { presentIssued, presentKey, settingsPatch } from './key-presenter.js';
 
 /** The access keys of one product environment. */
 @Injectable()
@@ -26,20 +26,24 @@ export class AccessKeyService {
 
   async generate(maker: Principal, environmentId: string, input: GenerateKeyDto): Promise<AccessKeyDto> {
     const { environment, scope } = await this.environment(maker.accountId, environmentId);
-    const { key, secret } = await this.manager.generate(maker, scope, input);
-    return presentKey(key, { secret, asUrl: environmentVariable(key.apiKey, secret, environment.cloudName), urlField: 'api_environment_variable' });
+    return presentIssued(await this.manager.generate(maker, scope, input), environment.cloudName);
   }
 
-  async update(accountId: string, environmentId: string, apiKey: string, input: UpdateAccessKeyDto): Promise<AccessKeyDto> {
+  async update(accountId: string, environmentId: string, apiKey: string, input: UpdateAccessKeyDto, caller: KeyCaller): Promise<AccessKeyDto> {
     const { scope } = await this.environment(accountId, environmentId);
     const patch = { name: input.name, description: input.description, enabled: input.enabled, dedicatedFor: input.dedicated_for, ...settingsPatch(input) };
-    const key = await this.manager.update(accountId, scope, apiKey, patch, async (tx, current) => {
+    const key = await this.manager.updateBy(caller, accountId, scope, apiKey, patch, async (tx, current) => {
       // One key per environment holds a purpose: giving it to this key takes it from the other.
       if (input.dedicated_for && current.dedicatedFor !== input.dedicated_for) {
         await this.keys.clearDedication(tx, accountId, environmentId, input.dedicated_for, new Date());
       }
     });
     return presentKey(key);
+  }
+
+  async rotate(accountId: string, environmentId: string, apiKey: string, input: RotateKeyDto): Promise<AccessKeyDto> {
+    const { environment, scope } = await this.environment(accountId, environmentId);
+    return presentIssued(await this.manager.rotate(accountId, scope, apiKey, input.grace_seconds ?? 0), environment.cloudName);
   }
 
   async deleteByKey(accountId: string, environmentId: string, apiKey: string): Promise<OkMessageDto> {

@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Ip, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { AccountApiKeyService } from './account-api-key.service.js';
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
-import { AccessKeyDto, AccountKeyListDto, GenerateKeyDto, ListKeysDto, UpdateAccountKeyDto } from './dto/access-key.dto.js';
+import { AccessKeyDto, AccountKeyListDto, GenerateKeyDto, ListKeysDto, RotateKeyDto, UpdateAccountKeyDto } from './dto/access-key.dto.js';
 
 @ApiTags('Account API keys')
 @Controller('v1_1/provisioning/accounts/:account_id/account_api_keys')
@@ -28,9 +28,16 @@ export class AccountApiKeyController {
   @Put(':api_key')
   @Authenticated({ permission: 'provisioning:account_api_keys.update' })
   @ApiOkResponse({ type: AccessKeyDto })
-  @ApiResponse({ status: 409, description: 'Disabling the last enabled account API key' })
-  update(@CurrentPrincipal() p: Principal, @Param('api_key') apiKey: string, @Body() body: UpdateAccountKeyDto): Promise<AccessKeyDto> {
-    return this.keys.update(p.accountId, apiKey, body);
+  @ApiResponse({ status: 409, description: "Disabling the last enabled account API key, or narrowing the calling key's allowed_ips to leave out its own address" })
+  update(@CurrentPrincipal() p: Principal, @Ip() ip: string, @Param('api_key') apiKey: string, @Body() body: UpdateAccountKeyDto): Promise<AccessKeyDto> {
+    return this.keys.update(p.accountId, apiKey, body, { keyId: p.keyId, ip });
+  }
+
+  @Post(':api_key/rotate')
+  @Authenticated({ permission: 'provisioning:account_api_keys.rotate' })
+  @ApiOkResponse({ type: AccessKeyDto, description: 'The key with its new secret; api_secret and account_url are shown in this response only' })
+  rotate(@CurrentPrincipal() p: Principal, @Param('api_key') apiKey: string, @Body() body: RotateKeyDto): Promise<AccessKeyDto> {
+    return this.keys.rotate(p.accountId, apiKey, body);
   }
 
   @Delete(':api_key')

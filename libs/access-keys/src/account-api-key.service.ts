@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode, Principal } from '@castellan/core';
-import { accountUrl } from '@castellan/accounts';
 import { ApiKeyRepository, KeyScope } from '@castellan/credentials';
-import { AccessKeyDto, AccountKeyListDto, GenerateKeyDto, ListKeysDto, UpdateAccountKeyDto } from './dto/access-key.dto.js';
+import { AccessKeyDto, AccountKeyListDto, GenerateKeyDto, ListKeysDto, RotateKeyDto, UpdateAccountKeyDto } from './dto/access-key.dto.js';
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
-import { KeyManager } from './key-manager.js';
+import { KeyCaller, KeyManager } from './key-manager.js';
 import { KeyPermissionsService } from './key-permissions.service.js';
-import { presentKey, settingsPatch } from './key-presenter.js';
+import { presentIssued, presentKey, settingsPatch } from './key-presenter.js';
 
 const ACCOUNT: KeyScope = { kind: 'account' };
 
@@ -25,13 +24,16 @@ export class AccountApiKeyService {
   }
 
   async generate(maker: Principal, input: GenerateKeyDto): Promise<AccessKeyDto> {
-    const { key, secret } = await this.manager.generate(maker, ACCOUNT, input);
-    return presentKey(key, { secret, asUrl: accountUrl(key.apiKey, secret, maker.accountId), urlField: 'account_url' });
+    return presentIssued(await this.manager.generate(maker, ACCOUNT, input));
   }
 
-  async update(accountId: string, apiKey: string, input: UpdateAccountKeyDto): Promise<AccessKeyDto> {
+  async rotate(accountId: string, apiKey: string, input: RotateKeyDto): Promise<AccessKeyDto> {
+    return presentIssued(await this.manager.rotate(accountId, ACCOUNT, apiKey, input.grace_seconds ?? 0));
+  }
+
+  async update(accountId: string, apiKey: string, input: UpdateAccountKeyDto, caller: KeyCaller): Promise<AccessKeyDto> {
     const patch = { name: input.name, description: input.description, enabled: input.enabled, ...settingsPatch(input) };
-    const key = await this.manager.update(accountId, ACCOUNT, apiKey, patch, async (tx, current) => {
+    const key = await this.manager.updateBy(caller, accountId, ACCOUNT, apiKey, patch, async (tx, current) => {
       if (input.enabled === false && current.enabled && (await this.keys.countEnabled(accountId, ACCOUNT, tx)) <= 1) {
         throw AppError.conflict('The last enabled account API key cannot be disabled; enable or generate another one first');
       }

@@ -6,5 +6,6 @@ export * from './account-api-key.service.js';
 export * from './dto/access-key.dto.js';
 export * from './dto/permissions.dto.js';
 export * from './key-permissions.service.js';
+export * from './key-recovery.service.js';
 export * from './user-api-key.controller.js';
 export * from './user-api-key.service.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppError, Principal, TransactionRunner } from '@castellan/core';
+import { AppError, Principal, refuseLockOut, TransactionRunner } from '@castellan/core';
 import { PolicyCompiler } from '@castellan/permissions';
 import { AccountRepository } from '@castellan/accounts';
 import { ApiKeyEntity, ApiKeyRepository, expiryUnderCap, IssuedKey, KeyIssuer, KeyPatch, KeyScope } from '@castellan/credentials';
@@ -10,6 +10,12 @@ import { keyPage, settingsPatch } from './key-presenter.js';
 
 /** Checks a kind of key adds to an update, run inside its transaction before the write. */
 export type BeforeKeyUpdate = (manager: EntityManager, key: ApiKeyEntity, patch: KeyPatch) => Promise<void>;
+
+/** Who asks for a change: the calling key, and the address its request comes from. */
+export interface KeyCaller {
+  keyId: string;
+  ip: string;
+}
 
 /**
  * What every kind of key has in common. Every write runs in a transaction under the account lock, so name
@@ -61,6 +67,17 @@ export class KeyManager {
       const now = new Date();
       await this.keys.update(manager, accountId, scope, key.id, capped, now);
       return Object.assign(key, Object.fromEntries(Object.entries(capped).filter(([, v]) => v !== undefined)), { updatedAt: now });
+    });
+  }
+
+  /**
+   * `update` as a request asks for it. A key may narrow its own allowlist, but not to one that leaves out the
+   * address it calls from: its next request would be refused.
+   */
+  updateBy(caller: KeyCaller, accountId: string, scope: KeyScope, apiKey: string, patch: KeyPatch, before?: BeforeKeyUpdate): Promise<ApiKeyEntity> {
+    return this.update(accountId, scope, apiKey, patch, async (manager, key, capped) => {
+      if (key.id === caller.keyId) refuseLockOut(capped.allowedIps, caller.ip);
+      await before?.(manager, key, capped);
     });
   }
 

@@ -1,6 +1,8 @@
 import { isoSeconds } from '@castellan/core';
 import { ANY_IP, NEVER } from '@castellan/core';
-import { ApiKeyEntity, KeyPage, KeyPatch } from '@castellan/credentials';
+import { accountUrl } from '@castellan/accounts';
+import { ApiKeyEntity, IssuedKey, KeyPage, KeyPatch } from '@castellan/credentials';
+import { environmentVariable } from '@castellan/environments';
 import { AccessKeyDto, DEFAULT_PAGE_SIZE, KeySettingsDto, ListKeysDto } from './dto/access-key.dto.js';
 
 export function keyPage(query: ListKeysDto): KeyPage {
@@ -33,6 +35,16 @@ export function presentKey(key: ApiKeyEntity, revealed?: { secret: string; asUrl
     rate_limit_per_minute: key.rateLimitPerMinute,
     ...(revealed ? { [revealed.urlField]: revealed.asUrl } : {}),
   };
+}
+
+/**
+ * A key with the secret just issued to it (generated or rotated), and the secret's paste-ready form:
+ * CLOUDINARY_URL for an environment key, which needs its environment's cloud name; CLOUDINARY_ACCOUNT_URL otherwise.
+ */
+export function presentIssued({ key, secret }: IssuedKey, cloudName?: string): AccessKeyDto {
+  return cloudName === undefined
+    ? presentKey(key, { secret, asUrl: accountUrl(key.apiKey, secret, key.accountId), urlField: 'account_url' })
+    : presentKey(key, { secret, asUrl: environmentVariable(key.apiKey, secret, cloudName), urlField: 'api_environment_variable' });
 }
 
 /** The stored form of a key's settings; fields not given stay undefined, so they keep their value on update. */

@@ -1,8 +1,8 @@
-import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Ip, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal, OkMessageDto } from '@castellan/core';
 import type { Principal } from '@castellan/core';
-import { AccessKeyDto, GenerateKeyDto, ListKeysDto, UpdateAccountKeyDto, UserKeyListDto } from './dto/access-key.dto.js';
+import { AccessKeyDto, GenerateKeyDto, ListKeysDto, RotateKeyDto, UpdateAccountKeyDto, UserKeyListDto } from './dto/access-key.dto.js';
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
 import { UserApiKeyService } from './user-api-key.service.js';
 
@@ -31,11 +31,24 @@ export class UserApiKeyController {
   @ApiOkResponse({ type: AccessKeyDto })
   update(
     @CurrentPrincipal() p: Principal,
+    @Ip() ip: string,
     @Param('user_id') userId: string,
     @Param('api_key') apiKey: string,
     @Body() body: UpdateAccountKeyDto,
   ): Promise<AccessKeyDto> {
-    return this.keys.update(p.accountId, userId, apiKey, body);
+    return this.keys.update(p.accountId, userId, apiKey, body, { keyId: p.keyId, ip });
+  }
+
+  @Post(':api_key/rotate')
+  @Authenticated({ permission: 'provisioning:user_api_keys.rotate', owner: 'user_id' })
+  @ApiOkResponse({ type: AccessKeyDto, description: 'The key with its new secret; api_secret and account_url are shown in this response only' })
+  rotate(
+    @CurrentPrincipal() p: Principal,
+    @Param('user_id') userId: string,
+    @Param('api_key') apiKey: string,
+    @Body() body: RotateKeyDto,
+  ): Promise<AccessKeyDto> {
+    return this.keys.rotate(p.accountId, userId, apiKey, body);
   }
 
   @Delete(':api_key')

@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError, ErrorCode, OK, OkMessageDto, Principal, USER_PRIVILEGES } from '@castellan/core';
 import type { UserPrivilegeSource } from '@castellan/core';
-import { accountUrl } from '@castellan/accounts';
 import { KeyScope } from '@castellan/credentials';
 import { UserRepository } from '@castellan/people';
 import { PolicyCompiler } from '@castellan/permissions';
-import { AccessKeyDto, GenerateKeyDto, ListKeysDto, UpdateAccountKeyDto, UserKeyListDto } from './dto/access-key.dto.js';
+import { AccessKeyDto, GenerateKeyDto, ListKeysDto, RotateKeyDto, UpdateAccountKeyDto, UserKeyListDto } from './dto/access-key.dto.js';
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
-import { KeyManager } from './key-manager.js';
+import { KeyCaller, KeyManager } from './key-manager.js';
 import { KeyPermissionsService } from './key-permissions.service.js';
-import { presentKey, settingsPatch } from './key-presenter.js';
+import { presentIssued, presentKey, settingsPatch } from './key-presenter.js';
 
 /**
  * Personal keys: they act with exactly their user's current privileges, optionally narrowed by their own
@@ -33,13 +32,16 @@ export class UserApiKeyService {
   async generate(maker: Principal, userId: string, input: GenerateKeyDto): Promise<AccessKeyDto> {
     const scope = await this.scope(maker.accountId, userId);
     if (maker.userId !== userId) await this.refuseEscalation(maker, userId);
-    const { key, secret } = await this.manager.generate(maker, scope, input);
-    return presentKey(key, { secret, asUrl: accountUrl(key.apiKey, secret, maker.accountId), urlField: 'account_url' });
+    return presentIssued(await this.manager.generate(maker, scope, input));
   }
 
-  async update(accountId: string, userId: string, apiKey: string, input: UpdateAccountKeyDto): Promise<AccessKeyDto> {
+  async update(accountId: string, userId: string, apiKey: string, input: UpdateAccountKeyDto, caller: KeyCaller): Promise<AccessKeyDto> {
     const patch = { name: input.name, description: input.description, enabled: input.enabled, ...settingsPatch(input) };
-    return presentKey(await this.manager.update(accountId, await this.scope(accountId, userId), apiKey, patch));
+    return presentKey(await this.manager.updateBy(caller, accountId, await this.scope(accountId, userId), apiKey, patch));
+  }
+
+  async rotate(accountId: string, userId: string, apiKey: string, input: RotateKeyDto): Promise<AccessKeyDto> {
+    return presentIssued(await this.manager.rotate(accountId, await this.scope(accountId, userId), apiKey, input.grace_seconds ?? 0));
   }
 
   async revoke(accountId: string, userId: string, apiKey: string): Promise<OkMessageDto> {

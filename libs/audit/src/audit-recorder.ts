@@ -9,6 +9,8 @@ import { AuditTarget, recordedRoute, targetOf } from './audit-route.js';
 
 export interface RecordedChange {
   principal: Principal | undefined;
+  /** The account, for a change no principal made (a leak report comes without credentials). */
+  accountId?: string;
   ip: string;
   action: string;
   target: AuditTarget | null;
@@ -50,7 +52,7 @@ export class AuditRecorder implements AuditSink, BeforeApplicationShutdown {
   async recordChange(change: RecordedChange): Promise<void> {
     const { principal } = change;
     await this.write({
-      accountId: principal?.accountId ?? null,
+      accountId: principal?.accountId ?? change.accountId ?? null,
       actorApiKey: principal?.apiKey ?? null,
       actorKind: principal?.kind ?? null,
       actorUserId: principal?.userId ?? null,
@@ -78,7 +80,7 @@ export class AuditRecorder implements AuditSink, BeforeApplicationShutdown {
         targetType: null,
         targetId: null,
         outcome: 'failure',
-        status: 401,
+        status: event.status ?? 401,
         reason: event.reason,
       });
     });

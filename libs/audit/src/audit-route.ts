@@ -1,7 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import type { Reflector } from '@nestjs/core';
-import { ACCESS_METADATA } from '@castellan/core';
+import { ACCESS_METADATA, redactSecrets } from '@castellan/core';
 import type { RouteAccess } from '@castellan/core';
 
 /** Methods that change something; reads are never recorded. */
@@ -62,7 +62,8 @@ export function recordedRoute(reflector: Reflector, context: ExecutionContext): 
   return { action: access.permission, segments, params: request.params ?? {}, method };
 }
 
-const clip = (id: string): string => id.slice(0, MAX_TARGET_ID);
+/** A secret pasted where an id belongs is kept out of the log, which the security team and auditors read. */
+const clip = (id: string): string => redactSecrets(id).slice(0, MAX_TARGET_ID);
 
 /**
  * The record a change is about: what a create made (read from the response's `id` or `api_key`, and nothing

@@ -1,8 +1,10 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { FastifyReply } from 'fastify';
 import { ACCESS_METADATA, AppError, AUDIT_SINK, AuthFailureReason, ErrorCode, Principal, RouteAccess } from '@castellan/core';
-import type { AuditSink } from '@castellan/core';
+import type { AuditSink, FailedAuthentication } from '@castellan/core';
 import { PolicyCompiler } from '@castellan/permissions';
+import { AuthThrottle, KeyRateLimiter, tooManyFailures } from '@castellan/throttling';
 import { AuthenticatingRequest, BasicAuthGuard } from './basic-auth.strategy.js';
 import { LastUseRecorder } from './last-use.recorder.js';
 
@@ -34,6 +36,8 @@ export class AccessGuard implements CanActivate {
     private readonly basic: BasicAuthGuard,
     private readonly policies: PolicyCompiler,
     private readonly lastUse: LastUseRecorder,
+    private readonly throttle: AuthThrottle,
+    private readonly rateLimits: KeyRateLimiter,
     // Absent where the audit log is not loaded (the CLI).
     @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
   ) {}
@@ -44,41 +48,56 @@ export class AccessGuard implements CanActivate {
     if (access.public) return true;
 
     const request = context.switchToHttp().getRequest<GuardedRequest>();
-    try {
-      await this.basic.canActivate(context);
-    } catch (error) {
-      if (error instanceof AppError && error.code === ErrorCode.InvalidCredentials) {
-        // Passport refuses a missing or unreadable header itself, before the strategy runs.
-        const failure = request.authFailure ?? { failure: AuthFailureReason.MissingCredentials, key: null };
-        this.audit?.recordFailedAuthentication({
-          apiKey: presentedApiKey(request.headers['authorization']),
-          key: failure.key,
-          ip: request.ip,
-          reason: failure.failure,
-        });
-      }
-      throw error;
-    }
-    const principal = request.user!;
+    // A blocked address is refused before its credentials cost a lookup, and neither counted nor audited: that is the flood.
+    const wait = await this.throttle.ipBlockedFor(request.ip);
+    if (wait > 0) throw tooManyFailures(wait);
+    const principal = await this.authenticate(context, request);
     // A key of another account is told no more than a wrong secret would be; its own account's log shows the attempt.
     const params = request.params ?? {};
     const accountId = params['account_id'];
     if (accountId !== undefined && accountId !== principal.accountId) {
-      this.audit?.recordFailedAuthentication({
+      return this.refuse(request, {
         apiKey: principal.apiKey,
         key: { accountId: principal.accountId, kind: principal.kind, userId: principal.userId },
-        ip: request.ip,
         reason: AuthFailureReason.WrongAccount,
       });
-      throw AppError.invalidCredentials();
     }
     this.lastUse.record({ keyId: principal.keyId, accountId: principal.accountId, userId: principal.userId, ip: request.ip });
+    // Set before authorization, so that refusals of the key carry them too; a 429 carries them itself.
+    const limitHeaders = await this.rateLimits.consume(principal);
+    if (limitHeaders) context.switchToHttp().getResponse<FastifyReply>().headers(limitHeaders);
     try {
       return this.authorize(access, principal, params);
     } catch (error) {
       this.audit?.recordRefusal(context, error);
       throw error;
     }
+  }
+
+  private async authenticate(context: ExecutionContext, request: GuardedRequest): Promise<Principal> {
+    try {
+      await this.basic.canActivate(context);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === ErrorCode.InvalidCredentials)) throw error;
+      // Passport refuses a missing or unreadable header itself, before the strategy runs.
+      const failure = request.authFailure ?? { failure: AuthFailureReason.MissingCredentials, key: null };
+      return this.refuse(request, { apiKey: presentedApiKey(request.headers['authorization']), key: failure.key, reason: failure.failure });
+    }
+    return request.user!;
+  }
+
+  /**
+   * Answers a failed authentication: 401, or 429 when it blocked the address or the api_key, or the api_key
+   * was already blocked. Each is audited as it was answered; the failure that starts a block once more, as THROTTLED.
+   */
+  private async refuse(request: GuardedRequest, failure: Omit<FailedAuthentication, 'ip' | 'status'>): Promise<never> {
+    // Only a wrong secret guesses at the key: the other refusals of a known key come from the holder of its secret.
+    const guessed = failure.reason === AuthFailureReason.WrongSecret && failure.key ? failure.apiKey : null;
+    const { retryAfterSeconds, blockStarted } = await this.throttle.recordFailure(request.ip, guessed);
+    const event: FailedAuthentication = { ...failure, ip: request.ip, status: retryAfterSeconds > 0 ? 429 : 401 };
+    this.audit?.recordFailedAuthentication(event);
+    if (blockStarted) this.audit?.recordFailedAuthentication({ ...event, reason: AuthFailureReason.Throttled });
+    throw retryAfterSeconds > 0 ? tooManyFailures(retryAfterSeconds) : AppError.invalidCredentials();
   }
 
   private authorize(access: RouteAccess & { public: false }, principal: Principal, params: Record<string, string | undefined>): boolean {

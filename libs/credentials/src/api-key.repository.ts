@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
+import type { KeyKind } from '@castellan/core';
 import { ApiKeyEntity } from './api-key.entity.js';
 
 /** Which keys an operation is about: the account's own keys, or the keys of one of its environments. */
@@ -50,7 +51,14 @@ function scoped(accountId: string, scope: KeyScope): FindOptionsWhere<ApiKeyEnti
   }
 }
 
-/** Every method but the authentication lookup takes the account id, and every WHERE carries it. */
+/** The scope of a key found without one (by its api_key or its secret alone), for writes to it. */
+export function scopeOf(key: Pick<ApiKeyEntity, 'kind' | 'environmentId' | 'userId'>): KeyScope {
+  if (key.kind === 'environment') return { kind: 'environment', environmentId: key.environmentId! };
+  if (key.kind === 'user') return { kind: 'user', userId: key.userId! };
+  return { kind: 'account' };
+}
+
+/** Every method but the authentication-time lookups takes the account id, and every WHERE carries it. */
 @Injectable()
 export class ApiKeyRepository {
   constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
@@ -59,9 +67,17 @@ export class ApiKeyRepository {
     return manager ? manager.getRepository(ApiKeyEntity) : this.keys;
   }
 
-  /** The one unscoped query: at authentication time the account is what we are trying to learn. */
+  /** Unscoped: at authentication time the account is what we are trying to learn. */
   findForAuthentication(apiKey: string): Promise<ApiKeyEntity | null> {
     return this.keys.findOne({ where: { apiKey } });
+  }
+
+  /**
+   * Unscoped like authentication: a leak report names no account and no api_key, only secrets, and the hash
+   * of a secret is the proof. The keys the secret is the current or the previous secret of.
+   */
+  findBySecretHash(kind: KeyKind, hash: string): Promise<ApiKeyEntity[]> {
+    return this.keys.find({ where: [{ kind, secretHash: hash }, { kind, previousSecretHash: hash }] });
   }
 
   async list(accountId: string, scope: KeyScope, page: KeyPage): Promise<{ rows: ApiKeyEntity[]; total: number }> {
@@ -87,9 +103,9 @@ export class ApiKeyRepository {
     return this.repo(manager).findOne({ where: { ...scoped(accountId, scope), apiKey } });
   }
 
-  /** Any kind of key of the account, for the security team's simulator. */
-  findAnyInAccount(accountId: string, apiKey: string): Promise<ApiKeyEntity | null> {
-    return this.keys.findOne({ where: { accountId, apiKey } });
+  /** Any kind of key of the account, for the security team's simulator and for leak response. */
+  findAnyInAccount(accountId: string, apiKey: string, manager?: EntityManager): Promise<ApiKeyEntity | null> {
+    return this.repo(manager).findOne({ where: { accountId, apiKey } });
   }
 
   findByName(accountId: string, scope: KeyScope, name: string, manager?: EntityManager): Promise<ApiKeyEntity | null> {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ANY_IP, BooleanField, EnumField, ExpiryField, IntField, IpRangesField, NEVER, StringField } from '@castellan/core';
+import type { KeyKind } from '@castellan/core';
 
 export const KEY_SORT_FIELDS = ['api_key', 'created_at', 'name', 'enabled'] as const;
 export const SORT_ORDERS = ['asc', 'desc'] as const;
@@ -64,6 +65,19 @@ export class UpdateAccessKeyDto extends UpdateAccountKeyDto {
   dedicated_for?: (typeof DEDICATED_PURPOSES)[number];
 }
 
+/** The longest grace period a rotation may give the secret it replaces: a week. */
+export const MAX_GRACE_SECONDS = 604_800;
+
+export class RotateKeyDto {
+  @IntField({
+    min: 0,
+    max: MAX_GRACE_SECONDS,
+    default: 0,
+    description: "Seconds the replaced secret keeps working (never past the key's expires_at); 0: it stops at once",
+  })
+  grace_seconds?: number;
+}
+
 /** Delete-by-name reads the name from the query string or the body, so neither alone requires it. */
 export class KeyNameDto {
   @StringField({ description: 'The name of the key to delete (query string, form or JSON body)' })
@@ -123,6 +137,9 @@ export class AccessKeyDto {
   @ApiPropertyOptional({ description: 'Account keys, with the secret only: CLOUDINARY_ACCOUNT_URL' })
   account_url?: string;
 }
+
+/** A key the operator rotated by api_key alone (the CLI), with the account and kind it turned out to have. */
+export type RecoveredKeyDto = AccessKeyDto & { account_id: string; kind: KeyKind };
 
 export class AccessKeyListDto {
   @ApiProperty({ type: [AccessKeyDto] })

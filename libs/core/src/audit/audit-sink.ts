@@ -9,6 +9,8 @@ export interface FailedAuthentication {
   key: { accountId: string; kind: string; userId: string | null } | null;
   ip: string;
   reason: AuthFailureReason;
+  /** The status answered: 401 unless given (429 when throttled). */
+  status?: number;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * Why a request was refused authentication. The caller is always told only "Invalid credentials" (401), so
- * that nothing is learned from a refusal; the audit log keeps the reason for the account's security team.
+ * Why a request was refused authentication. The caller is told only "Invalid credentials" (401), or to retry
+ * later (429) while throttled, so that nothing is learned from a refusal; the audit log keeps the reason for the
+ * account's security team.
  */
 export enum AuthFailureReason {
   /** No Basic header, or not one a key could have sent. */
@@ -17,6 +18,11 @@ export enum AuthFailureReason {
   UserUnavailable = 'USER_UNAVAILABLE',
   /** A valid key used on another account's path. */
   WrongAccount = 'WRONG_ACCOUNT',
+  /**
+   * Not a refusal of its own: marks the failure that started a block of the client's address or of the api_key
+   * (429 until it ends). The attempts refused during the block are not recorded one by one.
+   */
+  Throttled = 'THROTTLED',
 }
 
 /** The account-wide rules a key must also pass: provided by libs/security, absent in the CLI. */

@@ -34,6 +34,7 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', 'maybe'],
     ['TRUST_PROXY', '10.0.0.0/33'],
     ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['AUTH_FAILURE_BURST', '0'],
   ])('refuses %s=%s with a one-line message naming the variable', (name, value) => {
     expect(() => loadConfig({ ...base, [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}: [^\\n]+$`));

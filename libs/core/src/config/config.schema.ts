@@ -29,6 +29,8 @@ interface AppConfigFields {
   trustProxy: TrustProxy;
   /** Shared state between instances (throttling, rate limits); unset keeps it in this process's memory. */
   redisUrl: string | undefined;
+  /** Failed authentications a client address (or an api_key) may make before each further one blocks it. */
+  authFailureBurst: number;
 }
 
 /** Everything the processes read from their environment, validated once at boot. */
@@ -122,6 +124,7 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('Castellan <castellan@localhost>'),
   TRUST_PROXY: trustProxy,
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  AUTH_FAILURE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(10),
 });
 
 export class ConfigError extends Error {}
@@ -164,5 +167,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     mailFrom: c.MAIL_FROM,
     trustProxy: c.TRUST_PROXY,
     redisUrl: c.REDIS_URL,
+    authFailureBurst: c.AUTH_FAILURE_BURST,
   });
 }

@@ -1,3 +1,5 @@
+import { redactSecrets } from '../logging/request-logger.js';
+
 /** What went wrong, independent of transport; the exception filter owns the mapping to HTTP. */
 export enum ErrorCode {
   InvalidInput = 'INVALID_INPUT',
@@ -19,7 +21,8 @@ export class AppError extends Error {
     /** Headers the answer carries (Retry-After, rate limit state). */
     readonly headers: Record<string, string> = {},
   ) {
-    super(message);
+    // Messages quote the request ("Access key <id> not found"), and a caller may paste a secret where an id belongs.
+    super(redactSecrets(message));
     this.name = 'AppError';
   }
 

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AppError, ErrorCode } from './app-error.js';
@@ -21,28 +22,51 @@ export interface ErrorBody {
   error: { message: string };
 }
 
-/** Errors raised below Nest (body parsing) carry a status code and a message safe to show. */
+/**
+ * Errors raised below Nest (routing, body parsing) carry a status code, and their messages may quote the
+ * request. Nest's Fastify adapter wraps the 4xx ones in an HttpException.
+ */
 interface TransportError {
   statusCode: number;
-  message: string;
+  code?: unknown;
 }
 
-function isTransportError(e: unknown): e is TransportError {
-  return typeof e === 'object' && e !== null && typeof (e as TransportError).statusCode === 'number';
+function transportError(exception: unknown): TransportError | undefined {
+  const error = exception instanceof HttpException ? exception.cause : exception;
+  const isTransport = typeof error === 'object' && error !== null && typeof (error as TransportError).statusCode === 'number';
+  return isTransport ? (error as TransportError) : undefined;
 }
 
-/** Turns anything thrown into Cloudinary's error body; internals never leak past this point. */
+/** Fastify's transport errors, said our way; any other is answered with its status's standard phrase. */
+const TRANSPORT_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is too large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported content type: send JSON or form-urlencoded',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Request body size did not match Content-Length',
+  FST_ERR_BAD_URL: 'Malformed URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path segment is too long',
+};
+
+const isClientError = (status: number): boolean => status >= 400 && status < 500;
+
+/**
+ * Turns anything thrown into Cloudinary's error body; internals never leak past this point. Only our own
+ * messages are shown: AppError's, the fixed ones above, and HttpException's under 500 (ours and Nest's).
+ * Everything else, database errors included, is a 500 whose stack goes to the log only.
+ */
 export function toErrorResponse(exception: unknown, logger: Logger): { status: number; body: ErrorBody } {
   if (exception instanceof AppError) {
     return { status: STATUS[exception.code], body: { error: { message: exception.message } } };
   }
-  if (exception instanceof HttpException) {
+  const transport = transportError(exception);
+  if (transport && isClientError(transport.statusCode)) {
+    const status = transport.statusCode;
+    const known = typeof transport.code === 'string' ? TRANSPORT_MESSAGES[transport.code] : undefined;
+    return { status, body: { error: { message: known ?? STATUS_CODES[status] ?? 'Bad request' } } };
+  }
+  if (exception instanceof HttpException && isClientError(exception.getStatus())) {
     const status = exception.getStatus();
     const message = status === HttpStatus.NOT_FOUND ? 'Not found' : exception.message;
     return { status, body: { error: { message } } };
-  }
-  if (isTransportError(exception) && exception.statusCode >= 400 && exception.statusCode < 500) {
-    return { status: exception.statusCode, body: { error: { message: exception.message } } };
   }
   logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   return { status: 500, body: { error: { message: 'Internal error' } } };

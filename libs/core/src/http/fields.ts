@@ -18,6 +18,7 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
+import { AppError } from '../errors/app-error.js';
 import { MAX_ALLOWED_IP_RANGES, normaliseRanges } from '../net/ip-ranges.js';
 
 // Request fields arrive as JSON, as form-urlencoded strings or as query strings, and the Cloudinary SDKs
@@ -31,6 +32,13 @@ const Optional = (required: boolean) => (required ? [IsDefined({ message: '$prop
 function doc(options: ApiPropertyOptions, required: boolean): PropertyDecorator {
   return ApiProperty({ ...options, required } as ApiPropertyOptions);
 }
+
+// C0 controls but tab, LF and CR (descriptions and PEM certificates span lines), and DEL: no name or text
+// needs them, and they hide or rewrite text in terminals, logs and UIs.
+const NO_CONTROL_CHARACTERS = /^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$/;
+/** For a string field (or, with `each`, a list of strings) not declared with StringField or ListField. */
+export const NoControlCharacters = (each: boolean) =>
+  Matches(NO_CONTROL_CHARACTERS, { each, message: '$property must not contain control characters' });
 
 interface FieldOptions {
   required?: boolean;
@@ -47,6 +55,7 @@ export function StringField(opts: FieldOptions & { maxLength?: number; pattern?:
     Transform(({ value }) => (typeof value === 'string' ? value.trim() || undefined : absent(value) ? undefined : value)),
     ...Optional(required),
     IsString({ message: '$property must be a string' }),
+    NoControlCharacters(false),
     MaxLength(max, { message: `$property must be at most ${max} characters` }),
     ...(opts.pattern ? [Matches(opts.pattern, { message: opts.patternMessage ?? '$property has an invalid format' })] : []),
   );
@@ -124,13 +133,34 @@ export function ListField(opts: FieldOptions & { maxItems?: number; itemMaxLengt
     IsOptional(),
     ArrayMaxSize(maxItems, { message: `$property may hold at most ${maxItems} values` }),
     IsString({ each: true, message: '$property must hold strings' }),
+    NoControlCharacters(true),
     MaxLength(itemMax, { each: true, message: `each of $property must be at most ${itemMax} characters` }),
   );
+}
+
+/** Deeper is never legitimate, and transforming and validating walk values recursively: 10,000 levels overflow the stack. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Refuses JSON text nested deeper than MAX_JSON_DEPTH, before anything parses it. */
+export function assertJsonDepth(text: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      if (++depth > MAX_JSON_DEPTH) throw AppError.invalid(`JSON may nest at most ${MAX_JSON_DEPTH} levels deep`);
+    } else if (c === ']' || c === '}') depth--;
+  }
 }
 
 /** Form bodies can only carry objects as JSON text; JSON bodies carry them as they are. */
 export function parseJsonText(value: unknown): unknown {
   if (typeof value !== 'string') return value;
+  assertJsonDepth(value);
   try {
     return JSON.parse(value) as unknown;
   } catch {
@@ -223,9 +253,9 @@ export function IpRangesField(opts: FieldOptions = {}) {
       if (absent(value)) return undefined;
       if (value === ANY_IP || (Array.isArray(value) && value.length === 0)) return ANY_IP;
       const items = (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]));
-      if (!items.every((v) => typeof v === 'string')) return value;
       try {
-        return normaliseRanges((items as string[]).filter((v) => v.trim() !== ''));
+        // A non-string item (a number, an object) is refused by name, like a malformed range.
+        return normaliseRanges(items.filter((v) => typeof v !== 'string' || v.trim() !== ''));
       } catch (error) {
         return new InvalidRanges((error as Error).message);
       }

@@ -23,6 +23,7 @@ export const provisioningPlugin: PermissionPlugin = {
       ['read', 'List'],
       ['create', 'Generate'],
       ['update', 'Rename, enable, disable and dedicate'],
+      ['rotate', 'Issue a new secret for'],
       ['delete', 'Delete'],
     ]),
     ...crud('access_keys.permissions', "the permissions of product environments' access keys", [
@@ -33,6 +34,7 @@ export const provisioningPlugin: PermissionPlugin = {
       ['read', 'List'],
       ['create', 'Generate'],
       ['update', 'Rename, enable and disable'],
+      ['rotate', 'Issue a new secret for'],
       ['delete', 'Try to delete (always refused: account keys are disabled, not deleted)'],
     ]),
     ...crud('account_api_keys.permissions', 'the permissions of account API keys', [
@@ -62,6 +64,7 @@ export const provisioningPlugin: PermissionPlugin = {
       ['read', 'List anyone\'s'],
       ['create', 'Generate for anyone'],
       ['update', 'Rename, enable and disable anyone\'s'],
+      ['rotate', 'Issue a new secret for anyone\'s'],
       ['delete', 'Revoke anyone\'s'],
     ]),
     ...crud('security', 'account security settings (two-factor policy, SAML single sign-on)', [

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Put } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Ip, Put } from '@nestjs/common';
+import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { SecurityService } from './security.service.js';
@@ -20,7 +20,8 @@ export class SecurityController {
   @Put()
   @Authenticated({ permission: 'provisioning:security.update' })
   @ApiOkResponse({ type: SecurityDto })
-  update(@CurrentPrincipal() principal: Principal, @Body() body: UpdateSecurityDto): Promise<SecurityDto> {
-    return this.security.update(principal.accountId, body);
+  @ApiResponse({ status: 409, description: 'allowed_ips without the address of this request, which would lock the caller out' })
+  update(@CurrentPrincipal() principal: Principal, @Ip() ip: string, @Body() body: UpdateSecurityDto): Promise<SecurityDto> {
+    return this.security.update(principal.accountId, body, ip);
   }
 }

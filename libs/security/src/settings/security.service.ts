@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ANY_IP, AppError, isoSeconds, TransactionRunner } from '@castellan/core';
+import { ANY_IP, AppError, isoSeconds, refuseLockOut, TransactionRunner } from '@castellan/core';
 import { AccountRepository } from '@castellan/accounts';
 import { AccountSecurityEntity, defaultSecurity } from './account-security.entity.js';
 import { AccountSecurityRepository } from './account-security.repository.js';
@@ -21,9 +21,10 @@ export class SecurityService {
 
   /**
    * Merges the change into the stored settings and checks the result as a whole, so that the rules hold
-   * whichever request set each part: SAML on needs its three fields, sso_required needs SAML on.
+   * whichever request set each part: SAML on needs its three fields, sso_required needs SAML on. An
+   * allowlist must include `callerIp`, the address of the request that sets it.
    */
-  async update(accountId: string, input: UpdateSecurityDto): Promise<SecurityDto> {
+  async update(accountId: string, input: UpdateSecurityDto, callerIp: string): Promise<SecurityDto> {
     const now = new Date();
     const certificate = input.saml?.x509_certificate !== undefined ? parseCertificate(input.saml.x509_certificate) : undefined;
     if (certificate) requireCurrentlyValid(certificate.details, now);
@@ -46,6 +47,8 @@ export class SecurityService {
         updatedAt: now,
       };
       this.check(next, before, now);
+      // Only a change is checked: the caller passed the stored list to get here.
+      if (input.allowed_ips !== undefined) refuseLockOut(next.allowedIps, callerIp);
       await this.settings.upsert(manager, accountId, next, current !== null);
       return next;
     });

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptions, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsEmail, IsOptional, IsString, MaxLength } from 'class-validator';
-import { BooleanField, EnumField, IntField, ListField, StringField } from '@castellan/core';
+import { BooleanField, EnumField, IntField, ListField, NoControlCharacters, StringField } from '@castellan/core';
 import { SYSTEM_ROLES } from '@castellan/permissions';
 import type { SystemRole } from '@castellan/permissions';
 
@@ -33,6 +33,7 @@ function ClearableIdListField(opts: { description?: string } = {}) {
     IsOptional(),
     ArrayMaxSize(100, { message: '$property may hold at most 100 values' }),
     IsString({ each: true, message: '$property must hold strings' }),
+    NoControlCharacters(true),
     MaxLength(64, { each: true, message: 'each of $property must be at most 64 characters' }),
   );
 }

@@ -55,7 +55,9 @@ export class UpdateSecurityDto {
   @BooleanField({ description: 'Users must sign in through SAML; needs SAML enabled' })
   sso_required?: boolean;
 
-  @IpRangesField({ description: `Addresses and CIDR ranges every key of the account may be used from; "${ANY_IP}" or [] removes the list` })
+  @IpRangesField({
+    description: `Addresses and CIDR ranges every key of the account may be used from, on top of each key's own list; "${ANY_IP}" or [] removes the list. Must include the address of the request that sets it (409 otherwise)`,
+  })
   allowed_ips?: string[] | typeof ANY_IP;
 
   @IntField({ min: 0, max: MAX_KEY_LIFETIME_DAYS, description: 'The longest lifetime of a new key, in days; 0 removes the cap' })

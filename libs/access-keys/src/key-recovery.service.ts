@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '@castellan/core';
+import { ApiKeyRepository } from '@castellan/credentials';
+import { AccessKeyService } from './access-key.service.js';
+import { AccountApiKeyService } from './account-api-key.service.js';
+import { RecoveredKeyDto } from './dto/access-key.dto.js';
+import { UserApiKeyService } from './user-api-key.service.js';
+
+/**
+ * The operator's way back in (the CLI), for an account whose key secrets are all lost or leaked: a key named
+ * by its api_key alone, whatever its account and kind, goes through its kind's own service.
+ */
+@Injectable()
+export class KeyRecoveryService {
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly environmentKeys: AccessKeyService,
+    private readonly accountKeys: AccountApiKeyService,
+    private readonly userKeys: UserApiKeyService,
+  ) {}
+
+  async rotate(apiKey: string, graceSeconds: number): Promise<RecoveredKeyDto> {
+    // The operator knows the key, not its account: the lookup authentication makes is the one that finds it.
+    const key = await this.keys.findForAuthentication(apiKey);
+    if (!key) throw AppError.notFound('Key', apiKey);
+    const input = { grace_seconds: graceSeconds };
+    const rotated =
+      key.kind === 'environment'
+        ? await this.environmentKeys.rotate(key.accountId, key.environmentId!, apiKey, input)
+        : key.kind === 'user'
+          ? await this.userKeys.rotate(key.accountId, key.userId!, apiKey, input)
+          : await this.accountKeys.rotate(key.accountId, apiKey, input);
+    return { account_id: key.accountId, kind: key.kind, ...rotated };
+  }
+}

@@ -1,0 +1,66 @@
+import { jest } from '@jest/globals';
+import { HttpException, InternalServerErrorException, Logger, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
+import { errorCodes } from 'fastify';
+import { QueryFailedError } from 'typeorm';
+import { AppError, ErrorCode } from './app-error.js';
+import { toErrorResponse } from './http-exception.filter.js';
+
+const SQL = 'INSERT INTO `api_keys`(`id`, `secret_hash`) VALUES (?, ?)';
+
+function answer(exception: unknown) {
+  const error = jest.fn();
+  const response = toErrorResponse(exception, { error } as unknown as Logger);
+  return { ...response, text: JSON.stringify(response.body), logged: error.mock.calls.map(([message]) => String(message)).join('\n') };
+}
+
+/** As Nest's Fastify adapter hands a 4xx Fastify error to the exception filters. */
+const wrapped = (error: Error & { statusCode?: number }) => new HttpException(error.message, error.statusCode!, { cause: error });
+
+describe('toErrorResponse', () => {
+  test('a database error is a 500 without its SQL or message; the log keeps the stack for operators', () => {
+    const driverError = Object.assign(new Error("ER_NO_SUCH_TABLE: Table 'castellan.api_keys' doesn't exist"), { code: 'ER_NO_SUCH_TABLE' });
+    const res = answer(new QueryFailedError(SQL, ['4b1c…', 'hash'], driverError));
+    expect({ status: res.status, body: res.body }).toEqual({ status: 500, body: { error: { message: 'Internal error' } } });
+    expect(res.text).not.toMatch(/INSERT|api_keys|ER_NO_SUCH_TABLE|castellan/);
+    expect(res.logged).toContain('ER_NO_SUCH_TABLE');
+    expect(res.logged).toMatch(/\n\s+at /);
+  });
+
+  test('an unexpected error is a 500 without its message or stack', () => {
+    const res = answer(new TypeError("Cannot read properties of undefined (reading 'secretHash')"));
+    expect(res.body).toEqual({ error: { message: 'Internal error' } });
+    expect(res.logged).toContain('secretHash');
+  });
+
+  test.each([
+    ['an HttpException of 500 and more', new InternalServerErrorException('pool exhausted at db:3306')],
+    ['a thrown string', 'something with /srv/castellan/dist/main.js'],
+    ['a 5xx Fastify error', new errorCodes.FST_ERR_CTP_INVALID_PARSE_TYPE('stream')],
+  ])('%s is a 500 Internal error', (_, exception) => {
+    expect(answer(exception)).toMatchObject({ status: 500, body: { error: { message: 'Internal error' } } });
+  });
+
+  test.each([
+    ['a body over the limit', new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE(), 413, 'Request body is too large'],
+    ['an unsupported content type', new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(), 415, 'Unsupported content type: send JSON or form-urlencoded'],
+    ['a wrong Content-Length', new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH(), 400, 'Request body size did not match Content-Length'],
+    ['an undecodable URL', new errorCodes.FST_ERR_BAD_URL('/v1_1/%FF<script>'), 400, 'Malformed URL'],
+    ['a path parameter over its limit', new errorCodes.FST_ERR_MAX_PARAM_LENGTH('/v1_1/aaaa'), 414, 'A path segment is too long'],
+  ])('%s keeps its status and gets a fixed message, raw or wrapped by Nest', (_, error, status, message) => {
+    expect(answer(error)).toMatchObject({ status, body: { error: { message } }, logged: '' });
+    expect(answer(wrapped(error))).toMatchObject({ status, body: { error: { message } }, logged: '' });
+  });
+
+  test('another 4xx transport error shows only its status phrase, never its message', () => {
+    const fromStatic = Object.assign(new Error("EACCES: permission denied, open '/srv/castellan/node_modules/x'"), { statusCode: 403 });
+    expect(answer(fromStatic).body).toEqual({ error: { message: 'Forbidden' } });
+    expect(answer(wrapped(fromStatic)).body).toEqual({ error: { message: 'Forbidden' } });
+  });
+
+  test('our own errors keep their messages', () => {
+    expect(answer(AppError.invalid('name is required'))).toMatchObject({ status: 400, body: { error: { message: 'name is required' } } });
+    expect(answer(new AppError(ErrorCode.TooManyRequests, 'Too many requests'))).toMatchObject({ status: 429 });
+    expect(answer(new PayloadTooLargeException('Too big'))).toMatchObject({ status: 413, body: { error: { message: 'Too big' } } });
+    expect(answer(new NotFoundException('Cannot GET /nope'))).toMatchObject({ status: 404, body: { error: { message: 'Not found' } } });
+  });
+});
