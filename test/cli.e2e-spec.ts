@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LeakService } from '@castellan/leaks';
 import { startServer, TestServer, uniqueCloudName } from './support/harness.js';
 import { buildIfNeeded, CliResult, describeRun, runCli } from './support/cli.js';
 
@@ -194,11 +195,19 @@ describe('with a server running on the same database', () => {
       expect(JSON.parse(result.stdout.trim())).toEqual({ api_key: created.api_key, kind: 'account', account_id: created.account_id });
       expect((await as(server.http().get(`${base}/account_api_keys`))).status).toBe(200);
 
+      // User keys too: their scope is their user.
+      const user = await as(server.http().post(`${base}/users`)).send({ name: 'U', email: `reset-${Date.now()}@example.com`, role: 'admin' });
+      const userKey = await as(server.http().post(`${base}/users/${user.body.id}/api_keys`)).send({});
+      const userKeyPermissions = `${base}/users/${user.body.id}/api_keys/${userKey.body.api_key}/permissions`;
+      await as(server.http().put(userKeyPermissions)).send({ rules: [{ effect: 'allow', actions: ['provisioning:account.read'] }] });
+      expect((await cli('key', 'reset-permissions', '--api-key', userKey.body.api_key, '--json')).code).toBe(0);
+      expect((await as(server.http().get(userKeyPermissions))).body.default).toBe(true);
+
       const unknown = await cli('key', 'reset-permissions', '--api-key', '100000000000000');
       expect(unknown.code).toBe(1);
       expect(unknown.stderr).toMatch(/not found/i);
     },
-    CLI_TIMEOUT * 3,
+    CLI_TIMEOUT * 4,
   );
 
   describe('key rotate', () => {
@@ -206,14 +215,19 @@ describe('with a server running on the same database', () => {
     const authStatus = async (apiKey: string, secret: string) => (await server.http().get('/v1_1/keys/self').auth(apiKey, secret)).status;
 
     test(
-      '--json prints exactly {api_key, api_secret, previous_secret_expires_at}; the old secret stops at once, or after --grace-seconds',
+      '--json prints exactly {api_key, api_secret, previous_secret_expires_at, enabled}; the old secret stops at once, or after --grace-seconds',
       async () => {
         const created = await createJson('Rotated');
         const result = await cli('key', 'rotate', '--api-key', created.api_key, '--json');
         expect({ code: result.code, run: describeRun(result) }).toEqual({ code: 0, run: expect.any(String) });
         const rotated = JSON.parse(result.stdout.trim());
         expect(result.stdout).toBe(JSON.stringify(rotated) + '\n');
-        expect(rotated).toEqual({ api_key: created.api_key, api_secret: expect.stringMatching(/^cstla_[0-9A-Za-z]{38}$/), previous_secret_expires_at: null });
+        expect(rotated).toEqual({
+          api_key: created.api_key,
+          api_secret: expect.stringMatching(/^cstla_[0-9A-Za-z]{38}$/),
+          previous_secret_expires_at: null,
+          enabled: true,
+        });
         expect([await authStatus(created.api_key, rotated.api_secret), await authStatus(created.api_key, created.api_secret)]).toEqual([200, 401]);
 
         const graced = JSON.parse((await cli('key', 'rotate', '--api-key', created.api_key, '--grace-seconds', '600', '--json')).stdout.trim());
@@ -244,6 +258,27 @@ describe('with a server running on the same database', () => {
         expect([await authStatus(key, newSecret), await authStatus(key, secret)]).toEqual([200, 401]);
       },
       CLI_TIMEOUT,
+    );
+
+    test(
+      'an account whose only key a leak report disabled gets back in with --enable, and the leaked secret stays dead',
+      async () => {
+        const created = await createJson('Leaked');
+        expect((await server.http().post('/v1_1/leaks').send({ secrets: [created.api_secret] })).status).toBe(200);
+        await server.app.get(LeakService).settled();
+        expect(await authStatus(created.api_key, created.api_secret)).toBe(401);
+
+        const stillDisabled = JSON.parse((await cli('key', 'rotate', '--api-key', created.api_key, '--json')).stdout.trim());
+        expect(stillDisabled.enabled).toBe(false);
+        expect(await authStatus(created.api_key, stillDisabled.api_secret)).toBe(401);
+
+        const result = await cli('key', 'rotate', '--api-key', created.api_key, '--enable', '--json');
+        expect({ code: result.code, run: describeRun(result) }).toEqual({ code: 0, run: expect.any(String) });
+        const back = JSON.parse(result.stdout.trim());
+        expect(back.enabled).toBe(true);
+        expect([await authStatus(created.api_key, back.api_secret), await authStatus(created.api_key, created.api_secret)]).toEqual([200, 401]);
+      },
+      CLI_TIMEOUT * 2,
     );
 
     test.each([['abc'], ['604801'], ['1.5']])(

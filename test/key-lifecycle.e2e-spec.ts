@@ -223,6 +223,14 @@ describe("the account's cap on key lifetimes (key_max_lifetime_days)", () => {
     }
   });
 
+  test('the first key of a new product environment expires at the cap too', async () => {
+    const env = await ok(call('post', `${t.account.base}/sub_accounts`, t.account.auth, { name: 'Capped env', cloud_name: uniqueCloudName('lc') }));
+    const { access_keys: keys } = await ok(call('get', `${t.account.base}/sub_accounts/${env.id}/access_keys`, t.account.auth));
+    expect(keys).toEqual([expect.objectContaining({ root: true, expires_at: expect.any(String) })]);
+    expect(Date.parse(keys[0].expires_at)).toBeGreaterThan(Date.now() + (CAP_DAYS - 1) * DAY);
+    expect(Date.parse(keys[0].expires_at)).toBeLessThanOrEqual(Date.now() + CAP_DAYS * DAY);
+  });
+
   // Last: it lifts the cap of this suite's account.
   test('removing the cap (0) lets new keys never expire again', async () => {
     expect(await setCap(0)).toMatchObject({ key_max_lifetime_days: null });

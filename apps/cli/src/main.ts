@@ -53,6 +53,7 @@ function printRotated(key: RecoveredKeyDto): void {
       `   api_secret   ${key.api_secret}`,
       `   ${pasteReady}`,
       previous,
+      ...(key.enabled ? [] : ['The key is disabled; rerun with --enable, or enable it over the API, to use it.']),
       'The secret is shown this once. Keep it now.',
       '',
     ].join('\n'),
@@ -148,13 +149,14 @@ key
   .description('Give any key a new secret, printed once (for an account whose key secrets were all lost or leaked)')
   .requiredOption('--api-key <api_key>', 'the key')
   .option('--grace-seconds <n>', 'how long the replaced secret keeps working (0 to 604800)', graceSeconds, 0)
-  .option('--json', 'print one JSON object {api_key, api_secret, previous_secret_expires_at}')
-  .action((opts: { apiKey: string; graceSeconds: number; json?: boolean }) =>
+  .option('--enable', 'enable the key too, once it has its new secret (after a leak report disabled it)')
+  .option('--json', 'print one JSON object {api_key, api_secret, previous_secret_expires_at, enabled}')
+  .action((opts: { apiKey: string; graceSeconds: number; enable?: boolean; json?: boolean }) =>
     withContext(async ({ keys }) => {
-      const rotated = await keys.rotate(opts.apiKey, opts.graceSeconds);
+      const rotated = await keys.rotate(opts.apiKey, opts.graceSeconds, opts.enable);
       if (opts.json) {
-        const { api_key, api_secret, previous_secret_expires_at } = rotated;
-        process.stdout.write(JSON.stringify({ api_key, api_secret, previous_secret_expires_at }) + '\n');
+        const { api_key, api_secret, previous_secret_expires_at, enabled } = rotated;
+        process.stdout.write(JSON.stringify({ api_key, api_secret, previous_secret_expires_at, enabled }) + '\n');
       } else printRotated(rotated);
     }),
   );

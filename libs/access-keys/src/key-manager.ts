@@ -3,8 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AppError, Principal, refuseLockOut, TransactionRunner } from '@castellan/core';
 import { PolicyCompiler } from '@castellan/permissions';
 import { AccountRepository } from '@castellan/accounts';
-import { ApiKeyEntity, ApiKeyRepository, expiryUnderCap, IssuedKey, KeyIssuer, KeyPatch, KeyScope } from '@castellan/credentials';
-import { AccountSecurityRepository } from '@castellan/security';
+import { ApiKeyEntity, ApiKeyRepository, IssuedKey, KeyIssuer, KeyPatch, KeyScope } from '@castellan/credentials';
 import { GenerateKeyDto, ListKeysDto } from './dto/access-key.dto.js';
 import { keyPage, settingsPatch } from './key-presenter.js';
 
@@ -30,7 +29,6 @@ export class KeyManager {
     private readonly accounts: AccountRepository,
     private readonly transactions: TransactionRunner,
     private readonly policies: PolicyCompiler,
-    private readonly security: AccountSecurityRepository,
   ) {}
 
   list(accountId: string, scope: KeyScope, query: ListKeysDto) {
@@ -43,7 +41,6 @@ export class KeyManager {
     const rules = this.policies.rulesForKeyMadeBy(maker, scope.kind);
     return this.transactions.run(async (manager) => {
       await this.accounts.lock(manager, accountId);
-      const settings = settingsPatch(input);
       return this.issuer.issue(manager, {
         accountId,
         scope,
@@ -51,8 +48,7 @@ export class KeyManager {
         description: input.description,
         enabled: input.enabled,
         rules,
-        ...settings,
-        expiresAt: await this.expiry(manager, accountId, settings.expiresAt, true),
+        ...settingsPatch(input),
       });
     });
   }
@@ -62,7 +58,7 @@ export class KeyManager {
       await this.accounts.lock(manager, accountId);
       const key = await this.require(accountId, scope, apiKey, manager);
       if (patch.name !== undefined) await this.issuer.assertNameFree(manager, accountId, scope, patch.name, key.id);
-      const capped = { ...patch, expiresAt: await this.expiry(manager, accountId, patch.expiresAt, false) };
+      const capped = { ...patch, expiresAt: await this.issuer.cappedExpiry(manager, accountId, patch.expiresAt, false) };
       await before?.(manager, key, capped);
       const now = new Date();
       await this.keys.update(manager, accountId, scope, key.id, capped, now);
@@ -104,13 +100,6 @@ export class KeyManager {
 
   find(accountId: string, scope: KeyScope, apiKey: string): Promise<ApiKeyEntity> {
     return this.require(accountId, scope, apiKey);
-  }
-
-  /** The expiry to store, checked against the account's cap as it is under the lock; undefined: unchanged. */
-  private async expiry(manager: EntityManager, accountId: string, requested: Date | null | undefined, creating: boolean): Promise<Date | null | undefined> {
-    if (requested === undefined && !creating) return undefined;
-    const cap = (await this.security.find(accountId, manager))?.keyMaxLifetimeDays ?? null;
-    return expiryUnderCap(requested, cap, new Date(), creating);
   }
 
   private async requireNamed(accountId: string, scope: KeyScope, name: string, manager: EntityManager): Promise<ApiKeyEntity> {

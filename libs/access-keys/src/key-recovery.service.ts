@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '@castellan/core';
-import { ApiKeyRepository } from '@castellan/credentials';
+import { AppError, TransactionRunner } from '@castellan/core';
+import { ApiKeyRepository, scopeOf } from '@castellan/credentials';
 import { AccessKeyService } from './access-key.service.js';
 import { AccountApiKeyService } from './account-api-key.service.js';
 import { RecoveredKeyDto } from './dto/access-key.dto.js';
@@ -17,9 +17,14 @@ export class KeyRecoveryService {
     private readonly environmentKeys: AccessKeyService,
     private readonly accountKeys: AccountApiKeyService,
     private readonly userKeys: UserApiKeyService,
+    private readonly transactions: TransactionRunner,
   ) {}
 
-  async rotate(apiKey: string, graceSeconds: number): Promise<RecoveredKeyDto> {
+  /**
+   * A new secret, and with `enable` the key enabled again: the way back for a key a leak report disabled.
+   * Enabling comes after the rotation, so that a failure in between never brings the leaked secret back.
+   */
+  async rotate(apiKey: string, graceSeconds: number, enable = false): Promise<RecoveredKeyDto> {
     // The operator knows the key, not its account: the lookup authentication makes is the one that finds it.
     const key = await this.keys.findForAuthentication(apiKey);
     if (!key) throw AppError.notFound('Key', apiKey);
@@ -30,6 +35,10 @@ export class KeyRecoveryService {
         : key.kind === 'user'
           ? await this.userKeys.rotate(key.accountId, key.userId!, apiKey, input)
           : await this.accountKeys.rotate(key.accountId, apiKey, input);
+    if (enable && !rotated.enabled) {
+      await this.transactions.run((manager) => this.keys.update(manager, key.accountId, scopeOf(key), key.id, { enabled: true }, new Date()));
+      rotated.enabled = true;
+    }
     return { account_id: key.accountId, kind: key.kind, ...rotated };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig, AppError, isoSeconds, isUniqueViolation, MAX_ENVIRONMENT_LIMIT, newAccountId, TransactionRunner } from '@castellan/core';
-import { ApiKeyRepository, KeyIssuer, KeyScope } from '@castellan/credentials';
+import { ApiKeyRepository, KeyIssuer, scopeOf } from '@castellan/credentials';
 import { AccountEntity } from './account.entity.js';
 import { AccountRepository } from './account.repository.js';
 import { SystemEventEntity } from './system-event.entity.js';
@@ -48,8 +48,7 @@ export class AccountService {
   async restoreDefaultPolicy(apiKey: string): Promise<{ api_key: string; kind: string; account_id: string }> {
     const key = await this.keys.findForAuthentication(apiKey);
     if (!key) throw AppError.notFound('Key', apiKey);
-    const scope: KeyScope = key.environmentId ? { kind: 'environment', environmentId: key.environmentId } : { kind: 'account' };
-    await this.transactions.run((manager) => this.keys.update(manager, key.accountId, scope, key.id, { rules: null }, new Date()));
+    await this.transactions.run((manager) => this.keys.update(manager, key.accountId, scopeOf(key), key.id, { rules: null }, new Date()));
     return { api_key: key.apiKey, kind: key.kind, account_id: key.accountId };
   }
 

@@ -20,4 +20,5 @@ export * from './persistence/unique-violation.js';
 export * from './http/responses.js';
 export * from './persistence/timestamped.entity.js';
 export * from './auth/auth-failure.js';
+export * from './auth/account-key-policy.js';
 export * from './net/ip-ranges.js';

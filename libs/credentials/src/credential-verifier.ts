@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { ACCOUNT_NETWORK_POLICY, AuthFailureReason, ipInRanges, Principal, recogniseSecret, SecretHasher } from '@castellan/core';
-import type { AccountNetworkPolicy } from '@castellan/core';
+import { ACCOUNT_KEY_POLICY, AuthFailureReason, ipInRanges, Principal, recogniseSecret, SecretHasher } from '@castellan/core';
+import type { AccountKeyPolicy } from '@castellan/core';
 import { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeyRepository } from './api-key.repository.js';
 import { KeyPrincipals } from './key-principals.js';
@@ -20,8 +20,8 @@ export class CredentialVerifier {
     private readonly keys: ApiKeyRepository,
     private readonly hasher: SecretHasher,
     private readonly principals: KeyPrincipals,
-    // Absent where account security is not loaded (the CLI).
-    @Optional() @Inject(ACCOUNT_NETWORK_POLICY) private readonly network?: AccountNetworkPolicy,
+    // Absent only where account security is not loaded (some CLI commands).
+    @Optional() @Inject(ACCOUNT_KEY_POLICY) private readonly accountPolicy?: AccountKeyPolicy,
   ) {}
 
   /**
@@ -38,7 +38,7 @@ export class CredentialVerifier {
     if (!key.enabled) return { failure: AuthFailureReason.KeyDisabled, key };
     if (key.expiresAt !== null && key.expiresAt <= now) return { failure: AuthFailureReason.KeyExpired, key };
     if (key.allowedIps !== null && !ipInRanges(ip, key.allowedIps)) return { failure: AuthFailureReason.IpNotAllowed, key };
-    const accountRanges = await this.network?.allowedIps(key.accountId);
+    const accountRanges = await this.accountPolicy?.allowedIps(key.accountId);
     if (accountRanges && !ipInRanges(ip, accountRanges)) return { failure: AuthFailureReason.IpNotAllowed, key };
     // A user key acts with its user's privileges as they are now: a disabled or deleted user stops it.
     const { principal, usable } = await this.principals.resolve(key);

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppError, generateApiKey, generateSecret, isUniqueViolation, KeyKind, NEVER, newRecordId, PolicyRule, SecretHasher } from '@castellan/core';
+import type { AccountKeyPolicy } from '@castellan/core';
+import { ACCOUNT_KEY_POLICY, AppError, generateApiKey, generateSecret, isUniqueViolation, KeyKind, NEVER, newRecordId, PolicyRule, SecretHasher } from '@castellan/core';
 import { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeyRepository, KeyPatch, KeyScope } from './api-key.repository.js';
 
@@ -58,7 +59,19 @@ export class KeyIssuer {
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly hasher: SecretHasher,
+    // Absent only where account security is not loaded (some CLI commands): no cap applies there.
+    @Optional() @Inject(ACCOUNT_KEY_POLICY) private readonly accountPolicy?: AccountKeyPolicy,
   ) {}
+
+  /**
+   * The expiry to store for a key being made (`creating`) or changed, checked against the account's cap as it
+   * is inside the caller's transaction; undefined: unchanged.
+   */
+  async cappedExpiry(manager: EntityManager, accountId: string, requested: Date | null | undefined, creating: boolean): Promise<Date | null | undefined> {
+    if (requested === undefined && !creating) return undefined;
+    const cap = (await this.accountPolicy?.keyMaxLifetimeDays(manager, accountId)) ?? null;
+    return expiryUnderCap(requested, cap, new Date(), creating);
+  }
 
   /** Names identify keys (delete-by-name), so they are unique within their scope. */
   async assertNameFree(manager: EntityManager, accountId: string, scope: KeyScope, name: string, exceptId?: string): Promise<void> {
@@ -87,6 +100,7 @@ export class KeyIssuer {
   async issue(manager: EntityManager, request: IssueKeyRequest): Promise<IssuedKey> {
     if (request.name !== undefined) await this.assertNameFree(manager, request.accountId, request.scope, request.name);
     const kind: KeyKind = request.scope.kind;
+    const expiresAt = (await this.cappedExpiry(manager, request.accountId, request.expiresAt, true)) ?? null;
     const secret = generateSecret(kind);
     const now = new Date();
     // 15 random digits rarely collide, but an api_key must be unique, so a collision just draws again.
@@ -108,7 +122,7 @@ export class KeyIssuer {
         root: request.root ?? false,
         dedicatedFor: null,
         rules: request.rules ?? null,
-        expiresAt: request.expiresAt ?? null,
+        expiresAt,
         previousSecretHash: null,
         previousSecretExpiresAt: null,
         allowedIps: request.allowedIps ?? null,

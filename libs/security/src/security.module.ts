@@ -1,12 +1,12 @@
 import { Global, Module } from '@nestjs/common';
-import { ACCOUNT_NETWORK_POLICY } from '@castellan/core';
+import { ACCOUNT_KEY_POLICY } from '@castellan/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '@castellan/accounts';
 import { CredentialsModule } from '@castellan/credentials';
 import { UsersModule } from '@castellan/people';
 import { Mailer } from './mail/mailer.js';
 import { AccountSecurityEntity } from './settings/account-security.entity.js';
-import { AccountNetworkPolicyService } from './settings/account-network-policy.js';
+import { AccountKeyPolicyService } from './settings/account-key-policy.service.js';
 import { AccountSecurityRepository } from './settings/account-security.repository.js';
 import { SecurityService } from './settings/security.service.js';
 import { VerificationCodeEntity } from './verification/verification-code.entity.js';
@@ -17,7 +17,7 @@ export const SECURITY_ENTITIES = [AccountSecurityEntity, VerificationCodeEntity]
 
 /**
  * Account security settings and support verification codes. Providers only: the API app mounts the
- * controllers. Global, so that authentication (libs/credentials) finds ACCOUNT_NETWORK_POLICY without
+ * controllers. Global, so that authentication and key issuing (libs/credentials) find ACCOUNT_KEY_POLICY without
  * depending on security.
  */
 @Global()
@@ -29,9 +29,9 @@ export const SECURITY_ENTITIES = [AccountSecurityEntity, VerificationCodeEntity]
     VerificationCodeRepository,
     VerificationCodeService,
     Mailer,
-    AccountNetworkPolicyService,
-    { provide: ACCOUNT_NETWORK_POLICY, useExisting: AccountNetworkPolicyService },
+    AccountKeyPolicyService,
+    { provide: ACCOUNT_KEY_POLICY, useExisting: AccountKeyPolicyService },
   ],
-  exports: [SecurityService, VerificationCodeService, Mailer, ACCOUNT_NETWORK_POLICY, AccountSecurityRepository],
+  exports: [SecurityService, VerificationCodeService, Mailer, ACCOUNT_KEY_POLICY, AccountSecurityRepository],
 })
 export class SecurityModule {}

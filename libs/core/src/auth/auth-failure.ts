@@ -24,11 +24,3 @@ export enum AuthFailureReason {
    */
   Throttled = 'THROTTLED',
 }
-
-/** The account-wide rules a key must also pass: provided by libs/security, absent in the CLI. */
-export interface AccountNetworkPolicy {
-  /** The CIDR ranges the account's keys may be used from, or null for anywhere. */
-  allowedIps(accountId: string): Promise<string[] | null>;
-}
-
-export const ACCOUNT_NETWORK_POLICY = Symbol('ACCOUNT_NETWORK_POLICY');
