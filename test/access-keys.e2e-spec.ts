@@ -3,6 +3,7 @@ import {
   expectError,
   expectUnchanged as expectSame,
   INVALID_CREDENTIALS,
+  issuedKeyFields,
   ISO_SECONDS,
   KEY_SETTING_DEFAULTS,
   LISTED_KEY_FIELDS as LISTED_FIELDS,
@@ -46,22 +47,9 @@ interface Env {
 type Method = 'get' | 'post' | 'put' | 'delete';
 type Credentials = [string, string] | null;
 
-const SETTINGS = Object.keys(KEY_SETTING_DEFAULTS);
-const GENERATED_FIELDS = [
-  'name',
-  'api_key',
-  'api_secret',
-  'created_at',
-  'updated_at',
-  'enabled',
-  'root',
-  'description',
-  'last_used_at',
-  'last_used_ip',
-  ...SETTINGS,
-  'api_environment_variable',
-];
-const DEDICATED_FIELDS = ['name', 'api_key', 'created_at', 'updated_at', 'enabled', 'dedicated_for', 'root', 'description', 'last_used_at', 'last_used_ip', ...SETTINGS];
+const GENERATED_FIELDS = issuedKeyFields('api_environment_variable');
+/** A dedicated key shows its purpose after enabled. */
+const DEDICATED_FIELDS = LISTED_FIELDS.flatMap((field) => (field === 'enabled' ? [field, 'dedicated_for'] : [field]));
 const ENV_SECRET = /^cstle_[0-9A-Za-z]{38}$/;
 const UNKNOWN_ID = '0123456789abcdef0123456789abcdef';
 

@@ -5,6 +5,7 @@ import {
   expectUnchanged,
   INVALID_CREDENTIALS as BAD_CREDENTIALS,
   ISO_SECONDS as TIMESTAMP,
+  issuedKeyFields,
   KEY_SETTING_DEFAULTS,
   LISTED_KEY_FIELDS as SHOWN_FIELDS,
   rootKeyListing,
@@ -32,20 +33,7 @@ interface AccountKey {
 type Credentials = [string, string];
 type Verb = 'get' | 'post' | 'put' | 'delete';
 
-const WITH_SECRET_FIELDS = [
-  'name',
-  'api_key',
-  'api_secret',
-  'created_at',
-  'updated_at',
-  'enabled',
-  'root',
-  'description',
-  'last_used_at',
-  'last_used_ip',
-  ...Object.keys(KEY_SETTING_DEFAULTS),
-  'account_url',
-];
+const WITH_SECRET_FIELDS = issuedKeyFields('account_url');
 const ACCOUNT_SECRET = /^cstla_[0-9A-Za-z]{38}$/;
 
 let server: TestServer;

@@ -1,10 +1,11 @@
 import type { Response } from 'supertest';
 import type { Method } from '../support/http.js';
 import { Form, Payload, RawJson } from '../support/http.js';
-import { RegisteredRoute, registeredRoutes } from '../support/routes.js';
+import type { RegisteredRoute } from '../support/routes.js';
 import { validBody } from './support/bodies.js';
+import { startInputSuite } from './support/input-suite.js';
 import { changes, snapshot } from './support/database.js';
-import { buildTarget, pathFor, Target } from './support/fixture.js';
+import { pathFor, Target } from './support/fixture.js';
 import {
   badQueryValues,
   badValues,
@@ -13,13 +14,12 @@ import {
   inputOf,
   LONG_STRING,
   OpenApiDocument,
-  openApiDocument,
   queryString,
   resolve,
   SQL_INJECTION,
 } from './support/openapi.js';
 import { refusalProblems } from './support/refusals.js';
-import { inParallel, IN_FLIGHT, SecurityServer, startSecurityServer } from './support/server.js';
+import { inParallel, IN_FLIGHT, SecurityServer } from './support/server.js';
 
 // Every route that takes input, sent what its OpenAPI schema refuses: always a 400 with the error body, and the
 // database exactly as it was. The cases come from /docs-json, so a new field or route brings its own.
@@ -30,11 +30,7 @@ let doc: OpenApiDocument;
 let routes: RegisteredRoute[];
 
 beforeAll(async () => {
-  server = await startSecurityServer();
-  target = await buildTarget(server);
-  doc = await openApiDocument(server);
-  // Public routes too: leak reports take input from anyone.
-  routes = registeredRoutes(server.app).filter((r) => r.access !== undefined);
+  ({ server, target, doc, routes } = await startInputSuite());
 });
 afterAll(() => server?.close());
 

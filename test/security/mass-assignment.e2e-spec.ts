@@ -1,11 +1,12 @@
 import type { Json, Method } from '../support/http.js';
 import { ok, RawJson } from '../support/http.js';
-import { RegisteredRoute, registeredRoutes } from '../support/routes.js';
+import type { RegisteredRoute } from '../support/routes.js';
 import { validBody } from './support/bodies.js';
+import { startInputSuite } from './support/input-suite.js';
 import { changes, RowChange, Snapshot, snapshot } from './support/database.js';
-import { buildTarget, keyKindOf, pathFor, Target } from './support/fixture.js';
-import { inputOf, NOSQL_TEXT, OpenApiDocument, openApiDocument, SQL_INJECTION } from './support/openapi.js';
-import { SecurityServer, startSecurityServer } from './support/server.js';
+import { keyKindOf, pathFor, Target } from './support/fixture.js';
+import { inputOf, NOSQL_TEXT, OpenApiDocument, SQL_INJECTION } from './support/openapi.js';
+import type { SecurityServer } from './support/server.js';
 
 // Fields a request does not declare are never written, and text that looks like a query is stored as text.
 
@@ -15,11 +16,7 @@ let doc: OpenApiDocument;
 let routes: RegisteredRoute[];
 
 beforeAll(async () => {
-  server = await startSecurityServer();
-  target = await buildTarget(server);
-  doc = await openApiDocument(server);
-  // Public routes too: leak reports take input from anyone.
-  routes = registeredRoutes(server.app).filter((r) => r.access !== undefined);
+  ({ server, target, doc, routes } = await startInputSuite());
 });
 afterAll(() => server?.close());
 

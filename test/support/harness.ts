@@ -102,6 +102,14 @@ export const LISTED_KEY_FIELDS = [
   ...Object.keys(KEY_SETTING_DEFAULTS),
 ];
 
+/** Fields of a key as the response that issued it shows them: the secret after the api_key, its paste-ready form last. */
+export const issuedKeyFields = (urlField: 'api_environment_variable' | 'account_url'): string[] => [
+  ...LISTED_KEY_FIELDS.slice(0, 2),
+  'api_secret',
+  ...LISTED_KEY_FIELDS.slice(2),
+  urlField,
+];
+
 /** The key made together with its account or environment, as a list shows it. */
 export const rootKeyListing = (apiKey: string) => ({
   name: 'Root',

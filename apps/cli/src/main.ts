@@ -25,6 +25,8 @@ async function withContext<T>(work: (ctx: Context) => Promise<T>): Promise<T> {
 }
 
 const print = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+/** Credentials as one line of JSON, for scripts that read them with a line reader. */
+const printLine = (value: unknown): void => void process.stdout.write(JSON.stringify(value) + '\n');
 
 function printCreated(created: CreatedAccount): void {
   process.stdout.write(
@@ -98,7 +100,7 @@ account
       const created = await accounts.create(opts.name);
       if (opts.json) {
         const { account_id, api_key, api_secret, account_url } = created;
-        process.stdout.write(JSON.stringify({ account_id, api_key, api_secret, account_url }) + '\n');
+        printLine({ account_id, api_key, api_secret, account_url });
       } else printCreated(created);
     }),
   );
@@ -156,7 +158,7 @@ key
       const rotated = await keys.rotate(opts.apiKey, opts.graceSeconds, opts.enable);
       if (opts.json) {
         const { api_key, api_secret, previous_secret_expires_at, enabled } = rotated;
-        process.stdout.write(JSON.stringify({ api_key, api_secret, previous_secret_expires_at, enabled }) + '\n');
+        printLine({ api_key, api_secret, previous_secret_expires_at, enabled });
       } else printRotated(rotated);
     }),
   );
