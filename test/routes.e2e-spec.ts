@@ -50,6 +50,13 @@ describe('OpenAPI', () => {
     expect(op.security).toEqual([{ basic: [] }]);
   });
 
+  test('every schema reference names a schema the document holds (nested bodies are described too)', async () => {
+    const doc = (await server.http().get('/docs-json')).body;
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]*)"/g)].map((m) => m[1]!);
+    expect(refs).toContain('SamlSettingsInputDto');
+    expect(refs.filter((name) => !(name in doc.components.schemas))).toEqual([]);
+  });
+
   test('/docs serves the interactive documentation', async () => {
     const res = await server.http().get('/docs');
     expect(res.status).toBe(200);

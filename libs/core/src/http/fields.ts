@@ -196,7 +196,8 @@ export function JsonObjectField(opts: FieldOptions & { maxBytes?: number } = {})
 /** A nested object validated by its own DTO class. */
 export function NestedField<T extends object>(type: () => new () => T, opts: FieldOptions = {}) {
   return applyDecorators(
-    doc({ type, description: opts.description }, false),
+    // Swagger takes a lazy type only from a function named `type`, which this property definition names.
+    doc({ type: () => type(), description: opts.description }, false),
     Transform(({ value }) => {
       if (absent(value)) return undefined;
       const parsed = parseJsonText(value);
