@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuditSink, FailedAuthentication, Principal, toErrorResponse, TransactionRunner } from '@castellan/core';
+import { AuditSink, BackgroundWork, FailedAuthentication, Principal, toErrorResponse, TransactionRunner } from '@castellan/core';
 import { ApiKeyRepository } from '@castellan/credentials';
 import { AuditEventEntity, AuditOutcome, AUTHENTICATION_ACTION } from './audit-event.entity.js';
 import { AuditEventRepository } from './audit-event.repository.js';
@@ -39,7 +39,7 @@ export const statusOf = (error: unknown): number => toErrorResponse(error, SILEN
 export class AuditRecorder implements AuditSink, BeforeApplicationShutdown {
   private readonly logger = new Logger('AuditLog');
   private readonly ids = new AuditIdGenerator();
-  private readonly pending = new Set<Promise<void>>();
+  private readonly work = new BackgroundWork();
 
   constructor(
     private readonly events: AuditEventRepository,
@@ -102,8 +102,8 @@ export class AuditRecorder implements AuditSink, BeforeApplicationShutdown {
   }
 
   /** Resolves when every background write has ended; for shutdown and tests. */
-  async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  settled(): Promise<void> {
+    return this.work.settled();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -111,10 +111,7 @@ export class AuditRecorder implements AuditSink, BeforeApplicationShutdown {
   }
 
   private background(work: () => Promise<void>): void {
-    const promise = work()
-      .catch((error: unknown) => this.logFailure(error))
-      .finally(() => this.pending.delete(promise));
-    this.pending.add(promise);
+    this.work.run(work, (error) => this.logFailure(error));
   }
 
   private async write(fields: Omit<AuditEventEntity, 'id' | 'createdAt'>): Promise<void> {

@@ -22,3 +22,4 @@ export * from './persistence/timestamped.entity.js';
 export * from './auth/auth-failure.js';
 export * from './auth/account-key-policy.js';
 export * from './net/ip-ranges.js';
+export * from './persistence/background-work.js';

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppError, ErrorCode, OK, OkMessageDto, recogniseSecret, SecretHasher, TransactionRunner } from '@castellan/core';
+import { AppError, BackgroundWork, ErrorCode, OK, OkMessageDto, recogniseSecret, SecretHasher, TransactionRunner } from '@castellan/core';
 import { AccountRepository } from '@castellan/accounts';
 import { AuditRecorder } from '@castellan/audit';
 import { ApiKeyEntity, ApiKeyRepository, scopeOf } from '@castellan/credentials';
@@ -23,7 +23,7 @@ export const LEAK_REPORT_LIMIT: RequestLimit = { points: 60, durationSeconds: 60
 @Injectable()
 export class LeakService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('LeakResponse');
-  private readonly pending = new Set<Promise<void>>();
+  private readonly work = new BackgroundWork();
 
   constructor(
     private readonly keys: ApiKeyRepository,
@@ -47,14 +47,13 @@ export class LeakService implements BeforeApplicationShutdown {
         allowance.headers,
       );
     }
-    const work = this.stopAll([...new Set(secrets)], ip).finally(() => this.pending.delete(work));
-    this.pending.add(work);
+    this.work.run(() => this.stopAll([...new Set(secrets)], ip), (error) => this.logFailure(error));
     return OK;
   }
 
   /** Resolves when every report has been dealt with; for shutdown and tests. */
-  async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  settled(): Promise<void> {
+    return this.work.settled();
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -86,7 +86,7 @@ export class AuditEventDto {
     type: String,
     nullable: true,
     example: 'KEY_EXPIRED',
-    description: 'Why a failure failed, where the status does not say it: for authentication one of MISSING_CREDENTIALS, MALFORMED_SECRET, UNKNOWN_KEY, WRONG_SECRET, KEY_DISABLED, KEY_EXPIRED, IP_NOT_ALLOWED, USER_UNAVAILABLE, WRONG_ACCOUNT, or THROTTLED for the failure that started a block',
+    description: 'Why a failure failed, where the status does not say it: for authentication one of MISSING_CREDENTIALS, MALFORMED_SECRET, UNKNOWN_KEY, WRONG_SECRET, KEY_DISABLED, KEY_EXPIRED, IP_NOT_ALLOWED, USER_UNAVAILABLE, WRONG_ACCOUNT, or THROTTLED for the failure that started a block; for leak_report LEAKED_SECRET or LEAKED_PREVIOUS_SECRET',
   })
   reason!: string | null;
 }
