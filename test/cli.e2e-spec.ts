@@ -30,8 +30,22 @@ afterAll(() => {
 /** The CLI against this file's database, with the same pepper the servers below use. */
 const cli = (...args: string[]): Promise<CliResult> => runCli(args, { DATABASE_URL: databaseUrl, SECRET_PEPPER_FILE: pepperFile });
 
+/**
+ * The CLI is another process: without Redis it cannot tell a running server of the keys it changed, and the
+ * server sees the change once its cached entries reach their maximum age. The servers here keep them 1 s.
+ */
+const SERVER_KEY_CACHE_TTL_MS = 1000;
+
 /** A server on the CLI's database and pepper. */
-const serverOnSameDatabase = (): Promise<TestServer> => startServer({ DATABASE_URL: databaseUrl, SECRET_PEPPER_FILE: pepperFile });
+const serverOnSameDatabase = (): Promise<TestServer> =>
+  startServer({ DATABASE_URL: databaseUrl, SECRET_PEPPER_FILE: pepperFile, KEY_CACHE_TTL_SECONDS: String(SERVER_KEY_CACHE_TTL_MS / 1000) });
+
+/** A CLI command that changes a key, once the running server's cached entries have aged out. */
+async function keyChange(...args: string[]): Promise<CliResult> {
+  const result = await cli('key', ...args);
+  await new Promise((resolve) => setTimeout(resolve, SERVER_KEY_CACHE_TTL_MS + 100));
+  return result;
+}
 
 interface CreatedJson {
   account_id: string;
@@ -190,7 +204,7 @@ describe('with a server running on the same database', () => {
       expect(narrowed.status).toBe(200);
       expect((await as(server.http().get(`${base}/account_api_keys`))).status).toBe(403);
 
-      const result = await cli('key', 'reset-permissions', '--api-key', created.api_key, '--json');
+      const result = await keyChange('reset-permissions', '--api-key', created.api_key, '--json');
       expect({ code: result.code, run: describeRun(result) }).toEqual({ code: 0, run: expect.any(String) });
       expect(JSON.parse(result.stdout.trim())).toEqual({ api_key: created.api_key, kind: 'account', account_id: created.account_id });
       expect((await as(server.http().get(`${base}/account_api_keys`))).status).toBe(200);
@@ -200,7 +214,7 @@ describe('with a server running on the same database', () => {
       const userKey = await as(server.http().post(`${base}/users/${user.body.id}/api_keys`)).send({});
       const userKeyPermissions = `${base}/users/${user.body.id}/api_keys/${userKey.body.api_key}/permissions`;
       await as(server.http().put(userKeyPermissions)).send({ rules: [{ effect: 'allow', actions: ['provisioning:account.read'] }] });
-      expect((await cli('key', 'reset-permissions', '--api-key', userKey.body.api_key, '--json')).code).toBe(0);
+      expect((await keyChange('reset-permissions', '--api-key', userKey.body.api_key, '--json')).code).toBe(0);
       expect((await as(server.http().get(userKeyPermissions))).body.default).toBe(true);
 
       const unknown = await cli('key', 'reset-permissions', '--api-key', '100000000000000');
@@ -218,7 +232,7 @@ describe('with a server running on the same database', () => {
       '--json prints exactly {api_key, api_secret, previous_secret_expires_at, enabled}; the old secret stops at once, or after --grace-seconds',
       async () => {
         const created = await createJson('Rotated');
-        const result = await cli('key', 'rotate', '--api-key', created.api_key, '--json');
+        const result = await keyChange('rotate', '--api-key', created.api_key, '--json');
         expect({ code: result.code, run: describeRun(result) }).toEqual({ code: 0, run: expect.any(String) });
         const rotated = JSON.parse(result.stdout.trim());
         expect(result.stdout).toBe(JSON.stringify(rotated) + '\n');
@@ -230,7 +244,7 @@ describe('with a server running on the same database', () => {
         });
         expect([await authStatus(created.api_key, rotated.api_secret), await authStatus(created.api_key, created.api_secret)]).toEqual([200, 401]);
 
-        const graced = JSON.parse((await cli('key', 'rotate', '--api-key', created.api_key, '--grace-seconds', '600', '--json')).stdout.trim());
+        const graced = JSON.parse((await keyChange('rotate', '--api-key', created.api_key, '--grace-seconds', '600', '--json')).stdout.trim());
         expect(Date.parse(graced.previous_secret_expires_at) - Date.now()).toBeGreaterThan(500_000);
         expect([await authStatus(created.api_key, graced.api_secret), await authStatus(created.api_key, rotated.api_secret)]).toEqual([200, 200]);
       },
@@ -247,7 +261,7 @@ describe('with a server running on the same database', () => {
           .auth(created.api_key, created.api_secret)
           .send({ name: 'Env', cloud_name: uniqueCloudName('rot') });
         const { key, secret } = env.body.api_access_keys[0];
-        const result = await cli('key', 'rotate', '--api-key', key);
+        const result = await keyChange('rotate', '--api-key', key);
         expect({ code: result.code, run: describeRun(result) }).toEqual({ code: 0, run: expect.any(String) });
         expect(result.stderr).toBe('');
         const newSecret = /^\s*api_secret\s+(\S+)$/m.exec(result.stdout)![1]!;
@@ -268,11 +282,11 @@ describe('with a server running on the same database', () => {
         await server.app.get(LeakService).settled();
         expect(await authStatus(created.api_key, created.api_secret)).toBe(401);
 
-        const stillDisabled = JSON.parse((await cli('key', 'rotate', '--api-key', created.api_key, '--json')).stdout.trim());
+        const stillDisabled = JSON.parse((await keyChange('rotate', '--api-key', created.api_key, '--json')).stdout.trim());
         expect(stillDisabled.enabled).toBe(false);
         expect(await authStatus(created.api_key, stillDisabled.api_secret)).toBe(401);
 
-        const result = await cli('key', 'rotate', '--api-key', created.api_key, '--enable', '--json');
+        const result = await keyChange('rotate', '--api-key', created.api_key, '--enable', '--json');
         expect({ code: result.code, run: describeRun(result) }).toEqual({ code: 0, run: expect.any(String) });
         const back = JSON.parse(result.stdout.trim());
         expect(back.enabled).toBe(true);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, TransactionRunner } from '@castellan/core';
-import { ApiKeyRepository, scopeOf } from '@castellan/credentials';
+import { ApiKeyRepository, KeyCacheInvalidator, scopeOf } from '@castellan/credentials';
 import { AccessKeyService } from './access-key.service.js';
 import { AccountApiKeyService } from './account-api-key.service.js';
 import { RecoveredKeyDto } from './dto/access-key.dto.js';
@@ -18,6 +18,7 @@ export class KeyRecoveryService {
     private readonly accountKeys: AccountApiKeyService,
     private readonly userKeys: UserApiKeyService,
     private readonly transactions: TransactionRunner,
+    private readonly keyCache: KeyCacheInvalidator,
   ) {}
 
   /**
@@ -39,6 +40,8 @@ export class KeyRecoveryService {
       await this.transactions.run((manager) => this.keys.update(manager, key.accountId, scopeOf(key), key.id, { enabled: true }, new Date()));
       rotated.enabled = true;
     }
+    // The CLI is another process than the servers: with Redis they hear of it at once, without it within the cache's maximum age.
+    await this.keyCache.invalidate(key.accountId);
     return { account_id: key.accountId, kind: key.kind, ...rotated };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig, AppError, isoSeconds, isUniqueViolation, MAX_ENVIRONMENT_LIMIT, newAccountId, TransactionRunner } from '@castellan/core';
-import { ApiKeyRepository, KeyIssuer, scopeOf } from '@castellan/credentials';
+import { ApiKeyRepository, KeyCacheInvalidator, KeyIssuer, scopeOf } from '@castellan/credentials';
 import { AccountEntity } from './account.entity.js';
 import { AccountRepository } from './account.repository.js';
 import { SystemEventEntity } from './system-event.entity.js';
@@ -21,6 +21,7 @@ export class AccountService {
     private readonly keys: ApiKeyRepository,
     private readonly transactions: TransactionRunner,
     private readonly config: AppConfig,
+    private readonly keyCache: KeyCacheInvalidator,
   ) {}
 
   async get(accountId: string): Promise<AccountDto> {
@@ -49,6 +50,8 @@ export class AccountService {
     const key = await this.keys.findForAuthentication(apiKey);
     if (!key) throw AppError.notFound('Key', apiKey);
     await this.transactions.run((manager) => this.keys.update(manager, key.accountId, scopeOf(key), key.id, { rules: null }, new Date()));
+    // The CLI is another process than the servers: with Redis they hear of it at once, without it within the cache's maximum age.
+    await this.keyCache.invalidate(key.accountId);
     return { api_key: key.apiKey, kind: key.kind, account_id: key.accountId };
   }
 

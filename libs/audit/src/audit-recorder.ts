@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuditSink, BackgroundWork, FailedAuthentication, Principal, toErrorResponse, TransactionRunner } from '@castellan/core';
+import { AuditSink, AuthFailureReason, BackgroundWork, FailedAuthentication, Principal, toErrorResponse, TransactionRunner } from '@castellan/core';
 import { ApiKeyRepository } from '@castellan/credentials';
 import { AuditEventEntity, AuditOutcome, AUTHENTICATION_ACTION } from './audit-event.entity.js';
 import { AuditEventRepository } from './audit-event.repository.js';
@@ -68,8 +68,10 @@ export class AuditRecorder implements AuditSink, BeforeApplicationShutdown {
 
   recordFailedAuthentication(event: FailedAuthentication): void {
     this.background(async () => {
-      // The one unscoped lookup, as in authentication: the event belongs to the presented key's account.
-      const key = event.key ?? (event.apiKey ? await this.keys.findForAuthentication(event.apiKey) : null);
+      // The one unscoped lookup, as in authentication: the event belongs to the presented key's account. Not for
+      // an api_key authentication already found no key for: a flood of made-up keys must not reach the database.
+      const lookUp = event.apiKey && event.reason !== AuthFailureReason.UnknownKey;
+      const key = event.key ?? (lookUp ? await this.keys.findForAuthentication(event.apiKey!) : null);
       await this.write({
         accountId: key?.accountId ?? null,
         actorApiKey: event.apiKey,

@@ -1,14 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import type { Reflector } from '@nestjs/core';
-import { ACCESS_METADATA, redactSecrets } from '@castellan/core';
-import type { RouteAccess } from '@castellan/core';
-
-/** Methods that change something; reads are never recorded. */
-const CHANGING_METHODS = new Set(['POST', 'PUT', 'DELETE']);
-
-/** Actions behind a changing method that change nothing. */
-const NOT_CHANGES = new Set(['provisioning:permissions.simulate']);
+import { changePermission, redactSecrets } from '@castellan/core';
 
 /** Path parameters that name a record, and the record type the log calls it. */
 const PARAM_TYPES: Record<string, string> = {
@@ -52,14 +45,12 @@ interface RoutedRequest {
 
 /** The route as the audit log sees it, when the request is a change to record; null otherwise. */
 export function recordedRoute(reflector: Reflector, context: ExecutionContext): RecordedRoute | null {
-  if (context.getType() !== 'http') return null;
-  const access = reflector.getAllAndOverride<RouteAccess | undefined>(ACCESS_METADATA, [context.getHandler(), context.getClass()]);
+  const action = changePermission(reflector, context);
+  if (!action) return null;
   const request = context.switchToHttp().getRequest<RoutedRequest>();
-  const method = request.method.toUpperCase();
-  if (!access || access.public || !access.permission || NOT_CHANGES.has(access.permission) || !CHANGING_METHODS.has(method)) return null;
   const paths = [Reflect.getMetadata(PATH_METADATA, context.getClass()), Reflect.getMetadata(PATH_METADATA, context.getHandler())];
   const segments = paths.flatMap((p: unknown) => (typeof p === 'string' ? p.split('/') : [])).filter((s) => s !== '');
-  return { action: access.permission, segments, params: request.params ?? {}, method };
+  return { action, segments, params: request.params ?? {}, method: request.method.toUpperCase() };
 }
 
 /** A secret pasted where an id belongs is kept out of the log, which the security team and auditors read. */

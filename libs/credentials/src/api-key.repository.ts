@@ -73,6 +73,25 @@ export class ApiKeyRepository {
   }
 
   /**
+   * Unscoped like findForAuthentication: the key and its account's allowlist in one round trip, for the
+   * verification cache's misses. The allowlist is a column of libs/security's table, read here by name because
+   * this library cannot depend on that one.
+   */
+  async findForVerification(apiKey: string): Promise<{ key: ApiKeyEntity; accountAllowedIps: string[] | null } | null> {
+    const { entities, raw } = await this.keys
+      .createQueryBuilder('k')
+      .leftJoin('account_security', 's', 's.account_id = k.account_id')
+      .addSelect('s.allowed_ips', 'account_allowed_ips')
+      .where('k.api_key = :apiKey', { apiKey })
+      .getRawAndEntities<{ account_allowed_ips: string | null }>();
+    const key = entities[0];
+    if (!key) return null;
+    // simple-json: JSON text, or NULL for no list (and no row).
+    const ranges = raw[0]?.account_allowed_ips;
+    return { key, accountAllowedIps: ranges ? (JSON.parse(ranges) as string[]) : null };
+  }
+
+  /**
    * Unscoped like authentication: a leak report names no account and no api_key, only secrets, and the hash
    * of a secret is the proof. The keys the secret is the current or the previous secret of.
    */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import passportHttp from 'passport-http';
-import { AppError, Principal } from '@castellan/core';
+import { AppError, ErrorCode, Principal } from '@castellan/core';
 import { CredentialVerifier, Verification } from './credential-verifier.js';
 
 /** What the strategy leaves on a request it refused, for the guard to record and throttle. */
@@ -24,10 +24,14 @@ export class BasicAuthStrategy extends PassportStrategy(passportHttp.BasicStrate
   }
 }
 
-/** Passport's Basic check, answering every failure with the same 401 so nothing is learned from it. */
+/**
+ * Passport's Basic check, answering every failure with the same 401 so nothing is learned from it; but a key
+ * store that cannot be read is the server's failure, not the caller's: 503.
+ */
 @Injectable()
 export class BasicAuthGuard extends AuthGuard('basic') {
   override handleRequest<T>(error: unknown, principal: T | false): T {
+    if (error instanceof AppError && error.code === ErrorCode.Unavailable) throw error;
     if (error || !principal) throw AppError.invalidCredentials();
     return principal;
   }

@@ -1,21 +1,36 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { SecretHasher } from '@castellan/core';
-import { ThrottlingModule } from '@castellan/throttling';
+import { AppConfig, SecretHasher } from '@castellan/core';
+import { connectRedis, ThrottlingModule } from '@castellan/throttling';
 import { AccessGuard } from './access.guard.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeyRepository } from './api-key.repository.js';
 import { BasicAuthGuard, BasicAuthStrategy } from './basic-auth.strategy.js';
 import { CredentialVerifier } from './credential-verifier.js';
+import { KeyCache } from './key-cache.js';
+import { KeyCacheInterceptor } from './key-cache.interceptor.js';
+import { KeyCacheInvalidator } from './key-cache.invalidator.js';
 import { KeyIssuer } from './key-issuer.js';
 import { KeyPrincipals } from './key-principals.js';
 import { LastUseRecorder } from './last-use.recorder.js';
 
+function invalidatorFor(cache: KeyCache, config: AppConfig): KeyCacheInvalidator {
+  if (!config.redisUrl) return new KeyCacheInvalidator(cache, null);
+  const publisher = connectRedis(config.redisUrl, {
+    context: 'KeyCache',
+    whileDown: 'other instances see changes made here when their cached keys reach their maximum age',
+    whenBack: 'changes are announced to every instance again',
+  });
+  // A connection that subscribes can do nothing else.
+  return new KeyCacheInvalidator(cache, { publisher, subscriber: publisher.duplicate() });
+}
+
 /**
  * The key store and authentication. Importing it installs the global access guard, and with it the throttling
- * the guard applies (the CLI loads it too, and never calls it).
+ * the guard applies (the CLI loads it too, and never calls it), and the verification cache with the global
+ * interceptor that drops an account's entries after its changes.
  */
 @Module({
   imports: [PassportModule, TypeOrmModule.forFeature([ApiKeyEntity]), ThrottlingModule],
@@ -28,8 +43,11 @@ import { LastUseRecorder } from './last-use.recorder.js';
     BasicAuthStrategy,
     BasicAuthGuard,
     LastUseRecorder,
+    { provide: KeyCache, inject: [AppConfig], useFactory: (config: AppConfig) => new KeyCache(config.keyCacheTtlSeconds * 1000) },
+    { provide: KeyCacheInvalidator, inject: [KeyCache, AppConfig], useFactory: invalidatorFor },
     { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_INTERCEPTOR, useClass: KeyCacheInterceptor },
   ],
-  exports: [ApiKeyRepository, KeyIssuer, SecretHasher, LastUseRecorder, KeyPrincipals],
+  exports: [ApiKeyRepository, KeyIssuer, SecretHasher, LastUseRecorder, KeyPrincipals, KeyCacheInvalidator],
 })
 export class CredentialsModule {}

@@ -5,3 +5,5 @@ export * from './credential-verifier.js';
 export * from './credentials.module.js';
 export * from './last-use.recorder.js';
 export * from './key-principals.js';
+export * from './key-cache.js';
+export * from './key-cache.invalidator.js';

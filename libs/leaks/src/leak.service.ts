@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AppError, BackgroundWork, ErrorCode, OK, OkMessageDto, recogniseSecret, SecretHasher, TransactionRunner } from '@castellan/core';
 import { AccountRepository } from '@castellan/accounts';
 import { AuditRecorder } from '@castellan/audit';
-import { ApiKeyEntity, ApiKeyRepository, scopeOf } from '@castellan/credentials';
+import { ApiKeyEntity, ApiKeyRepository, KeyCacheInvalidator, scopeOf } from '@castellan/credentials';
 import { RequestLimit, RequestLimiter } from '@castellan/throttling';
 
 /** The audit action of a key a leak report stopped; its reason says which of the key's secrets leaked. */
@@ -32,6 +32,7 @@ export class LeakService implements BeforeApplicationShutdown {
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditRecorder,
     private readonly requests: RequestLimiter,
+    private readonly keyCache: KeyCacheInvalidator,
   ) {}
 
   /**
@@ -74,6 +75,8 @@ export class LeakService implements BeforeApplicationShutdown {
         try {
           const reason = await this.transactions.run((manager) => this.stop(manager, key, secret, new Date()));
           if (!reason) continue;
+          // Reports come through no account's route, so the account's cached keys are dropped here.
+          await this.keyCache.invalidate(key.accountId);
           this.logger.warn(`A leaked secret was reported: ${reason === LEAKED_SECRET ? 'disabled' : 'ended the grace period of'} key ${key.apiKey} of account ${key.accountId}`);
           await this.audit.recordChange({
             principal: undefined,

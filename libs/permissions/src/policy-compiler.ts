@@ -18,6 +18,8 @@ type Maker = PolicyHolder;
 @Injectable()
 export class PolicyCompiler {
   private readonly cache = new Map<string, CompiledPolicy>();
+  /** The whole policy of each frozen holder (the verification cache's principals), for as long as the holder lives. */
+  private readonly byHolder = new WeakMap<PolicyHolder, PrincipalPolicy>();
 
   constructor(private readonly catalog: PermissionCatalog) {}
 
@@ -55,6 +57,15 @@ export class PolicyCompiler {
 
   /** A caller's whole policy: a user key's user privileges, narrowed by the key's own rules if it has any. */
   forPrincipal(holder: PolicyHolder): PrincipalPolicy {
+    const kept = this.byHolder.get(holder);
+    if (kept) return kept;
+    const policy = this.build(holder);
+    // A frozen holder cannot change, so a cached key's requests need not even look its policies up again.
+    if (Object.isFrozen(holder)) this.byHolder.set(holder, policy);
+    return policy;
+  }
+
+  private build(holder: PolicyHolder): PrincipalPolicy {
     if (holder.kind !== 'user') {
       const roles = (holder.rolePolicies ?? []).map((rules) => this.compile(rules, KIND_POLICIES[holder.kind].excludedPrefix));
       return new PrincipalPolicy([[this.forKey(holder.kind, holder.rules), ...roles]]);

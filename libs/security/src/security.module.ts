@@ -17,7 +17,7 @@ export const SECURITY_ENTITIES = [AccountSecurityEntity, VerificationCodeEntity]
 
 /**
  * Account security settings and support verification codes. Providers only: the API app mounts the
- * controllers. Global, so that authentication and key issuing (libs/credentials) find ACCOUNT_KEY_POLICY without
+ * controllers. Global, so that key issuing (libs/credentials) finds ACCOUNT_KEY_POLICY without
  * depending on security.
  */
 @Global()

@@ -12,9 +12,22 @@ export interface LimiterOptions {
   durationSeconds: number;
 }
 
-/** A connection for a LimiterStore: it connects at once and keeps reconnecting, and logs each outage once. */
-export function connectRedis(url: string): Redis {
-  const logger = new Logger('Throttling');
+/** Who uses a Redis connection, for its log lines: what each instance does while Redis is away, and once it is back. */
+export interface RedisUse {
+  context: string;
+  whileDown: string;
+  whenBack: string;
+}
+
+const THROTTLING_USE: RedisUse = {
+  context: 'Throttling',
+  whileDown: 'throttling and rate limits count per instance until it is back',
+  whenBack: 'throttling and rate limits are shared again',
+};
+
+/** A connection for a LimiterStore (or another user): it connects at once and keeps reconnecting, and logs each outage once. */
+export function connectRedis(url: string, use: RedisUse = THROTTLING_USE): Redis {
+  const logger = new Logger(use.context);
   const redis = new Redis(url, {
     // Commands fail at once while Redis is away, instead of queueing for its return: the insurance limiters answer them.
     enableOfflineQueue: false,
@@ -28,12 +41,12 @@ export function connectRedis(url: string): Redis {
   redis.on('error', (error: Error) => {
     if (!reachable) return;
     reachable = false;
-    logger.warn(`Redis is unreachable (${error.message}): throttling and rate limits count per instance until it is back`);
+    logger.warn(`Redis is unreachable (${error.message}): ${use.whileDown}`);
   });
   redis.on('ready', () => {
     if (reachable) return;
     reachable = true;
-    logger.log('Redis is reachable again: throttling and rate limits are shared again');
+    logger.log(`Redis is reachable again: ${use.whenBack}`);
   });
   return redis;
 }

@@ -31,6 +31,8 @@ interface AppConfigFields {
   redisUrl: string | undefined;
   /** Failed authentications a client address (or an api_key) may make before each further one blocks it. */
   authFailureBurst: number;
+  /** The oldest a verified key's cached entry may be: how long a change the instance was not told about can go unseen. */
+  keyCacheTtlSeconds: number;
 }
 
 /** Everything the processes read from their environment, validated once at boot. */
@@ -125,6 +127,7 @@ const schema = z.object({
   TRUST_PROXY: trustProxy,
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   AUTH_FAILURE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
 export class ConfigError extends Error {}
@@ -168,5 +171,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     trustProxy: c.TRUST_PROXY,
     redisUrl: c.REDIS_URL,
     authFailureBurst: c.AUTH_FAILURE_BURST,
+    keyCacheTtlSeconds: c.KEY_CACHE_TTL_SECONDS,
   });
 }

@@ -1,0 +1,238 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ApiKeyEntity, ApiKeyRepository } from '@castellan/credentials';
+import { LeakService } from '@castellan/leaks';
+import { allow, bind, Credentials, deny, expectErrorMessage, expectUnauthorized, Json, okBody } from './support/http.js';
+import { startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
+
+// The verification cache: a key verified once is answered from memory, and every change to the key, its rules,
+// its roles, its user, its environment or its account is seen by the very next request on the instance that
+// made it; with Redis, by the other instances within a second; without, after the cache's maximum age.
+
+let server: TestServer;
+let a: TestAccount;
+
+beforeAll(async () => {
+  // Requests without X-Forwarded-For come from the socket's address, 127.0.0.1.
+  server = await startServer({ TRUST_PROXY: 'true' });
+  a = await server.newAccount('Key cache owner');
+});
+afterAll(() => server.close());
+
+const { call } = bind(() => server);
+const ok = okBody;
+
+/** The status a request authenticated with `auth` gets, from an address every allowlist below admits. */
+const status = async (auth: Credentials, target: TestServer = server): Promise<number> => (await target.http().get('/v1_1/keys/self').auth(auth[0], auth[1])).status;
+const decide = async (auth: Credentials, action: string): Promise<string> => (await ok(call('post', '/v1_1/authorize', auth, { action }))).reason;
+const credentials = (key: Json): Credentials => [key.api_key, key.api_secret];
+
+async function newEnvironment(): Promise<{ id: string; keys: string; auth: Credentials }> {
+  const env = await ok(call('post', `${a.base}/sub_accounts`, a.auth, { name: 'Env', cloud_name: uniqueCloudName('kc') }));
+  return { id: env.id, keys: `${a.base}/sub_accounts/${env.id}/access_keys`, auth: [env.api_access_keys[0].key, env.api_access_keys[0].secret] };
+}
+let names = 0;
+const newAccountKey = async (): Promise<Credentials> => credentials(await ok(call('post', `${a.base}/account_api_keys`, a.auth, { name: `cached ${++names}` })));
+
+/** Counts the key lookups the verifier makes; the repository is the real one. */
+function countLookups(): { count: () => number; restore: () => void } {
+  const spy = jest.spyOn(server.app.get(ApiKeyRepository), 'findForVerification');
+  return { count: () => spy.mock.calls.length, restore: () => spy.mockRestore() };
+}
+
+describe('answers from the cache', () => {
+  test('a verified key is looked up once; its wrong secrets are answered from the cache too', async () => {
+    const key = await newAccountKey();
+    const lookups = countLookups();
+    try {
+      expect([await status(key), await status(key), await status(key)]).toEqual([200, 200, 200]);
+      // Well-formed (a malformed one is refused before any lookup), and another key's.
+      expectUnauthorized(await server.http().get('/v1_1/keys/self').auth(key[0], a.auth[1]));
+      expect(lookups.count()).toBe(1);
+    } finally {
+      lookups.restore();
+    }
+  });
+
+  test('an unknown api_key is looked up once, then answered without a query for a while', async () => {
+    const lookups = countLookups();
+    try {
+      for (let i = 0; i < 5; i++) expect(await status(['100000000000007', a.auth[1]])).toBe(401);
+      expect(lookups.count()).toBe(1);
+    } finally {
+      lookups.restore();
+    }
+  });
+});
+
+describe('a change made through the API is seen by the very next request', () => {
+  test('disabling a key, and enabling it again', async () => {
+    const key = await newAccountKey();
+    expect(await status(key)).toBe(200);
+    await ok(call('put', `${a.base}/account_api_keys/${key[0]}`, a.auth, { enabled: false }));
+    expect(await status(key)).toBe(401);
+    await ok(call('put', `${a.base}/account_api_keys/${key[0]}`, a.auth, { enabled: true }));
+    expect(await status(key)).toBe(200);
+  });
+
+  test("narrowing a key's rules", async () => {
+    const env = await newEnvironment();
+    expect(await decide(env.auth, 'upload:destroy')).toBe('ALLOWED');
+    await ok(call('put', `${env.keys}/${env.auth[0]}/permissions`, a.auth, { rules: [allow('upload:*'), deny('upload:destroy')] }));
+    expect(await decide(env.auth, 'upload:destroy')).toBe('DENIED_BY_RULE');
+  });
+
+  test('changing a role the key holds', async () => {
+    const env = await newEnvironment();
+    const role = (await ok(call('post', `${a.base}/roles`, a.auth, { name: `kc role ${++names}`, rules: [allow('upload:destroy')] }))).id;
+    await ok(call('put', `${env.keys}/${env.auth[0]}/permissions`, a.auth, { rules: [allow('upload:upload')], roles: [role] }));
+    expect(await decide(env.auth, 'upload:destroy')).toBe('ALLOWED');
+    await ok(call('put', `${a.base}/roles/${role}`, a.auth, { rules: [allow('upload:rename')] }));
+    expect(await decide(env.auth, 'upload:destroy')).toBe('NO_MATCHING_RULE');
+  });
+
+  test('disabling the user of a user key', async () => {
+    const user = (await ok(call('post', `${a.base}/users`, a.auth, { name: 'Cached', email: `kc-${Date.now()}@example.com`, role: 'admin' }))).id;
+    const key = credentials(await ok(call('post', `${a.base}/users/${user}/api_keys`, a.auth, {})));
+    expect(await status(key)).toBe(200);
+    await ok(call('put', `${a.base}/users/${user}`, a.auth, { enabled: false }));
+    expect(await status(key)).toBe(401);
+  });
+
+  test("disabling the key's environment", async () => {
+    const env = await newEnvironment();
+    expect(await decide(env.auth, 'upload:upload')).toBe('ALLOWED');
+    await ok(call('put', `${a.base}/sub_accounts/${env.id}`, a.auth, { enabled: false }));
+    expect(await decide(env.auth, 'upload:upload')).toBe('ENVIRONMENT_DISABLED');
+  });
+
+  test("setting the account's allowlist, and removing it", async () => {
+    const env = await newEnvironment();
+    expect(await status(env.auth)).toBe(200);
+    // Set from inside the list, or the change would lock its caller out (409); the keys are then used from outside it.
+    const fromInside = (allowed_ips: unknown) => ok(call('put', `${a.base}/security`, a.auth, { allowed_ips }).set('x-forwarded-for', '203.0.113.5'));
+    await fromInside(['203.0.113.0/24']);
+    expect(await status(env.auth)).toBe(401);
+    await fromInside('any');
+    expect(await status(env.auth)).toBe(200);
+  });
+
+  test('rotating with no grace period: the old secret fails on the next request, the new one works', async () => {
+    const key = await newAccountKey();
+    expect(await status(key)).toBe(200);
+    const rotated = await ok(call('post', `${a.base}/account_api_keys/${key[0]}/rotate`, a.auth, { grace_seconds: 0 }));
+    expect([await status(key), await status(credentials(rotated))]).toEqual([401, 200]);
+  });
+
+  test('deleting a key', async () => {
+    const env = await newEnvironment();
+    const key = credentials(await ok(call('post', env.keys, a.auth, { name: 'doomed' })));
+    expect(await status(key)).toBe(200);
+    await ok(call('delete', `${env.keys}/${key[0]}`, a.auth));
+    expect(await status(key)).toBe(401);
+  });
+
+  test('a leak report, which comes through no account route', async () => {
+    const key = await newAccountKey();
+    expect(await status(key)).toBe(200);
+    await ok(call('post', '/v1_1/leaks', null, { secrets: [key[1]] }));
+    await server.app.get(LeakService).settled();
+    expect(await status(key)).toBe(401);
+  });
+});
+
+describe('changes made behind the cache (the CLI, another instance without Redis)', () => {
+  let short: TestServer;
+  let owner: TestAccount;
+  beforeAll(async () => {
+    short = await startServer({ KEY_CACHE_TTL_SECONDS: '1' });
+    owner = await short.newAccount('Short cache');
+  });
+  afterAll(() => short.close());
+
+  test('are seen once the entry reaches its maximum age', async () => {
+    expect(await status(owner.auth, short)).toBe(200);
+    await short.app.get(DataSource).getRepository(ApiKeyEntity).update({ apiKey: owner.api_key }, { enabled: false });
+    // Still cached: this instance was not told.
+    expect(await status(owner.auth, short)).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await status(owner.auth, short)).toBe(401);
+  });
+});
+
+describe('while the database cannot be read', () => {
+  let cut: TestServer;
+  let owner: TestAccount;
+  let uncached: Credentials;
+  beforeAll(async () => {
+    cut = await startServer();
+    owner = await cut.newAccount('Database outage');
+    uncached = credentials(await okBody(cut.http().post(`${owner.base}/account_api_keys`).auth(...owner.auth).send({ name: 'never used' })));
+    // The outage logs an error by design.
+    Logger.overrideLogger(false);
+  });
+  afterAll(async () => {
+    Logger.overrideLogger(['error']);
+    await cut.close();
+  });
+
+  test('cached keys keep verifying, others fail closed with 503, and it recovers without a restart', async () => {
+    expect(await status(owner.auth, cut)).toBe(200);
+    const dataSource = cut.app.get(DataSource);
+    await dataSource.destroy();
+    try {
+      expect(await status(owner.auth, cut)).toBe(200);
+      for (const auth of [uncached, ['100000000000009', owner.auth[1]] as const]) {
+        expectErrorMessage(await cut.http().get('/v1_1/keys/self').auth(auth[0], auth[1]), 503, 'Service unavailable');
+      }
+    } finally {
+      await dataSource.initialize();
+    }
+    // Nothing was cached from the failed lookups.
+    expect(await status(uncached, cut)).toBe(200);
+  });
+});
+
+describe('two instances over one Redis', () => {
+  let dir: string;
+  let one: TestServer;
+  let two: TestServer;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'castellan-cache-'));
+    const shared = {
+      DATABASE_URL: process.env.TEST_DATABASE_URL || `sqlite:${join(dir, 'shared.sqlite')}`,
+      SECRET_PEPPER: 'a pepper for the key cache tests, 32+ characters',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    };
+    one = await startServer(shared);
+    two = await startServer(shared);
+  });
+  afterAll(async () => {
+    await Promise.all([one?.close(), two?.close()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Polls `two` for at most a second: the bound the README promises. */
+  async function statusWithinASecond(auth: Credentials, expected: number): Promise<number> {
+    const deadline = Date.now() + 1000;
+    let seen = await status(auth, two);
+    while (seen !== expected && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      seen = await status(auth, two);
+    }
+    return seen;
+  }
+
+  test('a change made on one drops the entries of the other within a second', async () => {
+    const owner = await one.newAccount('Two instances');
+    const key = credentials(await okBody(one.http().post(`${owner.base}/account_api_keys`).auth(...owner.auth).send({ name: 'shared' })));
+    expect([await status(key, one), await status(key, two)]).toEqual([200, 200]);
+    await okBody(one.http().put(`${owner.base}/account_api_keys/${key[0]}`).auth(...owner.auth).send({ enabled: false }));
+    expect(await status(key, one)).toBe(401);
+    expect(await statusWithinASecond(key, 401)).toBe(401);
+  });
+});
