@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
+import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { ApiKeyEntity, ApiKeyRepository } from '@castellan/credentials';
+import { ApiKeyEntity, ApiKeyRepository, KeyCache, KeyCacheInvalidator } from '@castellan/credentials';
 import { LeakService } from '@castellan/leaks';
+import { connectRedis } from '@castellan/throttling';
+import { cachedKey, loaded } from '../libs/credentials/src/key-cache.fixture.js';
 import { allow, bind, Credentials, deny, expectErrorMessage, expectUnauthorized, Json, okBody } from './support/http.js';
 import { startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
 
@@ -197,6 +200,20 @@ describe('while the database cannot be read', () => {
   });
 });
 
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` for at most a second, the bound the README promises for instances sharing a Redis. */
+async function withinASecond<T>(probe: () => Promise<T>, expected: T): Promise<T> {
+  const deadline = Date.now() + 1000;
+  let seen = await probe();
+  while (seen !== expected && Date.now() < deadline) {
+    await sleep(20);
+    seen = await probe();
+  }
+  return seen;
+}
+
 describe('two instances over one Redis', () => {
   let dir: string;
   let one: TestServer;
@@ -206,7 +223,7 @@ describe('two instances over one Redis', () => {
     const shared = {
       DATABASE_URL: process.env.TEST_DATABASE_URL || `sqlite:${join(dir, 'shared.sqlite')}`,
       SECRET_PEPPER: 'a pepper for the key cache tests, 32+ characters',
-      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_URL,
     };
     one = await startServer(shared);
     two = await startServer(shared);
@@ -216,23 +233,62 @@ describe('two instances over one Redis', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Polls `two` for at most a second: the bound the README promises. */
-  async function statusWithinASecond(auth: Credentials, expected: number): Promise<number> {
-    const deadline = Date.now() + 1000;
-    let seen = await status(auth, two);
-    while (seen !== expected && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      seen = await status(auth, two);
-    }
-    return seen;
-  }
-
   test('a change made on one drops the entries of the other within a second', async () => {
     const owner = await one.newAccount('Two instances');
     const key = credentials(await okBody(one.http().post(`${owner.base}/account_api_keys`).auth(...owner.auth).send({ name: 'shared' })));
     expect([await status(key, one), await status(key, two)]).toEqual([200, 200]);
     await okBody(one.http().put(`${owner.base}/account_api_keys/${key[0]}`).auth(...owner.auth).send({ enabled: false }));
     expect(await status(key, one)).toBe(401);
-    expect(await statusWithinASecond(key, 401)).toBe(401);
+    expect(await withinASecond(() => status(key, two), 401)).toBe(401);
+  });
+});
+
+describe('the invalidation channel', () => {
+  // A channel of this run's own, so that runs sharing the Redis never drop each other's entries.
+  const channel = `castellan-test-key-cache-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  let inspector: Redis;
+  const started: KeyCacheInvalidator[] = [];
+  /** An instance's cache and invalidator, as the credentials module makes them, its subscriber named for CLIENT KILL. */
+  function instance(name: string): { cache: KeyCache; invalidator: KeyCacheInvalidator } {
+    const cache = new KeyCache(60_000);
+    const publisher = connectRedis(REDIS_URL);
+    const invalidator = new KeyCacheInvalidator(cache, { publisher, subscriber: publisher.duplicate({ connectionName: `${channel}-${name}` }), channel });
+    started.push(invalidator);
+    return { cache, invalidator };
+  }
+  const subscribers = async (): Promise<number> => ((await inspector.pubsub('NUMSUB', channel)) as [string, number])[1];
+  /** The version the cache answers k1 of account "acc" with: 1 while the first entry is kept. */
+  const version = async (cache: KeyCache): Promise<string | undefined> => (await cache.get('k1', loaded(cachedKey('k1', 'acc', 2))))?.key.name;
+
+  beforeAll(async () => {
+    inspector = new Redis(REDIS_URL);
+    await inspector.ping();
+  });
+  afterAll(async () => {
+    await Promise.all(started.map((invalidator) => invalidator.onApplicationShutdown()));
+    await inspector.quit();
+  });
+
+  test('a process that publishes as soon as it starts (the CLI) drops the entries of a running instance', async () => {
+    const running = instance('running');
+    expect(await withinASecond(subscribers, 1)).toBe(1);
+    await running.cache.get('k1', loaded(cachedKey('k1', 'acc')));
+    const cli = instance('cli');
+    await cli.invalidator.invalidate('acc');
+    expect(await withinASecond(() => version(running.cache), 'v2')).toBe('v2');
+  });
+
+  test('a subscriber whose connection was cut subscribes again, and forgets what it may have missed meanwhile', async () => {
+    const [one, two] = [instance('one'), instance('two')];
+    expect(await withinASecond(subscribers, started.length)).toBe(started.length);
+    await two.cache.get('k1', loaded(cachedKey('k1', 'acc')));
+    const line = ((await inspector.client('LIST')) as string).split('\n').find((l) => l.includes(` name=${channel}-two `));
+    await inspector.client('KILL', 'ID', /^id=(\d+) /.exec(line ?? '')![1]!);
+    // Forgotten once it is back (the first answer after that is the second load), and subscribed again.
+    expect(await withinASecond(() => version(two.cache), 'v2')).toBe('v2');
+    expect(await withinASecond(subscribers, started.length)).toBe(started.length);
+    await two.cache.get('k2', loaded(cachedKey('k2', 'acc')));
+    await one.invalidator.invalidate('acc');
+    expect(await withinASecond(async () => (await two.cache.get('k2', loaded(cachedKey('k2', 'acc', 2))))?.key.name, 'v2')).toBe('v2');
   });
 });

@@ -33,8 +33,11 @@ export class KeyCacheInvalidator implements OnApplicationShutdown {
     // Its outages are the publisher's too, which logs them.
     redis.subscriber.on('error', () => undefined);
     redis.subscriber.on('ready', () => {
-      this.cache.clear();
-      redis.subscriber.subscribe(channel).catch((error: Error) => this.logger.warn(`Could not subscribe to ${channel}: ${error.message}`));
+      redis.subscriber
+        .subscribe(channel)
+        .catch((error: Error) => this.logger.warn(`Could not subscribe to ${channel}: ${error.message}`))
+        // Once subscribed, so that nothing loaded before can have missed a message.
+        .finally(() => this.cache.clear());
     });
     redis.subscriber.on('message', (from: string, accountId: string) => {
       if (from === channel && ACCOUNT_ID.test(accountId)) this.cache.drop(accountId);
