@@ -6,6 +6,7 @@ import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ApiKeyEntity, ApiKeyRepository, KeyCache, KeyCacheInvalidator } from '@castellan/credentials';
+import { EnvironmentRepository } from '@castellan/environments';
 import { LeakService } from '@castellan/leaks';
 import { connectRedis } from '@castellan/throttling';
 import { cachedKey, loaded } from '../libs/credentials/src/key-cache.fixture.js';
@@ -41,11 +42,13 @@ async function newEnvironment(): Promise<{ id: string; keys: string; auth: Crede
 let names = 0;
 const newAccountKey = async (): Promise<Credentials> => credentials(await ok(call('post', `${a.base}/account_api_keys`, a.auth, { name: `cached ${++names}` })));
 
-/** Counts the key lookups the verifier makes; the repository is the real one. */
-function countLookups(): { count: () => number; restore: () => void } {
-  const spy = jest.spyOn(server.app.get(ApiKeyRepository), 'findForVerification');
+/** Counts the calls of a method of a real repository. */
+function countCalls(repository: object, method: string): { count: () => number; restore: () => void } {
+  const spy = jest.spyOn(repository as Record<string, () => unknown>, method);
   return { count: () => spy.mock.calls.length, restore: () => spy.mockRestore() };
 }
+/** The key lookups the verifier makes. */
+const countLookups = () => countCalls(server.app.get(ApiKeyRepository), 'findForVerification');
 
 describe('answers from the cache', () => {
   test('a verified key is looked up once; its wrong secrets are answered from the cache too', async () => {
@@ -66,6 +69,18 @@ describe('answers from the cache', () => {
     try {
       for (let i = 0; i < 5; i++) expect(await status(['100000000000007', a.auth[1]])).toBe(401);
       expect(lookups.count()).toBe(1);
+    } finally {
+      lookups.restore();
+    }
+  });
+
+  test("an environment key's decisions look nothing up: its environment came with the key", async () => {
+    const env = await newEnvironment();
+    expect(await decide(env.auth, 'upload:upload')).toBe('ALLOWED');
+    const lookups = countCalls(server.app.get(EnvironmentRepository), 'findById');
+    try {
+      expect([await decide(env.auth, 'upload:upload'), await decide(env.auth, 'upload:destroy'), await status(env.auth)]).toEqual(['ALLOWED', 'ALLOWED', 200]);
+      expect(lookups.count()).toBe(0);
     } finally {
       lookups.restore();
     }

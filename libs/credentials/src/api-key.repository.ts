@@ -1,8 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
-import type { KeyKind } from '@castellan/core';
+import type { EnvironmentState, KeyKind } from '@castellan/core';
 import { ApiKeyEntity } from './api-key.entity.js';
+
+/** A key as verification reads it, with what it needs of the key's account and environment. */
+export interface VerificationRow {
+  key: ApiKeyEntity;
+  /** The account's allowlist; null for anywhere. */
+  accountAllowedIps: string[] | null;
+  /** An environment key's environment; null for other keys, or when it is gone. */
+  environment: EnvironmentState | null;
+}
 
 /** Which keys an operation is about: the account's own keys, or the keys of one of its environments. */
 export type KeyScope = { kind: 'account' } | { kind: 'environment'; environmentId: string } | { kind: 'user'; userId: string };
@@ -73,22 +82,33 @@ export class ApiKeyRepository {
   }
 
   /**
-   * Unscoped like findForAuthentication: the key and its account's allowlist in one round trip, for the
-   * verification cache's misses. The allowlist is a column of libs/security's table, read here by name because
-   * this library cannot depend on that one.
+   * Unscoped like findForAuthentication: the key with its account's allowlist and its environment's state, in
+   * one round trip, for the verification cache's misses. Those are columns of libs/security's and
+   * libs/environments' tables, read here by name because this library cannot depend on those.
    */
-  async findForVerification(apiKey: string): Promise<{ key: ApiKeyEntity; accountAllowedIps: string[] | null } | null> {
+  async findForVerification(apiKey: string): Promise<VerificationRow | null> {
     const { entities, raw } = await this.keys
       .createQueryBuilder('k')
       .leftJoin('account_security', 's', 's.account_id = k.account_id')
+      .leftJoin('product_environments', 'e', 'e.account_id = k.account_id AND e.id = k.environment_id')
       .addSelect('s.allowed_ips', 'account_allowed_ips')
+      .addSelect('e.cloud_name', 'environment_cloud_name')
+      .addSelect('e.enabled', 'environment_enabled')
       .where('k.api_key = :apiKey', { apiKey })
-      .getRawAndEntities<{ account_allowed_ips: string | null }>();
+      .getRawAndEntities<{ account_allowed_ips: string | null; environment_cloud_name: string | null; environment_enabled: unknown }>();
     const key = entities[0];
-    if (!key) return null;
-    // simple-json: JSON text, or NULL for no list (and no row).
-    const ranges = raw[0]?.account_allowed_ips;
-    return { key, accountAllowedIps: ranges ? (JSON.parse(ranges) as string[]) : null };
+    const row = raw[0];
+    if (!key || !row) return null;
+    return {
+      key,
+      // simple-json: JSON text, or NULL for no list (and no row).
+      accountAllowedIps: row.account_allowed_ips ? (JSON.parse(row.account_allowed_ips) as string[]) : null,
+      // Booleans come back as 0/1 (SQLite, MySQL) or as booleans.
+      environment:
+        key.environmentId && row.environment_cloud_name !== null
+          ? { id: key.environmentId, cloudName: row.environment_cloud_name, enabled: Number(row.environment_enabled) === 1 || row.environment_enabled === true }
+          : null,
+    };
   }
 
   /**

@@ -60,8 +60,8 @@ export class CredentialVerifier {
   }
 
   /**
-   * Everything about the key that verification needs, so that a hit needs nothing more: the key with its
-   * account's allowlist in one query, then its roles or its user's privileges.
+   * Everything about the key that verification and decisions need, so that a hit needs nothing more: the key
+   * with its account's allowlist and its environment's state in one query, then its roles or its user's privileges.
    */
   private async load(apiKey: string): Promise<VerifiedKey | null> {
     const found = await this.keys.findForVerification(apiKey);
@@ -69,7 +69,7 @@ export class CredentialVerifier {
     if (this.storeDown) this.logger.log('The key store answers again');
     this.storeDown = false;
     if (!found) return null;
-    const { principal, usable } = await this.principals.resolve(found.key);
+    const { principal, usable } = await this.principals.resolve(found.key, found.environment);
     return { key: found.key, accountRanges: found.accountAllowedIps, principal: Object.freeze(principal), usable };
   }
 }

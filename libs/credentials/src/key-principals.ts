@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Principal, USER_PRIVILEGES } from '@castellan/core';
-import type { UserPrivilegeSource } from '@castellan/core';
+import type { EnvironmentState, UserPrivilegeSource } from '@castellan/core';
 import { ApiKeyEntity } from './api-key.entity.js';
 
 /**
@@ -14,7 +14,8 @@ export class KeyPrincipals {
     @Optional() @Inject(USER_PRIVILEGES) private readonly people?: UserPrivilegeSource,
   ) {}
 
-  async resolve(key: ApiKeyEntity): Promise<{ principal: Principal; usable: boolean }> {
+  /** `environment`: an environment key's environment, when the caller read it with the key. */
+  async resolve(key: ApiKeyEntity, environment?: EnvironmentState | null): Promise<{ principal: Principal; usable: boolean }> {
     const user = key.userId ? await this.people?.forUser(key.accountId, key.userId) : undefined;
     const rolePolicies = key.kind === 'user' ? [] : ((await this.people?.keyRoles(key.accountId, key.id)) ?? []);
     const principal: Principal = {
@@ -30,6 +31,7 @@ export class KeyPrincipals {
       environmentIds: user?.environmentIds ?? null,
       rolePolicies,
       rateLimitPerMinute: key.rateLimitPerMinute,
+      ...(key.kind === 'environment' && environment !== undefined ? { environment } : {}),
     };
     return { principal, usable: key.kind !== 'user' || Boolean(user) };
   }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, Principal } from '@castellan/core';
+import type { EnvironmentState } from '@castellan/core';
 import { ApiKeyRepository, KeyPrincipals } from '@castellan/credentials';
-import { EnvironmentEntity, EnvironmentRepository } from '@castellan/environments';
+import { EnvironmentRepository } from '@castellan/environments';
 import { effectiveRules, PermissionCatalog, PolicyCompiler, validateResource } from '@castellan/permissions';
 import {
   AuthorizeDto,
@@ -16,15 +17,15 @@ import {
 } from './dto/decision.dto.js';
 
 /** The key a decision is about: the caller itself, or (in a simulation) any key of the account. */
-type Subject = Pick<Principal, 'kind' | 'apiKey' | 'name' | 'accountId' | 'environmentId' | 'rules' | 'userPolicies' | 'environmentIds' | 'rolePolicies'>;
+type Subject = Pick<Principal, 'kind' | 'apiKey' | 'name' | 'accountId' | 'environmentId' | 'rules' | 'userPolicies' | 'environmentIds' | 'rolePolicies' | 'environment'>;
 
 /** Where a check lands: the environment it names (or the key's own), and why it cannot proceed, if so. */
 interface Placement {
-  environment: EnvironmentEntity | null;
+  environment: EnvironmentState | null;
   blocked?: DecisionReason;
 }
 
-const environmentDto = (e: EnvironmentEntity | null) => (e ? { id: e.id, cloud_name: e.cloudName } : null);
+const environmentDto = (e: EnvironmentState | null) => (e ? { id: e.id, cloud_name: e.cloudName } : null);
 
 @Injectable()
 export class DecisionService {
@@ -69,7 +70,7 @@ export class DecisionService {
   }
 
   async self(caller: Principal): Promise<KeySelfDto> {
-    const environment = caller.environmentId ? await this.environments.findById(caller.accountId, caller.environmentId) : null;
+    const environment = await this.ownEnvironment(caller);
     return {
       api_key: caller.apiKey,
       name: caller.name,
@@ -113,14 +114,20 @@ export class DecisionService {
     };
   }
 
+  /** An environment key's environment: a verified key brings it along (from the verification cache), a simulated one does not. */
+  private async ownEnvironment(subject: Subject): Promise<EnvironmentState | null> {
+    if (!subject.environmentId) return null;
+    return subject.environment !== undefined ? subject.environment : this.environments.findById(subject.accountId, subject.environmentId);
+  }
+
   /**
    * An environment key works in its own environment only. An account key works in any environment of its
    * account, named by cloud_name; a user key in those its user reaches. A disabled environment refuses everything.
    */
   private async place(subject: Subject, cloudName: string | undefined): Promise<Placement> {
-    let environment: EnvironmentEntity | null = null;
+    let environment: EnvironmentState | null = null;
     if (subject.environmentId) {
-      environment = await this.environments.findById(subject.accountId, subject.environmentId);
+      environment = await this.ownEnvironment(subject);
       if (cloudName && cloudName.toLowerCase() !== environment?.cloudName) return { environment, blocked: 'WRONG_ENVIRONMENT' };
     } else if (cloudName) {
       environment = await this.environments.findByCloudName(subject.accountId, cloudName);

@@ -1,6 +1,13 @@
 import type { KeyKind } from '../secrets/secret-format.js';
 import type { PolicyRule } from './policy-rule.js';
 
+/** What decisions need of an environment. */
+export interface EnvironmentState {
+  id: string;
+  cloudName: string;
+  enabled: boolean;
+}
+
 /** Who is calling: the key that authenticated the request and what it belongs to. */
 export interface Principal {
   kind: KeyKind;
@@ -21,6 +28,12 @@ export interface Principal {
   rolePolicies: PolicyRule[][];
   /** Requests per minute the key may make; null for no limit of its own. */
   rateLimitPerMinute: number | null;
+  /**
+   * An environment key's environment, read with the key when it was verified (null: it is gone), so that its
+   * decisions need no lookup; the verification cache drops it with every change to the account. Absent where a
+   * principal is made without it (the simulator), and for other kinds of keys.
+   */
+  environment?: EnvironmentState | null;
 }
 
 /** What a user is entitled to, as the people module computes it. */
