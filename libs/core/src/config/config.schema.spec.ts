@@ -18,6 +18,10 @@ describe('loadConfig', () => {
     expect(config.database).toMatchObject({ driver: 'mysql', host: 'db.example', port: 3307, username: 'u', password: 'p@ss', database: 'castellan' });
   });
 
+  test('keeps verified keys 30 seconds unless told otherwise', () => {
+    expect([loadConfig(base).keyCacheTtlSeconds, loadConfig({ ...base, KEY_CACHE_TTL_SECONDS: '5' }).keyCacheTtlSeconds]).toEqual([30, 5]);
+  });
+
   test('treats empty variables as unset', () => {
     expect(loadConfig({ ...base, DATABASE_URL: '', PORT: '' }).port).toBe(3000);
   });
@@ -35,6 +39,9 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', '10.0.0.0/33'],
     ['REDIS_URL', 'http://127.0.0.1:6379'],
     ['AUTH_FAILURE_BURST', '0'],
+    ['KEY_CACHE_TTL_SECONDS', '0'],
+    ['KEY_CACHE_TTL_SECONDS', '3601'],
+    ['KEY_CACHE_TTL_SECONDS', '1.5'],
   ])('refuses %s=%s with a one-line message naming the variable', (name, value) => {
     expect(() => loadConfig({ ...base, [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}: [^\\n]+$`));
