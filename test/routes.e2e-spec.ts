@@ -1,6 +1,7 @@
+import { ChangeInterceptor, mayChange } from '@castellan/core';
 import { PermissionCatalog } from '@castellan/permissions';
 import { startServer, TestServer } from './support/harness.js';
-import { registeredRoutes as routesOf } from './support/routes.js';
+import { RegisteredRoute, registeredRoutes as routesOf } from './support/routes.js';
 
 let server: TestServer;
 beforeAll(async () => (server = await startServer()));
@@ -32,6 +33,15 @@ describe('deny by default', () => {
     const catalog = server.app.get(PermissionCatalog);
     const permissions = registeredRoutes().flatMap((r) => (r.access && !r.access.public && r.access.permission ? [r.access.permission] : []));
     expect(permissions.filter((p) => !p.startsWith('provisioning:') || !catalog.get(p))).toEqual([]);
+  });
+
+  test('every route that can change something tells the change observers (audit log, key cache); no other route pays for it', () => {
+    const changing = (r: RegisteredRoute) => ['post', 'put', 'delete'].includes(r.method) && r.access && !r.access.public && mayChange(r.access.permission);
+    const observed = (r: RegisteredRoute) => r.interceptors.includes(ChangeInterceptor);
+    expect(registeredRoutes().filter((r) => changing(r) && !observed(r)).map((r) => r.name)).toEqual([]);
+    const decisions = registeredRoutes().filter((r) => r.controller === 'DecisionController');
+    expect(decisions.length).toBeGreaterThan(0);
+    expect(decisions.filter((r) => r.interceptors.length > 0).map((r) => r.name)).toEqual([]);
   });
 
   test('only the decision API asks for nothing more than a valid key', () => {

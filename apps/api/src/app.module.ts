@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AccessKeyController, AccessKeysModule, AccountApiKeyController, UserApiKeyController } from '@castellan/access-keys';
 import { AccountController, AccountsModule } from '@castellan/accounts';
 import { AuditController, AuditModule } from '@castellan/audit';
-import { AppConfig, ConfigModule } from '@castellan/core';
+import { AppConfig, ChangesModule, ConfigModule } from '@castellan/core';
 import { DecisionController, DecisionsModule, SimulationController } from '@castellan/decisions';
 import { DatabaseModule } from '@castellan/database';
 import { EnvironmentController, EnvironmentsModule } from '@castellan/environments';
@@ -20,6 +20,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ChangesModule,
         DatabaseModule.forRoot(ENTITIES),
         PermissionsModule.forRoot({ plugins }),
         AccountsModule,

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccessKeysModule } from '@castellan/access-keys';
 import { AccountsModule } from '@castellan/accounts';
-import { AppConfig, ConfigModule } from '@castellan/core';
+import { AppConfig, ChangesModule, ConfigModule } from '@castellan/core';
 import { DatabaseModule } from '@castellan/database';
 import { BUILTIN_PLUGINS, PermissionsModule } from '@castellan/permissions';
 import { ENTITIES } from '../../api/src/entities.js';
@@ -10,6 +10,6 @@ import { ENTITIES } from '../../api/src/entities.js';
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(ENTITIES), PermissionsModule.forRoot({ plugins: BUILTIN_PLUGINS }), AccountsModule, AccessKeysModule] };
+    return { module: CliModule, imports: [ConfigModule.forRoot(config), ChangesModule, DatabaseModule.forRoot(ENTITIES), PermissionsModule.forRoot({ plugins: BUILTIN_PLUGINS }), AccountsModule, AccessKeysModule] };
   }
 }

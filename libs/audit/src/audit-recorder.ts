@@ -1,11 +1,22 @@
-import { BeforeApplicationShutdown, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, ExecutionContext, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuditSink, AuthFailureReason, BackgroundWork, FailedAuthentication, Principal, toErrorResponse, TransactionRunner } from '@castellan/core';
+import {
+  AuditSink,
+  AuthFailureReason,
+  BackgroundWork,
+  Change,
+  ChangeObserver,
+  ChangeObservers,
+  FailedAuthentication,
+  Principal,
+  toErrorResponse,
+  TransactionRunner,
+} from '@castellan/core';
 import { ApiKeyRepository } from '@castellan/credentials';
 import { AuditEventEntity, AuditOutcome, AUTHENTICATION_ACTION } from './audit-event.entity.js';
 import { AuditEventRepository } from './audit-event.repository.js';
 import { AuditIdGenerator } from './audit-id.js';
-import { AuditTarget, recordedRoute, targetOf } from './audit-route.js';
+import { AuditTarget, changedRoute, recordedRoute, targetOf } from './audit-route.js';
 
 export interface RecordedChange {
   principal: Principal | undefined;
@@ -31,12 +42,14 @@ const SILENT = { error: () => undefined } as unknown as Logger;
 export const statusOf = (error: unknown): number => toErrorResponse(error, SILENT).status;
 
 /**
- * Writes audit events. Changes are written before their response (the request writes anyway); failed
- * authentications and refusals are written in the background, so a 401 or 403 never waits for the log. A
- * failure to write is logged, with no request data, and never fails the request.
+ * Writes audit events. Changes (a POST, PUT or DELETE on a route with a permission) are written once their
+ * handler has answered, before their response (the request writes anyway): who, with which key, from where,
+ * what, on which record and how it ended; the response is read only for the id of what a create made, and
+ * bodies are never stored. Failed authentications and refusals are written in the background, so a 401 or 403
+ * never waits for the log. A failure to write is logged, with no request data, and never fails the request.
  */
 @Injectable()
-export class AuditRecorder implements AuditSink, BeforeApplicationShutdown {
+export class AuditRecorder implements AuditSink, ChangeObserver, OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('AuditLog');
   private readonly ids = new AuditIdGenerator();
   private readonly work = new BackgroundWork();
@@ -46,7 +59,24 @@ export class AuditRecorder implements AuditSink, BeforeApplicationShutdown {
     private readonly transactions: TransactionRunner,
     private readonly keys: ApiKeyRepository,
     private readonly reflector: Reflector,
+    private readonly observers: ChangeObservers,
   ) {}
+
+  onModuleInit(): void {
+    this.observers.add(this);
+  }
+
+  /** Never rejects. */
+  async changed(change: Change): Promise<void> {
+    const route = changedRoute(change.context, change.permission);
+    const request = change.context.switchToHttp().getRequest<AuditedRequest>();
+    const base = { principal: request.user, ip: request.ip, action: change.permission };
+    await this.recordChange(
+      'error' in change
+        ? { ...base, target: targetOf(route), outcome: 'failure', status: statusOf(change.error) }
+        : { ...base, target: targetOf(route, change.response), outcome: 'success', status: 200 },
+    );
+  }
 
   /** Never rejects. */
   async recordChange(change: RecordedChange): Promise<void> {

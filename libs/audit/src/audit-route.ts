@@ -46,7 +46,11 @@ interface RoutedRequest {
 /** The route as the audit log sees it, when the request is a change to record; null otherwise. */
 export function recordedRoute(reflector: Reflector, context: ExecutionContext): RecordedRoute | null {
   const action = changePermission(reflector, context);
-  if (!action) return null;
+  return action ? changedRoute(context, action) : null;
+}
+
+/** The route of a request already known to be a change that needs `action`. */
+export function changedRoute(context: ExecutionContext, action: string): RecordedRoute {
   const request = context.switchToHttp().getRequest<RoutedRequest>();
   const paths = [Reflect.getMetadata(PATH_METADATA, context.getClass()), Reflect.getMetadata(PATH_METADATA, context.getHandler())];
   const segments = paths.flatMap((p: unknown) => (typeof p === 'string' ? p.split('/') : [])).filter((s) => s !== '');

@@ -1,20 +1,18 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AUDIT_SINK } from '@castellan/core';
 import { CredentialsModule } from '@castellan/credentials';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { AuditEventRepository } from './audit-event.repository.js';
-import { AuditInterceptor } from './audit.interceptor.js';
 import { AuditRecorder } from './audit-recorder.js';
 import { AuditService } from './audit.service.js';
 
 export const AUDIT_ENTITIES = [AuditEventEntity];
 
 /**
- * The audit log: records every change through a global interceptor, and failed authentications and refusals
- * through AUDIT_SINK. Global, so that the access guard (libs/credentials) finds AUDIT_SINK without depending
- * on this library. Providers only: the API app mounts the controller.
+ * The audit log: records every change as one of the ChangeObservers, and failed authentications and
+ * refusals through AUDIT_SINK. Global, so that the access guard (libs/credentials) finds AUDIT_SINK without
+ * depending on this library. Providers only: the API app mounts the controller.
  */
 @Global()
 @Module({
@@ -24,7 +22,6 @@ export const AUDIT_ENTITIES = [AuditEventEntity];
     AuditRecorder,
     AuditService,
     { provide: AUDIT_SINK, useExisting: AuditRecorder },
-    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
   ],
   exports: [AUDIT_SINK, AuditRecorder, AuditService],
 })

@@ -3,7 +3,6 @@ export * from './audit-event.repository.js';
 export * from './audit-id.js';
 export * from './audit-route.js';
 export * from './audit-recorder.js';
-export * from './audit.interceptor.js';
 export * from './audit.service.js';
 export * from './audit.controller.js';
 export * from './audit.module.js';

@@ -12,6 +12,7 @@ export * from './secrets/secret-scanner.js';
 export * from './auth/principal.js';
 export * from './auth/policy-rule.js';
 export * from './auth/authenticated.decorator.js';
+export * from './auth/route-access.js';
 export * from './audit/audit-sink.js';
 export * from './persistence/transaction-runner.js';
 export * from './persistence/ids.js';

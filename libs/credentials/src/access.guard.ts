@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
-import { ACCESS_METADATA, AppError, AUDIT_SINK, AuthFailureReason, ErrorCode, Principal, RouteAccess } from '@castellan/core';
+import { AppError, AUDIT_SINK, AuthFailureReason, ErrorCode, Principal, routeAccess, RouteAccess } from '@castellan/core';
 import type { AuditSink, FailedAuthentication } from '@castellan/core';
 import { PolicyCompiler } from '@castellan/permissions';
 import { AuthThrottle, KeyRateLimiter, tooManyFailures } from '@castellan/throttling';
@@ -43,7 +43,7 @@ export class AccessGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ACCESS_METADATA, [context.getHandler(), context.getClass()]);
+    const access = routeAccess(this.reflector, context);
     if (!access) throw new AppError(ErrorCode.Internal, 'Route declares no access rule');
     if (access.public) return true;
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig, SecretHasher } from '@castellan/core';
@@ -10,8 +10,8 @@ import { ApiKeyRepository } from './api-key.repository.js';
 import { BasicAuthGuard, BasicAuthStrategy } from './basic-auth.strategy.js';
 import { CredentialVerifier } from './credential-verifier.js';
 import { KeyCache } from './key-cache.js';
-import { KeyCacheInterceptor } from './key-cache.interceptor.js';
 import { KeyCacheInvalidator } from './key-cache.invalidator.js';
+import { KeyCacheObserver } from './key-cache.observer.js';
 import { KeyIssuer } from './key-issuer.js';
 import { KeyPrincipals } from './key-principals.js';
 import { LastUseRecorder } from './last-use.recorder.js';
@@ -29,8 +29,8 @@ function invalidatorFor(cache: KeyCache, config: AppConfig): KeyCacheInvalidator
 
 /**
  * The key store and authentication. Importing it installs the global access guard, and with it the throttling
- * the guard applies (the CLI loads it too, and never calls it), and the verification cache with the global
- * interceptor that drops an account's entries after its changes.
+ * the guard applies (the CLI loads it too, and never calls it), and the verification cache with the observer
+ * that drops an account's entries after its changes.
  */
 @Module({
   imports: [PassportModule, TypeOrmModule.forFeature([ApiKeyEntity]), ThrottlingModule],
@@ -46,7 +46,7 @@ function invalidatorFor(cache: KeyCache, config: AppConfig): KeyCacheInvalidator
     { provide: KeyCache, inject: [AppConfig], useFactory: (config: AppConfig) => new KeyCache(config.keyCacheTtlSeconds * 1000) },
     { provide: KeyCacheInvalidator, inject: [KeyCache, AppConfig], useFactory: invalidatorFor },
     { provide: APP_GUARD, useClass: AccessGuard },
-    { provide: APP_INTERCEPTOR, useClass: KeyCacheInterceptor },
+    KeyCacheObserver,
   ],
   exports: [ApiKeyRepository, KeyIssuer, SecretHasher, LastUseRecorder, KeyPrincipals, KeyCacheInvalidator],
 })

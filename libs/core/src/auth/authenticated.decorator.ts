@@ -1,14 +1,8 @@
-import { applyDecorators, createParamDecorator, ExecutionContext, HttpCode, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, HttpCode, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ApiBasicAuth, ApiExtension, ApiResponse } from '@nestjs/swagger';
+import { ChangeInterceptor, mayChange } from './change-route.js';
 import type { Principal } from './principal.js';
-
-export const ACCESS_METADATA = 'castellan:access';
-
-/**
- * A route is public, needs a valid key that holds an action, or needs a valid key and nothing more. With
- * `owner`, a user's own key may also call it for the user named by that path parameter.
- */
-export type RouteAccess = { public: true } | { public: false; permission: string | null; owner?: string };
+import { ACCESS_METADATA, RouteAccess } from './route-access.js';
 
 /**
  * The one declaration every route makes: the action it needs. The global guard reads it; a route without
@@ -20,6 +14,7 @@ export function Authenticated(options: { permission: string; owner?: string } | 
   const owner = 'owner' in options ? options.owner : undefined;
   return applyDecorators(
     SetMetadata(ACCESS_METADATA, { public: false, permission, owner } satisfies RouteAccess),
+    ...(mayChange(permission) ? [UseInterceptors(ChangeInterceptor)] : []),
     HttpCode(200),
     ApiBasicAuth(),
     ApiExtension('x-permission', permission ?? 'any valid key'),
