@@ -3,6 +3,7 @@ export * from './config/config.module.js';
 export * from './errors/app-error.js';
 export * from './errors/http-exception.filter.js';
 export * from './http/fields.js';
+export * from './http/schema-fields.js';
 export * from './http/validation.js';
 export * from './http/fastify.js';
 export * from './logging/request-logger.js';

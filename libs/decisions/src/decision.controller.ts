@@ -1,9 +1,18 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Controller, Get, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentPrincipal } from '@castellan/core';
+import { ApiSchemaBody, Authenticated, CurrentPrincipal, SchemaBody } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { DecisionService } from './decision.service.js';
-import { AuthorizeDto, BatchAuthorizeDto, BatchDecisionDto, CatalogDto, DecisionDto, KeySelfDto } from './dto/decision.dto.js';
+import {
+  AUTHORIZE_BODY,
+  type AuthorizeDto,
+  BATCH_AUTHORIZE_BODY,
+  type BatchAuthorizeDto,
+  BatchDecisionDto,
+  CatalogDto,
+  DecisionDto,
+  KeySelfDto,
+} from './dto/decision.dto.js';
 
 /** For internal services, authenticated by the key being checked (the service forwards its caller's credentials). */
 @ApiTags('Decisions')
@@ -13,15 +22,17 @@ export class DecisionController {
 
   @Post('authorize')
   @Authenticated({ anyValidKey: true })
+  @ApiSchemaBody(AUTHORIZE_BODY)
   @ApiOkResponse({ type: DecisionDto, description: 'Whether the calling key may perform the action' })
-  authorize(@CurrentPrincipal() p: Principal, @Body() body: AuthorizeDto): Promise<DecisionDto> {
+  authorize(@CurrentPrincipal() p: Principal, @SchemaBody(AUTHORIZE_BODY) body: AuthorizeDto): Promise<DecisionDto> {
     return this.decisions.authorize(p, body);
   }
 
   @Post('authorize/batch')
   @Authenticated({ anyValidKey: true })
+  @ApiSchemaBody(BATCH_AUTHORIZE_BODY)
   @ApiOkResponse({ type: BatchDecisionDto, description: 'One decision per check, in order' })
-  authorizeBatch(@CurrentPrincipal() p: Principal, @Body() body: BatchAuthorizeDto): Promise<BatchDecisionDto> {
+  authorizeBatch(@CurrentPrincipal() p: Principal, @SchemaBody(BATCH_AUTHORIZE_BODY) body: BatchAuthorizeDto): Promise<BatchDecisionDto> {
     return this.decisions.authorizeBatch(p, body);
   }
 

@@ -1,9 +1,9 @@
-import { Body, Controller, Post } from '@nestjs/common';
+import { Controller, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentPrincipal } from '@castellan/core';
+import { ApiSchemaBody, Authenticated, CurrentPrincipal, SchemaBody } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { DecisionService } from './decision.service.js';
-import { SimulateDto, SimulationDto } from './dto/decision.dto.js';
+import { SIMULATE_BODY, type SimulateDto, SimulationDto } from './dto/decision.dto.js';
 
 @ApiTags('Permissions')
 @Controller('v1_1/provisioning/accounts/:account_id/permissions')
@@ -12,8 +12,9 @@ export class SimulationController {
 
   @Post('simulate')
   @Authenticated({ permission: 'provisioning:permissions.simulate' })
+  @ApiSchemaBody(SIMULATE_BODY)
   @ApiOkResponse({ type: SimulationDto, description: 'The decision for any key of the account, with a trace of every rule' })
-  simulate(@CurrentPrincipal() p: Principal, @Body() body: SimulateDto): Promise<SimulationDto> {
+  simulate(@CurrentPrincipal() p: Principal, @SchemaBody(SIMULATE_BODY) body: SimulateDto): Promise<SimulationDto> {
     return this.decisions.simulate(p.accountId, body);
   }
 }

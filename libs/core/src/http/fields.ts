@@ -25,9 +25,22 @@ import { MAX_ALLOWED_IP_RANGES, normaliseRanges } from '../net/ip-ranges.js';
 // send "" or null for "not given". These decorators normalise all three before validation, so a DTO states
 // each field's rule once.
 
-const absent = (value: unknown): boolean => value === undefined || value === null || value === '';
+export const absent = (value: unknown): boolean => value === undefined || value === null || value === '';
 
-const Optional = (required: boolean) => (required ? [IsDefined({ message: '$property is required' })] : [IsOptional()]);
+/** A text field's value as given: trimmed, and a blank string is "not given", like "" itself. */
+export const givenText = (value: unknown): unknown => (typeof value === 'string' ? value.trim() || undefined : absent(value) ? undefined : value);
+
+/** What a refused field is told, `$property` standing for its name; the same words whichever validator refuses it. */
+export const FIELD_MESSAGES = {
+  required: '$property is required',
+  string: '$property must be a string',
+  controlCharacters: '$property must not contain control characters',
+  maxLength: (max: number) => `$property must be at most ${max} characters`,
+  jsonObject: '$property must be a JSON object',
+  maxJsonBytes: (max: number) => `$property must be at most ${max} bytes of JSON`,
+};
+
+const Optional = (required: boolean) => (required ? [IsDefined({ message: FIELD_MESSAGES.required })] : [IsOptional()]);
 
 function doc(options: ApiPropertyOptions, required: boolean): PropertyDecorator {
   return ApiProperty({ ...options, required } as ApiPropertyOptions);
@@ -35,10 +48,9 @@ function doc(options: ApiPropertyOptions, required: boolean): PropertyDecorator 
 
 // C0 controls but tab, LF and CR (descriptions and PEM certificates span lines), and DEL: no name or text
 // needs them, and they hide or rewrite text in terminals, logs and UIs.
-const NO_CONTROL_CHARACTERS = /^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$/;
+export const NO_CONTROL_CHARACTERS = /^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$/;
 /** For a string field (or, with `each`, a list of strings) not declared with StringField or ListField. */
-export const NoControlCharacters = (each: boolean) =>
-  Matches(NO_CONTROL_CHARACTERS, { each, message: '$property must not contain control characters' });
+export const NoControlCharacters = (each: boolean) => Matches(NO_CONTROL_CHARACTERS, { each, message: FIELD_MESSAGES.controlCharacters });
 
 interface FieldOptions {
   required?: boolean;
@@ -51,12 +63,11 @@ export function StringField(opts: FieldOptions & { maxLength?: number; pattern?:
   const max = opts.maxLength ?? 255;
   return applyDecorators(
     doc({ type: String, description: opts.description, example: opts.example, maxLength: max, pattern: opts.pattern?.source }, required),
-    // A blank string is "not given", like "" itself.
-    Transform(({ value }) => (typeof value === 'string' ? value.trim() || undefined : absent(value) ? undefined : value)),
+    Transform(({ value }) => givenText(value)),
     ...Optional(required),
-    IsString({ message: '$property must be a string' }),
+    IsString({ message: FIELD_MESSAGES.string }),
     NoControlCharacters(false),
-    MaxLength(max, { message: `$property must be at most ${max} characters` }),
+    MaxLength(max, { message: FIELD_MESSAGES.maxLength(max) }),
     ...(opts.pattern ? [Matches(opts.pattern, { message: opts.patternMessage ?? '$property has an invalid format' })] : []),
   );
 }
@@ -171,24 +182,26 @@ export function parseJsonText(value: unknown): unknown {
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+export const jsonBytesWithin = (value: unknown, max: number): boolean => JSON.stringify(value).length <= max;
+
+/** The most a free-form JSON object may hold. */
+export const MAX_JSON_OBJECT_BYTES = 16384;
+
 function MaxJsonBytes(max: number): PropertyDecorator {
   return ValidateBy({
     name: 'maxJsonBytes',
-    validator: {
-      validate: (value: unknown) => JSON.stringify(value).length <= max,
-      defaultMessage: () => `$property must be at most ${max} bytes of JSON`,
-    },
+    validator: { validate: (value: unknown) => jsonBytesWithin(value, max), defaultMessage: () => FIELD_MESSAGES.maxJsonBytes(max) },
   });
 }
 
 /** A free-form JSON object (custom attributes). */
 export function JsonObjectField(opts: FieldOptions & { maxBytes?: number } = {}) {
-  const maxBytes = opts.maxBytes ?? 16384;
+  const maxBytes = opts.maxBytes ?? MAX_JSON_OBJECT_BYTES;
   return applyDecorators(
     doc({ type: 'object', additionalProperties: true, description: opts.description, example: opts.example } as ApiPropertyOptions, false),
     Transform(({ value }) => (absent(value) ? undefined : parseJsonText(value))),
     IsOptional(),
-    IsObject({ message: '$property must be a JSON object' }),
+    IsObject({ message: FIELD_MESSAGES.jsonObject }),
     MaxJsonBytes(maxBytes),
   );
 }
@@ -204,7 +217,7 @@ export function NestedField<T extends object>(type: () => new () => T, opts: Fie
       return isPlainObject(parsed) ? plainToInstance(type(), parsed) : parsed;
     }),
     IsOptional(),
-    IsObject({ message: '$property must be a JSON object' }),
+    IsObject({ message: FIELD_MESSAGES.jsonObject }),
     ValidateNested(),
   );
 }

@@ -1,36 +1,30 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, ValidateNested } from 'class-validator';
-import { JsonObjectField, StringField } from '@castellan/core';
+import { z } from 'zod';
+import { jsonObjectField, objectOf, textField } from '@castellan/core';
 import type { KeyKind, PolicyRule } from '@castellan/core';
 
 export const MAX_BATCH = 100;
 
-export class AuthorizeDto {
-  @StringField({ required: true, maxLength: 200, example: 'upload:destroy', description: 'One action of the catalogue (no wildcards)' })
-  action!: string;
+/** One check: an action of the catalogue (no wildcards), the environment it is for, the resource's attributes. */
+export const AUTHORIZE_BODY = objectOf({
+  action: textField({ required: true, maxLength: 200, example: 'upload:destroy', description: 'One action of the catalogue (no wildcards)' }),
+  cloud_name: textField({ maxLength: 64, example: 'product1', description: 'The product environment the call is for' }),
+  resource: jsonObjectField({ example: { resource_type: 'image', folder: 'public/cats', tags: ['cat'] }, description: 'Attributes of the resource acted on' }),
+});
+export type AuthorizeDto = z.output<typeof AUTHORIZE_BODY>;
 
-  @StringField({ maxLength: 64, example: 'product1', description: 'The product environment the call is for' })
-  cloud_name?: string;
+export const BATCH_AUTHORIZE_BODY = objectOf({
+  checks: z
+    .array(AUTHORIZE_BODY, { error: 'checks must be an array' })
+    .max(MAX_BATCH, `checks may hold at most ${MAX_BATCH} checks`),
+});
+export type BatchAuthorizeDto = z.output<typeof BATCH_AUTHORIZE_BODY>;
 
-  @JsonObjectField({ example: { resource_type: 'image', folder: 'public/cats', tags: ['cat'] }, description: 'Attributes of the resource acted on' })
-  resource?: Record<string, unknown>;
-}
-
-export class BatchAuthorizeDto {
-  // class-validator reports constraints bottom-up, and "must be an array" is the message a non-array needs.
-  @ApiProperty({ type: [AuthorizeDto], maxItems: MAX_BATCH })
-  @ArrayMaxSize(MAX_BATCH, { message: `checks may hold at most ${MAX_BATCH} checks` })
-  @ValidateNested({ each: true })
-  @Type(() => AuthorizeDto)
-  @IsArray({ message: 'checks must be an array' })
-  checks!: AuthorizeDto[];
-}
-
-export class SimulateDto extends AuthorizeDto {
-  @StringField({ required: true, maxLength: 32, description: 'Any key of the account; its secret is not needed' })
-  api_key!: string;
-}
+/** A check for any key of the account, named by its api_key; its secret is not needed. */
+export const SIMULATE_BODY = AUTHORIZE_BODY.extend({
+  api_key: textField({ required: true, maxLength: 32, description: 'Any key of the account; its secret is not needed' }),
+});
+export type SimulateDto = z.output<typeof SIMULATE_BODY>;
 
 export const DECISION_REASONS = ['ALLOWED', 'DENIED_BY_RULE', 'NO_MATCHING_RULE', 'ENVIRONMENT_DISABLED', 'WRONG_ENVIRONMENT', 'KEY_DISABLED'] as const;
 export type DecisionReason = (typeof DECISION_REASONS)[number];
