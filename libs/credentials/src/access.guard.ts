@@ -62,10 +62,10 @@ export class AccessGuard implements CanActivate {
         reason: AuthFailureReason.WrongAccount,
       });
     }
-    this.lastUse.record({ keyId: principal.keyId, accountId: principal.accountId, userId: principal.userId, ip: request.ip });
+    this.lastUse.record(principal, request.ip);
     // Set before authorization, so that refusals of the key carry them too; a 429 carries them itself.
-    const limitHeaders = await this.rateLimits.consume(principal);
-    if (limitHeaders) context.switchToHttp().getResponse<FastifyReply>().headers(limitHeaders);
+    const limited = this.rateLimits.consume(principal);
+    if (limited) context.switchToHttp().getResponse<FastifyReply>().headers(await limited);
     try {
       return this.authorize(access, principal, params);
     } catch (error) {

@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { TransactionRunner } from '@castellan/core';
+import type { Principal } from '@castellan/core';
 import { ApiKeyRepository } from './api-key.repository.js';
 
 /** How long last-use records wait in memory: at most one write per key per interval. */
@@ -44,8 +45,15 @@ export class LastUseRecorder implements OnModuleInit, OnApplicationShutdown {
     await this.flush().catch(() => undefined);
   }
 
-  record(use: Omit<KeyUse, 'at'>): void {
-    this.pending.set(use.keyId, { ...use, at: new Date() });
+  /** On every authenticated request: a key already waiting is updated in place, allocating nothing. */
+  record(key: Pick<Principal, 'keyId' | 'accountId' | 'userId'>, ip: string): void {
+    const waiting = this.pending.get(key.keyId);
+    if (waiting) {
+      waiting.at = new Date();
+      waiting.ip = ip;
+    } else {
+      this.pending.set(key.keyId, { keyId: key.keyId, accountId: key.accountId, userId: key.userId, at: new Date(), ip });
+    }
   }
 
   onFlush(listener: UseListener): void {

@@ -11,13 +11,17 @@ export class KeyRateLimiter {
   constructor(private readonly requests: RequestLimiter) {}
 
   /**
-   * Counts one request of an authenticated key. Returns the rate limit headers its answer carries, or null for a
-   * key without a limit, which costs nothing. Past the limit, throws a 429 that carries them with Retry-After.
+   * Counts one request of an authenticated key: resolves to the rate limit headers its answer carries, or past the
+   * limit rejects with a 429 that carries them with Retry-After. Null, at once, for a key without a limit: most
+   * keys have none, and they pay nothing, not even a promise.
    */
-  async consume(principal: Principal): Promise<Record<string, string> | null> {
+  consume(principal: Principal): Promise<Record<string, string>> | null {
     const limit = principal.rateLimitPerMinute;
-    if (limit === null) return null;
-    const allowance = await this.requests.consume('key', principal.keyId, { points: limit, durationSeconds: KEY_RATE_WINDOW_SECONDS });
+    return limit === null ? null : this.count(principal.keyId, limit);
+  }
+
+  private async count(keyId: string, limit: number): Promise<Record<string, string>> {
+    const allowance = await this.requests.consume('key', keyId, { points: limit, durationSeconds: KEY_RATE_WINDOW_SECONDS });
     if (allowance.allowed) return allowance.headers;
     throw new AppError(
       ErrorCode.TooManyRequests,

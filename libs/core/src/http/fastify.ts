@@ -115,20 +115,30 @@ export function configureFastify(fastify: FastifyInstance, options: { docsPath: 
   registerRequestContext(fastify);
   registerSecurityHeaders(fastify, options.docsPath);
 
-  fastify.addHook('onRequest', async (request) => {
+  // Hooks and parsers here run on every request: they take Fastify's callback, since an async function would
+  // cost a promise each, every time.
+  fastify.addHook('onRequest', (request, _reply, done) => {
     const query = request.url.indexOf('?');
-    if (query !== -1 && !wellEncoded(request.url.slice(query + 1))) throw AppError.invalid('Query string is not valid UTF-8');
+    done(query !== -1 && !wellEncoded(request.url.slice(query + 1)) ? AppError.invalid('Query string is not valid UTF-8') : undefined);
   });
 
   // Only JSON and form bodies mean anything here; anything else is a clear 415 rather than a string body.
   fastify.removeContentTypeParser(['application/json', 'text/plain']);
-  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, async (_req: FastifyRequest, body: Buffer) => parseJsonBody(body));
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, async (_req: FastifyRequest, body: Buffer) =>
-    parseFormBody(body),
-  );
+  const parser = (parse: (body: Buffer) => unknown) => (_req: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
+    let value: unknown;
+    try {
+      value = parse(body);
+    } catch (error) {
+      return done(error as Error);
+    }
+    done(null, value);
+  };
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, parser(parseJsonBody));
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, parser(parseFormBody));
 
-  fastify.addHook('preValidation', async (request: FastifyRequest) => {
+  fastify.addHook('preValidation', (request, _reply, done) => {
     foldBracketKeys(request.query);
     foldBracketKeys(request.body);
+    done();
   });
 }

@@ -75,10 +75,10 @@ export function registerSecurityHeaders(fastify: FastifyInstance, docsPath: stri
     void reply.headers(SECURITY_HEADERS);
     done();
   });
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     if (typeof payload === 'string' && isDocsPage(request, reply.getHeader('content-type'))) {
       void reply.header('content-security-policy', docsPolicy(payload));
     }
-    return payload;
+    done(null, payload);
   });
 }

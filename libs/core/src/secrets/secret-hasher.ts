@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, KeyObject, timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../config/config.schema.js';
 
 /**
@@ -8,15 +8,20 @@ import { AppConfig } from '../config/config.schema.js';
  */
 @Injectable()
 export class SecretHasher {
-  constructor(private readonly config: AppConfig) {}
+  /** Imported once: an HMAC keyed by a string imports the key again on every call. */
+  private readonly pepper: KeyObject;
+
+  constructor(config: AppConfig) {
+    this.pepper = createSecretKey(Buffer.from(config.secretPepper, 'utf8'));
+  }
 
   hash(secret: string): string {
-    return createHmac('sha256', this.config.secretPepper).update(secret, 'utf8').digest('hex');
+    return createHmac('sha256', this.pepper).update(secret, 'utf8').digest('hex');
   }
 
   matches(secret: string, storedHash: string): boolean {
     const expected = Buffer.from(storedHash, 'hex');
-    const actual = createHmac('sha256', this.config.secretPepper).update(secret, 'utf8').digest();
+    const actual = createHmac('sha256', this.pepper).update(secret, 'utf8').digest();
     return expected.length === actual.length && timingSafeEqual(expected, actual);
   }
 }
