@@ -273,7 +273,7 @@ describe('the invalidation channel', () => {
   }
   const subscribers = async (): Promise<number> => ((await inspector.pubsub('NUMSUB', channel)) as [string, number])[1];
   /** The version the cache answers k1 of account "acc" with: 1 while the first entry is kept. */
-  const version = async (cache: KeyCache): Promise<string | undefined> => (await cache.get('k1', loaded(cachedKey('k1', 'acc', 2))))?.key.name;
+  const version = async (cache: KeyCache): Promise<string | undefined> => (await cache.get('k1', loaded(cachedKey('k1', 'acc', 2))))?.principal.name;
 
   beforeAll(async () => {
     inspector = new Redis(REDIS_URL);
@@ -304,6 +304,6 @@ describe('the invalidation channel', () => {
     expect(await withinASecond(subscribers, started.length)).toBe(started.length);
     await two.cache.get('k2', loaded(cachedKey('k2', 'acc')));
     await one.invalidator.invalidate('acc');
-    expect(await withinASecond(async () => (await two.cache.get('k2', loaded(cachedKey('k2', 'acc', 2))))?.key.name, 'v2')).toBe('v2');
+    expect(await withinASecond(async () => (await two.cache.get('k2', loaded(cachedKey('k2', 'acc', 2))))?.principal.name, 'v2')).toBe('v2');
   });
 });

@@ -25,4 +25,5 @@ export * from './auth/auth-failure.js';
 export * from './auth/account-key-policy.js';
 export * from './net/ip-ranges.js';
 export * from './persistence/background-work.js';
+export * from './persistence/raw-values.js';
 export * from './auth/change-route.js';

@@ -1,17 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
-import type { EnvironmentState, KeyKind } from '@castellan/core';
+import { rawBoolean } from '@castellan/core';
+import type { EnvironmentState, KeyHoldings, KeyKind, UserPrivilegeSource } from '@castellan/core';
 import { ApiKeyEntity } from './api-key.entity.js';
 
-/** A key as verification reads it, with what it needs of the key's account and environment. */
+/** A key as verification reads it, with what it needs of the key's account and environment and what it holds. */
 export interface VerificationRow {
   key: ApiKeyEntity;
   /** The account's allowlist; null for anywhere. */
   accountAllowedIps: string[] | null;
   /** An environment key's environment; null for other keys, or when it is gone. */
   environment: EnvironmentState | null;
+  holdings: KeyHoldings;
 }
+
+const HOLDS_NOTHING: KeyHoldings = { rolePolicies: [], user: null };
 
 /** Which keys an operation is about: the account's own keys, or the keys of one of its environments. */
 export type KeyScope = { kind: 'account' } | { kind: 'environment'; environmentId: string } | { kind: 'user'; userId: string };
@@ -82,32 +86,36 @@ export class ApiKeyRepository {
   }
 
   /**
-   * Unscoped like findForAuthentication: the key with its account's allowlist and its environment's state, in
-   * one round trip, for the verification cache's misses. Those are columns of libs/security's and
-   * libs/environments' tables, read here by name because this library cannot depend on those.
+   * Everything about a key that verification and decisions need, in one query: the key, its account's allowlist,
+   * its environment's state, and what `holdings` (the people module) adds of its roles and its user. Unscoped
+   * like findForAuthentication, unless the caller knows the account. The account's allowlist and the
+   * environment are columns of libs/security's and libs/environments' tables, read here by name because this
+   * library cannot depend on those.
    */
-  async findForVerification(apiKey: string): Promise<VerificationRow | null> {
-    const { entities, raw } = await this.keys
+  async findForVerification(apiKey: string, options: { accountId?: string; holdings?: UserPrivilegeSource } = {}): Promise<VerificationRow | null> {
+    let query = this.keys
       .createQueryBuilder('k')
       .leftJoin('account_security', 's', 's.account_id = k.account_id')
       .leftJoin('product_environments', 'e', 'e.account_id = k.account_id AND e.id = k.environment_id')
       .addSelect('s.allowed_ips', 'account_allowed_ips')
       .addSelect('e.cloud_name', 'environment_cloud_name')
       .addSelect('e.enabled', 'environment_enabled')
-      .where('k.api_key = :apiKey', { apiKey })
-      .getRawAndEntities<{ account_allowed_ips: string | null; environment_cloud_name: string | null; environment_enabled: unknown }>();
+      .where('k.api_key = :apiKey', { apiKey });
+    if (options.accountId !== undefined) query = query.andWhere('k.account_id = :accountId', { accountId: options.accountId });
+    if (options.holdings) query = options.holdings.selectHoldings(query, 'k');
+    const { entities, raw } = await query.getRawAndEntities<Record<string, unknown>>();
     const key = entities[0];
     const row = raw[0];
     if (!key || !row) return null;
+    const allowedIps = row['account_allowed_ips'];
+    const cloudName = row['environment_cloud_name'];
     return {
       key,
       // simple-json: JSON text, or NULL for no list (and no row).
-      accountAllowedIps: row.account_allowed_ips ? (JSON.parse(row.account_allowed_ips) as string[]) : null,
-      // Booleans come back as 0/1 (SQLite, MySQL) or as booleans.
+      accountAllowedIps: typeof allowedIps === 'string' ? (JSON.parse(allowedIps) as string[] | null) : null,
       environment:
-        key.environmentId && row.environment_cloud_name !== null
-          ? { id: key.environmentId, cloudName: row.environment_cloud_name, enabled: Number(row.environment_enabled) === 1 || row.environment_enabled === true }
-          : null,
+        key.environmentId && typeof cloudName === 'string' ? { id: key.environmentId, cloudName, enabled: rawBoolean(row['environment_enabled']) } : null,
+      holdings: options.holdings ? options.holdings.readHoldings(row, key) : HOLDS_NOTHING,
     };
   }
 

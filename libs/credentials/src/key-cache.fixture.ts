@@ -1,13 +1,17 @@
 import type { Principal } from '@castellan/core';
-import type { ApiKeyEntity } from './api-key.entity.js';
 import type { VerifiedKey } from './key-cache.js';
 
-// Entries for tests of the cache itself: `version` shows which load an answer came from.
+// Entries for tests of the cache itself: `version` shows which load an answer came from (as the key's name).
 
 export const cachedKey = (apiKey: string, accountId: string, version = 1): VerifiedKey => ({
-  key: { apiKey, accountId, name: `v${version}` } as ApiKeyEntity,
+  principal: Object.freeze({ apiKey, accountId, name: `v${version}` } as Principal),
+  secretHash: '',
+  previousSecretHash: null,
+  previousSecretExpiresAt: null,
+  enabled: true,
+  expiresAt: null,
+  allowedIps: null,
   accountRanges: null,
-  principal: Object.freeze({ apiKey, accountId } as Principal),
   usable: true,
 });
 

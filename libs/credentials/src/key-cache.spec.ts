@@ -18,8 +18,8 @@ describe('KeyCache', () => {
     const burst = [cache.get('k1', loader.load), cache.get('k1', loader.load), cache.get('k1', loader.load)];
     expect(loader.count()).toBe(1);
     loader.finish(0, cachedKey('k1', 'acc'));
-    expect((await Promise.all(burst)).map((e) => e?.key.name)).toEqual(['v1', 'v1', 'v1']);
-    expect((await cache.get('k1', loaded(cachedKey('k1', 'acc', 2))))?.key.name).toBe('v1');
+    expect((await Promise.all(burst)).map((e) => e?.principal.name)).toEqual(['v1', 'v1', 'v1']);
+    expect((await cache.get('k1', loaded(cachedKey('k1', 'acc', 2))))?.principal.name).toBe('v1');
   });
 
   test('remembers an unknown api_key, without another load', async () => {
@@ -35,8 +35,8 @@ describe('KeyCache', () => {
     await cache.get('k1', loaded(cachedKey('k1', 'acc')));
     await cache.get('k2', loaded(cachedKey('k2', 'other')));
     cache.drop('acc');
-    expect((await cache.get('k1', loaded(cachedKey('k1', 'acc', 2))))?.key.name).toBe('v2');
-    expect((await cache.get('k2', loaded(cachedKey('k2', 'other', 2))))?.key.name).toBe('v1');
+    expect((await cache.get('k1', loaded(cachedKey('k1', 'acc', 2))))?.principal.name).toBe('v2');
+    expect((await cache.get('k2', loaded(cachedKey('k2', 'other', 2))))?.principal.name).toBe('v1');
   });
 
   test('a load that began before a drop of its account serves its request but is not kept', async () => {
@@ -45,8 +45,8 @@ describe('KeyCache', () => {
     const early = cache.get('k1', loader.load);
     cache.drop('acc');
     loader.finish(0, cachedKey('k1', 'acc', 1));
-    expect((await early)?.key.name).toBe('v1');
-    expect((await cache.get('k1', loaded(cachedKey('k1', 'acc', 2))))?.key.name).toBe('v2');
+    expect((await early)?.principal.name).toBe('v1');
+    expect((await cache.get('k1', loaded(cachedKey('k1', 'acc', 2))))?.principal.name).toBe('v2');
   });
 
   test('a request after a drop does not wait for a load that began before it', async () => {
@@ -58,7 +58,7 @@ describe('KeyCache', () => {
     expect(loader.count()).toBe(2);
     loader.finish(1, cachedKey('k1', 'acc', 2));
     loader.finish(0, cachedKey('k1', 'acc', 1));
-    expect((await late)?.key.name).toBe('v2');
+    expect((await late)?.principal.name).toBe('v2');
   });
 
   test('an unknown api_key is not remembered when a drop happened while it was looked up', async () => {
@@ -68,7 +68,7 @@ describe('KeyCache', () => {
     cache.drop('acc');
     loader.finish(0, null);
     expect(await looked).toBeNull();
-    expect((await cache.get('new', loaded(cachedKey('new', 'acc'))))?.key.name).toBe('v1');
+    expect((await cache.get('new', loaded(cachedKey('new', 'acc'))))?.principal.name).toBe('v1');
   });
 
   test('clear forgets everything, unknown api_keys included', async () => {
@@ -76,15 +76,15 @@ describe('KeyCache', () => {
     await cache.get('k1', loaded(cachedKey('k1', 'acc')));
     await cache.get('nope', loaded(null));
     cache.clear();
-    expect((await cache.get('k1', loaded(cachedKey('k1', 'acc', 2))))?.key.name).toBe('v2');
-    expect((await cache.get('nope', loaded(cachedKey('nope', 'acc'))))?.key.name).toBe('v1');
+    expect((await cache.get('k1', loaded(cachedKey('k1', 'acc', 2))))?.principal.name).toBe('v2');
+    expect((await cache.get('nope', loaded(cachedKey('nope', 'acc'))))?.principal.name).toBe('v1');
   });
 
   test('an entry older than the maximum age is loaded again', async () => {
     const cache = new KeyCache(20);
     await cache.get('k1', loaded(cachedKey('k1', 'acc')));
     await new Promise((resolve) => setTimeout(resolve, 40));
-    expect((await cache.get('k1', loaded(cachedKey('k1', 'acc', 2))))?.key.name).toBe('v2');
+    expect((await cache.get('k1', loaded(cachedKey('k1', 'acc', 2))))?.principal.name).toBe('v2');
   });
 
   test('holds at most its bound, dropping the least recently used; an evicted key leaves its account cleanly', async () => {
@@ -93,14 +93,14 @@ describe('KeyCache', () => {
     await cache.get('k2', loaded(cachedKey('k2', 'acc')));
     await cache.get('k1', loaded(null));
     await cache.get('k3', loaded(cachedKey('k3', 'acc')));
-    expect((await cache.get('k2', loaded(cachedKey('k2', 'acc', 2))))?.key.name).toBe('v2');
+    expect((await cache.get('k2', loaded(cachedKey('k2', 'acc', 2))))?.principal.name).toBe('v2');
     cache.drop('acc');
-    expect((await cache.get('k1', loaded(cachedKey('k1', 'acc', 2))))?.key.name).toBe('v2');
+    expect((await cache.get('k1', loaded(cachedKey('k1', 'acc', 2))))?.principal.name).toBe('v2');
   });
 
   test('a failed load rejects its requests, and nothing is kept', async () => {
     const cache = new KeyCache(60_000);
     await expect(cache.get('k1', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
-    expect((await cache.get('k1', loaded(cachedKey('k1', 'acc'))))?.key.name).toBe('v1');
+    expect((await cache.get('k1', loaded(cachedKey('k1', 'acc'))))?.principal.name).toBe('v1');
   });
 });

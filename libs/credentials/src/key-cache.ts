@@ -1,8 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Principal } from '@castellan/core';
-import type { ApiKeyEntity } from './api-key.entity.js';
 
-/** Keys kept at once; past it the least recently used go. About 2 KB each: a few hundred MB at most. */
+/** Keys kept at once; past it the least recently used go. */
 export const KEY_CACHE_MAX_ENTRIES = 100_000;
 
 /**
@@ -12,13 +11,24 @@ export const KEY_CACHE_MAX_ENTRIES = 100_000;
  */
 export const UNKNOWN_KEY_TTL_MS = 5_000;
 
-/** Everything verification needs after the lookup, read together on a miss. */
+/**
+ * Everything verification needs after the lookup, read together on a miss. Compact on purpose, since up to
+ * KEY_CACHE_MAX_ENTRIES are held: what keys share (ids, rules, lists, environments) is one shared instance.
+ */
 export interface VerifiedKey {
-  key: ApiKeyEntity;
-  /** The account's allowlist; null for anywhere. */
-  accountRanges: string[] | null;
   /** Frozen: every request that the entry verifies shares it, and the policy compiled for it. */
   principal: Readonly<Principal>;
+  secretHash: string;
+  /** The secret a rotation replaced, which verifies until previousSecretExpiresAt (ms since the epoch). */
+  previousSecretHash: string | null;
+  previousSecretExpiresAt: number | null;
+  enabled: boolean;
+  /** ms since the epoch; null: never. */
+  expiresAt: number | null;
+  /** The key's allowlist; null for anywhere (the account's still applies). */
+  allowedIps: readonly string[] | null;
+  /** The account's allowlist; null for anywhere. */
+  accountRanges: readonly string[] | null;
   /** False for a user key whose user is gone or disabled. */
   usable: boolean;
 }
@@ -46,7 +56,7 @@ export class KeyCache {
     this.entries = new LRUCache<string, VerifiedKey>({
       max: maxEntries,
       ttl: maxAgeMs,
-      dispose: (entry, apiKey) => this.unindex(entry.key.accountId, apiKey),
+      dispose: (entry, apiKey) => this.unindex(entry.principal.accountId, apiKey),
     });
     this.unknown = new LRUCache<string, true>({ max: maxEntries, ttl: UNKNOWN_KEY_TTL_MS });
   }
@@ -93,13 +103,14 @@ export class KeyCache {
       if (this.epoch === began) this.unknown.set(apiKey, true);
       return null;
     }
-    const accountId = entry.key.accountId;
+    const { accountId, apiKey: kept } = entry.principal;
     // Good for the request that loaded it, which ran alongside the change; not for the ones after it.
     if (this.clearedAt > began || (this.droppedAt.get(accountId) ?? 0) > began) return entry;
-    this.entries.set(apiKey, entry);
+    // Kept under the entry's own copy of the api_key (the same text): the caller's may be cut from a larger string.
+    this.entries.set(kept, entry);
     let keys = this.byAccount.get(accountId);
     if (!keys) this.byAccount.set(accountId, (keys = new Set()));
-    keys.add(apiKey);
+    keys.add(kept);
     return entry;
   }
 

@@ -39,7 +39,7 @@ export class DecisionController {
   @Get('keys/self')
   @Authenticated({ anyValidKey: true })
   @ApiOkResponse({ type: KeySelfDto, description: "The calling key's metadata and effective rules" })
-  self(@CurrentPrincipal() p: Principal): Promise<KeySelfDto> {
+  self(@CurrentPrincipal() p: Principal): KeySelfDto {
     return this.decisions.self(p);
   }
 

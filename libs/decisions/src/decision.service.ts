@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, Principal } from '@castellan/core';
 import type { EnvironmentState } from '@castellan/core';
-import { ApiKeyRepository, KeyPrincipals } from '@castellan/credentials';
+import { KeyPrincipals } from '@castellan/credentials';
 import { EnvironmentRepository } from '@castellan/environments';
 import { effectiveRules, PermissionCatalog, PolicyCompiler, validateResource } from '@castellan/permissions';
 import {
@@ -33,7 +33,6 @@ export class DecisionService {
     private readonly catalog: PermissionCatalog,
     private readonly policies: PolicyCompiler,
     private readonly environments: EnvironmentRepository,
-    private readonly keys: ApiKeyRepository,
     private readonly principals: KeyPrincipals,
   ) {}
 
@@ -54,12 +53,12 @@ export class DecisionService {
   /** The decision for any key of the account, with the trace of every rule, for security teams. */
   async simulate(accountId: string, input: SimulateDto): Promise<SimulationDto> {
     this.requireCheck(input, '');
-    const key = await this.keys.findAnyInAccount(accountId, input.api_key);
+    const key = await this.principals.load(input.api_key, accountId);
     if (!key) throw AppError.notFound('Key', input.api_key);
-    const { principal: subject, usable } = await this.principals.resolve(key);
+    const subject = key.principal;
     const decided = await this.decide(subject, input);
     // A key whose user is gone or disabled cannot authenticate, like a disabled key.
-    const decision = key.enabled && usable ? decided : { ...decided, allowed: false, reason: 'KEY_DISABLED' as const, rule: null };
+    const decision = key.enabled && key.usable ? decided : { ...decided, allowed: false, reason: 'KEY_DISABLED' as const, rule: null };
     const trace = this.policies.forPrincipal(subject).trace(input.action, input.resource);
     return {
       ...decision,
@@ -69,14 +68,13 @@ export class DecisionService {
     };
   }
 
-  async self(caller: Principal): Promise<KeySelfDto> {
-    const environment = await this.ownEnvironment(caller);
+  self(caller: Principal): KeySelfDto {
     return {
       api_key: caller.apiKey,
       name: caller.name,
       kind: caller.kind,
       account_id: caller.accountId,
-      environment: environmentDto(environment),
+      environment: environmentDto(caller.environment),
       rules: effectiveRules(caller.kind, caller.rules),
       default: caller.rules === null,
     };
@@ -114,12 +112,6 @@ export class DecisionService {
     };
   }
 
-  /** An environment key's environment: a verified key brings it along (from the verification cache), a simulated one does not. */
-  private async ownEnvironment(subject: Subject): Promise<EnvironmentState | null> {
-    if (!subject.environmentId) return null;
-    return subject.environment !== undefined ? subject.environment : this.environments.findById(subject.accountId, subject.environmentId);
-  }
-
   /**
    * An environment key works in its own environment only. An account key works in any environment of its
    * account, named by cloud_name; a user key in those its user reaches. A disabled environment refuses everything.
@@ -127,7 +119,7 @@ export class DecisionService {
   private async place(subject: Subject, cloudName: string | undefined): Promise<Placement> {
     let environment: EnvironmentState | null = null;
     if (subject.environmentId) {
-      environment = await this.ownEnvironment(subject);
+      environment = subject.environment;
       if (cloudName && cloudName.toLowerCase() !== environment?.cloudName) return { environment, blocked: 'WRONG_ENVIRONMENT' };
     } else if (cloudName) {
       environment = await this.environments.findByCloudName(subject.accountId, cloudName);

@@ -8,6 +8,17 @@ import { PolicyHolder, PrincipalPolicy } from './principal-policy.js';
 
 const MAX_CACHED = 10_000;
 
+/** `map`'s value for `key`, made once; the map keeps the MAX_CACHED most recently used. */
+function remembered<K, T>(map: Map<K, T>, key: K, make: () => T): T {
+  const hit = map.get(key);
+  // Re-inserting keeps the Map in least-recently-used order.
+  if (hit !== undefined) map.delete(key);
+  const value = hit ?? make();
+  if (hit === undefined && map.size >= MAX_CACHED) map.delete(map.keys().next().value!);
+  map.set(key, value);
+  return value;
+}
+
 /** The key on whose behalf a grant is made. */
 type Maker = PolicyHolder;
 
@@ -18,8 +29,11 @@ type Maker = PolicyHolder;
 @Injectable()
 export class PolicyCompiler {
   private readonly cache = new Map<string, CompiledPolicy>();
-  /** The whole policy of each frozen holder (the verification cache's principals), for as long as the holder lives. */
-  private readonly byHolder = new WeakMap<PolicyHolder, PrincipalPolicy>();
+  /** A number for each content of a whole policy (see identify). */
+  private readonly ids = new Map<string, number>();
+  private lastId = 0;
+  /** Whole policies by the number of their content: the thousands of keys that share a template share one. */
+  private readonly wholes = new Map<number, PrincipalPolicy>();
 
   constructor(private readonly catalog: PermissionCatalog) {}
 
@@ -55,14 +69,18 @@ export class PolicyCompiler {
     return [...new Set(names)];
   }
 
+  /**
+   * A number for what decides the holder's whole policy: equal for equal content. Holders that ask for their
+   * policy on every request (the verification cache's principals) carry it as `policyId`, so that finding their
+   * policy costs a lookup by number instead of a serialisation of their rules.
+   */
+  identify(holder: PolicyHolder): number {
+    return remembered(this.ids, JSON.stringify([holder.kind, holder.rules, holder.rolePolicies ?? [], holder.userPolicies ?? null]), () => ++this.lastId);
+  }
+
   /** A caller's whole policy: a user key's user privileges, narrowed by the key's own rules if it has any. */
   forPrincipal(holder: PolicyHolder): PrincipalPolicy {
-    const kept = this.byHolder.get(holder);
-    if (kept) return kept;
-    const policy = this.build(holder);
-    // A frozen holder cannot change, so a cached key's requests need not even look its policies up again.
-    if (Object.isFrozen(holder)) this.byHolder.set(holder, policy);
-    return policy;
+    return remembered(this.wholes, holder.policyId ?? this.identify(holder), () => this.build(holder));
   }
 
   private build(holder: PolicyHolder): PrincipalPolicy {
@@ -80,17 +98,6 @@ export class PolicyCompiler {
   }
 
   private compile(effective: PolicyRule[], excludedPrefix?: string): CompiledPolicy {
-    const cacheKey = `${excludedPrefix ?? ''}\n${JSON.stringify(effective)}`;
-    const hit = this.cache.get(cacheKey);
-    if (hit) {
-      // Re-inserting keeps the Map in least-recently-used order.
-      this.cache.delete(cacheKey);
-      this.cache.set(cacheKey, hit);
-      return hit;
-    }
-    const compiled = compilePolicy(effective, this.catalog, excludedPrefix);
-    if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(cacheKey, compiled);
-    return compiled;
+    return remembered(this.cache, `${excludedPrefix ?? ''}\n${JSON.stringify(effective)}`, () => compilePolicy(effective, this.catalog, excludedPrefix));
   }
 }

@@ -9,6 +9,8 @@ export interface PolicyHolder {
   userPolicies?: PolicyRule[][] | null;
   /** The rules of each custom role the key itself holds, beside its own rules. */
   rolePolicies?: PolicyRule[][];
+  /** PolicyCompiler.identify's number for all of the above, when the holder carries it. */
+  policyId?: number;
 }
 
 /**

@@ -1,9 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { LastUseRecorder } from '@castellan/credentials';
 import { InjectRepository } from '@nestjs/typeorm';
-import { FindOptionsWhere, In, Repository } from 'typeorm';
-import type { PolicyRule, UserPrivileges, UserPrivilegeSource } from '@castellan/core';
+import { FindOptionsWhere, In, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import { jsonArrayAgg, rawBoolean, rawJsonArray } from '@castellan/core';
+import type { KeyHoldings, KeyKind, PolicyRule, UserPrivileges, UserPrivilegeSource } from '@castellan/core';
 import { SYSTEM_ROLE_RULES } from '@castellan/permissions';
+import type { SystemRole } from '@castellan/permissions';
 import { UserGroupMemberEntity } from '../groups/user-group-member.entity.js';
 import { UserGroupEntity } from '../groups/user-group.entity.js';
 import { RoleAssignmentEntity } from '../roles/role-assignment.entity.js';
@@ -13,8 +15,9 @@ import { UserEntity } from '../users/user.entity.js';
 
 /**
  * What a user may do right now: the system role's rules, each custom role the user or one of its groups
- * holds, and each group's own rules, as separate policies whose union the user holds. Read fresh for every
- * request that a user key makes, so demoting, disabling or deleting the user takes effect at once.
+ * holds, and each group's own rules, as separate policies whose union the user holds. A user key's verification
+ * reads them with the key, in the key's query (selectHoldings); the verification cache drops the account's keys
+ * after every change, so demoting, disabling or deleting the user takes effect on the next request.
  */
 @Injectable()
 export class UserPrivilegesService implements UserPrivilegeSource, OnModuleInit {
@@ -37,27 +40,87 @@ export class UserPrivilegesService implements UserPrivilegeSource, OnModuleInit 
     });
   }
 
-  async keyRoles(accountId: string, keyId: string): Promise<PolicyRule[][]> {
-    const roleIds = (await this.assignments.find({ where: { accountId, holderType: 'key', holderId: keyId } })).map((a) => a.roleId);
-    return roleIds.length ? (await this.roles.find({ where: { accountId, id: In(roleIds) } })).map((r) => r.rules) : [];
-  }
-
   async forUser(accountId: string, userId: string): Promise<UserPrivileges | null> {
     const user = await this.users.findOne({ where: { accountId, id: userId } });
-    if (!user || !user.enabled) return null;
+    if (!user) return null;
     const groupIds = (await this.members.find({ where: { accountId, userId } })).map((m) => m.groupId);
     const groups = groupIds.length ? await this.groups.find({ where: { accountId, id: In(groupIds) } }) : [];
     const holders: FindOptionsWhere<RoleAssignmentEntity>[] = [{ accountId, holderType: 'user', holderId: userId }];
     if (groupIds.length) holders.push({ accountId, holderType: 'group', holderId: In(groupIds) });
     const roleIds = [...new Set((await this.assignments.find({ where: holders })).map((a) => a.roleId))];
     const roles = roleIds.length ? await this.roles.find({ where: { accountId, id: In(roleIds) } }) : [];
-    const policies: PolicyRule[][] = [
-      SYSTEM_ROLE_RULES[user.role].rules,
-      ...roles.map((r) => r.rules),
-      ...groups.flatMap((g) => (g.rules?.length ? [g.rules] : [])),
-    ];
-    const unrestricted = user.role === 'master_admin' || user.allSubAccounts;
-    const environmentIds = unrestricted ? null : (await this.environments.find({ where: { accountId, userId } })).map((e) => e.environmentId);
-    return { policies, environmentIds };
+    const environments = await this.environments.find({ where: { accountId, userId } });
+    return privilegesOf(
+      user,
+      roles.map((r) => r.rules),
+      groups.map((g) => g.rules),
+      environments.map((e) => e.environmentId),
+    );
   }
+
+  /**
+   * Each part is one subquery or join, correlated with the key's row: the key's custom roles; its user; the rules
+   * of the user's groups; the custom roles the user or one of its groups holds; the user's environments.
+   */
+  selectHoldings<Q extends SelectQueryBuilder<ObjectLiteral>>(query: Q, k: string): Q {
+    const agg = (expression: string) => jsonArrayAgg(query.connection, expression);
+    const groupsOfUser = `SELECT m.group_id FROM user_group_members m WHERE m.account_id = ${k}.account_id AND m.user_id = ${k}.user_id`;
+    const rolesHeldBy = (holders: string) =>
+      `(SELECT ${agg('r.rules')} FROM roles r WHERE r.account_id = ${k}.account_id AND r.id IN ` +
+      `(SELECT a.role_id FROM role_assignments a WHERE a.account_id = ${k}.account_id AND (${holders})))`;
+    return query
+      .addSelect(rolesHeldBy(`a.holder_type = 'key' AND a.holder_id = ${k}.id`), HOLDINGS.keyRoles)
+      .leftJoin('users', 'holder', `holder.account_id = ${k}.account_id AND holder.id = ${k}.user_id`)
+      .addSelect('holder.role', HOLDINGS.userRole)
+      .addSelect('holder.enabled', HOLDINGS.userEnabled)
+      .addSelect('holder.all_sub_accounts', HOLDINGS.userAllEnvironments)
+      .addSelect(`(SELECT ${agg('g.rules')} FROM user_groups g WHERE g.account_id = ${k}.account_id AND g.id IN (${groupsOfUser}))`, HOLDINGS.groupRules)
+      .addSelect(rolesHeldBy(`(a.holder_type = 'user' AND a.holder_id = ${k}.user_id) OR (a.holder_type = 'group' AND a.holder_id IN (${groupsOfUser}))`), HOLDINGS.userRoles)
+      .addSelect(
+        `(SELECT ${agg('e.environment_id')} FROM user_environments e WHERE e.account_id = ${k}.account_id AND e.user_id = ${k}.user_id)`,
+        HOLDINGS.userEnvironments,
+      );
+  }
+
+  readHoldings(raw: Record<string, unknown>, key: { kind: KeyKind; userId: string | null }): KeyHoldings {
+    if (key.kind !== 'user') return { rolePolicies: rulesOf(raw[HOLDINGS.keyRoles]).filter((rules) => rules !== null), user: null };
+    const role = raw[HOLDINGS.userRole];
+    if (typeof role !== 'string') return { rolePolicies: [], user: null };
+    const user = { role: role as SystemRole, enabled: rawBoolean(raw[HOLDINGS.userEnabled]), allSubAccounts: rawBoolean(raw[HOLDINGS.userAllEnvironments]) };
+    const environmentIds = rawJsonArray(raw[HOLDINGS.userEnvironments]).map(String);
+    return { rolePolicies: [], user: privilegesOf(user, rulesOf(raw[HOLDINGS.userRoles]), rulesOf(raw[HOLDINGS.groupRules]), environmentIds) };
+  }
+}
+
+/** The columns selectHoldings adds, prefixed so that they cannot meet the key's own. */
+const HOLDINGS = {
+  keyRoles: 'holdings_key_roles',
+  userRole: 'holdings_user_role',
+  userEnabled: 'holdings_user_enabled',
+  userAllEnvironments: 'holdings_user_all_environments',
+  groupRules: 'holdings_group_rules',
+  userRoles: 'holdings_user_roles',
+  userEnvironments: 'holdings_user_environments',
+};
+
+/** Each policy of an aggregate of rules columns (simple-json text each); a group may have none. */
+const rulesOf = (aggregate: unknown): (PolicyRule[] | null)[] =>
+  rawJsonArray(aggregate).map((text) => (typeof text === 'string' ? (JSON.parse(text) as PolicyRule[] | null) : null));
+
+/**
+ * A user's privileges from what the database holds of it, however it was read: null for a disabled user; the
+ * system role's rules, each custom role's and each group's own rules otherwise, and the environments it reaches.
+ */
+function privilegesOf(
+  user: Pick<UserEntity, 'role' | 'enabled' | 'allSubAccounts'>,
+  roleRules: (PolicyRule[] | null)[],
+  groupRules: (PolicyRule[] | null)[],
+  environmentIds: string[],
+): UserPrivileges | null {
+  if (!user.enabled) return null;
+  const unrestricted = user.role === 'master_admin' || user.allSubAccounts;
+  return {
+    policies: [SYSTEM_ROLE_RULES[user.role].rules, ...[...roleRules, ...groupRules].filter((rules): rules is PolicyRule[] => Boolean(rules?.length))],
+    environmentIds: unrestricted ? null : environmentIds,
+  };
 }
