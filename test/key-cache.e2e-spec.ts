@@ -87,6 +87,63 @@ describe('answers from the cache', () => {
   });
 });
 
+describe('a miss is one query, whatever the key holds', () => {
+  /** The SELECTs sent to the database while `work` runs (the last-use and audit writes are not SELECTs). */
+  async function selects(work: () => Promise<unknown>): Promise<number> {
+    const spy = jest.spyOn(server.app.get(DataSource).logger, 'logQuery');
+    try {
+      await work();
+      return spy.mock.calls.filter(([sql]) => /^\s*select/i.test(sql)).length;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+  const newRole = async (rules: Json[]): Promise<string> => (await ok(call('post', `${a.base}/roles`, a.auth, { name: `kc held ${++names}`, rules }))).id;
+
+  test('a user key: its user, the user\'s roles, groups, group roles and environments', async () => {
+    const [home, elsewhere] = [await newEnvironment(), await newEnvironment()];
+    const group = (await ok(call('post', `${a.base}/user_groups`, a.auth, { name: `kc group ${++names}` }))).id;
+    await ok(call('put', `${a.base}/user_groups/${group}/permissions`, a.auth, { rules: [allow('upload:context')], roles: [await newRole([allow('upload:tags')])] }));
+    const user = await ok(
+      call('post', `${a.base}/users`, a.auth, {
+        name: 'Holder',
+        email: `kc-holder-${Date.now()}@example.com`,
+        role: 'reports',
+        sub_account_ids: [home.id],
+        custom_roles: [await newRole([allow('upload:rename')])],
+      }),
+    );
+    await ok(call('post', `${a.base}/user_groups/${group}/users/${user.id}`, a.auth, {}));
+    const key = credentials(await ok(call('post', `${a.base}/users/${user.id}/api_keys`, a.auth, {})));
+
+    server.app.get(KeyCache).clear();
+    expect(await selects(() => decide(key, 'upload:rename'))).toBe(1);
+    expect(await selects(() => decide(key, 'upload:tags'))).toBe(0);
+    // The user's own role, the group's role, the group's rules, nothing else.
+    expect(await Promise.all(['upload:rename', 'upload:tags', 'upload:context', 'upload:destroy'].map((action) => decide(key, action)))).toEqual([
+      'ALLOWED',
+      'ALLOWED',
+      'ALLOWED',
+      'NO_MATCHING_RULE',
+    ]);
+    const where = async (env: { id: string }) =>
+      (await ok(call('post', '/v1_1/authorize', key, { action: 'upload:rename', cloud_name: (await ok(call('get', `${a.base}/sub_accounts/${env.id}`, a.auth))).cloud_name }))).reason;
+    expect([await where(home), await where(elsewhere)]).toEqual(['ALLOWED', 'WRONG_ENVIRONMENT']);
+  });
+
+  test('an environment key with its own rules and a custom role', async () => {
+    const env = await newEnvironment();
+    await ok(call('put', `${env.keys}/${env.auth[0]}/permissions`, a.auth, { rules: [allow('upload:upload')], roles: [await newRole([allow('upload:rename')])] }));
+    server.app.get(KeyCache).clear();
+    expect(await selects(() => decide(env.auth, 'upload:rename'))).toBe(1);
+    expect(await Promise.all(['upload:upload', 'upload:rename', 'upload:destroy'].map((action) => decide(env.auth, action)))).toEqual([
+      'ALLOWED',
+      'ALLOWED',
+      'NO_MATCHING_RULE',
+    ]);
+  });
+});
+
 describe('a change made through the API is seen by the very next request', () => {
   test('disabling a key, and enabling it again', async () => {
     const key = await newAccountKey();
