@@ -14,6 +14,7 @@ export * from './auth/policy-rule.js';
 export * from './auth/authenticated.decorator.js';
 export * from './audit/audit-sink.js';
 export * from './persistence/transaction-runner.js';
+export * from './persistence/replica-reader.js';
 export * from './persistence/ids.js';
 export * from './persistence/time.js';
 export * from './persistence/unique-violation.js';
