@@ -42,7 +42,8 @@ export class EnvironmentService {
   list(accountId: string, query: ListEnvironmentsDto): Promise<EnvironmentListDto> {
     return this.replicas.read(async (replica) => {
       const filter = { enabled: query.enabled, ids: query.ids, cloudNames: query.cloud_names, namePrefix: query.prefix };
-      return { sub_accounts: await this.withKeys(accountId, await this.environments.list(accountId, filter, replica), replica) };
+      const rows = await this.environments.list(accountId, filter, replica);
+      return { sub_accounts: await this.withKeys(accountId, rows, replica) };
     });
   }
 

@@ -43,7 +43,10 @@ export class UserGroupService {
   ) {}
 
   list(accountId: string, extended = false): Promise<UserGroupListDto> {
-    return this.replicas.read(async (replica) => ({ user_groups: await this.present(accountId, await this.groups.list(accountId, replica), extended, replica) }));
+    return this.replicas.read(async (replica) => {
+      const groups = await this.groups.list(accountId, replica);
+      return { user_groups: await this.present(accountId, groups, extended, replica) };
+    });
   }
 
   get(accountId: string, id: string, extended = false): Promise<UserGroupDto> {
@@ -167,7 +170,7 @@ export class UserGroupService {
     return dto!;
   }
 
-  /** The changes that answer with the members read them without `manager`, on the primary. */
+  /** The group's members: from a replica for a GET, from the primary (no `manager`) for a change that answers with them. */
   private async memberList(accountId: string, id: string, manager?: EntityManager): Promise<GroupUsersDto> {
     await this.require(accountId, id, manager);
     return { users: (await this.membersOf(accountId, [id], manager)).get(id) ?? [] };
