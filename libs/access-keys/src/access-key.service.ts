@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, OK, OkMessageDto, Principal } from '@castellan/core';
+import { EntityManager } from 'typeorm';
+import { AppError, OK, OkMessageDto, Principal, ReplicaReader } from '@castellan/core';
 import { ApiKeyRepository, KeyScope } from '@castellan/credentials';
 import { EnvironmentEntity, EnvironmentRepository } from '@castellan/environments';
 import { AccessKeyDto, AccessKeyListDto, GenerateKeyDto, ListKeysDto, RotateKeyDto, UpdateAccessKeyDto } from './dto/access-key.dto.js';
@@ -16,12 +17,15 @@ export class AccessKeyService {
     private readonly environments: EnvironmentRepository,
     private readonly keys: ApiKeyRepository,
     private readonly policies: KeyPermissionsService,
+    private readonly replicas: ReplicaReader,
   ) {}
 
-  async list(accountId: string, environmentId: string, query: ListKeysDto): Promise<AccessKeyListDto> {
-    const { scope } = await this.environment(accountId, environmentId);
-    const { rows, total } = await this.manager.list(accountId, scope, query);
-    return { access_keys: rows.map((k) => presentKey(k)), total };
+  list(accountId: string, environmentId: string, query: ListKeysDto): Promise<AccessKeyListDto> {
+    return this.replicas.read(async (replica) => {
+      const { scope } = await this.environment(accountId, environmentId, replica);
+      const { rows, total } = await this.manager.list(accountId, scope, query, replica);
+      return { access_keys: rows.map((k) => presentKey(k)), total };
+    });
   }
 
   async generate(maker: Principal, environmentId: string, input: GenerateKeyDto): Promise<AccessKeyDto> {
@@ -69,8 +73,8 @@ export class AccessKeyService {
     return this.policies.replace(caller, scope, apiKey, body);
   }
 
-  private async environment(accountId: string, environmentId: string): Promise<{ environment: EnvironmentEntity; scope: KeyScope }> {
-    const environment = await this.environments.findById(accountId, environmentId);
+  private async environment(accountId: string, environmentId: string, manager?: EntityManager): Promise<{ environment: EnvironmentEntity; scope: KeyScope }> {
+    const environment = await this.environments.findById(accountId, environmentId, manager);
     if (!environment) throw AppError.notFound('Product environment', environmentId);
     return { environment, scope: { kind: 'environment', environmentId } };
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, ErrorCode, Principal } from '@castellan/core';
+import { AppError, ErrorCode, Principal, ReplicaReader } from '@castellan/core';
 import { ApiKeyRepository, KeyScope } from '@castellan/credentials';
 import { AccessKeyDto, AccountKeyListDto, GenerateKeyDto, ListKeysDto, RotateKeyDto, UpdateAccountKeyDto } from './dto/access-key.dto.js';
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
@@ -16,10 +16,11 @@ export class AccountApiKeyService {
     private readonly manager: KeyManager,
     private readonly keys: ApiKeyRepository,
     private readonly policies: KeyPermissionsService,
+    private readonly replicas: ReplicaReader,
   ) {}
 
   async list(accountId: string, query: ListKeysDto): Promise<AccountKeyListDto> {
-    const { rows, total } = await this.manager.list(accountId, ACCOUNT, query);
+    const { rows, total } = await this.replicas.read((replica) => this.manager.list(accountId, ACCOUNT, query, replica));
     return { account_api_keys: rows.map((k) => presentKey(k)), total };
   }
 

@@ -31,8 +31,8 @@ export class KeyManager {
     private readonly policies: PolicyCompiler,
   ) {}
 
-  list(accountId: string, scope: KeyScope, query: ListKeysDto) {
-    return this.keys.list(accountId, scope, keyPage(query));
+  list(accountId: string, scope: KeyScope, query: ListKeysDto, manager?: EntityManager) {
+    return this.keys.list(accountId, scope, keyPage(query), manager);
   }
 
   /** A new key, holding no more than the key that makes it, and living no longer than the account allows. */

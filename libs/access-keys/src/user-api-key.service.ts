@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError, ErrorCode, OK, OkMessageDto, Principal, USER_PRIVILEGES } from '@castellan/core';
+import { EntityManager } from 'typeorm';
+import { AppError, ErrorCode, OK, OkMessageDto, Principal, ReplicaReader, USER_PRIVILEGES } from '@castellan/core';
 import type { UserPrivilegeSource } from '@castellan/core';
 import { KeyScope } from '@castellan/credentials';
 import { UserRepository } from '@castellan/people';
@@ -22,11 +23,14 @@ export class UserApiKeyService {
     private readonly compiler: PolicyCompiler,
     private readonly users: UserRepository,
     @Inject(USER_PRIVILEGES) private readonly privileges: UserPrivilegeSource,
+    private readonly replicas: ReplicaReader,
   ) {}
 
-  async list(accountId: string, userId: string, query: ListKeysDto): Promise<UserKeyListDto> {
-    const { rows, total } = await this.manager.list(accountId, await this.scope(accountId, userId), query);
-    return { api_keys: rows.map((k) => presentKey(k)), total };
+  list(accountId: string, userId: string, query: ListKeysDto): Promise<UserKeyListDto> {
+    return this.replicas.read(async (replica) => {
+      const { rows, total } = await this.manager.list(accountId, await this.scope(accountId, userId, replica), query, replica);
+      return { api_keys: rows.map((k) => presentKey(k)), total };
+    });
   }
 
   async generate(maker: Principal, userId: string, input: GenerateKeyDto): Promise<AccessKeyDto> {
@@ -66,8 +70,8 @@ export class UserApiKeyService {
     }
   }
 
-  private async scope(accountId: string, userId: string): Promise<KeyScope> {
-    if (!(await this.users.findById(accountId, userId))) throw AppError.notFound('User', userId);
+  private async scope(accountId: string, userId: string, manager?: EntityManager): Promise<KeyScope> {
+    if (!(await this.users.findById(accountId, userId, manager))) throw AppError.notFound('User', userId);
     return { kind: 'user', userId };
   }
 }

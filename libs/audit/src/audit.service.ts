@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, isoSeconds } from '@castellan/core';
+import { AppError, isoSeconds, ReplicaReader } from '@castellan/core';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { AuditEventFilter, AuditEventRepository } from './audit-event.repository.js';
 import { auditIdFloor } from './audit-id.js';
@@ -27,7 +27,10 @@ function parseInstant(field: string, value: string): { ms: number; span: number 
 
 @Injectable()
 export class AuditService {
-  constructor(private readonly events: AuditEventRepository) {}
+  constructor(
+    private readonly events: AuditEventRepository,
+    private readonly replicas: ReplicaReader,
+  ) {}
 
   /** The account's events, newest first, a page at a time. */
   async list(accountId: string, query: ListAuditEventsDto): Promise<AuditEventListDto> {
@@ -38,7 +41,7 @@ export class AuditService {
     if (from) filter.minId = auditIdFloor(from.ms);
     if (to) filter.belowId = auditIdFloor(to.ms + to.span);
     const pageSize = query.page_size ?? DEFAULT_AUDIT_PAGE_SIZE;
-    const rows = await this.events.list(accountId, filter, pageSize + 1);
+    const rows = await this.replicas.read((replica) => this.events.list(accountId, filter, pageSize + 1, replica));
     const page = rows.slice(0, pageSize);
     return {
       events: page.map(toDto),

@@ -27,3 +27,4 @@ export * from './net/ip-ranges.js';
 export * from './persistence/background-work.js';
 export * from './persistence/raw-values.js';
 export * from './auth/change-route.js';
+export * from './persistence/replica-reader.js';

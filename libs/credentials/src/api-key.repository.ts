@@ -127,8 +127,8 @@ export class ApiKeyRepository {
     return this.keys.find({ where: [{ kind, secretHash: hash }, { kind, previousSecretHash: hash }] });
   }
 
-  async list(accountId: string, scope: KeyScope, page: KeyPage): Promise<{ rows: ApiKeyEntity[]; total: number }> {
-    const [rows, total] = await this.keys.findAndCount({
+  async list(accountId: string, scope: KeyScope, page: KeyPage, manager?: EntityManager): Promise<{ rows: ApiKeyEntity[]; total: number }> {
+    const [rows, total] = await this.repo(manager).findAndCount({
       where: scoped(accountId, scope),
       // The id breaks ties so that pages never overlap when the sort column has equal values.
       order: { [SORT_COLUMNS[page.sortBy]]: page.sortOrder, id: page.sortOrder },
@@ -138,9 +138,9 @@ export class ApiKeyRepository {
     return { rows, total };
   }
 
-  listEnabledForEnvironments(accountId: string, environmentIds: string[]): Promise<ApiKeyEntity[]> {
+  listEnabledForEnvironments(accountId: string, environmentIds: string[], manager?: EntityManager): Promise<ApiKeyEntity[]> {
     if (environmentIds.length === 0) return Promise.resolve([]);
-    return this.keys.find({
+    return this.repo(manager).find({
       where: { accountId, kind: 'environment', environmentId: In(environmentIds), enabled: true },
       order: { createdAt: 'ASC', id: 'ASC' },
     });

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
-import type { DatabaseConfig } from '@castellan/core';
+import type { DatabaseConfig, MysqlServer } from '@castellan/core';
 import { MIGRATIONS } from './migrations/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -14,16 +14,28 @@ export function dataSourceOptions(database: DatabaseConfig, entities: EntityList
     // WAL lets the operator CLI write while the server holds the file open; the timeout waits out its lock.
     return { ...common, type: 'better-sqlite3', database: database.path, enableWAL: true, timeout: 10000 };
   }
+  const server = ({ host, port, username, password, database: name }: MysqlServer) => ({ host, port, username, password, database: name });
+  const servers =
+    database.replicas.length === 0
+      ? server(database)
+      : {
+          replication: {
+            master: server(database),
+            slaves: database.replicas.map(server),
+            // Every read stays on the primary unless its caller asks for a replica (ReplicaReader).
+            defaultMode: 'master',
+            // A server that failed five connection attempts in a row is tried again a second later. The
+            // driver's default, 0, would drop it for good, and the primary with it: no recovery without a restart.
+            restoreNodeTimeout: 1000,
+          } as const,
+        };
   return {
     ...common,
     type: 'mysql',
-    host: database.host,
-    port: database.port,
-    username: database.username,
-    password: database.password,
-    database: database.database,
+    ...servers,
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
+    // Per server: the primary and each replica have a pool of their own.
     extra: { connectionLimit: 10 },
   };
 }

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AppConfig, TransactionRunner } from '@castellan/core';
+import { AppConfig, ReplicaReader, TransactionRunner } from '@castellan/core';
 import { dataSourceOptions, EntityList } from './data-source-options.js';
 
 @Global()
@@ -16,8 +16,8 @@ export class DatabaseModule {
           useFactory: (config: AppConfig) => dataSourceOptions(config.database, entities),
         }),
       ],
-      providers: [TransactionRunner],
-      exports: [TransactionRunner],
+      providers: [TransactionRunner, ReplicaReader],
+      exports: [TransactionRunner, ReplicaReader],
     };
   }
 }

@@ -25,8 +25,8 @@ export class EnvironmentRepository {
     return manager ? manager.getRepository(EnvironmentEntity) : this.environments;
   }
 
-  list(accountId: string, filter: EnvironmentFilter): Promise<EnvironmentEntity[]> {
-    const query = this.environments.createQueryBuilder('e').where('e.account_id = :accountId', { accountId });
+  list(accountId: string, filter: EnvironmentFilter, manager?: EntityManager): Promise<EnvironmentEntity[]> {
+    const query = this.repo(manager).createQueryBuilder('e').where('e.account_id = :accountId', { accountId });
     if (filter.enabled !== undefined) query.andWhere('e.enabled = :enabled', { enabled: filter.enabled });
     if (filter.ids) query.andWhere('e.id IN (:...ids)', { ids: filter.ids });
     if (filter.cloudNames) query.andWhere('e.cloud_name IN (:...cloudNames)', { cloudNames: filter.cloudNames.map((c) => c.toLowerCase()) });

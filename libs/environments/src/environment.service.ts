@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, Principal, TransactionRunner } from '@castellan/core';
+import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, Principal, ReplicaReader, TransactionRunner } from '@castellan/core';
 import { PolicyCompiler } from '@castellan/permissions';
 import { AccountRepository } from '@castellan/accounts';
 import { ApiKeyEntity, ApiKeyRepository, KeyIssuer } from '@castellan/credentials';
@@ -35,22 +35,20 @@ export class EnvironmentService {
     private readonly keys: ApiKeyRepository,
     private readonly issuer: KeyIssuer,
     private readonly transactions: TransactionRunner,
+    private readonly replicas: ReplicaReader,
     private readonly policies: PolicyCompiler,
   ) {}
 
-  async list(accountId: string, query: ListEnvironmentsDto): Promise<EnvironmentListDto> {
-    const rows = await this.environments.list(accountId, {
-      enabled: query.enabled,
-      ids: query.ids,
-      cloudNames: query.cloud_names,
-      namePrefix: query.prefix,
+  list(accountId: string, query: ListEnvironmentsDto): Promise<EnvironmentListDto> {
+    return this.replicas.read(async (replica) => {
+      const filter = { enabled: query.enabled, ids: query.ids, cloudNames: query.cloud_names, namePrefix: query.prefix };
+      const rows = await this.environments.list(accountId, filter, replica);
+      return { sub_accounts: await this.withKeys(accountId, rows, replica) };
     });
-    return { sub_accounts: await this.withKeys(accountId, rows) };
   }
 
-  async get(accountId: string, id: string): Promise<EnvironmentDto> {
-    const [dto] = await this.withKeys(accountId, [await this.require(accountId, id)]);
-    return dto!;
+  get(accountId: string, id: string): Promise<EnvironmentDto> {
+    return this.replicas.read((replica) => this.present(accountId, id, replica));
   }
 
   /** The environment with its first key, which holds no more than the key that creates it. */
@@ -122,7 +120,8 @@ export class EnvironmentService {
         new Date(),
       ),
     );
-    return this.get(accountId, id);
+    // From the primary: the answer shows this change.
+    return this.present(accountId, id);
   }
 
   async delete(accountId: string, id: string): Promise<OkMessageDto> {
@@ -150,8 +149,13 @@ export class EnvironmentService {
     }
   }
 
-  private async withKeys(accountId: string, rows: EnvironmentEntity[]): Promise<EnvironmentDto[]> {
-    const keys = await this.keys.listEnabledForEnvironments(accountId, rows.map((e) => e.id));
+  private async present(accountId: string, id: string, manager?: EntityManager): Promise<EnvironmentDto> {
+    const [dto] = await this.withKeys(accountId, [await this.require(accountId, id, manager)], manager);
+    return dto!;
+  }
+
+  private async withKeys(accountId: string, rows: EnvironmentEntity[], manager?: EntityManager): Promise<EnvironmentDto[]> {
+    const keys = await this.keys.listEnabledForEnvironments(accountId, rows.map((e) => e.id), manager);
     const byEnvironment = new Map<string, ApiKeyEntity[]>();
     for (const key of keys) byEnvironment.set(key.environmentId!, [...(byEnvironment.get(key.environmentId!) ?? []), key]);
     return rows.map((e) => this.toDto(e, (byEnvironment.get(e.id) ?? []).map((k) => ({ key: k.apiKey, enabled: k.enabled }))));

@@ -18,6 +18,34 @@ describe('loadConfig', () => {
     expect(config.database).toMatchObject({ driver: 'mysql', host: 'db.example', port: 3307, username: 'u', password: 'p@ss', database: 'castellan' });
   });
 
+  test('reads MySQL replicas as a comma-separated list, none by default', () => {
+    const primary = { ...base, DATABASE_URL: 'mysql://u:p@primary:3306/castellan' };
+    expect(loadConfig(primary).database).toMatchObject({ driver: 'mysql', host: 'primary', replicas: [] });
+    expect(loadConfig({ ...primary, DATABASE_REPLICA_URLS: '' }).database).toMatchObject({ replicas: [] });
+    const config = loadConfig({ ...primary, DATABASE_REPLICA_URLS: 'mysql://r:s%40cret@replica-1/castellan , mariadb://r@replica-2:3307/castellan' });
+    expect(config.database).toMatchObject({
+      host: 'primary',
+      replicas: [
+        { host: 'replica-1', port: 3306, username: 'r', password: 's@cret', database: 'castellan' },
+        { host: 'replica-2', port: 3307, username: 'r', password: '', database: 'castellan' },
+      ],
+    });
+  });
+
+  test.each([
+    ['mysql://r:secret@replica/castellan', 'sqlite:./data/castellan.sqlite', 'read replicas need a MySQL DATABASE_URL'],
+    ['sqlite:./replica.sqlite', 'mysql://u@primary/castellan', 'URL 1: expected mysql://'],
+    ['mysql://r@replica-1/castellan,', 'mysql://u@primary/castellan', 'URL 2: expected mysql://'],
+    ['mysql://r@replica-1/castellan,postgres://r:secret@replica-2/castellan', 'mysql://u@primary/castellan', 'URL 2: expected mysql://'],
+    ['mysql://r@replica-without-db', 'mysql://u@primary/castellan', 'with a host and a database name'],
+  ])('refuses DATABASE_REPLICA_URLS=%s with DATABASE_URL=%s, naming the variable and no password', (replicas, primary, message) => {
+    const load = () => loadConfig({ ...base, DATABASE_URL: primary, DATABASE_REPLICA_URLS: replicas });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/^Invalid configuration: DATABASE_REPLICA_URLS: [^\n]+$/);
+    expect(load).toThrow(message);
+    expect(load).not.toThrow(/secret/);
+  });
+
   test('keeps verified keys 30 seconds unless told otherwise', () => {
     expect([loadConfig(base).keyCacheTtlSeconds, loadConfig({ ...base, KEY_CACHE_TTL_SECONDS: '5' }).keyCacheTtlSeconds]).toEqual([30, 5]);
   });

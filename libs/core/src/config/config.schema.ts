@@ -4,9 +4,18 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseCidr } from '../net/ip-ranges.js';
 
-export type DatabaseConfig =
-  | { driver: 'sqlite'; path: string }
-  | { driver: 'mysql'; url: string; host: string; port: number; username: string; password: string; database: string };
+/** One MySQL server and the database on it. */
+export interface MysqlServer {
+  url: string;
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  database: string;
+}
+
+/** On MySQL, `replicas` may answer reads that tolerate lag (DATABASE_REPLICA_URLS); writes go to the primary. */
+export type DatabaseConfig = { driver: 'sqlite'; path: string } | (MysqlServer & { driver: 'mysql'; replicas: MysqlServer[] });
 
 /**
  * Whom to believe about the client's address: nobody (the socket's peer is the client), every proxy, the
@@ -64,6 +73,10 @@ export function parseDatabaseUrl(value: string): DatabaseConfig {
     if (!path) throw new Error('expected sqlite:<path>');
     return { driver: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
   }
+  return { driver: 'mysql', ...parseMysqlUrl(value), replicas: [] };
+}
+
+function parseMysqlUrl(value: string): MysqlServer {
   let url: URL;
   try {
     url = new URL(value);
@@ -76,7 +89,6 @@ export function parseDatabaseUrl(value: string): DatabaseConfig {
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!url.hostname || !database) throw new Error('expected mysql://user:pass@host:port/db with a host and a database name');
   return {
-    driver: 'mysql',
     url: value,
     host: url.hostname,
     port: url.port ? Number(url.port) : 3306,
@@ -89,6 +101,22 @@ export function parseDatabaseUrl(value: string): DatabaseConfig {
 const databaseUrl = z.string().default(DEFAULT_DATABASE_URL).transform((value, ctx) => {
   try {
     return parseDatabaseUrl(value);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** A comma-separated list of MySQL URLs; empty is none. */
+const replicaUrls = z.string().default('').transform((value, ctx) => {
+  if (!value.trim()) return [];
+  try {
+    return value.split(',').map((item, i) => {
+      const text = item.trim();
+      // Counted rather than quoted: a URL may hold a password.
+      if (!/^(mysql|mariadb):\/\//.test(text)) throw new Error(`URL ${i + 1}: expected mysql://user:pass@host:port/db, URLs separated by commas`);
+      return parseMysqlUrl(text);
+    });
   } catch (e) {
     ctx.addIssue({ code: 'custom', message: (e as Error).message });
     return z.NEVER;
@@ -114,6 +142,7 @@ const trustProxy = z.string().default('false').transform((value, ctx): TrustProx
 
 const schema = z.object({
   DATABASE_URL: databaseUrl,
+  DATABASE_REPLICA_URLS: replicaUrls,
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -156,9 +185,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError(`Invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
   }
   const c = parsed.data;
+  if (c.DATABASE_REPLICA_URLS.length > 0 && c.DATABASE_URL.driver !== 'mysql') {
+    throw new ConfigError('Invalid configuration: DATABASE_REPLICA_URLS: read replicas need a MySQL DATABASE_URL');
+  }
   const publicUrl = (c.PUBLIC_URL ?? `http://${c.HOST.includes(':') ? `[${c.HOST}]` : c.HOST}:${c.PORT}`).replace(/\/+$/, '');
   return new AppConfig({
-    database: c.DATABASE_URL,
+    database: c.DATABASE_URL.driver === 'mysql' ? { ...c.DATABASE_URL, replicas: c.DATABASE_REPLICA_URLS } : c.DATABASE_URL,
     host: c.HOST,
     port: c.PORT,
     publicUrl,

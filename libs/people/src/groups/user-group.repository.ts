@@ -22,8 +22,8 @@ export class UserGroupRepository {
     return manager ? manager.getRepository(UserGroupMemberEntity) : this.members;
   }
 
-  list(accountId: string): Promise<UserGroupEntity[]> {
-    return this.groups.find({ where: { accountId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  list(accountId: string, manager?: EntityManager): Promise<UserGroupEntity[]> {
+    return this.groupRepo(manager).find({ where: { accountId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   findById(accountId: string, id: string, manager?: EntityManager): Promise<UserGroupEntity | null> {
@@ -45,14 +45,14 @@ export class UserGroupRepository {
   }
 
   /** The memberships of the groups, in the order they were made. */
-  membersOf(accountId: string, groupIds: string[]): Promise<UserGroupMemberEntity[]> {
+  membersOf(accountId: string, groupIds: string[], manager?: EntityManager): Promise<UserGroupMemberEntity[]> {
     if (groupIds.length === 0) return Promise.resolve([]);
-    return this.members.find({ where: { accountId, groupId: In([...new Set(groupIds)]) }, order: { createdAt: 'ASC', userId: 'ASC' } });
+    return this.memberRepo(manager).find({ where: { accountId, groupId: In([...new Set(groupIds)]) }, order: { createdAt: 'ASC', userId: 'ASC' } });
   }
 
   /** The groups the user belongs to, oldest group first. */
-  groupsOf(accountId: string, userId: string): Promise<UserGroupEntity[]> {
-    return this.groups
+  groupsOf(accountId: string, userId: string, manager?: EntityManager): Promise<UserGroupEntity[]> {
+    return this.groupRepo(manager)
       .createQueryBuilder('g')
       .innerJoin(UserGroupMemberEntity, 'm', 'm.group_id = g.id AND m.account_id = g.account_id')
       .where('g.account_id = :accountId', { accountId })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, Principal, TransactionRunner } from '@castellan/core';
+import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, Principal, ReplicaReader, TransactionRunner } from '@castellan/core';
 import type { PolicyRule } from '@castellan/core';
 import { AccountRepository } from '@castellan/accounts';
 import { PermissionCatalog, validatePolicy } from '@castellan/permissions';
@@ -39,15 +39,18 @@ export class UserGroupService {
     private readonly accounts: AccountRepository,
     private readonly transactions: TransactionRunner,
     private readonly catalog: PermissionCatalog,
+    private readonly replicas: ReplicaReader,
   ) {}
 
-  async list(accountId: string, extended = false): Promise<UserGroupListDto> {
-    return { user_groups: await this.present(accountId, await this.groups.list(accountId), extended) };
+  list(accountId: string, extended = false): Promise<UserGroupListDto> {
+    return this.replicas.read(async (replica) => {
+      const groups = await this.groups.list(accountId, replica);
+      return { user_groups: await this.present(accountId, groups, extended, replica) };
+    });
   }
 
-  async get(accountId: string, id: string, extended = false): Promise<UserGroupDto> {
-    const [dto] = await this.present(accountId, [await this.require(accountId, id)], extended);
-    return dto!;
+  get(accountId: string, id: string, extended = false): Promise<UserGroupDto> {
+    return this.replicas.read((replica) => this.presentOne(accountId, id, extended, replica));
   }
 
   async create(accountId: string, input: GroupNameDto): Promise<UserGroupDto> {
@@ -67,7 +70,8 @@ export class UserGroupService {
   async update(accountId: string, id: string, input: GroupNameDto): Promise<UserGroupDto> {
     await this.require(accountId, id);
     await this.groups.update(accountId, id, { name: input.name }, new Date());
-    return this.get(accountId, id);
+    // From the primary: the answer shows this change.
+    return this.presentOne(accountId, id, false);
   }
 
   /** Cloudinary answers a group delete with `{"ok":true}`, unlike its other deletes. */
@@ -80,9 +84,8 @@ export class UserGroupService {
     return { ok: true };
   }
 
-  async members(accountId: string, id: string): Promise<GroupUsersDto> {
-    await this.require(accountId, id);
-    return { users: (await this.membersOf(accountId, [id])).get(id) ?? [] };
+  members(accountId: string, id: string): Promise<GroupUsersDto> {
+    return this.replicas.read((replica) => this.memberList(accountId, id, replica));
   }
 
   /** Adding a member twice changes nothing. The caller must hold what the group grants, as it hands that on. */
@@ -101,7 +104,7 @@ export class UserGroupService {
       // A concurrent request added the same member first: the outcome is the one asked for.
       if (!isUniqueViolation(error)) throw error;
     }
-    return this.members(accountId, id);
+    return this.memberList(accountId, id);
   }
 
   async removeMember(accountId: string, id: string, userId: string): Promise<GroupUsersDto> {
@@ -109,12 +112,14 @@ export class UserGroupService {
     if (!(await this.groups.removeMember(accountId, id, userId))) {
       throw new AppError(ErrorCode.NotFound, `User ${userId} is not a member of user group ${id}`);
     }
-    return this.members(accountId, id);
+    return this.memberList(accountId, id);
   }
 
-  async groupsOfUser(accountId: string, userId: string): Promise<UserGroupsOfUserDto> {
-    if (!(await this.users.findById(accountId, userId))) throw userNotFound(userId);
-    return { groups: (await this.groups.groupsOf(accountId, userId)).map((g) => ({ id: g.id, name: g.name })) };
+  groupsOfUser(accountId: string, userId: string): Promise<UserGroupsOfUserDto> {
+    return this.replicas.read(async (replica) => {
+      if (!(await this.users.findById(accountId, userId, replica))) throw userNotFound(userId);
+      return { groups: (await this.groups.groupsOf(accountId, userId, replica)).map((g) => ({ id: g.id, name: g.name })) };
+    });
   }
 
   async permissions(accountId: string, id: string, manager?: EntityManager): Promise<GroupPermissionsDto> {
@@ -160,10 +165,21 @@ export class UserGroupService {
     return group;
   }
 
+  private async presentOne(accountId: string, id: string, extended: boolean, manager?: EntityManager): Promise<UserGroupDto> {
+    const [dto] = await this.present(accountId, [await this.require(accountId, id, manager)], extended, manager);
+    return dto!;
+  }
+
+  /** The group's members: from a replica for a GET, from the primary (no `manager`) for a change that answers with them. */
+  private async memberList(accountId: string, id: string, manager?: EntityManager): Promise<GroupUsersDto> {
+    await this.require(accountId, id, manager);
+    return { users: (await this.membersOf(accountId, [id], manager)).get(id) ?? [] };
+  }
+
   /** Each group's members as `{id, name, email}`, in the order they were added. */
-  private async membersOf(accountId: string, groupIds: string[]): Promise<Map<string, GroupUserDto[]>> {
-    const memberships = await this.groups.membersOf(accountId, groupIds);
-    const users = new Map((await this.users.findByIds(accountId, [...new Set(memberships.map((m) => m.userId))])).map((u) => [u.id, u]));
+  private async membersOf(accountId: string, groupIds: string[], manager?: EntityManager): Promise<Map<string, GroupUserDto[]>> {
+    const memberships = await this.groups.membersOf(accountId, groupIds, manager);
+    const users = new Map((await this.users.findByIds(accountId, [...new Set(memberships.map((m) => m.userId))], manager)).map((u) => [u.id, u]));
     const byGroup = new Map<string, GroupUserDto[]>();
     for (const m of memberships) {
       const user = users.get(m.userId);
@@ -172,9 +188,9 @@ export class UserGroupService {
     return byGroup;
   }
 
-  private async present(accountId: string, groups: UserGroupEntity[], extended: boolean): Promise<UserGroupDto[]> {
+  private async present(accountId: string, groups: UserGroupEntity[], extended: boolean, manager?: EntityManager): Promise<UserGroupDto[]> {
     if (!extended) return groups.map((g) => ({ id: g.id, name: g.name }));
-    const members = await this.membersOf(accountId, groups.map((g) => g.id));
+    const members = await this.membersOf(accountId, groups.map((g) => g.id), manager);
     return groups.map((g) => ({
       id: g.id,
       name: g.name,

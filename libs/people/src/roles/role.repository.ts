@@ -22,8 +22,8 @@ export class RoleRepository {
     return manager ? manager.getRepository(RoleAssignmentEntity) : this.assignments;
   }
 
-  list(accountId: string): Promise<RoleEntity[]> {
-    return this.roles.find({ where: { accountId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  list(accountId: string, manager?: EntityManager): Promise<RoleEntity[]> {
+    return this.roleRepo(manager).find({ where: { accountId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   findById(accountId: string, id: string, manager?: EntityManager): Promise<RoleEntity | null> {

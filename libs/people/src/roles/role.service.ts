@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, Principal, TransactionRunner } from '@castellan/core';
+import { EntityManager } from 'typeorm';
+import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, Principal, ReplicaReader, TransactionRunner } from '@castellan/core';
 import type { PolicyRule } from '@castellan/core';
 import { AccountRepository } from '@castellan/accounts';
 import { PermissionCatalog, PolicyCompiler, SYSTEM_ROLE_RULES, SYSTEM_ROLES, validatePolicy } from '@castellan/permissions';
@@ -43,16 +44,17 @@ export class RoleService {
     private readonly transactions: TransactionRunner,
     private readonly catalog: PermissionCatalog,
     private readonly policies: PolicyCompiler,
+    private readonly replicas: ReplicaReader,
   ) {}
 
   async list(accountId: string): Promise<RoleListDto> {
-    const custom = await this.roles.list(accountId);
+    const custom = await this.replicas.read((replica) => this.roles.list(accountId, replica));
     return { roles: [...SYSTEM_ROLES.map(systemDto), ...custom.map(customDto)] };
   }
 
   async get(accountId: string, id: string): Promise<RoleDto> {
     if (isSystemRole(id)) return systemDto(id);
-    return customDto(await this.require(accountId, id));
+    return customDto(await this.replicas.read((replica) => this.require(accountId, id, replica)));
   }
 
   async create(caller: Principal, input: CreateRoleDto): Promise<RoleDto> {
@@ -80,7 +82,8 @@ export class RoleService {
     await this.mapNameConflict(input.name, () =>
       this.roles.update(caller.accountId, id, { name: input.name, description: input.description, rules }, new Date()),
     );
-    return this.get(caller.accountId, id);
+    // From the primary: the answer shows this change.
+    return customDto(await this.require(caller.accountId, id));
   }
 
   /** A role that anyone holds stays: deleting it would silently take privileges away. */
@@ -105,8 +108,8 @@ export class RoleService {
     return rules;
   }
 
-  private async require(accountId: string, id: string): Promise<RoleEntity> {
-    const role = await this.roles.findById(accountId, id);
+  private async require(accountId: string, id: string, manager?: EntityManager): Promise<RoleEntity> {
+    const role = await this.roles.findById(accountId, id, manager);
     if (!role) throw notFound(id);
     return role;
   }

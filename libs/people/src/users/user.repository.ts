@@ -59,8 +59,8 @@ export class UserRepository {
     return manager ? manager.getRepository(UserEntity) : this.users;
   }
 
-  async list(accountId: string, filter: UserFilter, page: UserPage): Promise<{ rows: UserEntity[]; total: number }> {
-    const query = this.users.createQueryBuilder('u').where('u.account_id = :accountId', { accountId });
+  async list(accountId: string, filter: UserFilter, page: UserPage, manager?: EntityManager): Promise<{ rows: UserEntity[]; total: number }> {
+    const query = this.repo(manager).createQueryBuilder('u').where('u.account_id = :accountId', { accountId });
     if (filter.ids) query.andWhere('u.id IN (:...ids)', { ids: filter.ids });
     if (filter.emails) query.andWhere('LOWER(u.email) IN (:...emails)', { emails: filter.emails.map((e) => e.toLowerCase()) });
     if (filter.pending !== undefined) query.andWhere('u.pending = :pending', { pending: filter.pending });

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, TransactionRunner } from '@castellan/core';
+import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, ReplicaReader, TransactionRunner } from '@castellan/core';
 import { AccountRepository } from '@castellan/accounts';
 import { ApiKeyRepository } from '@castellan/credentials';
 import { EnvironmentEntity, EnvironmentRepository } from '@castellan/environments';
 import type { SystemRole } from '@castellan/permissions';
 import { UserEntity } from './user.entity.js';
-import { UserFilter, UserRepository } from './user.repository.js';
+import { UserFilter, UserPage, UserRepository } from './user.repository.js';
 import {
   CreateUserDto,
   DEFAULT_USER_PAGE_SIZE,
@@ -54,6 +54,7 @@ export class UserService {
     private readonly accounts: AccountRepository,
     private readonly keys: ApiKeyRepository,
     private readonly transactions: TransactionRunner,
+    private readonly replicas: ReplicaReader,
   ) {}
 
   async list(accountId: string, query: ListUsersDto): Promise<UserListDto> {
@@ -66,22 +67,24 @@ export class UserService {
       const until = to ? new Date(to.getTime() + 86_400_000) : undefined;
       filter.lastLogin = { loggedIn: query.last_login, from, until };
     }
-    if (query.sub_account_id) {
-      if (!(await this.environments.findById(accountId, query.sub_account_id))) throw environmentNotFound(query.sub_account_id);
-      filter.environmentId = query.sub_account_id;
-    }
-    const { rows, total } = await this.users.list(accountId, filter, {
-      page: query.page ?? 1,
-      pageSize: query.page_size ?? DEFAULT_USER_PAGE_SIZE,
-      sortBy: query.sort_by ?? 'created_at',
-      sortOrder: query.sort_order ?? 'asc',
+    return this.replicas.read(async (replica) => {
+      if (query.sub_account_id) {
+        if (!(await this.environments.findById(accountId, query.sub_account_id, replica))) throw environmentNotFound(query.sub_account_id);
+        filter.environmentId = query.sub_account_id;
+      }
+      const page: UserPage = {
+        page: query.page ?? 1,
+        pageSize: query.page_size ?? DEFAULT_USER_PAGE_SIZE,
+        sortBy: query.sort_by ?? 'created_at',
+        sortOrder: query.sort_order ?? 'asc',
+      };
+      const { rows, total } = await this.users.list(accountId, filter, page, replica);
+      return { users: await this.toDtos(accountId, rows, replica), total };
     });
-    return { users: await this.toDtos(accountId, rows), total };
   }
 
-  async get(accountId: string, id: string): Promise<UserDto> {
-    const [dto] = await this.toDtos(accountId, [await this.require(accountId, id)]);
-    return dto!;
+  get(accountId: string, id: string): Promise<UserDto> {
+    return this.replicas.read((replica) => this.present(accountId, id, replica));
   }
 
   async create(accountId: string, input: CreateUserDto): Promise<UserDto> {
@@ -144,7 +147,8 @@ export class UserService {
         if (input.custom_roles) await this.users.replaceCustomRoles(manager, accountId, id, unique(input.custom_roles));
       }),
     );
-    return this.get(accountId, id);
+    // From the primary: the answer shows this change.
+    return this.present(accountId, id);
   }
 
   async delete(accountId: string, id: string): Promise<OkMessageDto> {
@@ -160,16 +164,18 @@ export class UserService {
   }
 
   /** The environments the user reaches: every one of the account for master admins and users of all environments. */
-  async environmentsOf(accountId: string, id: string): Promise<UserEnvironmentListDto> {
-    const user = await this.require(accountId, id);
-    let rows: EnvironmentEntity[];
-    if (user.role === MASTER_ADMIN || user.allSubAccounts) {
-      rows = await this.environments.list(accountId, {});
-    } else {
-      const ids = (await this.users.environmentIds(accountId, [id])).get(id) ?? [];
-      rows = ids.length ? await this.environments.list(accountId, { ids }) : [];
-    }
-    return { sub_accounts: rows.map((e): UserEnvironmentDto => ({ id: e.id, name: e.name, description: e.description, cloud_name: e.cloudName, enabled: e.enabled })) };
+  environmentsOf(accountId: string, id: string): Promise<UserEnvironmentListDto> {
+    return this.replicas.read(async (replica) => {
+      const user = await this.require(accountId, id, replica);
+      let rows: EnvironmentEntity[];
+      if (user.role === MASTER_ADMIN || user.allSubAccounts) {
+        rows = await this.environments.list(accountId, {}, replica);
+      } else {
+        const ids = (await this.users.environmentIds(accountId, [id], replica)).get(id) ?? [];
+        rows = ids.length ? await this.environments.list(accountId, { ids }, replica) : [];
+      }
+      return { sub_accounts: rows.map((e): UserEnvironmentDto => ({ id: e.id, name: e.name, description: e.description, cloud_name: e.cloudName, enabled: e.enabled })) };
+    });
   }
 
   /**
@@ -221,9 +227,14 @@ export class UserService {
     }
   }
 
-  private async toDtos(accountId: string, rows: UserEntity[]): Promise<UserDto[]> {
+  private async present(accountId: string, id: string, manager?: EntityManager): Promise<UserDto> {
+    const [dto] = await this.toDtos(accountId, [await this.require(accountId, id, manager)], manager);
+    return dto!;
+  }
+
+  private async toDtos(accountId: string, rows: UserEntity[], manager?: EntityManager): Promise<UserDto[]> {
     const ids = rows.map((u) => u.id);
-    const [environments, roles] = await Promise.all([this.users.environmentIds(accountId, ids), this.users.customRoleIds(accountId, ids)]);
+    const [environments, roles] = await Promise.all([this.users.environmentIds(accountId, ids, manager), this.users.customRoleIds(accountId, ids, manager)]);
     return rows.map((u) => this.toDto(u, environments.get(u.id) ?? [], roles.get(u.id) ?? []));
   }
 
