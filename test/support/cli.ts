@@ -12,8 +12,8 @@ export interface CliResult {
   stderr: string;
 }
 
-// Variables the CLI reads as configuration, and ones Jest's own npm process passes down, which a user's shell
-// would not have: npm_config_* would override the project .npmrc, NODE_OPTIONS enables Jest's VM modules.
+// Variables the CLI and the server read as configuration, and ones Jest's own npm process passes down, which a
+// user's shell would not have: npm_config_* would override the project .npmrc, NODE_OPTIONS enables Jest's VM modules.
 const CONFIG_VARIABLES = [
   'DATABASE_URL',
   'HOST',
@@ -24,10 +24,18 @@ const CONFIG_VARIABLES = [
   'DEFAULT_ENVIRONMENT_LIMIT',
   'BOOTSTRAP_ACCOUNT_NAME',
   'LOG_LEVEL',
+  'SMTP_URL',
+  'MAIL_FROM',
+  'TRUST_PROXY',
+  'REDIS_URL',
+  'AUTH_FAILURE_BURST',
+  'KEY_CACHE_TTL_SECONDS',
+  'DATABASE_REPLICA_URLS',
   'NODE_OPTIONS',
 ];
 
-function cleanEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
+/** This process's environment without any of those, and with `overrides`. */
+export function cleanEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (key.toLowerCase().startsWith('npm_') || CONFIG_VARIABLES.includes(key)) continue;

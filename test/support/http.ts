@@ -28,12 +28,12 @@ export type Call = (method: Method, path: string, credentials?: Credentials | nu
 
 /**
  * `call` for a server that suites start in `beforeAll`, hence a getter:
- * `let server: TestServer; const { call } = bind(() => server);`.
+ * `let server: TestServer; const { call } = bind(() => server);`. `headers` go with every request.
  */
-export function bind(server: () => TestServer): { call: Call } {
+export function bind(server: () => Pick<TestServer, 'http'>, headers: Record<string, string> = {}): { call: Call } {
   return {
     call(method, path, credentials, payload) {
-      const req = server().http()[method](path);
+      const req = server().http()[method](path).set(headers);
       if (credentials) req.auth(credentials[0], credentials[1]);
       if (payload instanceof Form) return req.type('form').send(payload.text);
       if (payload instanceof RawJson) return req.type('json').send(payload.text);
