@@ -127,14 +127,44 @@ export class ApiKeyRepository {
     return this.keys.find({ where: [{ kind, secretHash: hash }, { kind, previousSecretHash: hash }] });
   }
 
+  /**
+   * One page, sorted by the sort column then the id, so that pages never overlap when the sort column has equal
+   * values. The total and the page's ids are read from the scope's list index alone (see the KeyListIndexes
+   * migration), and only the page's rows are read in full. An OFFSET still walks the index entries it skips, so a
+   * page past the middle is read from the other end, in the opposite order: the last page costs what the first
+   * does. Keyset paging would skip nothing, but the wire format pages by number, not by cursor.
+   */
   async list(accountId: string, scope: KeyScope, page: KeyPage, manager?: EntityManager): Promise<{ rows: ApiKeyEntity[]; total: number }> {
-    const [rows, total] = await this.repo(manager).findAndCount({
-      where: scoped(accountId, scope),
-      // The id breaks ties so that pages never overlap when the sort column has equal values.
-      order: { [SORT_COLUMNS[page.sortBy]]: page.sortOrder, id: page.sortOrder },
-      take: page.pageSize,
-      skip: (page.page - 1) * page.pageSize,
-    });
+    const where = scoped(accountId, scope);
+    const keys = this.repo(manager);
+    const total = await keys.count({ where });
+    const offset = (page.page - 1) * page.pageSize;
+    const size = Math.min(page.pageSize, total - offset);
+    if (size <= 0) return { rows: [], total };
+    const column = SORT_COLUMNS[page.sortBy];
+    const order = page.sortOrder === 'asc' ? 'ASC' : 'DESC';
+    const fromEnd = total - offset - size;
+    const backwards = fromEnd < offset;
+    const readOrder = backwards ? (order === 'ASC' ? 'DESC' : 'ASC') : order;
+    const rows = await keys
+      .createQueryBuilder('k')
+      .innerJoin(
+        (ids) =>
+          ids
+            .select('p.id', 'id')
+            .from(ApiKeyEntity, 'p')
+            .where(where)
+            .orderBy(`p.${column}`, readOrder)
+            .addOrderBy('p.id', readOrder)
+            .limit(size)
+            .offset(backwards ? fromEnd : offset),
+        'page',
+        'page.id = k.id',
+      )
+      .where({ accountId })
+      .orderBy(`k.${column}`, order)
+      .addOrderBy('k.id', order)
+      .getMany();
     return { rows, total };
   }
 
