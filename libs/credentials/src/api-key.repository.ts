@@ -152,6 +152,7 @@ export class ApiKeyRepository {
         (ids) =>
           ids
             .select('p.id', 'id')
+            .addSelect(`p.${column}`, 'sort_value')
             .from(ApiKeyEntity, 'p')
             .where(where)
             .orderBy(`p.${column}`, readOrder)
@@ -162,8 +163,9 @@ export class ApiKeyRepository {
         'page.id = k.id',
       )
       .where({ accountId })
-      .orderBy(`k.${column}`, order)
-      .addOrderBy('k.id', order)
+      // Sorted by the page's own columns: MySQL then sorts the page of ids before the join, not the joined rows.
+      .orderBy('page.sort_value', order)
+      .addOrderBy('page.id', order)
       .getMany();
     return { rows, total };
   }
