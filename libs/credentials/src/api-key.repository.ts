@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
 import { rawBoolean } from '@castellan/core';
 import type { EnvironmentState, KeyHoldings, KeyKind, UserPrivilegeSource } from '@castellan/core';
+import { ApiKeyCountEntity } from './api-key-count.entity.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 
 /** A key as verification reads it, with what it needs of the key's account and environment and what it holds. */
@@ -64,6 +65,12 @@ function scoped(accountId: string, scope: KeyScope): FindOptionsWhere<ApiKeyEnti
   }
 }
 
+/** The api_key_counts row of a list of keys. */
+function countOf(accountId: string, scope: KeyScope): Omit<ApiKeyCountEntity, 'keyCount'> {
+  const scopeId = scope.kind === 'environment' ? scope.environmentId : scope.kind === 'user' ? scope.userId : '';
+  return { accountId, kind: scope.kind, scopeId };
+}
+
 /** The scope of a key found without one (by its api_key or its secret alone), for writes to it. */
 export function scopeOf(key: Pick<ApiKeyEntity, 'kind' | 'environmentId' | 'userId'>): KeyScope {
   if (key.kind === 'environment') return { kind: 'environment', environmentId: key.environmentId! };
@@ -71,13 +78,30 @@ export function scopeOf(key: Pick<ApiKeyEntity, 'kind' | 'environmentId' | 'user
   return { kind: 'account' };
 }
 
-/** Every method but the authentication-time lookups takes the account id, and every WHERE carries it. */
+/**
+ * Every method but the authentication-time lookups takes the account id, and every WHERE carries it. Every
+ * insert and delete of keys here also keeps api_key_counts, which nothing else writes.
+ */
 @Injectable()
 export class ApiKeyRepository {
   constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
 
   private repo(manager?: EntityManager): Repository<ApiKeyEntity> {
     return manager ? manager.getRepository(ApiKeyEntity) : this.keys;
+  }
+
+  private counts(manager?: EntityManager): Repository<ApiKeyCountEntity> {
+    return (manager ?? this.keys.manager).getRepository(ApiKeyCountEntity);
+  }
+
+  /**
+   * Adds to a list's count. A list's row is made with its first key, which is made with its environment or its
+   * account, or under the account lock (KeyManager): no other transaction can make the same row meanwhile.
+   */
+  private async addToCount(manager: EntityManager, accountId: string, scope: KeyScope, keys: number): Promise<void> {
+    const row = countOf(accountId, scope);
+    const { affected } = await this.counts(manager).increment(row, 'keyCount', keys);
+    if (!affected) await this.counts(manager).insert({ ...row, keyCount: keys });
   }
 
   /** Unscoped: at authentication time the account is what we are trying to learn. */
@@ -129,15 +153,15 @@ export class ApiKeyRepository {
 
   /**
    * One page, sorted by the sort column then the id, so that pages never overlap when the sort column has equal
-   * values. The total and the page's ids are read from the scope's list index alone (see the KeyListIndexes
-   * migration), and only the page's rows are read in full. An OFFSET still walks the index entries it skips, so a
-   * page past the middle is read from the other end, in the opposite order: the last page costs what the first
-   * does. Keyset paging would skip nothing, but the wire format pages by number, not by cursor.
+   * values. The total is the list's api_key_counts row; the page's ids are read from the list's index alone (see
+   * the KeyLists migration), and only the page's rows are read in full. An OFFSET still walks the index entries
+   * it skips, so a page past the middle is read from the other end, in the opposite order: the last page costs
+   * what the first does. Keyset paging would skip nothing, but the wire format pages by number, not by cursor.
    */
   async list(accountId: string, scope: KeyScope, page: KeyPage, manager?: EntityManager): Promise<{ rows: ApiKeyEntity[]; total: number }> {
     const where = scoped(accountId, scope);
     const keys = this.repo(manager);
-    const total = await keys.count({ where });
+    const total = (await this.counts(manager).findOneBy(countOf(accountId, scope)))?.keyCount ?? 0;
     const offset = (page.page - 1) * page.pageSize;
     const size = Math.min(page.pageSize, total - offset);
     if (size <= 0) return { rows: [], total };
@@ -197,6 +221,7 @@ export class ApiKeyRepository {
 
   async insert(manager: EntityManager, key: ApiKeyEntity): Promise<void> {
     await this.repo(manager).insert(key);
+    await this.addToCount(manager, key.accountId, scopeOf(key), 1);
   }
 
   async update(manager: EntityManager, accountId: string, scope: KeyScope, id: string, patch: KeyPatch, now: Date): Promise<void> {
@@ -212,7 +237,8 @@ export class ApiKeyRepository {
   }
 
   async delete(manager: EntityManager, accountId: string, scope: KeyScope, id: string): Promise<void> {
-    await this.repo(manager).delete({ ...scoped(accountId, scope), id });
+    const { affected } = await this.repo(manager).delete({ ...scoped(accountId, scope), id });
+    if (affected) await this.addToCount(manager, accountId, scope, -affected);
   }
 
   /** Last-use records, written in batches off the request path. */
@@ -221,10 +247,15 @@ export class ApiKeyRepository {
   }
 
   async deleteAllOfUser(manager: EntityManager, accountId: string, userId: string): Promise<void> {
-    await this.repo(manager).delete(scoped(accountId, { kind: 'user', userId }));
+    await this.deleteList(manager, accountId, { kind: 'user', userId });
   }
 
   async deleteAllOfEnvironment(manager: EntityManager, accountId: string, environmentId: string): Promise<void> {
-    await this.repo(manager).delete(scoped(accountId, { kind: 'environment', environmentId }));
+    await this.deleteList(manager, accountId, { kind: 'environment', environmentId });
+  }
+
+  private async deleteList(manager: EntityManager, accountId: string, scope: KeyScope): Promise<void> {
+    await this.repo(manager).delete(scoped(accountId, scope));
+    await this.counts(manager).delete(countOf(accountId, scope));
   }
 }

@@ -1,4 +1,5 @@
 export * from './api-key.entity.js';
+export * from './api-key-count.entity.js';
 export * from './api-key.repository.js';
 export * from './key-issuer.js';
 export * from './credential-verifier.js';

@@ -3,7 +3,7 @@ import { KeyPolicies1732100000000 } from './1732100000000-key-policies.js';
 import { PeopleAndSecurity1732200000000 } from './1732200000000-people-and-security.js';
 import { AuditEvents1732300000000 } from './1732300000000-audit-events.js';
 import { KeyLifecycle1732400000000 } from './1732400000000-key-lifecycle.js';
-import { KeyListIndexes1732500000000 } from './1732500000000-key-list-indexes.js';
+import { KeyLists1732500000000 } from './1732500000000-key-lists.js';
 
 /** Listed explicitly: the build is plain tsc, and globs would depend on the working directory. */
 export const MIGRATIONS = [
@@ -12,5 +12,5 @@ export const MIGRATIONS = [
   PeopleAndSecurity1732200000000,
   AuditEvents1732300000000,
   KeyLifecycle1732400000000,
-  KeyListIndexes1732500000000,
+  KeyLists1732500000000,
 ];
