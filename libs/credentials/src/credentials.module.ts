@@ -15,6 +15,7 @@ import { KeyCacheObserver } from './key-cache.observer.js';
 import { KeyIssuer } from './key-issuer.js';
 import { KeyPrincipals } from './key-principals.js';
 import { LastUseRecorder } from './last-use.recorder.js';
+import { AuthenticationRequestFields } from './request-fields.js';
 
 function invalidatorFor(cache: KeyCache, config: AppConfig): KeyCacheInvalidator {
   if (!config.redisUrl) return new KeyCacheInvalidator(cache, null);
@@ -43,6 +44,7 @@ function invalidatorFor(cache: KeyCache, config: AppConfig): KeyCacheInvalidator
     BasicAuthStrategy,
     BasicAuthGuard,
     LastUseRecorder,
+    AuthenticationRequestFields,
     { provide: KeyCache, inject: [AppConfig], useFactory: (config: AppConfig) => new KeyCache(config.keyCacheTtlSeconds * 1000) },
     { provide: KeyCacheInvalidator, inject: [KeyCache, AppConfig], useFactory: invalidatorFor },
     { provide: APP_GUARD, useClass: AccessGuard },
