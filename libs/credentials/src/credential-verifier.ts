@@ -36,7 +36,8 @@ export class CredentialVerifier {
     // A string that is not a well-formed secret cannot match, and costs no database round trip.
     const kind = recogniseSecret(secret);
     if (!kind) return { failure: AuthFailureReason.MalformedSecret, key: null };
-    const entry = await this.lookup(apiKey);
+    const cached = this.cache.get(apiKey, this.load);
+    const entry = cached instanceof Promise ? await this.loaded(cached) : cached;
     if (!entry) return { failure: AuthFailureReason.UnknownKey, key: null };
     const key = entry.principal;
     if (key.kind !== kind || !secretMatches(this.hasher, entry, secret, now)) return { failure: AuthFailureReason.WrongSecret, key };
@@ -48,9 +49,9 @@ export class CredentialVerifier {
     return entry.usable ? { principal: key } : { failure: AuthFailureReason.UserUnavailable, key };
   }
 
-  private async lookup(apiKey: string): Promise<VerifiedKey | null> {
+  private async loaded(pending: Promise<VerifiedKey | null>): Promise<VerifiedKey | null> {
     try {
-      return await this.cache.get(apiKey, (k) => this.load(k));
+      return await pending;
     } catch (error) {
       // Once per outage: during one, every request for a key that is not cached ends here.
       if (!this.storeDown) this.logger.error(`The key store cannot be read, keys that are not cached are refused with 503: ${(error as Error).message}`);
@@ -59,11 +60,11 @@ export class CredentialVerifier {
     }
   }
 
-  private async load(apiKey: string): Promise<VerifiedKey | null> {
+  private readonly load = async (apiKey: string): Promise<VerifiedKey | null> => {
     const loaded = await this.principals.load(apiKey);
     // Hits say nothing about the database: only a read does.
     if (this.storeDown) this.logger.log('The key store answers again');
     this.storeDown = false;
     return loaded;
-  }
+  };
 }

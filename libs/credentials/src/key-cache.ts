@@ -61,11 +61,14 @@ export class KeyCache {
     this.unknown = new LRUCache<string, true>({ max: maxEntries, ttl: UNKNOWN_KEY_TTL_MS });
   }
 
-  /** The entry for `apiKey`, or null when no key has it; `load` reads it on a miss. Rejects when `load` does. */
-  get(apiKey: string, load: (apiKey: string) => Promise<VerifiedKey | null>): Promise<VerifiedKey | null> {
+  /**
+   * The entry for `apiKey`, or null when no key has it: at once when memory answers, which is what the hot path
+   * runs, or once `load` has read it on a miss (rejecting when `load` does).
+   */
+  get(apiKey: string, load: (apiKey: string) => Promise<VerifiedKey | null>): VerifiedKey | null | Promise<VerifiedKey | null> {
     const hit = this.entries.get(apiKey);
-    if (hit) return Promise.resolve(hit);
-    if (this.unknown.has(apiKey)) return Promise.resolve(null);
+    if (hit) return hit;
+    if (this.unknown.has(apiKey)) return null;
     const running = this.loading.get(apiKey);
     if (running) return running;
     const loaded = this.loadAndKeep(apiKey, load).finally(() => {
