@@ -26,13 +26,20 @@ export function textField({ required = false, maxLength, ...doc }: FieldDoc & { 
   return z.preprocess(givenText, required ? text : text.optional()).meta(doc);
 }
 
-/** A free-form JSON object, given as one (JSON bodies) or as JSON text (form bodies). */
+const isJsonObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A free-form JSON object, given as one (JSON bodies) or as JSON text (form bodies). Checked as a whole rather than
+ * as a record of unknown values, which would visit every attribute for nothing: the document states the type.
+ */
 export function jsonObjectField(doc: FieldDoc & { maxBytes?: number } = {}): z.ZodType<Record<string, unknown> | undefined> {
   const { maxBytes = MAX_JSON_OBJECT_BYTES, ...meta } = doc;
   const object = z
-    .record(z.string(), z.unknown(), { error: FIELD_MESSAGES.jsonObject })
+    .custom<Record<string, unknown>>(isJsonObject, { error: FIELD_MESSAGES.jsonObject })
     .refine((value) => jsonBytesWithin(value, maxBytes), FIELD_MESSAGES.maxJsonBytes(maxBytes));
-  return z.preprocess((value) => (absent(value) ? undefined : parseJsonText(value)), object.optional()).meta(meta);
+  return z
+    .preprocess((value) => (absent(value) ? undefined : parseJsonText(value)), object.optional())
+    .meta({ type: 'object', additionalProperties: true, ...meta });
 }
 
 /** An object of these fields; fields it does not name are dropped, as the DTOs' whitelist drops them. */
