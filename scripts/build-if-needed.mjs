@@ -29,6 +29,7 @@ function isStale() {
     ...configs.map((file) => join(root, file)).filter(existsSync),
     ...sources(join(root, 'apps')),
     ...sources(join(root, 'libs')),
+    ...sources(join(root, 'examples')),
   ];
   return inputs.some((file) => statSync(file).mtimeMs > built);
 }
