@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = join(root, 'dist', '.build-stamp');
-const outputs = ['dist/apps/api/src/main.js', 'dist/apps/cli/src/main.js'];
+const outputs = ['dist/apps/api/src/main.js', 'dist/apps/cli/src/main.js', 'dist/console/index.html'];
 const configs = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 
 function* sources(dir) {
@@ -16,7 +16,7 @@ function* sources(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* sources(path);
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) yield path;
+    else if (/\.(ts|tsx|css|html)$/.test(entry.name) && !/\.(spec|test)\.tsx?$/.test(entry.name)) yield path;
   }
 }
 

@@ -1,0 +1,4 @@
+// Placeholder until this page is built.
+export function EnvironmentsPage() {
+  return <h1>EnvironmentsPage</h1>;
+}

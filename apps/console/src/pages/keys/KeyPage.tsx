@@ -1,0 +1,4 @@
+// Placeholder until this page is built.
+export function KeyPage() {
+  return <h1>KeyPage</h1>;
+}

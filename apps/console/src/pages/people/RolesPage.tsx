@@ -1,0 +1,4 @@
+// Placeholder until this page is built.
+export function RolesPage() {
+  return <h1>RolesPage</h1>;
+}

@@ -1,0 +1,4 @@
+// Placeholder until this page is built.
+export function PermissionsPage() {
+  return <h1>PermissionsPage</h1>;
+}

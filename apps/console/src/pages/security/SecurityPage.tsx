@@ -1,0 +1,4 @@
+// Placeholder until this page is built.
+export function SecurityPage() {
+  return <h1>SecurityPage</h1>;
+}
