@@ -14,6 +14,7 @@ import {
 import { runMigrations } from '@castellan/database';
 import { BUILTIN_PLUGINS, PermissionPlugin } from '@castellan/permissions';
 import { AppModule } from './app.module.js';
+import { registerConsole } from './console.js';
 
 /** Request bodies above this size are refused with 413 before parsing. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -48,6 +49,8 @@ export async function createApp(config: AppConfig, plugins: PermissionPlugin[] =
   );
   // Served outside Nest's router, and deliberately public: the API description is not a secret.
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
+  // Also outside Nest's router and public: static files; everything the console shows comes from the API.
+  await registerConsole(adapter.getInstance(), config.consoleDir);
 
   await runMigrations(app.get(DataSource));
   return app;

@@ -28,3 +28,4 @@ export * from './persistence/background-work.js';
 export * from './persistence/raw-values.js';
 export * from './auth/change-route.js';
 export * from './persistence/replica-reader.js';
+export { CONSOLE_CSP } from './http/security-headers.js';

@@ -42,6 +42,8 @@ interface AppConfigFields {
   authFailureBurst: number;
   /** The oldest a verified key's cached entry may be: how long a change the instance was not told about can go unseen. */
   keyCacheTtlSeconds: number;
+  /** The built console (`npm run build` writes dist/console), served at /console. */
+  consoleDir: string;
 }
 
 /** Everything the processes read from their environment, validated once at boot. */
@@ -157,6 +159,7 @@ const schema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   AUTH_FAILURE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(10),
   KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  CONSOLE_DIR: z.string().min(1).default('dist/console'),
 });
 
 export class ConfigError extends Error {}
@@ -204,5 +207,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     redisUrl: c.REDIS_URL,
     authFailureBurst: c.AUTH_FAILURE_BURST,
     keyCacheTtlSeconds: c.KEY_CACHE_TTL_SECONDS,
+    consoleDir: resolve(c.CONSOLE_DIR),
   });
 }

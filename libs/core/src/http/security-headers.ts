@@ -66,6 +66,21 @@ function docsPolicy(html: string): string {
   });
 }
 
+/**
+ * The console (a Vite build): its scripts and stylesheet from our origin, nothing inline (React sets styles
+ * through the CSSOM, which CSP does not govern), calls to the API on the same origin, and never framed.
+ */
+export const CONSOLE_CSP = policy({
+  'default-src': ["'none'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'"],
+  'img-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+  'frame-ancestors': ["'none'"],
+});
+
 /** Security headers on every routed answer; the docs page (HTML under `docsPath`) gets a policy it can work with. */
 export function registerSecurityHeaders(fastify: FastifyInstance, docsPath: string): void {
   const underDocs = (url = '') => url === docsPath || url.startsWith(`${docsPath}/`);
