@@ -49,6 +49,8 @@ if (isStale()) {
   console.error('build-if-needed: dist/ is out of date, building...');
   run('tsc', ['-p', 'tsconfig.build.json']);
   run('tsc-alias', ['-p', 'tsconfig.build.json']);
+  // The same steps as npm run build, console included.
+  run('vite', ['build', '--config', 'apps/console/vite.config.ts', '--logLevel', 'warn']);
   writeFileSync(stamp, '');
   utimesSync(stamp, startedAt, startedAt);
 }

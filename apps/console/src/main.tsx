@@ -1,8 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createApi, type KeySelf } from './api';
 import { App } from './App';
-import { readStoredCredentials, SessionProvider } from './session';
+import { readStoredCredentials, SessionProvider, startSession } from './session';
 import './styles.css';
 
 /** A session stored in this tab is checked again before use: the key may have been disabled meanwhile. */
@@ -10,7 +9,7 @@ async function restore() {
   const credentials = readStoredCredentials();
   if (!credentials) return null;
   try {
-    return { credentials, self: await createApi(credentials).get<KeySelf>('/v1_1/keys/self') };
+    return await startSession(credentials);
   } catch {
     return null;
   }

@@ -1,6 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
-import { type Api, type Credentials, createApi, type KeySelf } from './api';
-import { mayPerform } from './rules';
+import { type Api, ApiError, type Credentials, createApi, type KeySelf } from './api';
 
 /** Kept in sessionStorage only: gone when the tab closes, never in localStorage or a cookie. */
 const STORAGE_KEY = 'castellan.console.credentials';
@@ -10,7 +9,10 @@ export interface Session {
   api: Api;
   /** `/v1_1/provisioning/accounts/<account id>` */
   accountPath: string;
-  /** Whether the signed-in key's rules allow the action; the API stays the authority. */
+  /**
+   * Whether the signed-in key may perform the action, as Castellan decided when the session began (conditions
+   * on a resource are decided by each call; the API stays the authority).
+   */
   can(action: string): boolean;
   signOut(): void;
 }
@@ -18,6 +20,40 @@ export interface Session {
 interface SessionState {
   session: Session | null;
   signIn(credentials: Credentials): Promise<void>;
+}
+
+/** What a session starts from: the key, and which of Castellan's own actions it may perform. */
+export interface SessionStart {
+  credentials: Credentials;
+  self: KeySelf;
+  allowed: string[];
+}
+
+interface Catalog {
+  plugins: { name: string; actions: { name: string }[] }[];
+}
+
+/** Castellan's limit on one /v1_1/authorize/batch call. */
+const MAX_BATCH = 100;
+
+/**
+ * Reads the key (`/v1_1/keys/self`) and asks Castellan's decision API which Provisioning API actions it may
+ * perform: the engine decides, so a user key's roles and groups count exactly as on every other call.
+ */
+export async function startSession(credentials: Credentials): Promise<SessionStart> {
+  const api = createApi(credentials);
+  const [self, catalog] = await Promise.all([api.get<KeySelf>('/v1_1/keys/self'), api.get<Catalog>('/v1_1/permissions/catalog')]);
+  if (self.kind === 'environment') {
+    throw new ApiError(403, 'This is an environment key, which works inside its environment only. Sign in with an account API key or a user API key.');
+  }
+  const actions = catalog.plugins.filter((p) => p.name === 'provisioning').flatMap((p) => p.actions.map((a) => a.name));
+  const allowed: string[] = [];
+  for (let i = 0; i < actions.length; i += MAX_BATCH) {
+    const checks = actions.slice(i, i + MAX_BATCH);
+    const { results } = await api.post<{ results: { allowed: boolean }[] }>('/v1_1/authorize/batch', { checks: checks.map((action) => ({ action })) });
+    checks.forEach((action, j) => results[j]?.allowed && allowed.push(action));
+  }
+  return { credentials, self, allowed };
 }
 
 const SessionContext = createContext<SessionState | null>(null);
@@ -32,7 +68,7 @@ export function readStoredCredentials(): Credentials | null {
   }
 }
 
-export function SessionProvider({ children, initial }: { children: ReactNode; initial: { credentials: Credentials; self: KeySelf } | null }) {
+export function SessionProvider({ children, initial }: { children: ReactNode; initial: SessionStart | null }) {
   const [state, setState] = useState(initial);
 
   const signOut = useCallback(() => {
@@ -41,19 +77,20 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
   }, []);
 
   const signIn = useCallback(async (credentials: Credentials) => {
-    const self = await createApi(credentials).get<KeySelf>('/v1_1/keys/self');
+    const start = await startSession(credentials);
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(credentials));
-    setState({ credentials, self });
+    setState(start);
   }, []);
 
   const session = useMemo<Session | null>(() => {
     if (!state) return null;
     const { credentials, self } = state;
+    const allowed = new Set(state.allowed);
     return {
       self,
       api: createApi(credentials),
       accountPath: `/v1_1/provisioning/accounts/${self.account_id}`,
-      can: (action) => mayPerform(self.rules, action),
+      can: (action) => allowed.has(action),
       signOut,
     };
   }, [state, signOut]);

@@ -1,4 +1,108 @@
-// Placeholder until this page is built.
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ConfirmByTyping, ErrorMessage, LoadState } from '../../components/ui';
+import { useAction, useLoad } from '../../hooks';
+import { useSession } from '../../session';
+import { EnabledBadge } from './badges';
+import { EnvironmentKeys } from './EnvironmentKeys';
+import { EnvironmentSettings } from './EnvironmentSettings';
+import { type Environment, environmentPath } from './types';
+import './environments.css';
+
+/** `#/environments/:envId`: one environment's settings, status, deletion and API keys. */
 export function EnvironmentPage() {
-  return <h1>EnvironmentPage</h1>;
+  const { envId = '' } = useParams();
+  const { api, accountPath, can } = useSession();
+  const navigate = useNavigate();
+  const loaded = useLoad(() => api.get<Environment>(environmentPath(accountPath, envId)), [api, accountPath, envId]);
+  // The answer of the last change, newer than what was loaded.
+  const [changed, setChanged] = useState<Environment | null>(null);
+  const env = changed && changed.id === loaded.data?.id ? changed : loaded.data;
+  const toggle = useAction();
+  const remove = useAction();
+  const [deleting, setDeleting] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const setEnabled = async (enabled: boolean) => {
+    setNotice(null);
+    const updated = await toggle.run(() => api.put<Environment>(environmentPath(accountPath, envId), { enabled }));
+    if (updated) {
+      setChanged(updated);
+      setNotice(updated.enabled ? 'Environment enabled.' : 'Environment disabled: its keys are refused until it is enabled again.');
+    }
+  };
+
+  const confirmDelete = async () => {
+    const done = await remove.run(() => api.delete(environmentPath(accountPath, envId)));
+    if (done !== undefined) {
+      setDeleting(false);
+      navigate('/environments');
+    }
+  };
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="env-breadcrumb">
+        <Link to="/environments">Product environments</Link>
+        <span aria-hidden="true"> › </span>
+        <span aria-current="page">{env?.name ?? envId}</span>
+      </nav>
+      <LoadState loaded={{ ...loaded, data: env }} what="the environment">
+        {(env) => (
+          <>
+            <div className="env-head">
+              <h1>{env.name}</h1>
+              <EnabledBadge enabled={env.enabled} />
+              <code className="muted">{env.cloud_name}</code>
+              <div className="env-head-actions">
+                {can('provisioning:sub_accounts.update') ? (
+                  <button type="button" disabled={toggle.busy} onClick={() => void setEnabled(!env.enabled)}>
+                    {env.enabled ? 'Disable' : 'Enable'}
+                  </button>
+                ) : null}
+                {can('provisioning:sub_accounts.delete') ? (
+                  <button
+                    type="button"
+                    className="danger"
+                    onClick={() => {
+                      remove.clear();
+                      setDeleting(true);
+                    }}
+                  >
+                    Delete environment
+                  </button>
+                ) : null}
+              </div>
+            </div>
+            {env.description ? <p className="muted">{env.description}</p> : null}
+            <p role="status" className={notice ? 'env-notice' : 'cs-visually-hidden'}>
+              {notice}
+            </p>
+            <ErrorMessage message={toggle.error} />
+
+            <EnvironmentSettings key={env.id} env={env} onSaved={setChanged} />
+
+            {can('provisioning:access_keys.read') ? (
+              <EnvironmentKeys envId={env.id} />
+            ) : (
+              <section className="panel">
+                <h2>API keys</h2>
+                <p className="muted">The key you signed in with may not list this environment's API keys.</p>
+              </section>
+            )}
+
+            <ConfirmByTyping
+              open={deleting}
+              what="environment"
+              name={env.cloud_name}
+              busy={remove.busy}
+              error={remove.error}
+              onClose={() => setDeleting(false)}
+              onConfirm={() => void confirmDelete()}
+            />
+          </>
+        )}
+      </LoadState>
+    </>
+  );
 }

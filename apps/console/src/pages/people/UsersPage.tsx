@@ -1,4 +1,298 @@
-// Placeholder until this page is built.
+import { Fragment, useEffect, useMemo, useState } from 'react';
+import { ConfirmByTyping, DateTime, Empty, ErrorMessage, Field, LoadState } from '../../components/ui';
+import { useAction, useLoad } from '../../hooks';
+import { useSession } from '../../session';
+import '../account-keys/keys.css';
+import { loadEnvironments, loadRoles, loadUsers, optional } from './loaders';
+import { type Environment, matchesRole, type Role, roleLabel, SYSTEM_ROLES, type User } from './people';
+import './people.css';
+import { UserApiKeys } from './UserApiKeys';
+import { userBody, type UserFormValues } from './userForm';
+import { UserFormDialog } from './UserFormDialog';
+
+type Editing = { kind: 'create' } | { kind: 'edit'; user: User } | { kind: 'delete'; user: User } | null;
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+/** `#/users`: the people of the account, their roles, environments, groups and API keys. */
 export function UsersPage() {
-  return <h1>UsersPage</h1>;
+  const { api, accountPath, can } = useSession();
+  const [search, setSearch] = useState('');
+  const [roleFilter, setRoleFilter] = useState('');
+  const [status, setStatus] = useState('');
+  const prefix = useDebounced(search.trim(), 300);
+  const users = useLoad(
+    () => loadUsers(api, accountPath, { prefix: prefix || undefined, pending: status === 'pending' ? true : status === 'active' ? false : undefined }),
+    [api, accountPath, prefix, status],
+  );
+  const roles = useLoad(() => optional(can('provisioning:roles.read'), () => loadRoles(api, accountPath)), [api, accountPath]);
+  const environments = useLoad(() => optional(can('provisioning:sub_accounts.read'), () => loadEnvironments(api, accountPath)), [api, accountPath]);
+  const customRoles = useMemo(() => roles.data?.filter((r) => !r.system) ?? null, [roles.data]);
+
+  const [editing, setEditing] = useState<Editing>(null);
+  const [expanded, setExpanded] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const dialogAction = useAction();
+  const rowAction = useAction();
+  const close = () => {
+    setEditing(null);
+    dialogAction.clear();
+  };
+
+  const save = async (values: UserFormValues) => {
+    const existing = editing?.kind === 'edit' ? editing.user : undefined;
+    const body = userBody(values, existing);
+    if (existing && Object.keys(body).length === 0) return close();
+    const user = await dialogAction.run(() =>
+      existing ? api.put<User>(`${accountPath}/users/${encodeURIComponent(existing.id)}`, body) : api.post<User>(`${accountPath}/users`, body),
+    );
+    if (!user) return;
+    close();
+    setNotice(existing ? `Saved ${user.name}.` : `Added ${user.name} (${user.email}).`);
+    users.reload();
+  };
+  const remove = async (user: User) => {
+    const done = await dialogAction.run(() => api.delete(`${accountPath}/users/${encodeURIComponent(user.id)}`));
+    if (done === undefined) return;
+    close();
+    setNotice(`Deleted ${user.name}.`);
+    users.reload();
+  };
+  const setEnabled = async (user: User, enabled: boolean) => {
+    setNotice(null);
+    const done = await rowAction.run(() => api.put<User>(`${accountPath}/users/${encodeURIComponent(user.id)}`, { enabled }));
+    if (!done) return;
+    setNotice(`${enabled ? 'Enabled' : 'Disabled'} ${done.name}.`);
+    users.reload();
+  };
+
+  const mayUpdate = can('provisioning:users.update');
+  const mayDelete = can('provisioning:users.delete');
+  const shown = users.data?.users.filter((u) => matchesRole(u, roleFilter)) ?? [];
+  const filtered = Boolean(prefix || roleFilter || status);
+
+  return (
+    <section aria-labelledby="users-title">
+      <div className="page-head">
+        <h1 id="users-title">Users</h1>
+        {can('provisioning:users.create') ? (
+          <button type="button" className="primary" onClick={() => setEditing({ kind: 'create' })}>
+            Add user
+          </button>
+        ) : null}
+      </div>
+      <search className="toolbar" aria-label="Filter users">
+        <Field label="Search">
+          {(props) => <input {...props} type="search" value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" placeholder="Start of a name or email" />}
+        </Field>
+        <Field label="Role">
+          {(props) => (
+            <select {...props} value={roleFilter} onChange={(e) => setRoleFilter(e.target.value)}>
+              <option value="">All roles</option>
+              <optgroup label="System roles">
+                {SYSTEM_ROLES.map((role) => (
+                  <option key={role} value={role}>
+                    {roleLabel(role)}
+                  </option>
+                ))}
+              </optgroup>
+              {customRoles && customRoles.length > 0 ? (
+                <optgroup label="Custom roles">
+                  {customRoles.map((role) => (
+                    <option key={role.id} value={`custom:${role.id}`}>
+                      {role.name}
+                    </option>
+                  ))}
+                </optgroup>
+              ) : null}
+            </select>
+          )}
+        </Field>
+        <Field label="Status">
+          {(props) => (
+            <select {...props} value={status} onChange={(e) => setStatus(e.target.value)}>
+              <option value="">Any</option>
+              <option value="pending">Pending (never signed in)</option>
+              <option value="active">Active</option>
+            </select>
+          )}
+        </Field>
+      </search>
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      <ErrorMessage message={rowAction.error} />
+
+      <LoadState loaded={users} what="users">
+        {() =>
+          shown.length === 0 ? (
+            <Empty>{filtered ? 'No user matches these filters.' : 'No users yet.'}</Empty>
+          ) : (
+            <table>
+              <caption className="muted" style={{ captionSide: 'bottom', textAlign: 'left', padding: '0.4rem 0' }}>
+                {shown.length} {shown.length === 1 ? 'user' : 'users'}
+                {users.loading ? ' (updating…)' : ''}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Environments</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Last login</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((user) => {
+                  const open = expanded === user.id;
+                  return (
+                    <Fragment key={user.id}>
+                      <tr data-user-id={user.id} data-email={user.email}>
+                        <td>
+                          <strong>{user.name}</strong>
+                        </td>
+                        <td>{user.email}</td>
+                        <td>
+                          {roleLabel(user.role)}
+                          <CustomRoleNames ids={user.custom_roles} roles={customRoles} />
+                        </td>
+                        <td>
+                          <EnvironmentNames user={user} environments={environments.data} />
+                        </td>
+                        <td>
+                          {user.enabled ? <span className="badge on">Enabled</span> : <span className="badge off">Disabled</span>}
+                          {user.pending ? <span className="badge off block-gap">Pending</span> : null}
+                        </td>
+                        <td className="nowrap">
+                          <DateTime value={user.last_login} />
+                        </td>
+                        <td>
+                          <div className="row-actions">
+                            <button type="button" aria-expanded={open} aria-controls={`user-details-${user.id}`} onClick={() => setExpanded(open ? null : user.id)}>
+                              {open ? 'Hide details' : 'Details'}
+                            </button>
+                            {mayUpdate ? (
+                              <button type="button" onClick={() => setEditing({ kind: 'edit', user })}>
+                                Edit
+                              </button>
+                            ) : null}
+                            {mayUpdate ? (
+                              <button type="button" disabled={rowAction.busy} onClick={() => void setEnabled(user, !user.enabled)}>
+                                {user.enabled ? 'Disable' : 'Enable'}
+                              </button>
+                            ) : null}
+                            {mayDelete ? (
+                              <button type="button" className="danger" onClick={() => setEditing({ kind: 'delete', user })}>
+                                Delete
+                              </button>
+                            ) : null}
+                          </div>
+                        </td>
+                      </tr>
+                      {open ? (
+                        <tr className="details-row" id={`user-details-${user.id}`}>
+                          <td colSpan={7}>
+                            <UserDetails user={user} environments={environments.data} customRoles={customRoles} />
+                          </td>
+                        </tr>
+                      ) : null}
+                    </Fragment>
+                  );
+                })}
+              </tbody>
+            </table>
+          )
+        }
+      </LoadState>
+
+      <UserFormDialog
+        open={editing?.kind === 'create' || editing?.kind === 'edit'}
+        user={editing?.kind === 'edit' ? editing.user : null}
+        customRoles={customRoles}
+        environments={environments.data}
+        busy={dialogAction.busy}
+        error={dialogAction.error}
+        onSubmit={(values) => void save(values)}
+        onClose={close}
+      />
+      <ConfirmByTyping
+        open={editing?.kind === 'delete'}
+        what="user"
+        name={editing?.kind === 'delete' ? editing.user.email : ''}
+        busy={dialogAction.busy}
+        error={dialogAction.error}
+        onConfirm={() => editing?.kind === 'delete' && void remove(editing.user)}
+        onClose={close}
+      />
+    </section>
+  );
+}
+
+function CustomRoleNames({ ids, roles }: { ids: string[]; roles: Role[] | null }) {
+  if (ids.length === 0) return null;
+  const names = ids.map((id) => roles?.find((r) => r.id === id)?.name ?? id);
+  return <span className="block muted">+ {names.join(', ')}</span>;
+}
+
+function EnvironmentNames({ user, environments }: { user: User; environments: Environment[] | null }) {
+  if (user.all_sub_accounts || user.role === 'master_admin') return <span>All</span>;
+  if (user.sub_account_ids.length === 0) return <span className="muted">None</span>;
+  const names = user.sub_account_ids.map((id) => environments?.find((e) => e.id === id)?.name ?? id);
+  return <span>{names.join(', ')}</span>;
+}
+
+/** The expanded part of a user's row: groups, environments and API keys. */
+function UserDetails({ user, environments, customRoles }: { user: User; environments: Environment[] | null; customRoles: Role[] | null }) {
+  const { api, accountPath, can } = useSession();
+  const mayReadGroups = can('provisioning:user_groups.read');
+  const groups = useLoad(
+    () => optional(mayReadGroups, () => api.get<{ groups: { id: string; name: string }[] }>(`${accountPath}/users/${encodeURIComponent(user.id)}/groups`).then((r) => r.groups)),
+    [api, accountPath, user.id, mayReadGroups],
+  );
+  return (
+    <div className="details" aria-label={`Details of ${user.name}`}>
+      <dl className="secret-values">
+        <dt>User id</dt>
+        <dd>
+          <code>{user.id}</code>
+        </dd>
+        <dt>Role</dt>
+        <dd>
+          {roleLabel(user.role)} <code>{user.role}</code>
+        </dd>
+        <dt>Custom roles</dt>
+        <dd>{user.custom_roles.length ? user.custom_roles.map((id) => customRoles?.find((r) => r.id === id)?.name ?? id).join(', ') : <span className="muted">None</span>}</dd>
+        <dt>Environments</dt>
+        <dd>
+          <EnvironmentNames user={user} environments={environments} />
+        </dd>
+        <dt>Created</dt>
+        <dd>
+          <DateTime value={user.created_at} />
+        </dd>
+        {mayReadGroups ? (
+          <>
+            <dt>Groups</dt>
+            <dd>
+              <LoadState loaded={groups} what="groups">
+                {(list) => (list && list.length ? <span>{list.map((g) => g.name).join(', ')}</span> : <span className="muted">In no group</span>)}
+              </LoadState>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      {can('provisioning:user_api_keys.read') ? <UserApiKeys user={user} /> : null}
+    </div>
+  );
 }

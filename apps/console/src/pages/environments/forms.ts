@@ -1,0 +1,245 @@
+/**
+ * The environment and key forms' rules, checked before anything is sent. They mirror the API's DTOs
+ * (libs/environments/src/dto, libs/access-keys/src/dto); the API stays the authority and its message is shown
+ * when it still refuses.
+ */
+import { type Environment, FOLDER_MODES, type FolderMode, RECORD_LOCATIONS, type RecordLocation, USAGE_LIMIT_FIELDS, type UsageLimits } from './types';
+
+export const NAME_MAX = 255;
+export const DESCRIPTION_MAX = 1000;
+export const CLOUD_NAME_MAX = 64;
+export const CLOUD_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+export const RATE_LIMIT_MAX = 1_000_000;
+export const ALLOWED_IPS_MAX = 100;
+
+export type Errors<K extends string> = Partial<Record<K, string>>;
+export type Checked<T, K extends string> = { ok: true; body: T } | { ok: false; errors: Errors<K> };
+
+export function nameError(value: string, { required }: { required: boolean }): string | undefined {
+  const name = value.trim();
+  if (!name) return required ? 'Enter a name' : undefined;
+  if (name.length > NAME_MAX) return `Use at most ${NAME_MAX} characters`;
+  return undefined;
+}
+
+export function cloudNameError(value: string): string | undefined {
+  const cloudName = value.trim();
+  if (!cloudName) return undefined;
+  if (cloudName.length > CLOUD_NAME_MAX) return `Use at most ${CLOUD_NAME_MAX} characters`;
+  if (!CLOUD_NAME_PATTERN.test(cloudName)) return 'Use only letters, digits, "_" and "-"';
+  return undefined;
+}
+
+export function descriptionError(value: string): string | undefined {
+  return value.trim().length > DESCRIPTION_MAX ? `Use at most ${DESCRIPTION_MAX} characters` : undefined;
+}
+
+/** A usage limit as typed: blank is "not set", otherwise a number of at least 0. */
+export function parseLimit(value: string): { value: number | undefined; error?: string } {
+  const text = value.trim();
+  if (!text) return { value: undefined };
+  const n = Number(text);
+  if (!Number.isFinite(n)) return { value: undefined, error: 'Enter a number' };
+  if (n < 0) return { value: undefined, error: 'Enter 0 or more' };
+  return { value: n };
+}
+
+/** Custom attributes as typed: blank is "none", otherwise a JSON object. */
+export function parseAttributes(value: string): { value: Record<string, unknown> | undefined; error?: string } {
+  const text = value.trim();
+  if (!text) return { value: undefined };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { value: undefined, error: 'Enter a JSON object, e.g. {"team": "mobile"}' };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { value: undefined, error: 'Enter a JSON object, e.g. {"team": "mobile"}' };
+  return { value: parsed as Record<string, unknown> };
+}
+
+export type LimitTexts = Record<keyof UsageLimits, string>;
+export const emptyLimits = (): LimitTexts => ({ credits: '', storage_gb: '', bandwidth_gb: '', transformations: '' });
+export const limitTexts = (limits: UsageLimits | null): LimitTexts => {
+  const texts = emptyLimits();
+  for (const { key } of USAGE_LIMIT_FIELDS) if (limits?.[key] !== undefined && limits[key] !== null) texts[key] = String(limits[key]);
+  return texts;
+};
+
+function parseLimits(texts: LimitTexts, errors: Errors<string>): UsageLimits | undefined {
+  const limits: UsageLimits = {};
+  for (const { key } of USAGE_LIMIT_FIELDS) {
+    const parsed = parseLimit(texts[key]);
+    if (parsed.error) errors[key] = parsed.error;
+    else if (parsed.value !== undefined) limits[key] = parsed.value;
+  }
+  return Object.keys(limits).length ? limits : undefined;
+}
+
+// ---------------------------------------------------------------- create an environment
+
+export interface CreateEnvironmentForm {
+  name: string;
+  cloudName: string;
+  description: string;
+  /** '' leaves it to the API: dynamic, or the base environment's. */
+  folderMode: '' | FolderMode;
+  /** '' leaves it to the API: us, or the base environment's. */
+  recordLocation: '' | RecordLocation;
+  baseId: string;
+  limits: LimitTexts;
+  attributes: string;
+}
+
+export type CreateEnvironmentField = 'name' | 'cloudName' | 'description' | 'attributes' | keyof UsageLimits;
+
+export interface CreateEnvironmentBody {
+  name: string;
+  cloud_name?: string;
+  description?: string;
+  folder_mode?: FolderMode;
+  asset_record_location?: RecordLocation;
+  base_sub_account_id?: string;
+  usage_limits?: UsageLimits;
+  custom_attributes?: Record<string, unknown>;
+}
+
+export const emptyCreateForm = (): CreateEnvironmentForm => ({
+  name: '',
+  cloudName: '',
+  description: '',
+  folderMode: '',
+  recordLocation: '',
+  baseId: '',
+  limits: emptyLimits(),
+  attributes: '',
+});
+
+export function checkCreateEnvironment(form: CreateEnvironmentForm): Checked<CreateEnvironmentBody, CreateEnvironmentField> {
+  const errors: Errors<string> = {};
+  const name = nameError(form.name, { required: true });
+  if (name) errors.name = name;
+  const cloudName = cloudNameError(form.cloudName);
+  if (cloudName) errors.cloudName = cloudName;
+  const description = descriptionError(form.description);
+  if (description) errors.description = description;
+  const limits = parseLimits(form.limits, errors);
+  const attributes = parseAttributes(form.attributes);
+  if (attributes.error) errors.attributes = attributes.error;
+  if (Object.keys(errors).length) return { ok: false, errors: errors as Errors<CreateEnvironmentField> };
+
+  const body: CreateEnvironmentBody = { name: form.name.trim() };
+  if (form.cloudName.trim()) body.cloud_name = form.cloudName.trim();
+  if (form.description.trim()) body.description = form.description.trim();
+  if (FOLDER_MODES.includes(form.folderMode as FolderMode)) body.folder_mode = form.folderMode as FolderMode;
+  if (RECORD_LOCATIONS.includes(form.recordLocation as RecordLocation)) body.asset_record_location = form.recordLocation as RecordLocation;
+  if (form.baseId) body.base_sub_account_id = form.baseId;
+  if (limits) body.usage_limits = limits;
+  if (attributes.value) body.custom_attributes = attributes.value;
+  return { ok: true, body };
+}
+
+// ---------------------------------------------------------------- update an environment
+
+export interface EnvironmentSettingsForm {
+  name: string;
+  cloudName: string;
+  description: string;
+  limits: LimitTexts;
+  attributes: string;
+}
+
+export type EnvironmentSettingsField = 'name' | 'cloudName' | 'description' | 'attributes' | keyof UsageLimits;
+
+export const attributesText = (attributes: Record<string, unknown> | null): string =>
+  attributes && Object.keys(attributes).length ? JSON.stringify(attributes, null, 2) : '';
+
+export const settingsForm = (env: Environment): EnvironmentSettingsForm => ({
+  name: env.name,
+  cloudName: env.cloud_name,
+  description: env.description ?? '',
+  limits: limitTexts(env.usage_limits),
+  attributes: attributesText(env.custom_attributes),
+});
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** Only the fields that changed, so that a save never sends what the person did not touch. */
+export function checkEnvironmentSettings(form: EnvironmentSettingsForm, current: Environment): Checked<Record<string, unknown>, EnvironmentSettingsField> {
+  const errors: Errors<string> = {};
+  const name = nameError(form.name, { required: true });
+  if (name) errors.name = name;
+  const cloudName = form.cloudName.trim() ? cloudNameError(form.cloudName) : 'Enter a cloud name';
+  if (cloudName) errors.cloudName = cloudName;
+  const description = descriptionError(form.description);
+  if (description) errors.description = description;
+  const limits = parseLimits(form.limits, errors) ?? {};
+  const attributes = parseAttributes(form.attributes);
+  if (attributes.error) errors.attributes = attributes.error;
+  if (Object.keys(errors).length) return { ok: false, errors: errors as Errors<EnvironmentSettingsField> };
+
+  const body: Record<string, unknown> = {};
+  if (form.name.trim() !== current.name) body.name = form.name.trim();
+  if (form.cloudName.trim().toLowerCase() !== current.cloud_name) body.cloud_name = form.cloudName.trim();
+  // A blank description is "not given" to the API, so it cannot be cleared; only a new text is sent.
+  if (form.description.trim() && form.description.trim() !== (current.description ?? '')) body.description = form.description.trim();
+  if (!sameJson(limits, current.usage_limits ?? {})) body.usage_limits = limits;
+  const newAttributes = attributes.value ?? {};
+  if (!sameJson(newAttributes, current.custom_attributes ?? {})) body.custom_attributes = newAttributes;
+  return { ok: true, body };
+}
+
+// ---------------------------------------------------------------- generate a key
+
+export interface GenerateKeyForm {
+  name: string;
+  description: string;
+  /** A `datetime-local` value, in the reader's time zone; blank: no expiry (or the account's cap). */
+  expiresAt: string;
+  allowedIps: string;
+  rateLimit: string;
+}
+
+export type GenerateKeyField = keyof GenerateKeyForm;
+
+export const emptyGenerateForm = (): GenerateKeyForm => ({ name: '', description: '', expiresAt: '', allowedIps: '', rateLimit: '' });
+
+/** Addresses and ranges separated by commas, spaces or lines. */
+export const splitIps = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
+
+export function checkGenerateKey(form: GenerateKeyForm, now = new Date()): Checked<Record<string, unknown>, GenerateKeyField> {
+  const errors: Errors<GenerateKeyField> = {};
+  const body: Record<string, unknown> = {};
+  const name = nameError(form.name, { required: false });
+  if (name) errors.name = name;
+  else if (form.name.trim()) body.name = form.name.trim();
+  const description = descriptionError(form.description);
+  if (description) errors.description = description;
+  else if (form.description.trim()) body.description = form.description.trim();
+  if (form.expiresAt) {
+    const at = new Date(form.expiresAt);
+    if (Number.isNaN(at.getTime())) errors.expiresAt = 'Enter a date and time';
+    else if (at.getTime() <= now.getTime()) errors.expiresAt = 'Choose a time in the future';
+    else body.expires_at = at.toISOString();
+  }
+  const ips = splitIps(form.allowedIps);
+  if (ips.length > ALLOWED_IPS_MAX) errors.allowedIps = `List at most ${ALLOWED_IPS_MAX} addresses or ranges`;
+  else if (ips.length) body.allowed_ips = ips;
+  if (form.rateLimit.trim()) {
+    const text = form.rateLimit.trim();
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n > RATE_LIMIT_MAX) errors.rateLimit = `Enter a whole number from 0 to ${RATE_LIMIT_MAX.toLocaleString('en-US')}`;
+    else if (n > 0) body.rate_limit_per_minute = n;
+  }
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, body };
+}
+
+// ---------------------------------------------------------------- rotate a key
+
+/** The API takes grace_seconds from 0 to 604800 (a week). */
+export const GRACE_PERIODS: { seconds: number; label: string }[] = [
+  { seconds: 0, label: 'None: the old secret stops working now' },
+  { seconds: 3600, label: '1 hour' },
+  { seconds: 86_400, label: '24 hours' },
+  { seconds: 604_800, label: '7 days' },
+];

@@ -1,0 +1,180 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { startServer, type TestAccount, type TestServer, uniqueCloudName } from '../support/harness.js';
+
+// The console in Debian's Chromium, against a real Castellan serving the built console at /console: a security
+// team's first session, from sign-in to the audit log. Each page is also checked with axe-core, and screenshots
+// of the main pages go to test/console/screenshots/ for a reviewer.
+
+const CHROMIUM = '/usr/bin/chromium';
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const screenshots = join(root, 'test', 'console', 'screenshots');
+// CI installs Chromium and sets this, so that the suite cannot skip there.
+const required = process.env.CONSOLE_BROWSER_REQUIRED === '1';
+const suite = existsSync(CHROMIUM) || required ? describe : describe.skip;
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+suite('console in a browser', () => {
+  let server: TestServer;
+  let account: TestAccount;
+  let url: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    // The console the server serves is the one in dist/, built now if any source is newer.
+    const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-if-needed.mjs')], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('the build failed');
+    server = await startServer({ CONSOLE_DIR: join(root, 'dist', 'console') });
+    await server.app.listen(0, '127.0.0.1');
+    url = (await server.app.getUrl()).replace('[::1]', '127.0.0.1');
+    account = await server.newAccount('Console test account');
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    // axe-core is injected as an inline script, which the console's CSP would refuse.
+    context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 860 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    mkdirSync(screenshots, { recursive: true });
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** The API itself, with the account's root key: what the browser did must show there. */
+  const api = async (path: string) => (await server.http().get(`${account.base}${path}`).auth(...account.auth)).body;
+  const shoot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+  /** No serious or critical accessibility violation on the page as it is. */
+  const expectAccessible = async () => {
+    await page.addScriptTag({ content: axeSource });
+    // Strings run in the page: this suite is compiled without the DOM's types.
+    const violations = await page.evaluate<string[]>(`axe.run().then((result) => result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`);
+    expect(violations).toEqual([]);
+  };
+
+  const cloudName = uniqueCloudName('console');
+  let apiKey = '';
+  let secret = '';
+
+  it('signs in with the root key, which sessionStorage alone keeps', async () => {
+    await page.goto(`${url}/console/`);
+    await expectAccessible();
+    await shoot('sign-in');
+    await page.getByLabel('Access key').fill(account.api_key);
+    await page.getByLabel('Secret').fill(account.api_secret);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Product environments' }).waitFor();
+    const stored = await page.evaluate(`({ session: Object.keys(sessionStorage), local: Object.keys(localStorage), cookies: document.cookie })`);
+    expect(stored).toEqual({ session: ['castellan.console.credentials'], local: [], cookies: '' });
+  });
+
+  it('creates a product environment', async () => {
+    await page.getByRole('button', { name: 'New environment' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Browser env');
+    await page.getByLabel('Cloud name').fill(cloudName);
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    // The environment's first key comes with it, and its secret is shown once.
+    const first = page.getByRole('dialog', { name: 'Save your secret' });
+    await first.getByText('This secret will not be shown again.').waitFor();
+    await first.getByRole('button', { name: 'Done' }).click();
+    await envLink().waitFor();
+    await expectAccessible();
+    await shoot('environments');
+    const { sub_accounts } = await api('/sub_accounts');
+    expect(sub_accounts.map((e: { cloud_name: string }) => e.cloud_name)).toContain(cloudName);
+  });
+
+  it('generates a key whose secret shows once, behind the reveal toggle, and copies it', async () => {
+    await envLink().click();
+    await page.getByRole('button', { name: 'Generate key' }).click();
+    await page.getByRole('dialog').getByLabel('Name', { exact: true }).fill('Browser key');
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Save your secret' });
+    await dialog.waitFor();
+    await dialog.getByText('This secret will not be shown again.').waitFor();
+    expect(await dialog.getByTestId('secret-value').count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Show secret' }).click();
+    secret = (await dialog.getByTestId('secret-value').textContent())!.trim();
+    await shoot('secret-dialog');
+    await dialog.getByRole('button', { name: 'Copy' }).click();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(secret);
+    const { access_keys } = await api(`/sub_accounts/${await environmentId()}/access_keys`);
+    apiKey = access_keys.find((k: { name: string }) => k.name === 'Browser key').api_key;
+    // The secret the dialog showed is the key's: it authenticates.
+    expect((await server.http().get('/v1_1/keys/self').auth(apiKey, secret)).status).toBe(200);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await page.locator(`tr[data-api-key="${apiKey}"]`).waitFor();
+    expect(await page.content()).not.toContain(secret);
+    await expectAccessible();
+    await shoot('environment-keys');
+  });
+
+  it("denies upload:destroy in the key's permission editor, and the try-it panel confirms it", async () => {
+    await page.locator(`tr[data-api-key="${apiKey}"]`).getByRole('link', { name: 'Permissions' }).click();
+    const destroy = page.getByRole('group', { name: 'upload:destroy', exact: true });
+    await destroy.getByRole('radio', { name: 'Deny' }).check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('dialog', { name: 'Review changes' }).getByText('upload:destroy').first().waitFor();
+    await shoot('permissions-review');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText('Saved').first().waitFor();
+    const { rules } = await api(`/sub_accounts/${await environmentId()}/access_keys/${apiKey}/permissions`);
+    expect(rules).toEqual(expect.arrayContaining([expect.objectContaining({ effect: 'deny', actions: ['upload:destroy'] })]));
+
+    const tryIt = page.getByRole('region', { name: 'Try it' });
+    await tryIt.getByLabel('Action').selectOption('upload:destroy');
+    await tryIt.getByRole('button', { name: 'Try it' }).click();
+    await tryIt.getByText('Denied').first().waitFor();
+    await expectAccessible();
+    await shoot('permissions');
+  });
+
+  it('disables the key', async () => {
+    await page.goBack();
+    await page.goto(`${url}/console/#/environments/${await environmentId()}`);
+    const row = page.locator(`tr[data-api-key="${apiKey}"]`);
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await row.getByRole('button', { name: 'Enable' }).waitFor();
+    expect((await server.http().get('/v1_1/keys/self').auth(apiKey, secret)).status).toBe(401);
+  });
+
+  it('shows each step in the audit log, newest first', async () => {
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    const table = page.getByRole('table');
+    for (const action of ['provisioning:sub_accounts.create', 'provisioning:access_keys.create', 'provisioning:access_keys.permissions.update', 'provisioning:access_keys.update']) {
+      await table.getByText(action).first().waitFor();
+    }
+    const text = await table.innerText();
+    expect(text.indexOf('provisioning:access_keys.update')).toBeLessThan(text.indexOf('provisioning:sub_accounts.create'));
+    await expectAccessible();
+    await shoot('audit-log');
+  });
+
+  it('passes axe on the other pages, and signing out forgets the key', async () => {
+    for (const [link, name] of [['Account API keys', 'account-keys'], ['Users', 'users'], ['Groups', 'groups'], ['Roles', 'roles'], ['Security', 'security']]) {
+      await page.getByRole('link', { name: link }).click();
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.waitForLoadState('networkidle');
+      await expectAccessible();
+      await shoot(name!);
+    }
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate('Object.keys(sessionStorage)')).toEqual([]);
+  });
+
+  const envLink = () => page.getByRole('table').getByRole('link', { name: 'Browser env' });
+
+  async function environmentId(): Promise<string> {
+    const { sub_accounts } = await api('/sub_accounts');
+    return sub_accounts.find((e: { cloud_name: string }) => e.cloud_name === cloudName).id;
+  }
+});
