@@ -6,6 +6,7 @@ import { AppConfig, ChangesModule, ConfigModule } from '@castellan/core';
 import { DecisionController, DecisionsModule, SimulationController } from '@castellan/decisions';
 import { DatabaseModule } from '@castellan/database';
 import { EnvironmentController, EnvironmentsModule } from '@castellan/environments';
+import { AccessKeyUsageController, AccountApiKeyUsageController, KeyUsageModule } from '@castellan/key-usage';
 import { LeakController, LeaksModule } from '@castellan/leaks';
 import { PeopleModule } from '@castellan/people';
 import { PermissionPlugin, PermissionsModule } from '@castellan/permissions';
@@ -31,13 +32,16 @@ export class AppModule {
         SecurityModule,
         AuditModule,
         LeaksModule,
+        KeyUsageModule,
       ],
       controllers: [
         HealthController,
         AccountController,
         AccountApiKeyController,
+        AccountApiKeyUsageController,
         EnvironmentController,
         AccessKeyController,
+        AccessKeyUsageController,
         UserApiKeyController,
         DecisionController,
         SimulationController,

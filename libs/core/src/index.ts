@@ -29,3 +29,5 @@ export * from './persistence/raw-values.js';
 export * from './auth/change-route.js';
 export * from './persistence/replica-reader.js';
 export { CONSOLE_CSP } from './http/security-headers.js';
+export * from './persistence/batched-writer.js';
+export * from './usage/key-usage-sink.js';

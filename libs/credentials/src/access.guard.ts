@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
-import { AppError, AUDIT_SINK, AuthFailureReason, ErrorCode, Principal, routeAccess, RouteAccess } from '@castellan/core';
-import type { AuditSink, FailedAuthentication } from '@castellan/core';
+import { AppError, AUDIT_SINK, AuthFailureReason, ErrorCode, KEY_USAGE_SINK, Principal, routeAccess, RouteAccess } from '@castellan/core';
+import type { AuditSink, FailedAuthentication, KeyUsageSink } from '@castellan/core';
 import { PolicyCompiler } from '@castellan/permissions';
 import { AuthThrottle, KeyRateLimiter, tooManyFailures } from '@castellan/throttling';
 import { AuthenticatingRequest, BasicAuthGuard } from './basic-auth.strategy.js';
@@ -40,6 +40,8 @@ export class AccessGuard implements CanActivate {
     private readonly rateLimits: KeyRateLimiter,
     // Absent where the audit log is not loaded (the CLI).
     @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
+    // Absent where key usage is not counted (the CLI).
+    @Optional() @Inject(KEY_USAGE_SINK) private readonly usage?: KeyUsageSink,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -65,13 +67,22 @@ export class AccessGuard implements CanActivate {
     this.lastUse.record(principal, request.ip);
     // Set before authorization, so that refusals of the key carry them too; a 429 carries them itself.
     const limited = this.rateLimits.consume(principal);
-    if (limited) context.switchToHttp().getResponse<FastifyReply>().headers(await limited);
+    if (limited) context.switchToHttp().getResponse<FastifyReply>().headers(await limited.catch((error: unknown) => this.denied(principal, error)));
     try {
-      return this.authorize(access, principal, params);
+      this.authorize(access, principal, params);
     } catch (error) {
       this.audit?.recordRefusal(context, error);
-      throw error;
+      return this.denied(principal, error);
     }
+    // The decision API counts its decisions instead.
+    if (!access.decisions) this.usage?.count(principal, true);
+    return true;
+  }
+
+  /** Counts a refusal of an authenticated key (its rate limit, a permission it lacks) as a denied use, and throws it. */
+  private denied(principal: Principal, error: unknown): never {
+    this.usage?.count(principal, false);
+    throw error;
   }
 
   private async authenticate(context: ExecutionContext, request: GuardedRequest): Promise<Principal> {
@@ -96,6 +107,8 @@ export class AccessGuard implements CanActivate {
     const { retryAfterSeconds, blockStarted } = await this.throttle.recordFailure(request.ip, guessed);
     const event: FailedAuthentication = { ...failure, ip: request.ip, status: retryAfterSeconds > 0 ? 429 : 401 };
     this.audit?.recordFailedAuthentication(event);
+    // A refusal of a key that exists is a denied use of it; made-up api_keys are counted nowhere.
+    if (failure.key && failure.apiKey) this.usage?.count({ accountId: failure.key.accountId, apiKey: failure.apiKey }, false);
     if (blockStarted) this.audit?.recordFailedAuthentication({ ...event, reason: AuthFailureReason.Throttled });
     throw retryAfterSeconds > 0 ? tooManyFailures(retryAfterSeconds) : AppError.invalidCredentials();
   }

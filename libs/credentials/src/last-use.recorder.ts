@@ -1,6 +1,6 @@
-import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { TransactionRunner } from '@castellan/core';
+import { BatchedWriter, TransactionRunner } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { ApiKeyRepository } from './api-key.repository.js';
 
@@ -25,24 +25,15 @@ export type UseListener = (manager: EntityManager, uses: KeyUse[]) => Promise<vo
  * once more at shutdown.
  */
 @Injectable()
-export class LastUseRecorder implements OnModuleInit, OnApplicationShutdown {
+export class LastUseRecorder extends BatchedWriter<KeyUse> {
   private pending = new Map<string, KeyUse>();
   private readonly listeners: UseListener[] = [];
-  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly keys: ApiKeyRepository,
-    private readonly transactions: TransactionRunner,
-  ) {}
-
-  onModuleInit(): void {
-    this.timer = setInterval(() => void this.flush().catch(() => undefined), LAST_USE_FLUSH_MS);
-    this.timer.unref();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.flush().catch(() => undefined);
+    transactions: TransactionRunner,
+  ) {
+    super(transactions, LAST_USE_FLUSH_MS, 'last uses of keys');
   }
 
   /** On every authenticated request: a key already waiting is updated in place, allocating nothing. */
@@ -60,14 +51,14 @@ export class LastUseRecorder implements OnModuleInit, OnApplicationShutdown {
     this.listeners.push(listener);
   }
 
-  /** Writes what has collected; exposed so tests need not wait for the interval. */
-  async flush(): Promise<void> {
-    if (this.pending.size === 0) return;
+  protected take(): KeyUse[] {
     const batch = [...this.pending.values()];
-    this.pending = new Map();
-    await this.transactions.run(async (manager) => {
-      for (const use of batch) await this.keys.recordUse(manager, use.accountId, use.keyId, use.at, use.ip);
-      for (const listener of this.listeners) await listener(manager, batch);
-    });
+    if (batch.length > 0) this.pending = new Map();
+    return batch;
+  }
+
+  protected async write(manager: EntityManager, batch: KeyUse[]): Promise<void> {
+    for (const use of batch) await this.keys.recordUse(manager, use.accountId, use.keyId, use.at, use.ip);
+    for (const listener of this.listeners) await listener(manager, batch);
   }
 }

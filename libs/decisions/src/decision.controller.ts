@@ -21,7 +21,7 @@ export class DecisionController {
   constructor(private readonly decisions: DecisionService) {}
 
   @Post('authorize')
-  @Authenticated({ anyValidKey: true })
+  @Authenticated({ anyValidKey: true, decisions: true })
   @ApiSchemaBody(AUTHORIZE_BODY)
   @ApiOkResponse({ type: DecisionDto, description: 'Whether the calling key may perform the action' })
   authorize(@CurrentPrincipal() p: Principal, @SchemaBody(AUTHORIZE_BODY) body: AuthorizeDto): Promise<DecisionDto> {
@@ -29,7 +29,7 @@ export class DecisionController {
   }
 
   @Post('authorize/batch')
-  @Authenticated({ anyValidKey: true })
+  @Authenticated({ anyValidKey: true, decisions: true })
   @ApiSchemaBody(BATCH_AUTHORIZE_BODY)
   @ApiOkResponse({ type: BatchDecisionDto, description: 'One decision per check, in order' })
   authorizeBatch(@CurrentPrincipal() p: Principal, @SchemaBody(BATCH_AUTHORIZE_BODY) body: BatchAuthorizeDto): Promise<BatchDecisionDto> {

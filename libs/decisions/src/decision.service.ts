@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { AppError, Principal } from '@castellan/core';
-import type { EnvironmentState } from '@castellan/core';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { AppError, KEY_USAGE_SINK, Principal } from '@castellan/core';
+import type { EnvironmentState, KeyUsageSink } from '@castellan/core';
 import { KeyPrincipals } from '@castellan/credentials';
 import { EnvironmentRepository } from '@castellan/environments';
 import { effectiveRules, PermissionCatalog, PolicyCompiler, validateResource } from '@castellan/permissions';
@@ -34,11 +34,16 @@ export class DecisionService {
     private readonly policies: PolicyCompiler,
     private readonly environments: EnvironmentRepository,
     private readonly principals: KeyPrincipals,
+    // Absent where key usage is not counted (the CLI).
+    @Optional() @Inject(KEY_USAGE_SINK) private readonly usage?: KeyUsageSink,
   ) {}
 
-  authorize(caller: Principal, check: AuthorizeDto): Promise<DecisionDto> {
+  /** Each decision counts as an allowed or a denied use of the caller's key (the guard leaves these routes to us). */
+  async authorize(caller: Principal, check: AuthorizeDto): Promise<DecisionDto> {
     this.requireCheck(check, '');
-    return this.decide(caller, check);
+    const decision = await this.decide(caller, check);
+    this.usage?.count(caller, decision.allowed);
+    return decision;
   }
 
   async authorizeBatch(caller: Principal, batch: BatchAuthorizeDto): Promise<BatchDecisionDto> {
@@ -47,6 +52,7 @@ export class DecisionService {
     // In order, one at a time: the checks of one caller usually share an environment, looked up each time
     // from the primary key index; a batch of 100 stays well within a request's budget.
     for (const check of batch.checks) results.push(await this.decide(caller, check));
+    for (const result of results) this.usage?.count(caller, result.allowed);
     return { results };
   }
 

@@ -6,11 +6,12 @@ import type { Json } from '../../support/http.js';
 // What the database holds, read through the application's own DataSource.
 
 /**
- * Written by design while nothing else changes: refusals are audited, and each key use is recorded (in a
- * batch) with the user's first sign-in.
+ * Written by design while nothing else changes: refusals are audited, each key use is recorded (in a batch)
+ * with the user's first sign-in, and counted, allowed or denied.
  */
 const VOLATILE: Record<string, string[] | 'all'> = {
   audit_events: 'all',
+  key_usage_hours: 'all',
   api_keys: ['last_used_at', 'last_used_ip'],
   users: ['last_login', 'pending'],
 };

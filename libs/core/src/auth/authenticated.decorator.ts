@@ -9,11 +9,12 @@ import { ACCESS_METADATA, RouteAccess } from './route-access.js';
  * it is refused and fails the route-walk test. Success is always 200, creates included: the Cloudinary
  * SDKs treat 201 and 204 as failures.
  */
-export function Authenticated(options: { permission: string; owner?: string } | { anyValidKey: true }) {
+export function Authenticated(options: { permission: string; owner?: string } | { anyValidKey: true; decisions?: boolean }) {
   const permission = 'permission' in options ? options.permission : null;
   const owner = 'owner' in options ? options.owner : undefined;
+  const decisions = 'decisions' in options ? options.decisions : undefined;
   return applyDecorators(
-    SetMetadata(ACCESS_METADATA, { public: false, permission, owner } satisfies RouteAccess),
+    SetMetadata(ACCESS_METADATA, { public: false, permission, owner, decisions } satisfies RouteAccess),
     ...(mayChange(permission) ? [UseInterceptors(ChangeInterceptor)] : []),
     HttpCode(200),
     ApiBasicAuth(),

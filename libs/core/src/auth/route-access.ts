@@ -5,9 +5,10 @@ export const ACCESS_METADATA = 'castellan:access';
 
 /**
  * A route is public, needs a valid key that holds an action, or needs a valid key and nothing more. With
- * `owner`, a user's own key may also call it for the user named by that path parameter.
+ * `owner`, a user's own key may also call it for the user named by that path parameter. With `decisions`, the
+ * route answers decisions, and the key's usage counts each decision rather than the request.
  */
-export type RouteAccess = { public: true } | { public: false; permission: string | null; owner?: string };
+export type RouteAccess = { public: true } | { public: false; permission: string | null; owner?: string; decisions?: boolean };
 
 /** What the route handling this request declared; undefined when it declared nothing. */
 export function routeAccess(reflector: Reflector, context: ExecutionContext): RouteAccess | undefined {

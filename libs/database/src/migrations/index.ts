@@ -4,6 +4,7 @@ import { PeopleAndSecurity1732200000000 } from './1732200000000-people-and-secur
 import { AuditEvents1732300000000 } from './1732300000000-audit-events.js';
 import { KeyLifecycle1732400000000 } from './1732400000000-key-lifecycle.js';
 import { KeyLists1732500000000 } from './1732500000000-key-lists.js';
+import { KeyUsageHours1732600000000 } from './1732600000000-key-usage-hours.js';
 
 /** Listed explicitly: the build is plain tsc, and globs would depend on the working directory. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AuditEvents1732300000000,
   KeyLifecycle1732400000000,
   KeyLists1732500000000,
+  KeyUsageHours1732600000000,
 ];
