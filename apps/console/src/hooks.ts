@@ -1,4 +1,4 @@
-import { type DependencyList, useCallback, useEffect, useState } from 'react';
+import { type DependencyList, type RefObject, useCallback, useEffect, useState } from 'react';
 import { errorMessage } from './api';
 
 export interface Loaded<T> {
@@ -44,4 +44,41 @@ export function useAction(): { busy: boolean; error: string | null; run<T>(actio
     }
   }, []);
   return { busy, error, run, clear: useCallback(() => setError(null), []) };
+}
+
+/** What a dialog takes from its page's `useDialog`: the state of its call, and the way out. */
+export interface DialogStatus {
+  busy: boolean;
+  error: string | null;
+  close: () => void;
+}
+
+/**
+ * The dialog a page has open (what it acts on) and the one call that dialog makes. `submit` closes the dialog once
+ * the call succeeds; on failure the dialog stays, showing `error`.
+ */
+export function useDialog<D>() {
+  const [open, setOpen] = useState<D | null>(null);
+  const { busy, error, run, clear } = useAction();
+  const close = useCallback(() => {
+    setOpen(null);
+    clear();
+  }, [clear]);
+  const submit = useCallback(
+    async <T,>(call: () => Promise<T>): Promise<T | undefined> => {
+      const result = await run(call);
+      if (result !== undefined) close();
+      return result;
+    },
+    [run, close],
+  );
+  return { open, show: setOpen, close, submit, busy, error };
+}
+
+/** After a refused submit, moves focus to the first field marked invalid, so the keyboard lands on the problem. */
+export function useFocusFirstInvalid(form: RefObject<HTMLFormElement | null>, errors: object) {
+  useEffect(() => {
+    if (!Object.keys(errors).length) return;
+    form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [errors, form]);
 }

@@ -1,4 +1,5 @@
-import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import type { DialogStatus } from '../hooks';
+import { type FormEvent, type ReactNode, type Ref, useEffect, useId, useRef, useState } from 'react';
 
 /** An error from the API, read out by screen readers as it appears. */
 export function ErrorMessage({ message }: { message: string | null }) {
@@ -85,30 +86,58 @@ export function Dialog({ title, open, onClose, children }: { title: string; open
   );
 }
 
-/** Deletion behind a typed confirmation: the button works once the exact name is typed. */
-export function ConfirmByTyping({ open, what, name, onConfirm, onClose, busy, error }: {
-  open: boolean;
+/**
+ * A dialog's form: its fields, the API's error, Cancel and the submit button. Put it in a component rendered inside
+ * the <Dialog>, which renders its content only while open, so that each opening starts from fresh state.
+ */
+export function DialogForm({ submitLabel, dialog, onSubmit, formRef, children }: {
+  submitLabel: string;
+  dialog: DialogStatus;
+  onSubmit: () => void;
+  formRef?: Ref<HTMLFormElement>;
+  children: ReactNode;
+}) {
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onSubmit();
+  };
+  return (
+    <form ref={formRef} onSubmit={submit} noValidate>
+      {children}
+      <ErrorMessage message={dialog.error} />
+      <div className="actions">
+        <button type="button" onClick={dialog.close}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={dialog.busy}>
+          {submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Deletion behind a typed confirmation: the button works once the exact name is typed. Open while `name` is not null. */
+export function ConfirmByTyping({ what, name, dialog, onConfirm }: {
   what: string;
-  name: string;
+  name: string | null;
+  dialog: DialogStatus;
   onConfirm: () => void;
-  onClose: () => void;
-  busy?: boolean;
-  error?: string | null;
 }) {
   const [typed, setTyped] = useState('');
-  useEffect(() => setTyped(''), [open]);
+  useEffect(() => setTyped(''), [name]);
   return (
-    <Dialog title={`Delete ${what}`} open={open} onClose={onClose}>
+    <Dialog title={`Delete ${what}`} open={name !== null} onClose={dialog.close}>
       <p>
         This cannot be undone. Type <strong>{name}</strong> to confirm.
       </p>
       <Field label={`Type ${name} to confirm`}>{(props) => <input {...props} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />}</Field>
-      <ErrorMessage message={error ?? null} />
+      <ErrorMessage message={dialog.error} />
       <div className="actions">
-        <button type="button" onClick={onClose}>
+        <button type="button" onClick={dialog.close}>
           Cancel
         </button>
-        <button type="button" className="danger" disabled={typed !== name || busy} onClick={onConfirm}>
+        <button type="button" className="danger" disabled={typed !== name || dialog.busy} onClick={onConfirm}>
           Delete
         </button>
       </div>
@@ -120,4 +149,50 @@ export function ConfirmByTyping({ open, what, name, onConfirm, onClose, busy, er
 export function DateTime({ value }: { value: string | null | undefined }) {
   if (!value) return <span className="muted">—</span>;
   return <time dateTime={value}>{new Date(value).toLocaleString()}</time>;
+}
+
+/** The outcome of the last change. The live region stays in the page even when empty, so that each new message is announced. */
+export function Notice({ message }: { message: string | null }) {
+  return (
+    <p role="status" className={message ? 'notice' : 'cs-visually-hidden'}>
+      {message}
+    </p>
+  );
+}
+
+/** A page's or a section's heading, with the button that adds to it (left out when the key may not). */
+export function PageHead({ id, title, level = 1, action }: { id?: string; title: string; level?: 1 | 2 | 3; action?: { label: string; onClick: () => void } | false }) {
+  const Heading = `h${level}` as const;
+  return (
+    <div className="page-head">
+      <Heading id={id}>{title}</Heading>
+      {action ? (
+        <button type="button" className="primary" onClick={action.onClick}>
+          {action.label}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+/** Previous and next page of a list; shown only when there is more than one page. */
+export function Pager({ label, page, pages, busy, onChange }: { label: string; page: number; pages: number; busy?: boolean; onChange: (page: number) => void }) {
+  if (pages <= 1) return null;
+  return (
+    <nav className="pager" aria-label={label}>
+      <button type="button" disabled={page <= 1 || busy} onClick={() => onChange(page - 1)}>
+        Previous page
+      </button>
+      <span>
+        Page {page} of {pages}
+      </span>
+      <button type="button" disabled={page >= pages || busy} onClick={() => onChange(page + 1)}>
+        Next page
+      </button>
+    </nav>
+  );
+}
+
+export function EnabledBadge({ enabled }: { enabled: boolean }) {
+  return <span className={`badge ${enabled ? 'on' : 'off'}`}>{enabled ? 'Enabled' : 'Disabled'}</span>;
 }

@@ -4,7 +4,6 @@ import { errorMessage } from '../../api';
 import { DateTime, Empty, ErrorMessage, Field, Loading } from '../../components/ui';
 import { useLoad } from '../../hooks';
 import { useSession } from '../../session';
-import '../account-keys/keys.css';
 import './audit.css';
 import {
   appendEvents,

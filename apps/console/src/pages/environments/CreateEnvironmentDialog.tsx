@@ -1,9 +1,10 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { Dialog, ErrorMessage, Field } from '../../components/ui';
-import { useAction, useLoad } from '../../hooks';
+import { useAction, useFocusFirstInvalid, useLoad } from '../../hooks';
 import { useSession } from '../../session';
-import { useFocusFirstInvalid } from './focus';
-import { checkCreateEnvironment, type CreateEnvironmentField, type CreateEnvironmentForm, emptyCreateForm, type Errors } from './forms';
+import { type Errors } from '../../forms';
+import { EnvironmentOptions } from './EnvironmentOptions';
+import { checkCreateEnvironment, type CreateEnvironmentField, type CreateEnvironmentForm, emptyCreateForm } from './forms';
 import { type Environment, FOLDER_MODES, RECORD_LOCATIONS, USAGE_LIMIT_FIELDS } from './types';
 
 const FOLDER_MODE_LABELS: Record<string, string> = { dynamic: 'Dynamic', fixed: 'Fixed' };
@@ -68,11 +69,7 @@ function CreateEnvironmentForm({ onClose, onCreated }: { onClose: () => void; on
         {(p) => (
           <select {...p} value={form.baseId} onChange={(e) => set('baseId', e.target.value)}>
             <option value="">{all.loading ? 'None (loading environments…)' : 'None'}</option>
-            {environments.map((env) => (
-              <option key={env.id} value={env.id}>
-                {env.name} ({env.cloud_name})
-              </option>
-            ))}
+            <EnvironmentOptions environments={environments} />
           </select>
         )}
       </Field>
@@ -102,7 +99,7 @@ function CreateEnvironmentForm({ onClose, onCreated }: { onClose: () => void; on
           )}
         </Field>
       </div>
-      <details className="env-more" open={moreOpen} onToggle={(e) => setMoreOpen(e.currentTarget.open)}>
+      <details className="more" open={moreOpen} onToggle={(e) => setMoreOpen(e.currentTarget.open)}>
         <summary>Usage limits and custom attributes</summary>
         <div className="env-form-row">
           {USAGE_LIMIT_FIELDS.map(({ key, label }) => (

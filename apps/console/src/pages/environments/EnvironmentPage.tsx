@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { ConfirmByTyping, ErrorMessage, LoadState } from '../../components/ui';
-import { useAction, useLoad } from '../../hooks';
+import { ConfirmByTyping, EnabledBadge, ErrorMessage, LoadState, Notice } from '../../components/ui';
+import { useAction, useDialog, useLoad } from '../../hooks';
 import { useSession } from '../../session';
-import { EnabledBadge } from './badges';
 import { EnvironmentKeys } from './EnvironmentKeys';
 import { EnvironmentSettings } from './EnvironmentSettings';
 import { type Environment, environmentPath } from './types';
@@ -19,8 +18,7 @@ export function EnvironmentPage() {
   const [changed, setChanged] = useState<Environment | null>(null);
   const env = changed && changed.id === loaded.data?.id ? changed : loaded.data;
   const toggle = useAction();
-  const remove = useAction();
-  const [deleting, setDeleting] = useState(false);
+  const deletion = useDialog<true>();
   const [notice, setNotice] = useState<string | null>(null);
 
   const setEnabled = async (enabled: boolean) => {
@@ -33,11 +31,8 @@ export function EnvironmentPage() {
   };
 
   const confirmDelete = async () => {
-    const done = await remove.run(() => api.delete(environmentPath(accountPath, envId)));
-    if (done !== undefined) {
-      setDeleting(false);
-      navigate('/environments');
-    }
+    const done = await deletion.submit(() => api.delete(environmentPath(accountPath, envId)));
+    if (done !== undefined) navigate('/environments');
   };
 
   return (
@@ -61,23 +56,14 @@ export function EnvironmentPage() {
                   </button>
                 ) : null}
                 {can('provisioning:sub_accounts.delete') ? (
-                  <button
-                    type="button"
-                    className="danger"
-                    onClick={() => {
-                      remove.clear();
-                      setDeleting(true);
-                    }}
-                  >
+                  <button type="button" className="danger" onClick={() => deletion.show(true)}>
                     Delete environment
                   </button>
                 ) : null}
               </div>
             </div>
             {env.description ? <p className="muted">{env.description}</p> : null}
-            <p role="status" className={notice ? 'env-notice' : 'cs-visually-hidden'}>
-              {notice}
-            </p>
+            <Notice message={notice} />
             <ErrorMessage message={toggle.error} />
 
             <EnvironmentSettings key={env.id} env={env} onSaved={setChanged} />
@@ -91,15 +77,7 @@ export function EnvironmentPage() {
               </section>
             )}
 
-            <ConfirmByTyping
-              open={deleting}
-              what="environment"
-              name={env.cloud_name}
-              busy={remove.busy}
-              error={remove.error}
-              onClose={() => setDeleting(false)}
-              onConfirm={() => void confirmDelete()}
-            />
+            <ConfirmByTyping what="environment" name={deletion.open ? env.cloud_name : null} dialog={deletion} onConfirm={() => void confirmDelete()} />
           </>
         )}
       </LoadState>

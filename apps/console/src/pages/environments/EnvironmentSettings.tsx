@@ -1,9 +1,9 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { DateTime, ErrorMessage, Field } from '../../components/ui';
-import { useAction } from '../../hooks';
+import { useAction, useFocusFirstInvalid } from '../../hooks';
 import { useSession } from '../../session';
-import { useFocusFirstInvalid } from './focus';
-import { checkEnvironmentSettings, type EnvironmentSettingsField, type EnvironmentSettingsForm, type Errors, settingsForm } from './forms';
+import { type Errors } from '../../forms';
+import { checkEnvironmentSettings, type EnvironmentSettingsField, type EnvironmentSettingsForm, settingsForm } from './forms';
 import { type Environment, environmentPath, USAGE_LIMIT_FIELDS } from './types';
 
 /** The environment's settings: a form for a key that may update it, a read-only list otherwise. */

@@ -1,13 +1,12 @@
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { query } from '../../api';
-import { DateTime, LoadState } from '../../components/ui';
+import { DateTime, EnabledBadge, LoadState } from '../../components/ui';
 import { useLoad } from '../../hooks';
 import { useSession } from '../../session';
 import { type IssuedSecret, SecretDialog } from '../../components/SecretDialog';
-import { EnabledBadge } from './badges';
 import { CreateEnvironmentDialog } from './CreateEnvironmentDialog';
-import { cloudinaryUrl } from './keyInfo';
+import { cloudinaryUrl } from '../../keys/keys';
 import type { Environment } from './types';
 import './environments.css';
 
@@ -100,7 +99,7 @@ export function EnvironmentsPage() {
 
       <div role="status">
         {created ? (
-          <p className="env-notice">
+          <p className="notice">
             Created <Link to={`/environments/${encodeURIComponent(created.id)}`}>{created.name}</Link> (<code>{created.cloudName}</code>).{' '}
             <button type="button" className="env-link-button" onClick={() => setCreated(null)}>
               Dismiss

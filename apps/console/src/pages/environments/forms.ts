@@ -3,24 +3,11 @@
  * (libs/environments/src/dto, libs/access-keys/src/dto); the API stays the authority and its message is shown
  * when it still refuses.
  */
+import { type Checked, descriptionError, type Errors, nameError } from '../../forms';
 import { type Environment, FOLDER_MODES, type FolderMode, RECORD_LOCATIONS, type RecordLocation, USAGE_LIMIT_FIELDS, type UsageLimits } from './types';
 
-export const NAME_MAX = 255;
-export const DESCRIPTION_MAX = 1000;
 export const CLOUD_NAME_MAX = 64;
 export const CLOUD_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
-export const RATE_LIMIT_MAX = 1_000_000;
-export const ALLOWED_IPS_MAX = 100;
-
-export type Errors<K extends string> = Partial<Record<K, string>>;
-export type Checked<T, K extends string> = { ok: true; body: T } | { ok: false; errors: Errors<K> };
-
-export function nameError(value: string, { required }: { required: boolean }): string | undefined {
-  const name = value.trim();
-  if (!name) return required ? 'Enter a name' : undefined;
-  if (name.length > NAME_MAX) return `Use at most ${NAME_MAX} characters`;
-  return undefined;
-}
 
 export function cloudNameError(value: string): string | undefined {
   const cloudName = value.trim();
@@ -28,10 +15,6 @@ export function cloudNameError(value: string): string | undefined {
   if (cloudName.length > CLOUD_NAME_MAX) return `Use at most ${CLOUD_NAME_MAX} characters`;
   if (!CLOUD_NAME_PATTERN.test(cloudName)) return 'Use only letters, digits, "_" and "-"';
   return undefined;
-}
-
-export function descriptionError(value: string): string | undefined {
-  return value.trim().length > DESCRIPTION_MAX ? `Use at most ${DESCRIPTION_MAX} characters` : undefined;
 }
 
 /** A usage limit as typed: blank is "not set", otherwise a number of at least 0. */
@@ -188,58 +171,3 @@ export function checkEnvironmentSettings(form: EnvironmentSettingsForm, current:
   if (!sameJson(newAttributes, current.custom_attributes ?? {})) body.custom_attributes = newAttributes;
   return { ok: true, body };
 }
-
-// ---------------------------------------------------------------- generate a key
-
-export interface GenerateKeyForm {
-  name: string;
-  description: string;
-  /** A `datetime-local` value, in the reader's time zone; blank: no expiry (or the account's cap). */
-  expiresAt: string;
-  allowedIps: string;
-  rateLimit: string;
-}
-
-export type GenerateKeyField = keyof GenerateKeyForm;
-
-export const emptyGenerateForm = (): GenerateKeyForm => ({ name: '', description: '', expiresAt: '', allowedIps: '', rateLimit: '' });
-
-/** Addresses and ranges separated by commas, spaces or lines. */
-export const splitIps = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
-
-export function checkGenerateKey(form: GenerateKeyForm, now = new Date()): Checked<Record<string, unknown>, GenerateKeyField> {
-  const errors: Errors<GenerateKeyField> = {};
-  const body: Record<string, unknown> = {};
-  const name = nameError(form.name, { required: false });
-  if (name) errors.name = name;
-  else if (form.name.trim()) body.name = form.name.trim();
-  const description = descriptionError(form.description);
-  if (description) errors.description = description;
-  else if (form.description.trim()) body.description = form.description.trim();
-  if (form.expiresAt) {
-    const at = new Date(form.expiresAt);
-    if (Number.isNaN(at.getTime())) errors.expiresAt = 'Enter a date and time';
-    else if (at.getTime() <= now.getTime()) errors.expiresAt = 'Choose a time in the future';
-    else body.expires_at = at.toISOString();
-  }
-  const ips = splitIps(form.allowedIps);
-  if (ips.length > ALLOWED_IPS_MAX) errors.allowedIps = `List at most ${ALLOWED_IPS_MAX} addresses or ranges`;
-  else if (ips.length) body.allowed_ips = ips;
-  if (form.rateLimit.trim()) {
-    const text = form.rateLimit.trim();
-    const n = Number(text);
-    if (!/^\d+$/.test(text) || n > RATE_LIMIT_MAX) errors.rateLimit = `Enter a whole number from 0 to ${RATE_LIMIT_MAX.toLocaleString('en-US')}`;
-    else if (n > 0) body.rate_limit_per_minute = n;
-  }
-  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, body };
-}
-
-// ---------------------------------------------------------------- rotate a key
-
-/** The API takes grace_seconds from 0 to 604800 (a week). */
-export const GRACE_PERIODS: { seconds: number; label: string }[] = [
-  { seconds: 0, label: 'None: the old secret stops working now' },
-  { seconds: 3600, label: '1 hour' },
-  { seconds: 86_400, label: '24 hours' },
-  { seconds: 604_800, label: '7 days' },
-];

@@ -1,3 +1,5 @@
+import type { ApiKey } from '../../keys/keys';
+
 /** Wire shapes of the Provisioning API's product environments and their access keys (libs/environments, libs/access-keys). */
 
 export const FOLDER_MODES = ['dynamic', 'fixed'] as const;
@@ -35,32 +37,11 @@ export interface Environment {
   updated_at: string;
 }
 
-export interface AccessKey {
-  name: string;
-  api_key: string;
-  /** Only in the generate and rotate responses. */
-  api_secret?: string;
-  created_at: string;
-  updated_at: string;
-  enabled: boolean;
-  dedicated_for?: string[];
-  root: boolean;
-  description: string | null;
-  last_used_at: string | null;
-  last_used_ip: string | null;
-  expires_at: string | null;
-  previous_secret_expires_at: string | null;
-  allowed_ips: string[] | null;
-  rate_limit_per_minute: number | null;
-  api_environment_variable?: string;
-}
-
 export interface AccessKeyList {
-  access_keys: AccessKey[];
+  access_keys: ApiKey[];
   total: number;
 }
 
-/** A secret the API has just issued, held only until the person closes the dialog that shows it. */
 export const USAGE_LIMIT_FIELDS: { key: keyof UsageLimits; label: string }[] = [
   { key: 'credits', label: 'Monthly credits' },
   { key: 'storage_gb', label: 'Storage (GB)' },

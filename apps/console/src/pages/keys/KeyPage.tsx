@@ -1,14 +1,14 @@
 import { Link, useParams } from 'react-router';
 import { ApiError, query } from '../../api';
-import { DateTime, ErrorMessage, LoadState, Loading } from '../../components/ui';
+import { DateTime, EnabledBadge, ErrorMessage, LoadState, Loading } from '../../components/ui';
 import { useLoad } from '../../hooks';
 import { useSession } from '../../session';
-import { EnabledBadge } from '../environments/badges';
-import { isExpired } from '../environments/keyInfo';
-import { type AccessKey, type AccessKeyList, type Environment, environmentPath, keyPath, keysPath } from '../environments/types';
+import { type ApiKey, isExpired } from '../../keys/keys';
+import { type AccessKeyList, type Environment, environmentPath, keyPath, keysPath } from '../environments/types';
 import { findKey } from './findKey';
 import { UsageChart } from './UsageChart';
 import { readUsage } from './usage';
+import '../../keys/keys.css';
 import './keys.css';
 
 /** `#/environments/:envId/keys/:apiKey`: one environment key's details and its last 7 days of requests. */
@@ -41,7 +41,7 @@ export function KeyPage() {
       <div className="env-head">
         <h1>Key {name}</h1>
         {key.data ? <EnabledBadge enabled={key.data.enabled} /> : null}
-        {key.data && isExpired(key.data) ? <span className="badge env-badge-warn">Expired</span> : null}
+        {key.data && isExpired(key.data) ? <span className="badge expired">Expired</span> : null}
         {can('provisioning:access_keys.permissions.read') ? (
           <div className="env-head-actions">
             <Link to={`${envBase}/keys/${encodeURIComponent(apiKey)}/permissions`}>Permissions</Link>
@@ -64,14 +64,14 @@ export function KeyPage() {
   );
 }
 
-function KeyDetails({ apiKey: k }: { apiKey: AccessKey }) {
+function KeyDetails({ apiKey: k }: { apiKey: ApiKey }) {
   return (
     <dl className="env-facts key-facts">
       <div>
         <dt>Name</dt>
         <dd>
           {k.name}
-          {k.root ? <span className="badge env-badge-root">Root</span> : null}
+          {k.root ? <span className="badge root">Root</span> : null}
         </dd>
       </div>
       <div>
@@ -84,7 +84,7 @@ function KeyDetails({ apiKey: k }: { apiKey: AccessKey }) {
         <dt>Status</dt>
         <dd>
           <EnabledBadge enabled={k.enabled} />
-          {isExpired(k) ? <span className="badge env-badge-warn">Expired</span> : null}
+          {isExpired(k) ? <span className="badge expired">Expired</span> : null}
         </dd>
       </div>
       <div>

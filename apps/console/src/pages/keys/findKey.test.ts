@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AccessKey } from '../environments/types';
+import type { ApiKey } from '../../keys/keys';
 import { FIND_PAGE_SIZE, findKey } from './findKey';
 
-const key = (api_key: string) => ({ api_key, name: `key_${api_key}` }) as AccessKey;
+const key = (api_key: string) => ({ api_key, name: `key_${api_key}` }) as ApiKey;
 
 function pager(count: number) {
   const all = Array.from({ length: count }, (_, i) => key(String(100000000000000 + i)));

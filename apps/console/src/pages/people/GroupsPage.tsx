@@ -1,51 +1,28 @@
 import { type FormEvent, Fragment, useEffect, useMemo, useState } from 'react';
 import type { PolicyRule } from '../../api';
-import { ConfirmByTyping, DateTime, Dialog, ErrorMessage, Field, LoadState } from '../../components/ui';
-import { useAction, useLoad } from '../../hooks';
+import { ConfirmByTyping, DateTime, Dialog, DialogForm, ErrorMessage, Field, LoadState, Notice, PageHead } from '../../components/ui';
+import { type DialogStatus, useAction, useLoad } from '../../hooks';
 import { useSession } from '../../session';
-import '../account-keys/keys.css';
 import { loadGroups, loadRoles, loadUsers, optional } from './loaders';
 import { type Group, type GroupMember, type Role, selectedValues, type User } from './people';
 import './people.css';
+import { DetailsRow, DetailsToggle, RecordActions, useRecordCommands } from './records';
 import { RuleList } from './RuleList';
 import { formatRules, parseRules } from './rulesJson';
 
-type Editing = { kind: 'create' } | { kind: 'rename'; group: Group } | { kind: 'delete'; group: Group } | null;
+type Editing = { kind: 'create' } | { kind: 'rename'; group: Group } | { kind: 'delete'; group: Group };
 
 /** `#/groups`: user groups, their members, and the custom roles and rules they grant. */
 export function GroupsPage() {
   const { api, accountPath, can } = useSession();
   const groups = useLoad(() => loadGroups(api, accountPath), [api, accountPath]);
-  const [editing, setEditing] = useState<Editing>(null);
+  const { dialog, notice, save, remove } = useRecordCommands<Group, Editing>(`${accountPath}/user_groups`, groups.reload);
+  const editing = dialog.open;
   const [expanded, setExpanded] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const dialogAction = useAction();
-  const close = () => {
-    setEditing(null);
-    dialogAction.clear();
-  };
 
   const create = async (name: string) => {
-    const group = await dialogAction.run(() => api.post<Group>(`${accountPath}/user_groups`, { name }));
-    if (!group) return;
-    close();
-    setNotice(`Created the group ${group.name}.`);
-    setExpanded(group.id);
-    groups.reload();
-  };
-  const rename = async (group: Group, name: string) => {
-    const done = await dialogAction.run(() => api.put<Group>(`${accountPath}/user_groups/${encodeURIComponent(group.id)}`, { name }));
-    if (!done) return;
-    close();
-    setNotice(`Renamed the group to ${done.name}.`);
-    groups.reload();
-  };
-  const remove = async (group: Group) => {
-    const done = await dialogAction.run(() => api.delete(`${accountPath}/user_groups/${encodeURIComponent(group.id)}`));
-    if (done === undefined) return;
-    close();
-    setNotice(`Deleted the group ${group.name}.`);
-    groups.reload();
+    const group = await save(undefined, { name }, (g) => `Created the group ${g.name}.`);
+    if (group) setExpanded(group.id);
   };
 
   const mayUpdate = can('provisioning:user_groups.update');
@@ -53,20 +30,9 @@ export function GroupsPage() {
 
   return (
     <section aria-labelledby="groups-title">
-      <div className="page-head">
-        <h1 id="groups-title">Groups</h1>
-        {can('provisioning:user_groups.create') ? (
-          <button type="button" className="primary" onClick={() => setEditing({ kind: 'create' })}>
-            Create group
-          </button>
-        ) : null}
-      </div>
+      <PageHead id="groups-title" title="Groups" action={can('provisioning:user_groups.create') && { label: 'Create group', onClick: () => dialog.show({ kind: 'create' }) }} />
       <p className="muted">Every member of a group holds the group's custom roles and rules, besides its own role.</p>
-      {notice ? (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <Notice message={notice} />
       <LoadState loaded={groups} what="groups" isEmpty={(d) => d.length === 0} empty="No groups yet.">
         {(list) => (
           <table>
@@ -92,29 +58,18 @@ export function GroupsPage() {
                         <DateTime value={group.created_at} />
                       </td>
                       <td>
-                        <div className="row-actions">
-                          <button type="button" aria-expanded={open} aria-controls={`group-details-${group.id}`} onClick={() => setExpanded(open ? null : group.id)}>
-                            {open ? 'Hide details' : 'Members and permissions'}
-                          </button>
-                          {mayUpdate ? (
-                            <button type="button" onClick={() => setEditing({ kind: 'rename', group })}>
-                              Rename
-                            </button>
-                          ) : null}
-                          {mayDelete ? (
-                            <button type="button" className="danger" onClick={() => setEditing({ kind: 'delete', group })}>
-                              Delete
-                            </button>
-                          ) : null}
-                        </div>
+                        <RecordActions
+                          editLabel="Rename"
+                          onEdit={mayUpdate && (() => dialog.show({ kind: 'rename', group }))}
+                          onDelete={mayDelete && (() => dialog.show({ kind: 'delete', group }))}
+                          leading={<DetailsToggle open={open} controls={`group-details-${group.id}`} label="Members and permissions" onToggle={() => setExpanded(open ? null : group.id)} />}
+                        />
                       </td>
                     </tr>
                     {open ? (
-                      <tr className="details-row" id={`group-details-${group.id}`}>
-                        <td colSpan={4}>
-                          <GroupDetails group={group} onMembersChanged={groups.reload} />
-                        </td>
-                      </tr>
+                      <DetailsRow id={`group-details-${group.id}`} colSpan={4}>
+                        <GroupDetails group={group} onMembersChanged={groups.reload} />
+                      </DetailsRow>
                     ) : null}
                   </Fragment>
                 );
@@ -129,64 +84,47 @@ export function GroupsPage() {
         title={editing?.kind === 'rename' ? `Rename ${editing.group.name}` : 'Create group'}
         submitLabel={editing?.kind === 'rename' ? 'Save' : 'Create'}
         initial={editing?.kind === 'rename' ? editing.group.name : ''}
-        busy={dialogAction.busy}
-        error={dialogAction.error}
-        onSubmit={(name) => (editing?.kind === 'rename' ? void rename(editing.group, name) : void create(name))}
-        onClose={close}
+        dialog={dialog}
+        onSubmit={(name) => (editing?.kind === 'rename' ? void save(editing.group, { name }, (g) => `Renamed the group to ${g.name}.`) : void create(name))}
       />
       <ConfirmByTyping
-        open={editing?.kind === 'delete'}
         what="group"
-        name={editing?.kind === 'delete' ? editing.group.name : ''}
-        busy={dialogAction.busy}
-        error={dialogAction.error}
-        onConfirm={() => editing?.kind === 'delete' && void remove(editing.group)}
-        onClose={close}
+        name={editing?.kind === 'delete' ? editing.group.name : null}
+        dialog={dialog}
+        onConfirm={() => editing?.kind === 'delete' && void remove(editing.group, `Deleted the group ${editing.group.name}.`)}
       />
     </section>
   );
 }
 
-function NameDialog({ open, title, submitLabel, initial, busy, error, onSubmit, onClose }: {
-  open: boolean;
-  title: string;
+interface NameFormProps {
   submitLabel: string;
   initial: string;
-  busy: boolean;
-  error: string | null;
+  dialog: DialogStatus;
   onSubmit: (name: string) => void;
-  onClose: () => void;
-}) {
-  const [name, setName] = useState('');
+}
+
+function NameDialog({ open, title, ...form }: NameFormProps & { open: boolean; title: string }) {
+  return (
+    <Dialog title={title} open={open} onClose={form.dialog.close}>
+      <NameForm {...form} />
+    </Dialog>
+  );
+}
+
+function NameForm({ submitLabel, initial, dialog, onSubmit }: NameFormProps) {
+  const [name, setName] = useState(initial);
   const [missing, setMissing] = useState<string | null>(null);
-  useEffect(() => {
-    if (!open) return;
-    setName(initial);
-    setMissing(null);
-  }, [open, initial]);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!name.trim()) return setMissing('Enter a name');
-    setMissing(null);
-    onSubmit(name.trim());
+  const submit = () => {
+    setMissing(name.trim() ? null : 'Enter a name');
+    if (name.trim()) onSubmit(name.trim());
   };
   return (
-    <Dialog title={title} open={open} onClose={onClose}>
-      <form onSubmit={submit} noValidate>
-        <Field label="Name" error={missing}>
-          {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" autoFocus />}
-        </Field>
-        <ErrorMessage message={error} />
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {submitLabel}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <DialogForm submitLabel={submitLabel} dialog={dialog} onSubmit={submit}>
+      <Field label="Name" error={missing}>
+        {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" autoFocus />}
+      </Field>
+    </DialogForm>
   );
 }
 

@@ -1,16 +1,16 @@
 import { Fragment, useEffect, useMemo, useState } from 'react';
-import { ConfirmByTyping, DateTime, Empty, ErrorMessage, Field, LoadState } from '../../components/ui';
+import { ConfirmByTyping, DateTime, Empty, EnabledBadge, ErrorMessage, Field, LoadState, Notice, PageHead } from '../../components/ui';
 import { useAction, useLoad } from '../../hooks';
 import { useSession } from '../../session';
-import '../account-keys/keys.css';
 import { loadEnvironments, loadRoles, loadUsers, optional } from './loaders';
 import { type Environment, matchesRole, type Role, roleLabel, SYSTEM_ROLES, type User } from './people';
 import './people.css';
+import { DetailsRow, DetailsToggle, RecordActions, useRecordCommands } from './records';
 import { UserApiKeys } from './UserApiKeys';
 import { userBody, type UserFormValues } from './userForm';
 import { UserFormDialog } from './UserFormDialog';
 
-type Editing = { kind: 'create' } | { kind: 'edit'; user: User } | { kind: 'delete'; user: User } | null;
+type Editing = { kind: 'create' } | { kind: 'edit'; user: User } | { kind: 'delete'; user: User };
 
 function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -36,41 +36,21 @@ export function UsersPage() {
   const environments = useLoad(() => optional(can('provisioning:sub_accounts.read'), () => loadEnvironments(api, accountPath)), [api, accountPath]);
   const customRoles = useMemo(() => roles.data?.filter((r) => !r.system) ?? null, [roles.data]);
 
-  const [editing, setEditing] = useState<Editing>(null);
+  const { dialog, notice, setNotice, done, recordPath, save, remove } = useRecordCommands<User, Editing>(`${accountPath}/users`, users.reload);
+  const editing = dialog.open;
   const [expanded, setExpanded] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const dialogAction = useAction();
   const rowAction = useAction();
-  const close = () => {
-    setEditing(null);
-    dialogAction.clear();
-  };
 
-  const save = async (values: UserFormValues) => {
+  const saveUser = (values: UserFormValues) => {
     const existing = editing?.kind === 'edit' ? editing.user : undefined;
     const body = userBody(values, existing);
-    if (existing && Object.keys(body).length === 0) return close();
-    const user = await dialogAction.run(() =>
-      existing ? api.put<User>(`${accountPath}/users/${encodeURIComponent(existing.id)}`, body) : api.post<User>(`${accountPath}/users`, body),
-    );
-    if (!user) return;
-    close();
-    setNotice(existing ? `Saved ${user.name}.` : `Added ${user.name} (${user.email}).`);
-    users.reload();
-  };
-  const remove = async (user: User) => {
-    const done = await dialogAction.run(() => api.delete(`${accountPath}/users/${encodeURIComponent(user.id)}`));
-    if (done === undefined) return;
-    close();
-    setNotice(`Deleted ${user.name}.`);
-    users.reload();
+    if (existing && Object.keys(body).length === 0) return dialog.close();
+    void save(existing, body, (user) => (existing ? `Saved ${user.name}.` : `Added ${user.name} (${user.email}).`));
   };
   const setEnabled = async (user: User, enabled: boolean) => {
     setNotice(null);
-    const done = await rowAction.run(() => api.put<User>(`${accountPath}/users/${encodeURIComponent(user.id)}`, { enabled }));
-    if (!done) return;
-    setNotice(`${enabled ? 'Enabled' : 'Disabled'} ${done.name}.`);
-    users.reload();
+    const updated = await rowAction.run(() => api.put<User>(recordPath(user), { enabled }));
+    if (updated) done(`${enabled ? 'Enabled' : 'Disabled'} ${updated.name}.`);
   };
 
   const mayUpdate = can('provisioning:users.update');
@@ -80,14 +60,7 @@ export function UsersPage() {
 
   return (
     <section aria-labelledby="users-title">
-      <div className="page-head">
-        <h1 id="users-title">Users</h1>
-        {can('provisioning:users.create') ? (
-          <button type="button" className="primary" onClick={() => setEditing({ kind: 'create' })}>
-            Add user
-          </button>
-        ) : null}
-      </div>
+      <PageHead id="users-title" title="Users" action={can('provisioning:users.create') && { label: 'Add user', onClick: () => dialog.show({ kind: 'create' }) }} />
       <search className="toolbar" aria-label="Filter users">
         <Field label="Search">
           {(props) => <input {...props} type="search" value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" placeholder="Start of a name or email" />}
@@ -125,11 +98,7 @@ export function UsersPage() {
           )}
         </Field>
       </search>
-      {notice ? (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <Notice message={notice} />
       <ErrorMessage message={rowAction.error} />
 
       <LoadState loaded={users} what="users">
@@ -171,41 +140,30 @@ export function UsersPage() {
                           <EnvironmentNames user={user} environments={environments.data} />
                         </td>
                         <td>
-                          {user.enabled ? <span className="badge on">Enabled</span> : <span className="badge off">Disabled</span>}
+                          <EnabledBadge enabled={user.enabled} />
                           {user.pending ? <span className="badge off block-gap">Pending</span> : null}
                         </td>
                         <td className="nowrap">
                           <DateTime value={user.last_login} />
                         </td>
                         <td>
-                          <div className="row-actions">
-                            <button type="button" aria-expanded={open} aria-controls={`user-details-${user.id}`} onClick={() => setExpanded(open ? null : user.id)}>
-                              {open ? 'Hide details' : 'Details'}
-                            </button>
-                            {mayUpdate ? (
-                              <button type="button" onClick={() => setEditing({ kind: 'edit', user })}>
-                                Edit
-                              </button>
-                            ) : null}
+                          <RecordActions
+                            onEdit={mayUpdate && (() => dialog.show({ kind: 'edit', user }))}
+                            onDelete={mayDelete && (() => dialog.show({ kind: 'delete', user }))}
+                            leading={<DetailsToggle open={open} controls={`user-details-${user.id}`} label="Details" onToggle={() => setExpanded(open ? null : user.id)} />}
+                          >
                             {mayUpdate ? (
                               <button type="button" disabled={rowAction.busy} onClick={() => void setEnabled(user, !user.enabled)}>
                                 {user.enabled ? 'Disable' : 'Enable'}
                               </button>
                             ) : null}
-                            {mayDelete ? (
-                              <button type="button" className="danger" onClick={() => setEditing({ kind: 'delete', user })}>
-                                Delete
-                              </button>
-                            ) : null}
-                          </div>
+                          </RecordActions>
                         </td>
                       </tr>
                       {open ? (
-                        <tr className="details-row" id={`user-details-${user.id}`}>
-                          <td colSpan={7}>
-                            <UserDetails user={user} environments={environments.data} customRoles={customRoles} />
-                          </td>
-                        </tr>
+                        <DetailsRow id={`user-details-${user.id}`} colSpan={7}>
+                          <UserDetails user={user} environments={environments.data} customRoles={customRoles} />
+                        </DetailsRow>
                       ) : null}
                     </Fragment>
                   );
@@ -221,19 +179,14 @@ export function UsersPage() {
         user={editing?.kind === 'edit' ? editing.user : null}
         customRoles={customRoles}
         environments={environments.data}
-        busy={dialogAction.busy}
-        error={dialogAction.error}
-        onSubmit={(values) => void save(values)}
-        onClose={close}
+        dialog={dialog}
+        onSubmit={saveUser}
       />
       <ConfirmByTyping
-        open={editing?.kind === 'delete'}
         what="user"
-        name={editing?.kind === 'delete' ? editing.user.email : ''}
-        busy={dialogAction.busy}
-        error={dialogAction.error}
-        onConfirm={() => editing?.kind === 'delete' && void remove(editing.user)}
-        onClose={close}
+        name={editing?.kind === 'delete' ? editing.user.email : null}
+        dialog={dialog}
+        onConfirm={() => editing?.kind === 'delete' && void remove(editing.user, `Deleted ${editing.user.name}.`)}
       />
     </section>
   );

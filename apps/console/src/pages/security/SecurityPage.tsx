@@ -3,7 +3,6 @@ import { ApiError, errorMessage } from '../../api';
 import { DateTime, ErrorMessage, Field, LoadState } from '../../components/ui';
 import { useLoad } from '../../hooks';
 import { useSession } from '../../session';
-import '../account-keys/keys.css';
 import '../people/people.css';
 import {
   certificateStatus,
@@ -104,22 +103,7 @@ function SecurityForm({ settings, onSaved }: { settings: SecuritySettings; onSav
 
       <div className="panel">
         <h2>SAML single sign-on</h2>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={values.samlEnabled}
-            disabled={disabled}
-            onChange={(e) => set('samlEnabled', e.target.checked)}
-            aria-describedby={errors.samlEnabled ? 'saml-enabled-error' : undefined}
-            aria-invalid={errors.samlEnabled ? true : undefined}
-          />
-          Enable SAML single sign-on
-        </label>
-        {errors.samlEnabled ? (
-          <p id="saml-enabled-error" className="field-error">
-            {errors.samlEnabled}
-          </p>
-        ) : null}
+        <CheckboxField id="saml-enabled-error" label="Enable SAML single sign-on" checked={values.samlEnabled} disabled={disabled} error={errors.samlEnabled} onChange={(checked) => set('samlEnabled', checked)} />
         <Field label="Identity provider entity ID" error={errors.idpEntityId} hint="Often the URL of the identity provider's metadata">
           {(props) => <input {...props} value={values.idpEntityId} disabled={disabled} onChange={(e) => set('idpEntityId', e.target.value)} autoComplete="off" />}
         </Field>
@@ -144,22 +128,7 @@ function SecurityForm({ settings, onSaved }: { settings: SecuritySettings; onSav
           )}
         </Field>
         <CertificatePanel certificate={settings.saml.certificate} />
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={values.ssoRequired}
-            disabled={disabled}
-            onChange={(e) => set('ssoRequired', e.target.checked)}
-            aria-describedby={errors.ssoRequired ? 'sso-required-error' : undefined}
-            aria-invalid={errors.ssoRequired ? true : undefined}
-          />
-          Require single sign-on: users must sign in through SAML
-        </label>
-        {errors.ssoRequired ? (
-          <p id="sso-required-error" className="field-error">
-            {errors.ssoRequired}
-          </p>
-        ) : null}
+        <CheckboxField id="sso-required-error" label="Require single sign-on: users must sign in through SAML" checked={values.ssoRequired} disabled={disabled} error={errors.ssoRequired} onChange={(checked) => set('ssoRequired', checked)} />
       </div>
 
       <div className="panel">
@@ -218,6 +187,23 @@ function SecurityForm({ settings, onSaved }: { settings: SecuritySettings; onSav
 }
 
 /** What the API shows of the stored certificate: never the PEM, only these details. */
+/** A checkbox with its own validation message; `id` is the message's. */
+function CheckboxField({ id, label, checked, disabled, error, onChange }: { id: string; label: string; checked: boolean; disabled: boolean; error?: string; onChange: (checked: boolean) => void }) {
+  return (
+    <>
+      <label className="check">
+        <input type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} aria-describedby={error ? id : undefined} aria-invalid={error ? true : undefined} />
+        {label}
+      </label>
+      {error ? (
+        <p id={id} className="field-error">
+          {error}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
 function CertificatePanel({ certificate }: { certificate: CertificateDetails | null }) {
   if (!certificate) return <p className="muted">No certificate stored.</p>;
   const status = certificateStatus(certificate, new Date());

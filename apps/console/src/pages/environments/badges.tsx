@@ -1,3 +1,0 @@
-export function EnabledBadge({ enabled }: { enabled: boolean }) {
-  return <span className={`badge ${enabled ? 'on' : 'off'}`}>{enabled ? 'Enabled' : 'Disabled'}</span>;
-}
