@@ -5,7 +5,7 @@ import { bind, Credentials, expectErrorMessage, expectUnauthorized, Form, Json, 
 
 // IP allowlists of keys and of accounts, and TRUST_PROXY. Supertest connects from loopback (127.0.0.1, or
 // ::ffff:127.0.0.1 on a dual-stack socket): a list holding 127.0.0.0/8 admits this suite, any other refuses it.
-// Each server runs in its own describe block, one after the other: passport and TypeORM keep process-wide state.
+// Each server runs in its own describe block, one after the other: TypeORM keeps process-wide state.
 
 let server: TestServer;
 const { call } = bind(() => server);

@@ -305,6 +305,22 @@ describe('two instances over one Redis', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test('each verifies keys with its own cache, though both run in one process', async () => {
+    // Were the Basic strategy registered in Passport's process-wide registry, the instance made last (two) would
+    // verify for both, and a change made on one would reach that cache through Redis only, after the next request.
+    const owner = await one.newAccount('Own caches');
+    const key = credentials(await okBody(one.http().post(`${owner.base}/account_api_keys`).auth(...owner.auth).send({ name: 'own' })));
+    const lookups = [one, two].map((instance) => countCalls(instance.app.get(ApiKeyRepository), 'findForVerification'));
+    try {
+      expect(await status(key, one)).toBe(200);
+      expect(lookups.map((calls) => calls.count())).toEqual([1, 0]);
+      expect(await status(key, two)).toBe(200);
+      expect(lookups.map((calls) => calls.count())).toEqual([1, 1]);
+    } finally {
+      for (const calls of lookups) calls.restore();
+    }
+  });
+
   test('a change made on one drops the entries of the other within a second', async () => {
     const owner = await one.newAccount('Two instances');
     const key = credentials(await okBody(one.http().post(`${owner.base}/account_api_keys`).auth(...owner.auth).send({ name: 'shared' })));

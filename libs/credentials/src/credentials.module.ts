@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig, SecretHasher } from '@castellan/core';
 import { connectRedis, ThrottlingModule } from '@castellan/throttling';
@@ -34,7 +33,7 @@ function invalidatorFor(cache: KeyCache, config: AppConfig): KeyCacheInvalidator
  * that drops an account's entries after its changes.
  */
 @Module({
-  imports: [PassportModule, TypeOrmModule.forFeature([ApiKeyEntity]), ThrottlingModule],
+  imports: [TypeOrmModule.forFeature([ApiKeyEntity]), ThrottlingModule],
   providers: [
     SecretHasher,
     ApiKeyRepository,

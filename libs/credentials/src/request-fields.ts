@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 
 /**
  * What authentication writes onto every request: passport's helpers and session manager, the principal and
- * passport's info (@nestjs/passport), and a refusal's reason (this library).
+ * passport's info (BasicAuthGuard), and a refusal's reason (this library).
  */
 const AUTHENTICATION_FIELDS = ['logIn', 'login', 'logOut', 'logout', 'isAuthenticated', 'isUnauthenticated', '_sessionManager', 'authInfo', 'user', 'authFailure'];
 
