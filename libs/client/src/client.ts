@@ -7,9 +7,9 @@ import {
   RateLimitedError,
   type CastellanError,
 } from './errors.js';
-import { expressMiddleware, type ExpressMiddleware } from './express.js';
+import { type ExpressMiddleware, expressMiddleware, type ExpressRequestBase } from './express.js';
 import { fastifyPlugin, type FastifyPlugin } from './fastify.js';
-import type { RequestParts, RouteCheck } from './route-check.js';
+import type { RouteCheck } from './route-check.js';
 import type { AuthorizeRequest, Decision, KeySelf } from './types.js';
 
 /** Castellan's own limit on one `/v1_1/authorize/batch` call. */
@@ -82,7 +82,9 @@ export class CastellanClient {
       }
       // Both travel as headers of one call, so both must agree across a group.
       const group = `${request.authorization}\n${request.clientIp ?? ''}`;
-      pending.set(group, [...(pending.get(group) ?? []), { index, request, cacheKey }]);
+      const items = pending.get(group);
+      if (items) items.push({ index, request, cacheKey });
+      else pending.set(group, [{ index, request, cacheKey }]);
     });
     const calls = [...pending.values()].flatMap((items) => chunks(items, MAX_BATCH));
     await Promise.all(
@@ -139,12 +141,6 @@ export class CastellanClient {
     if (status >= 200 && status < 300) return JSON.parse(text) as T;
     throw errorFor(status, messageOf(text) ?? `Castellan answered ${status}`, retryAfter);
   }
-}
-
-/** Express and Node's `http` both give these; `ip` is Express's own, honouring its `trust proxy` setting. */
-export interface ExpressRequestBase extends RequestParts {
-  ip?: string;
-  socket?: { remoteAddress?: string };
 }
 
 export function createCastellanClient(options: CastellanClientOptions): CastellanClient {

@@ -1,5 +1,11 @@
-import type { CastellanClient, ExpressRequestBase } from './client.js';
-import { decide, type RouteCheck, type WithDecision } from './route-check.js';
+import type { CastellanClient } from './client.js';
+import { decide, type RequestParts, type RouteCheck, type WithDecision } from './route-check.js';
+
+/** Express and Node's `http` both give these; `ip` is Express's own, honouring its `trust proxy` setting. */
+export interface ExpressRequestBase extends RequestParts {
+  ip?: string;
+  socket?: { remoteAddress?: string };
+}
 
 /** The part of Node's `ServerResponse` (which Express extends) that an answer needs. */
 export interface NodeResponse {
