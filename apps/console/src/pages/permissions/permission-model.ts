@@ -621,6 +621,3 @@ export interface SimulateRequest {
 export function simulateRequest(apiKey: string, action: string, cloudName: string, resource: Record<string, unknown> | undefined): SimulateRequest {
   return { api_key: apiKey, action, ...(cloudName.trim() ? { cloud_name: cloudName.trim() } : {}), ...(resource ? { resource } : {}) };
 }
-
-/** Every action the key's kind may hold, for the try-it panel. */
-export const actionsFor = (plugins: readonly CatalogPlugin[]): CatalogAction[] => plugins.flatMap((p) => p.actions);
