@@ -276,7 +276,12 @@ describe('GET /v1_1/permissions/catalog', () => {
       name: p.name,
       title: p.title,
       description: p.description,
-      actions: p.actions.map((action) => ({ name: `${p.name}:${action.name}`, description: action.description, attributes: action.attributes })),
+      actions: p.actions.map((action) => ({
+        name: `${p.name}:${action.name}`,
+        description: action.description,
+        attributes: action.attributes,
+        scope: action.scope ?? 'environment',
+      })),
     })),
   };
 
@@ -290,7 +295,12 @@ describe('GET /v1_1/permissions/catalog', () => {
     for (const plugin of plugins) {
       expect(plugin.actions.length).toBeGreaterThan(0);
       for (const action of plugin.actions) {
-        expect(action).toEqual({ name: expect.stringMatching(new RegExp(`^${plugin.name}:[a-z_.]+$`)), description: expect.any(String), attributes: expect.any(Array) });
+        expect(action).toEqual({
+          name: expect.stringMatching(new RegExp(`^${plugin.name}:[a-z_.]+$`)),
+          description: expect.any(String),
+          attributes: expect.any(Array),
+          scope: expect.stringMatching(/^(environment|account)$/),
+        });
         for (const attribute of action.attributes) {
           expect(attribute).toEqual({ name: expect.any(String), type: expect.stringMatching(/^(string|number|boolean|string\[\])$/), description: expect.any(String) });
         }
@@ -437,10 +447,16 @@ describe('POST /v1_1/provisioning/accounts/:account_id/permissions/simulate', ()
     expectError(await simulate(body(), await as()), 403, { error: { message: 'Not allowed: provisioning:permissions.simulate' } });
   });
 
-  test('an account key narrowed to provisioning:permissions.simulate may simulate', async () => {
-    const auditor = await newKey(null, [{ effect: 'allow', actions: ['provisioning:permissions.simulate'] }]);
+  test('an account key narrowed to simulating and reading environment keys may simulate them; reading is what it needs', async () => {
+    const auditor = await newKey(null, [{ effect: 'allow', actions: ['provisioning:permissions.simulate', 'provisioning:access_keys.permissions.read'] }]);
     const res = await simulate(body(), auditor.auth);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject(decision(env.root, 'ALLOWED', env, 0));
+    const blind = await newKey(null, [{ effect: 'allow', actions: ['provisioning:permissions.simulate'] }]);
+    const refused = await simulate(body(), blind.auth);
+    expect({ status: refused.status, body: refused.body }).toEqual({
+      status: 403,
+      body: { error: { message: 'Not allowed: provisioning:access_keys.permissions.read' } },
+    });
   });
 });

@@ -32,7 +32,8 @@ const ok = okBody;
 
 /** The status a request authenticated with `auth` gets, from an address every allowlist below admits. */
 const status = async (auth: Credentials, target: TestServer = server): Promise<number> => (await target.http().get('/v1_1/keys/self').auth(auth[0], auth[1])).status;
-const decide = async (auth: Credentials, action: string): Promise<string> => (await ok(call('post', '/v1_1/authorize', auth, { action }))).reason;
+const decide = async (auth: Credentials, action: string, cloudName?: string): Promise<string> =>
+  (await ok(call('post', '/v1_1/authorize', auth, { action, ...(cloudName ? { cloud_name: cloudName } : {}) }))).reason;
 const credentials = (key: Json): Credentials => [key.api_key, key.api_secret];
 
 async function newEnvironment(): Promise<{ id: string; keys: string; auth: Credentials }> {
@@ -119,8 +120,9 @@ describe('a miss is one query, whatever the key holds', () => {
     server.app.get(KeyCache).clear();
     expect(await selects(() => decide(key, 'upload:rename'))).toBe(1);
     expect(await selects(() => decide(key, 'upload:tags'))).toBe(0);
-    // The user's own role, the group's role, the group's rules, nothing else.
-    expect(await Promise.all(['upload:rename', 'upload:tags', 'upload:context', 'upload:destroy'].map((action) => decide(key, action)))).toEqual([
+    // The user's own role, the group's role, the group's rules, nothing else, where the user reaches (it must name it).
+    const homeName = (await ok(call('get', `${a.base}/sub_accounts/${home.id}`, a.auth))).cloud_name;
+    expect(await Promise.all(['upload:rename', 'upload:tags', 'upload:context', 'upload:destroy'].map((action) => decide(key, action, homeName)))).toEqual([
       'ALLOWED',
       'ALLOWED',
       'ALLOWED',

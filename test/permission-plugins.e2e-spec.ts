@@ -52,7 +52,7 @@ describe('a server with the video plugin', () => {
       name: 'video',
       title: videoPlugin.title,
       description: videoPlugin.description,
-      actions: videoPlugin.actions.map((a) => ({ name: `video:${a.name}`, description: a.description, attributes: a.attributes })),
+      actions: videoPlugin.actions.map((a) => ({ name: `video:${a.name}`, description: a.description, attributes: a.attributes, scope: 'environment' })),
     });
     expect(res.body.plugins[3].actions.map((a: { name: string }) => a.name)).toEqual([
       'video:transcode',

@@ -35,7 +35,7 @@ export class AccessKeyController {
     @Param('api_key') apiKey: string,
     @Body() body: UpdateAccessKeyDto,
   ): Promise<AccessKeyDto> {
-    return this.keys.update(p.accountId, environmentId, apiKey, body, { keyId: p.keyId, ip });
+    return this.keys.update({ principal: p, ip }, environmentId, apiKey, body);
   }
 
   @Post(':api_key/rotate')
@@ -47,14 +47,14 @@ export class AccessKeyController {
     @Param('api_key') apiKey: string,
     @Body() body: RotateKeyDto,
   ): Promise<AccessKeyDto> {
-    return this.keys.rotate(p.accountId, environmentId, apiKey, body);
+    return this.keys.rotate(p, p.accountId, environmentId, apiKey, body);
   }
 
   @Delete(':api_key')
   @Authenticated({ permission: 'provisioning:access_keys.delete' })
   @ApiOkResponse({ type: OkMessageDto })
   delete(@CurrentPrincipal() p: Principal, @Param('sub_account_id') environmentId: string, @Param('api_key') apiKey: string): Promise<OkMessageDto> {
-    return this.keys.deleteByKey(p.accountId, environmentId, apiKey);
+    return this.keys.deleteByKey(p, environmentId, apiKey);
   }
 
   /** The SDK sends the name as a form body; curl users put it in the query string. Either is accepted. */
@@ -67,7 +67,7 @@ export class AccessKeyController {
     @Query() query: KeyNameDto,
     @Body() body: KeyNameDto,
   ): Promise<OkMessageDto> {
-    return this.keys.deleteByName(p.accountId, environmentId, body.name ?? query.name);
+    return this.keys.deleteByName(p, environmentId, body.name ?? query.name);
   }
 
   @Get(':api_key/permissions')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppError, OK, OkMessageDto, Principal, ReplicaReader } from '@castellan/core';
-import { ApiKeyRepository, KeyScope } from '@castellan/credentials';
+import { ApiKeyRepository, Caller, KeyScope } from '@castellan/credentials';
 import { EnvironmentEntity, EnvironmentRepository } from '@castellan/environments';
 import { AccessKeyDto, AccessKeyListDto, GenerateKeyDto, ListKeysDto, RotateKeyDto, UpdateAccessKeyDto } from './dto/access-key.dto.js';
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
@@ -33,7 +33,8 @@ export class AccessKeyService {
     return presentIssued(await this.manager.generate(maker, scope, input), environment.cloudName);
   }
 
-  async update(accountId: string, environmentId: string, apiKey: string, input: UpdateAccessKeyDto, caller: KeyCaller): Promise<AccessKeyDto> {
+  async update(caller: KeyCaller, environmentId: string, apiKey: string, input: UpdateAccessKeyDto): Promise<AccessKeyDto> {
+    const accountId = caller.principal.accountId;
     const { scope } = await this.environment(accountId, environmentId);
     const patch = { name: input.name, description: input.description, enabled: input.enabled, dedicatedFor: input.dedicated_for, ...settingsPatch(input) };
     const key = await this.manager.updateBy(caller, accountId, scope, apiKey, patch, async (tx, current) => {
@@ -45,21 +46,21 @@ export class AccessKeyService {
     return presentKey(key);
   }
 
-  async rotate(accountId: string, environmentId: string, apiKey: string, input: RotateKeyDto): Promise<AccessKeyDto> {
+  async rotate(caller: Caller, accountId: string, environmentId: string, apiKey: string, input: RotateKeyDto): Promise<AccessKeyDto> {
     const { environment, scope } = await this.environment(accountId, environmentId);
-    return presentIssued(await this.manager.rotate(accountId, scope, apiKey, input.grace_seconds ?? 0), environment.cloudName);
+    return presentIssued(await this.manager.rotate(caller, accountId, scope, apiKey, input.grace_seconds ?? 0), environment.cloudName);
   }
 
-  async deleteByKey(accountId: string, environmentId: string, apiKey: string): Promise<OkMessageDto> {
-    const { scope } = await this.environment(accountId, environmentId);
-    await this.manager.delete(accountId, scope, { apiKey });
+  async deleteByKey(caller: Principal, environmentId: string, apiKey: string): Promise<OkMessageDto> {
+    const { scope } = await this.environment(caller.accountId, environmentId);
+    await this.manager.delete(caller, caller.accountId, scope, { apiKey });
     return OK;
   }
 
-  async deleteByName(accountId: string, environmentId: string, name: string | undefined): Promise<OkMessageDto> {
+  async deleteByName(caller: Principal, environmentId: string, name: string | undefined): Promise<OkMessageDto> {
     if (!name) throw AppError.invalid('name is required');
-    const { scope } = await this.environment(accountId, environmentId);
-    await this.manager.delete(accountId, scope, { name });
+    const { scope } = await this.environment(caller.accountId, environmentId);
+    await this.manager.delete(caller, caller.accountId, scope, { name });
     return OK;
   }
 

@@ -30,14 +30,14 @@ export class AccountApiKeyController {
   @ApiOkResponse({ type: AccessKeyDto })
   @ApiResponse({ status: 409, description: "Disabling the last enabled account API key, or narrowing the calling key's allowed_ips to leave out its own address" })
   update(@CurrentPrincipal() p: Principal, @Ip() ip: string, @Param('api_key') apiKey: string, @Body() body: UpdateAccountKeyDto): Promise<AccessKeyDto> {
-    return this.keys.update(p.accountId, apiKey, body, { keyId: p.keyId, ip });
+    return this.keys.update({ principal: p, ip }, apiKey, body);
   }
 
   @Post(':api_key/rotate')
   @Authenticated({ permission: 'provisioning:account_api_keys.rotate' })
   @ApiOkResponse({ type: AccessKeyDto, description: 'The key with its new secret; api_secret and account_url are shown in this response only' })
   rotate(@CurrentPrincipal() p: Principal, @Param('api_key') apiKey: string, @Body() body: RotateKeyDto): Promise<AccessKeyDto> {
-    return this.keys.rotate(p.accountId, apiKey, body);
+    return this.keys.rotate(p, p.accountId, apiKey, body);
   }
 
   @Delete(':api_key')

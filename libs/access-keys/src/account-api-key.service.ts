@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode, Principal, ReplicaReader } from '@castellan/core';
-import { ApiKeyRepository, KeyScope } from '@castellan/credentials';
+import { ApiKeyRepository, Caller, KeyScope } from '@castellan/credentials';
 import { AccessKeyDto, AccountKeyListDto, GenerateKeyDto, ListKeysDto, RotateKeyDto, UpdateAccountKeyDto } from './dto/access-key.dto.js';
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
 import { KeyCaller, KeyManager } from './key-manager.js';
@@ -28,11 +28,12 @@ export class AccountApiKeyService {
     return presentIssued(await this.manager.generate(maker, ACCOUNT, input));
   }
 
-  async rotate(accountId: string, apiKey: string, input: RotateKeyDto): Promise<AccessKeyDto> {
-    return presentIssued(await this.manager.rotate(accountId, ACCOUNT, apiKey, input.grace_seconds ?? 0));
+  async rotate(caller: Caller, accountId: string, apiKey: string, input: RotateKeyDto): Promise<AccessKeyDto> {
+    return presentIssued(await this.manager.rotate(caller, accountId, ACCOUNT, apiKey, input.grace_seconds ?? 0));
   }
 
-  async update(accountId: string, apiKey: string, input: UpdateAccountKeyDto, caller: KeyCaller): Promise<AccessKeyDto> {
+  async update(caller: KeyCaller, apiKey: string, input: UpdateAccountKeyDto): Promise<AccessKeyDto> {
+    const accountId = caller.principal.accountId;
     const patch = { name: input.name, description: input.description, enabled: input.enabled, ...settingsPatch(input) };
     const key = await this.manager.updateBy(caller, accountId, ACCOUNT, apiKey, patch, async (tx, current) => {
       if (input.enabled === false && current.enabled && (await this.keys.countEnabled(accountId, ACCOUNT, tx)) <= 1) {

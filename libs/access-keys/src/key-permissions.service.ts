@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, ErrorCode, Principal } from '@castellan/core';
+import { AppError, Principal } from '@castellan/core';
 import { ApiKeyEntity, KeyScope } from '@castellan/credentials';
-import { effectiveRules, KIND_POLICIES, PermissionCatalog, PolicyCompiler, validatePolicy } from '@castellan/permissions';
+import { effectiveRules, KIND_POLICIES, PermissionCatalog, validatePolicy } from '@castellan/permissions';
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
 import { RoleRepository } from '@castellan/people';
 import { KeyManager } from './key-manager.js';
@@ -13,13 +13,15 @@ const present = (key: ApiKeyEntity, roles: string[]): PolicyDto => ({
   default: key.rules === null,
 });
 
-/** Reading and replacing a key's policy. A caller can never grant what it does not hold itself. */
+/**
+ * Reading and replacing a key's policy. A caller can never grant what it does not hold itself: the key, with its
+ * new rules and roles (and a user key with its user's privileges), must hold nothing the caller does not.
+ */
 @Injectable()
 export class KeyPermissionsService {
   constructor(
     private readonly manager: KeyManager,
     private readonly catalog: PermissionCatalog,
-    private readonly policies: PolicyCompiler,
     private readonly roles: RoleRepository,
   ) {}
 
@@ -36,15 +38,14 @@ export class KeyPermissionsService {
     const roles = await this.roles.findByIds(caller.accountId, roleIds);
     const missing = roleIds.find((id) => !roles.some((r) => r.id === id));
     if (missing) throw AppError.notFound('Custom role', missing);
-    // A user key's own rules only narrow its user's privileges, and its caller never receives its secret.
-    if (scope.kind !== 'user') {
-      for (const granted of [rules, ...roles.map((r) => r.rules)]) {
-        const unheld = this.policies.firstUnheldGrant(caller, scope.kind, granted);
-        if (unheld) throw new AppError(ErrorCode.NotAllowed, `Not allowed: ${unheld} cannot be granted by a key that does not hold it`);
-      }
-    }
-    const key = await this.manager.update(caller.accountId, scope, apiKey, { rules }, (tx, current) =>
-      this.roles.replaceAssignments(tx, caller.accountId, 'key', current.id, roleIds),
+    const key = await this.manager.update(
+      caller,
+      caller.accountId,
+      scope,
+      apiKey,
+      { rules },
+      (tx, current) => this.roles.replaceAssignments(tx, caller.accountId, 'key', current.id, roleIds),
+      true,
     );
     return present(key, roleIds);
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, TransactionRunner } from '@castellan/core';
-import { ApiKeyRepository, KeyCacheInvalidator, scopeOf } from '@castellan/credentials';
+import { ApiKeyRepository, GrantService, KeyCacheInvalidator, OPERATOR, scopeOf } from '@castellan/credentials';
 import { AccessKeyService } from './access-key.service.js';
 import { AccountApiKeyService } from './account-api-key.service.js';
 import { RecoveredKeyDto } from './dto/access-key.dto.js';
@@ -18,6 +18,7 @@ export class KeyRecoveryService {
     private readonly accountKeys: AccountApiKeyService,
     private readonly userKeys: UserApiKeyService,
     private readonly transactions: TransactionRunner,
+    private readonly grants: GrantService,
     private readonly keyCache: KeyCacheInvalidator,
   ) {}
 
@@ -32,12 +33,16 @@ export class KeyRecoveryService {
     const input = { grace_seconds: graceSeconds };
     const rotated =
       key.kind === 'environment'
-        ? await this.environmentKeys.rotate(key.accountId, key.environmentId!, apiKey, input)
+        ? await this.environmentKeys.rotate(OPERATOR, key.accountId, key.environmentId!, apiKey, input)
         : key.kind === 'user'
-          ? await this.userKeys.rotate(key.accountId, key.userId!, apiKey, input)
-          : await this.accountKeys.rotate(key.accountId, apiKey, input);
+          ? await this.userKeys.rotate(OPERATOR, key.accountId, key.userId!, apiKey, input)
+          : await this.accountKeys.rotate(OPERATOR, key.accountId, apiKey, input);
     if (enable && !rotated.enabled) {
-      await this.transactions.run((manager) => this.keys.update(manager, key.accountId, scopeOf(key), key.id, { enabled: true }, new Date()));
+      await this.transactions.run((manager) =>
+        this.grants.change(manager, OPERATOR, { subjects: [{ key: key.id }], widens: true }, (tx) =>
+          this.keys.update(tx, key.accountId, scopeOf(key), key.id, { enabled: true }, new Date()),
+        ),
+      );
       rotated.enabled = true;
     }
     // The CLI is another process than the servers: with Redis they hear of it at once, without it within the cache's maximum age.

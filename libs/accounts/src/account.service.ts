@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig, AppError, isoSeconds, isUniqueViolation, MAX_ENVIRONMENT_LIMIT, newAccountId, TransactionRunner } from '@castellan/core';
-import { ApiKeyRepository, KeyCacheInvalidator, KeyIssuer, scopeOf } from '@castellan/credentials';
+import { ApiKeyRepository, GrantService, KeyCacheInvalidator, OPERATOR, scopeOf } from '@castellan/credentials';
 import { AccountEntity } from './account.entity.js';
 import { AccountRepository } from './account.repository.js';
 import { SystemEventEntity } from './system-event.entity.js';
@@ -17,7 +17,7 @@ export function accountUrl(apiKey: string, secret: string, accountId: string): s
 export class AccountService {
   constructor(
     private readonly accounts: AccountRepository,
-    private readonly issuer: KeyIssuer,
+    private readonly grants: GrantService,
     private readonly keys: ApiKeyRepository,
     private readonly transactions: TransactionRunner,
     private readonly config: AppConfig,
@@ -49,7 +49,11 @@ export class AccountService {
   async restoreDefaultPolicy(apiKey: string): Promise<{ api_key: string; kind: string; account_id: string }> {
     const key = await this.keys.findForAuthentication(apiKey);
     if (!key) throw AppError.notFound('Key', apiKey);
-    await this.transactions.run((manager) => this.keys.update(manager, key.accountId, scopeOf(key), key.id, { rules: null }, new Date()));
+    await this.transactions.run((manager) =>
+      this.grants.change(manager, OPERATOR, { subjects: [{ key: key.id }], widens: true }, (tx) =>
+        this.keys.update(tx, key.accountId, scopeOf(key), key.id, { rules: null }, new Date()),
+      ),
+    );
     // The CLI is another process than the servers: with Redis they hear of it at once, without it within the cache's maximum age.
     await this.keyCache.invalidate(key.accountId);
     return { api_key: key.apiKey, kind: key.kind, account_id: key.accountId };
@@ -94,7 +98,8 @@ export class AccountService {
       updatedAt: now,
     } satisfies AccountEntity);
     await this.accounts.insert(manager, account);
-    const { key, secret } = await this.issuer.issue(manager, {
+    // Made by the operator (the CLI, or the first start): nobody holds anything in a new account yet.
+    const { key, secret } = await this.grants.issue(manager, OPERATOR, {
       accountId: account.id,
       scope: { kind: 'account' },
       name: ROOT_KEY_NAME,

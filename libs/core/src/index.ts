@@ -11,6 +11,7 @@ export * from './secrets/secret-format.js';
 export * from './secrets/secret-hasher.js';
 export * from './secrets/secret-scanner.js';
 export * from './auth/principal.js';
+export * from './auth/granted.js';
 export * from './auth/policy-rule.js';
 export * from './auth/authenticated.decorator.js';
 export * from './auth/route-access.js';

@@ -3,8 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { AppError, AUDIT_SINK, AuthFailureReason, ErrorCode, KEY_USAGE_SINK, Principal, routeAccess, RouteAccess } from '@castellan/core';
 import type { AuditSink, FailedAuthentication, KeyUsageSink } from '@castellan/core';
-import { PolicyCompiler } from '@castellan/permissions';
 import { AuthThrottle, KeyRateLimiter, tooManyFailures } from '@castellan/throttling';
+import { ActionAuthorizer } from './action-authorizer.js';
 import { AuthenticatingRequest, BasicAuthGuard } from './basic-auth.strategy.js';
 import { LastUseRecorder } from './last-use.recorder.js';
 
@@ -34,7 +34,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly basic: BasicAuthGuard,
-    private readonly policies: PolicyCompiler,
+    private readonly actions: ActionAuthorizer,
     private readonly lastUse: LastUseRecorder,
     private readonly throttle: AuthThrottle,
     private readonly rateLimits: KeyRateLimiter,
@@ -113,16 +113,13 @@ export class AccessGuard implements CanActivate {
     throw retryAfterSeconds > 0 ? tooManyFailures(retryAfterSeconds) : AppError.invalidCredentials();
   }
 
-  private authorize(access: RouteAccess & { public: false }, principal: Principal, params: Record<string, string | undefined>): boolean {
-    if (!access.permission) return true;
-    // A user's own key manages the user's own things without an action.
-    if (access.owner && principal.userId !== null && params[access.owner] === principal.userId) return true;
-    if (!this.policies.forPrincipal(principal).decide(access.permission).allowed) throw AppError.notAllowed(access.permission);
+  private authorize(access: RouteAccess & { public: false }, principal: Principal, params: Record<string, string | undefined>): void {
+    if (!access.permission) return;
+    const own = access.owner !== undefined && principal.userId !== null && params[access.owner.param] === principal.userId;
     // A user limited to some environments may not reach the others through the Provisioning API either.
-    const environment = params['sub_account_id'];
-    if (environment !== undefined && principal.environmentIds && !principal.environmentIds.includes(environment)) {
-      throw AppError.notAllowed(`${access.permission} in product environment ${environment}`);
-    }
-    return true;
+    this.actions.require(principal, own ? access.owner!.permission : access.permission, {
+      environmentId: params['sub_account_id'],
+      withinReach: access.withinReach,
+    });
   }
 }

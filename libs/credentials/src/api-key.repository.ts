@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
 import { rawBoolean } from '@castellan/core';
-import type { EnvironmentState, KeyHoldings, KeyKind, UserPrivilegeSource } from '@castellan/core';
+import type { EnvironmentState, GrantedTransaction, KeyHoldings, KeyKind, UserPrivilegeSource } from '@castellan/core';
 import { ApiKeyCountEntity } from './api-key-count.entity.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 
@@ -202,6 +202,12 @@ export class ApiKeyRepository {
     });
   }
 
+  /** The account's keys among `ids`, of any kind; ids of other accounts or of no key are left out. */
+  findByIds(manager: EntityManager, accountId: string, ids: readonly string[]): Promise<ApiKeyEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.repo(manager).find({ where: { accountId, id: In([...new Set(ids)]) }, order: { id: 'ASC' } });
+  }
+
   findByApiKey(accountId: string, scope: KeyScope, apiKey: string, manager?: EntityManager): Promise<ApiKeyEntity | null> {
     return this.repo(manager).findOne({ where: { ...scoped(accountId, scope), apiKey } });
   }
@@ -219,12 +225,14 @@ export class ApiKeyRepository {
     return this.repo(manager).count({ where: { ...scoped(accountId, scope), enabled: true } });
   }
 
-  async insert(manager: EntityManager, key: ApiKeyEntity): Promise<void> {
+  /** Making a key gives its holder a secret: only inside the grant invariant's check (GrantService). */
+  async insert(manager: GrantedTransaction, key: ApiKeyEntity): Promise<void> {
     await this.repo(manager).insert(key);
     await this.addToCount(manager, key.accountId, scopeOf(key), 1);
   }
 
-  async update(manager: EntityManager, accountId: string, scope: KeyScope, id: string, patch: KeyPatch, now: Date): Promise<void> {
+  /** Rules, enabling and secrets are what a key holds: changed only inside the grant invariant's check (GrantService). */
+  async update(manager: GrantedTransaction, accountId: string, scope: KeyScope, id: string, patch: KeyPatch, now: Date): Promise<void> {
     await this.repo(manager).update({ ...scoped(accountId, scope), id }, { ...patch, updatedAt: now });
   }
 

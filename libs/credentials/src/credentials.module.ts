@@ -11,7 +11,10 @@ import { CredentialVerifier } from './credential-verifier.js';
 import { KeyCache } from './key-cache.js';
 import { KeyCacheInvalidator } from './key-cache.invalidator.js';
 import { KeyCacheObserver } from './key-cache.observer.js';
+import { ActionAuthorizer } from './action-authorizer.js';
+import { GrantService } from './grants/grant.service.js';
 import { KeyIssuer } from './key-issuer.js';
+import { KeySettings } from './key-settings.js';
 import { KeyPrincipals } from './key-principals.js';
 import { LastUseRecorder } from './last-use.recorder.js';
 import { AuthenticationRequestFields } from './request-fields.js';
@@ -38,6 +41,9 @@ function invalidatorFor(cache: KeyCache, config: AppConfig): KeyCacheInvalidator
     SecretHasher,
     ApiKeyRepository,
     KeyIssuer,
+    KeySettings,
+    GrantService,
+    ActionAuthorizer,
     CredentialVerifier,
     KeyPrincipals,
     BasicAuthStrategy,
@@ -49,6 +55,6 @@ function invalidatorFor(cache: KeyCache, config: AppConfig): KeyCacheInvalidator
     { provide: APP_GUARD, useClass: AccessGuard },
     KeyCacheObserver,
   ],
-  exports: [ApiKeyRepository, KeyIssuer, SecretHasher, LastUseRecorder, KeyPrincipals, KeyCacheInvalidator],
+  exports: [ApiKeyRepository, KeySettings, GrantService, ActionAuthorizer, SecretHasher, LastUseRecorder, KeyPrincipals, KeyCacheInvalidator],
 })
 export class CredentialsModule {}

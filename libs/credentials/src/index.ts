@@ -1,7 +1,10 @@
 export * from './api-key.entity.js';
 export * from './api-key-count.entity.js';
 export * from './api-key.repository.js';
-export * from './key-issuer.js';
+export * from './key-settings.js';
+export type { IssuedKey, IssueKeyRequest } from './key-issuer.js';
+export * from './grants/grant.service.js';
+export * from './action-authorizer.js';
 export * from './credential-verifier.js';
 export * from './credentials.module.js';
 export * from './last-use.recorder.js';

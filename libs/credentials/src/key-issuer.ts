@@ -1,9 +1,9 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import type { AccountKeyPolicy } from '@castellan/core';
-import { ACCOUNT_KEY_POLICY, AppError, generateApiKey, generateSecret, isUniqueViolation, KeyKind, NEVER, newRecordId, PolicyRule, SecretHasher } from '@castellan/core';
+import { Injectable } from '@nestjs/common';
+import type { GrantedTransaction } from '@castellan/core';
+import { generateApiKey, generateSecret, isUniqueViolation, KeyKind, newRecordId, PolicyRule, SecretHasher } from '@castellan/core';
 import { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeyRepository, KeyPatch, KeyScope } from './api-key.repository.js';
+import { KeySettings } from './key-settings.js';
 
 export interface IssueKeyRequest {
   accountId: string;
@@ -31,53 +31,17 @@ export interface KeyRotation {
   patch: Required<Pick<KeyPatch, 'secretHash' | 'previousSecretHash' | 'previousSecretExpiresAt'>>;
 }
 
-const DAY_MS = 86_400_000;
-
 /**
- * The expiry a key may have under its account's cap on key lifetimes (key_max_lifetime_days; null: no cap).
- * `requested` is a date, null to remove the expiry ("never"), or undefined when not given: a new key then
- * lives as long as the cap allows, and a changed key keeps the expiry it has, so keys made before the cap keep
- * theirs.
+ * Makes keys of every kind, inside a caller's transaction under the account lock. Private to this library: secrets
+ * are handed out through GrantService, which checks the grant invariant first.
  */
-export function expiryUnderCap(requested: Date | null | undefined, maxLifetimeDays: number | null, now: Date, creating: boolean): Date | null | undefined {
-  const latest = maxLifetimeDays === null ? null : new Date(now.getTime() + maxLifetimeDays * DAY_MS);
-  if (requested === undefined) return creating ? latest : undefined;
-  if (requested === null) {
-    if (latest) throw AppError.invalid(`expires_at cannot be "${NEVER}" while the account's key_max_lifetime_days is ${maxLifetimeDays}`);
-    return null;
-  }
-  if (requested <= now) throw AppError.invalid('expires_at must be in the future');
-  if (latest && requested > latest) {
-    throw AppError.invalid(`expires_at must be at most ${maxLifetimeDays} days from now: the account's key_max_lifetime_days is ${maxLifetimeDays}`);
-  }
-  return requested;
-}
-
-/** Makes keys of every kind; callers run it inside their own transaction, under the account lock. */
 @Injectable()
 export class KeyIssuer {
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly hasher: SecretHasher,
-    // Absent only where account security is not loaded (some CLI commands): no cap applies there.
-    @Optional() @Inject(ACCOUNT_KEY_POLICY) private readonly accountPolicy?: AccountKeyPolicy,
+    private readonly settings: KeySettings,
   ) {}
-
-  /**
-   * The expiry to store for a key being made (`creating`) or changed, checked against the account's cap as it
-   * is inside the caller's transaction; undefined: unchanged.
-   */
-  async cappedExpiry(manager: EntityManager, accountId: string, requested: Date | null | undefined, creating: boolean): Promise<Date | null | undefined> {
-    if (requested === undefined && !creating) return undefined;
-    const cap = (await this.accountPolicy?.keyMaxLifetimeDays(manager, accountId)) ?? null;
-    return expiryUnderCap(requested, cap, new Date(), creating);
-  }
-
-  /** Names identify keys (delete-by-name), so they are unique within their scope. */
-  async assertNameFree(manager: EntityManager, accountId: string, scope: KeyScope, name: string, exceptId?: string): Promise<void> {
-    const existing = await this.keys.findByName(accountId, scope, name, manager);
-    if (existing && existing.id !== exceptId) throw AppError.conflict(`A key named "${name}" already exists`);
-  }
 
   /**
    * A new secret for `key`. The replaced secret keeps working for `graceSeconds`, never past the key's own
@@ -97,10 +61,10 @@ export class KeyIssuer {
     };
   }
 
-  async issue(manager: EntityManager, request: IssueKeyRequest): Promise<IssuedKey> {
-    if (request.name !== undefined) await this.assertNameFree(manager, request.accountId, request.scope, request.name);
+  async issue(manager: GrantedTransaction, request: IssueKeyRequest): Promise<IssuedKey> {
+    if (request.name !== undefined) await this.settings.assertNameFree(manager, request.accountId, request.scope, request.name);
     const kind: KeyKind = request.scope.kind;
-    const expiresAt = (await this.cappedExpiry(manager, request.accountId, request.expiresAt, true)) ?? null;
+    const expiresAt = (await this.settings.cappedExpiry(manager, request.accountId, request.expiresAt, true)) ?? null;
     const secret = generateSecret(kind);
     const now = new Date();
     // 15 random digits rarely collide, but an api_key must be unique, so a collision just draws again.

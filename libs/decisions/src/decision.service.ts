@@ -1,9 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { AppError, KEY_USAGE_SINK, Principal } from '@castellan/core';
+import { AppError, KEY_USAGE_SINK, Principal, reachOf } from '@castellan/core';
 import type { EnvironmentState, KeyUsageSink } from '@castellan/core';
-import { KeyPrincipals } from '@castellan/credentials';
+import { ActionAuthorizer, KeyPrincipals } from '@castellan/credentials';
 import { EnvironmentRepository } from '@castellan/environments';
-import { effectiveRules, PermissionCatalog, PolicyCompiler, validateResource } from '@castellan/permissions';
+import { effectiveRules, PermissionCatalog, PolicyCompiler, reaches, validateResource } from '@castellan/permissions';
 import {
   AuthorizeDto,
   BatchAuthorizeDto,
@@ -34,6 +34,7 @@ export class DecisionService {
     private readonly policies: PolicyCompiler,
     private readonly environments: EnvironmentRepository,
     private readonly principals: KeyPrincipals,
+    private readonly actions: ActionAuthorizer,
     // Absent where key usage is not counted (the CLI).
     @Optional() @Inject(KEY_USAGE_SINK) private readonly usage?: KeyUsageSink,
   ) {}
@@ -56,13 +57,21 @@ export class DecisionService {
     return { results };
   }
 
-  /** The decision for any key of the account, with the trace of every rule, for security teams. */
-  async simulate(accountId: string, input: SimulateDto): Promise<SimulationDto> {
+  /**
+   * The decision for a key of the account, with the trace of every rule, for security teams. A simulation shows
+   * the key's rules and what it may do, so it needs the right to read them (the action that reads that kind of
+   * key's permissions, where the key is), and an environment it names must be one the caller reaches.
+   */
+  async simulate(caller: Principal, input: SimulateDto): Promise<SimulationDto> {
     this.requireCheck(input, '');
-    const key = await this.principals.load(input.api_key, accountId);
+    const key = await this.principals.load(input.api_key, caller.accountId);
     if (!key) throw AppError.notFound('Key', input.api_key);
     const subject = key.principal;
+    this.requireRead(caller, subject);
     const decided = await this.decide(subject, input);
+    if (decided.environment && !reaches(reachOf(caller), decided.environment.id)) {
+      throw AppError.notAllowed(`provisioning:permissions.simulate in product environment ${decided.environment.id}`);
+    }
     // A key whose user is gone or disabled cannot authenticate, like a disabled key.
     const decision = key.enabled && key.usable ? decided : { ...decided, allowed: false, reason: 'KEY_DISABLED' as const, rule: null };
     const trace = this.policies.forPrincipal(subject).trace(input.action, input.resource);
@@ -92,9 +101,15 @@ export class DecisionService {
         name: p.name,
         title: p.title,
         description: p.description,
-        actions: this.catalog.expand(`${p.name}:*`)!.map((a) => ({ name: a.name, description: a.description, attributes: a.attributes })),
+        actions: this.catalog.expand(`${p.name}:*`)!.map((a) => ({ name: a.name, description: a.description, attributes: a.attributes, scope: a.scope })),
       })),
     };
+  }
+
+  private requireRead(caller: Principal, subject: Principal): void {
+    if (subject.kind === 'environment') this.actions.require(caller, 'provisioning:access_keys.permissions.read', { environmentId: subject.environmentId! });
+    else if (subject.kind === 'account') this.actions.require(caller, 'provisioning:account_api_keys.permissions.read');
+    else this.actions.require(caller, subject.userId === caller.userId ? 'provisioning:own_api_keys.read' : 'provisioning:user_api_keys.read');
   }
 
   /** A check names one action of the catalogue, and gives its resource's attributes their declared types. */
@@ -105,7 +120,7 @@ export class DecisionService {
   }
 
   private async decide(subject: Subject, check: AuthorizeDto): Promise<DecisionDto> {
-    const { environment, blocked } = await this.place(subject, check.cloud_name);
+    const { environment, blocked } = await this.place(subject, check);
     const outcome = blocked
       ? { allowed: false, reason: blocked, rule: null }
       : this.policies.forPrincipal(subject).decide(check.action, check.resource);
@@ -120,9 +135,10 @@ export class DecisionService {
 
   /**
    * An environment key works in its own environment only. An account key works in any environment of its
-   * account, named by cloud_name; a user key in those its user reaches. A disabled environment refuses everything.
+   * account, named by cloud_name; a user key in those its user reaches, so that a user limited to some
+   * environments must name one for an environment action. A disabled environment refuses everything.
    */
-  private async place(subject: Subject, cloudName: string | undefined): Promise<Placement> {
+  private async place(subject: Subject, { action, cloud_name: cloudName }: AuthorizeDto): Promise<Placement> {
     let environment: EnvironmentState | null = null;
     if (subject.environmentId) {
       environment = subject.environment;
@@ -131,6 +147,8 @@ export class DecisionService {
       environment = await this.environments.findByCloudName(subject.accountId, cloudName);
       if (!environment) return { environment: null, blocked: 'WRONG_ENVIRONMENT' };
       if (subject.environmentIds && !subject.environmentIds.includes(environment.id)) return { environment, blocked: 'WRONG_ENVIRONMENT' };
+    } else if (subject.environmentIds && this.catalog.get(action)!.scope === 'environment') {
+      return { environment: null, blocked: 'WRONG_ENVIRONMENT' };
     }
     return environment && !environment.enabled ? { environment, blocked: 'ENVIRONMENT_DISABLED' } : { environment };
   }

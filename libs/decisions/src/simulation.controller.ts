@@ -13,8 +13,8 @@ export class SimulationController {
   @Post('simulate')
   @Authenticated({ permission: 'provisioning:permissions.simulate' })
   @ApiSchemaBody(SIMULATE_BODY)
-  @ApiOkResponse({ type: SimulationDto, description: 'The decision for any key of the account, with a trace of every rule' })
+  @ApiOkResponse({ type: SimulationDto, description: "The decision for a key of the account whose permissions the caller may read, with a trace of every rule" })
   simulate(@CurrentPrincipal() p: Principal, @SchemaBody(SIMULATE_BODY) body: SimulateDto): Promise<SimulationDto> {
-    return this.decisions.simulate(p.accountId, body);
+    return this.decisions.simulate(p, body);
   }
 }

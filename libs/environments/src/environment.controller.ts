@@ -11,10 +11,10 @@ export class EnvironmentController {
   constructor(private readonly environments: EnvironmentService) {}
 
   @Get()
-  @Authenticated({ permission: 'provisioning:sub_accounts.read' })
-  @ApiOkResponse({ type: EnvironmentListDto })
+  @Authenticated({ permission: 'provisioning:sub_accounts.read', withinReach: true })
+  @ApiOkResponse({ type: EnvironmentListDto, description: 'The product environments the caller reaches' })
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListEnvironmentsDto): Promise<EnvironmentListDto> {
-    return this.environments.list(principal.accountId, query);
+    return this.environments.list(principal, query);
   }
 
   @Post()

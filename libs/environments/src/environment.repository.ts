@@ -6,6 +6,8 @@ import { EnvironmentEntity } from './environment.entity.js';
 export interface EnvironmentFilter {
   enabled?: boolean;
   ids?: string[];
+  /** Only these (a caller's reach); null or absent: every one. */
+  within?: readonly string[] | null;
   cloudNames?: string[];
   namePrefix?: string;
 }
@@ -25,10 +27,12 @@ export class EnvironmentRepository {
     return manager ? manager.getRepository(EnvironmentEntity) : this.environments;
   }
 
-  list(accountId: string, filter: EnvironmentFilter, manager?: EntityManager): Promise<EnvironmentEntity[]> {
+  async list(accountId: string, filter: EnvironmentFilter, manager?: EntityManager): Promise<EnvironmentEntity[]> {
+    if (filter.within?.length === 0) return [];
     const query = this.repo(manager).createQueryBuilder('e').where('e.account_id = :accountId', { accountId });
     if (filter.enabled !== undefined) query.andWhere('e.enabled = :enabled', { enabled: filter.enabled });
     if (filter.ids) query.andWhere('e.id IN (:...ids)', { ids: filter.ids });
+    if (filter.within) query.andWhere('e.id IN (:...within)', { within: filter.within });
     if (filter.cloudNames) query.andWhere('e.cloud_name IN (:...cloudNames)', { cloudNames: filter.cloudNames.map((c) => c.toLowerCase()) });
     if (filter.namePrefix) query.andWhere("LOWER(e.name) LIKE :prefix ESCAPE '!'", { prefix: likePrefix(filter.namePrefix) });
     return query.orderBy('e.created_at', 'ASC').addOrderBy('e.id', 'ASC').getMany();

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, Principal, ReplicaReader, TransactionRunner } from '@castellan/core';
-import { PolicyCompiler } from '@castellan/permissions';
+import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, Principal, reachOf, ReplicaReader, TransactionRunner } from '@castellan/core';
 import { AccountRepository } from '@castellan/accounts';
-import { ApiKeyEntity, ApiKeyRepository, KeyIssuer } from '@castellan/credentials';
+import { ActionAuthorizer, ApiKeyEntity, ApiKeyRepository, GrantService } from '@castellan/credentials';
 import { EnvironmentEntity } from './environment.entity.js';
 import { EnvironmentRepository } from './environment.repository.js';
 import {
@@ -33,15 +32,17 @@ export class EnvironmentService {
     private readonly environments: EnvironmentRepository,
     private readonly accounts: AccountRepository,
     private readonly keys: ApiKeyRepository,
-    private readonly issuer: KeyIssuer,
+    private readonly grants: GrantService,
+    private readonly actions: ActionAuthorizer,
     private readonly transactions: TransactionRunner,
     private readonly replicas: ReplicaReader,
-    private readonly policies: PolicyCompiler,
   ) {}
 
-  list(accountId: string, query: ListEnvironmentsDto): Promise<EnvironmentListDto> {
+  /** The environments the caller reaches: a user limited to some sees those only. */
+  list(caller: Principal, query: ListEnvironmentsDto): Promise<EnvironmentListDto> {
+    const accountId = caller.accountId;
     return this.replicas.read(async (replica) => {
-      const filter = { enabled: query.enabled, ids: query.ids, cloudNames: query.cloud_names, namePrefix: query.prefix };
+      const filter = { enabled: query.enabled, ids: query.ids, cloudNames: query.cloud_names, namePrefix: query.prefix, within: reachOf(caller) };
       const rows = await this.environments.list(accountId, filter, replica);
       return { sub_accounts: await this.withKeys(accountId, rows, replica) };
     });
@@ -51,10 +52,14 @@ export class EnvironmentService {
     return this.replicas.read((replica) => this.present(accountId, id, replica));
   }
 
-  /** The environment with its first key, which holds no more than the key that creates it. */
+  /**
+   * The environment with its first key, which holds no more than the key that creates it. Copying a base
+   * environment reads it, so the maker must be allowed to read it.
+   */
   async create(maker: Principal, input: CreateEnvironmentDto): Promise<EnvironmentDto> {
     const accountId = maker.accountId;
-    const rules = this.policies.rulesForKeyMadeBy(maker, 'environment');
+    const baseId = input.base_sub_account_id;
+    if (baseId) this.actions.require(maker, 'provisioning:sub_accounts.read', { environmentId: baseId });
     return this.mapCloudNameConflict(input.cloud_name, () =>
       this.transactions.run(async (manager) => {
         const account = await this.accounts.lock(manager, accountId);
@@ -65,7 +70,7 @@ export class EnvironmentService {
             `Product environment limit reached: this account may have at most ${account.maxProductEnvironments} product environments`,
           );
         }
-        const base = input.base_sub_account_id ? await this.require(accountId, input.base_sub_account_id, manager) : undefined;
+        const base = baseId ? await this.require(accountId, baseId, manager) : undefined;
         const now = new Date();
         const environment = Object.assign(new EnvironmentEntity(), {
           id: newRecordId(),
@@ -83,12 +88,11 @@ export class EnvironmentService {
           updatedAt: now,
         } satisfies EnvironmentEntity);
         await this.environments.insert(manager, environment);
-        const { key, secret } = await this.issuer.issue(manager, {
+        const { key, secret } = await this.grants.issue(manager, maker, {
           accountId,
           scope: { kind: 'environment', environmentId: environment.id },
           name: ROOT_ENVIRONMENT_KEY_NAME,
           root: true,
-          rules,
         });
         return this.toDto(environment, [
           { key: key.apiKey, secret, enabled: key.enabled, api_environment_variable: environmentVariable(key.apiKey, secret, environment.cloudName) },

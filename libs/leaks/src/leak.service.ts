@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AppError, BackgroundWork, ErrorCode, OK, OkMessageDto, recogniseSecret, SecretHasher, TransactionRunner } from '@castellan/core';
 import { AccountRepository } from '@castellan/accounts';
 import { AuditRecorder } from '@castellan/audit';
-import { ApiKeyEntity, ApiKeyRepository, KeyCacheInvalidator, scopeOf } from '@castellan/credentials';
+import { ApiKeyEntity, ApiKeyRepository, GrantService, KeyPatch, KeyCacheInvalidator, OPERATOR, scopeOf } from '@castellan/credentials';
 import { RequestLimit, RequestLimiter } from '@castellan/throttling';
 
 /** The audit action of a key a leak report stopped; its reason says which of the key's secrets leaked. */
@@ -33,6 +33,7 @@ export class LeakService implements BeforeApplicationShutdown {
     private readonly audit: AuditRecorder,
     private readonly requests: RequestLimiter,
     private readonly keyCache: KeyCacheInvalidator,
+    private readonly grants: GrantService,
   ) {}
 
   /**
@@ -106,13 +107,16 @@ export class LeakService implements BeforeApplicationShutdown {
     await this.accounts.lock(manager, found.accountId);
     const key = await this.keys.findAnyInAccount(found.accountId, found.apiKey, manager);
     if (!key) return null;
+    // The operator's own response: it only ever takes away (disables a key, or ends a grace period).
+    const stopping = (patch: KeyPatch) =>
+      this.grants.change(manager, OPERATOR, { subjects: [{ key: key.id }], widens: false }, (tx) => this.keys.update(tx, key.accountId, scopeOf(key), key.id, patch, now));
     if (this.hasher.matches(secret, key.secretHash)) {
-      await this.keys.update(manager, key.accountId, scopeOf(key), key.id, { enabled: false }, now);
+      await stopping({ enabled: false });
       return LEAKED_SECRET;
     }
     const inGrace = key.previousSecretHash !== null && key.previousSecretExpiresAt !== null && key.previousSecretExpiresAt > now;
     if (inGrace && this.hasher.matches(secret, key.previousSecretHash!)) {
-      await this.keys.update(manager, key.accountId, scopeOf(key), key.id, { previousSecretHash: null, previousSecretExpiresAt: null }, now);
+      await stopping({ previousSecretHash: null, previousSecretExpiresAt: null });
       return LEAKED_PREVIOUS_SECRET;
     }
     return null;

@@ -1,4 +1,4 @@
-import type { ActionDefinition, AttributeDefinition, PermissionPlugin } from './permission-plugin.js';
+import type { ActionDefinition, ActionScope, AttributeDefinition, PermissionPlugin } from './permission-plugin.js';
 
 export interface CatalogAction {
   /** `<plugin>:<action>` */
@@ -6,6 +6,7 @@ export interface CatalogAction {
   plugin: string;
   description: string;
   attributes: AttributeDefinition[];
+  scope: ActionScope;
 }
 
 const PLUGIN_NAME = /^[a-z][a-z0-9_]*$/;
@@ -15,6 +16,7 @@ const ACTION_NAME = /^[a-z_]+(\.[a-z_]+)*$/;
 export class PermissionCatalog {
   private readonly byName = new Map<string, CatalogAction>();
   private readonly byPlugin = new Map<string, CatalogAction[]>();
+  private readonly everything: readonly CatalogAction[];
 
   constructor(readonly plugins: readonly PermissionPlugin[]) {
     for (const plugin of plugins) {
@@ -22,13 +24,14 @@ export class PermissionCatalog {
       if (this.byPlugin.has(plugin.name)) throw new Error(`Permission plugin "${plugin.name}" is registered twice`);
       this.byPlugin.set(plugin.name, plugin.actions.map((a) => this.register(plugin, a)));
     }
+    this.everything = Object.freeze([...this.byName.values()]);
   }
 
   private register(plugin: PermissionPlugin, action: ActionDefinition): CatalogAction {
     if (!ACTION_NAME.test(action.name)) throw new Error(`Action "${plugin.name}:${action.name}" must match ${ACTION_NAME}`);
     const name = `${plugin.name}:${action.name}`;
     if (this.byName.has(name)) throw new Error(`Action "${name}" is declared twice`);
-    const entry = { name, plugin: plugin.name, description: action.description, attributes: action.attributes };
+    const entry = { name, plugin: plugin.name, description: action.description, attributes: action.attributes, scope: action.scope ?? 'environment' };
     this.byName.set(name, entry);
     return entry;
   }
@@ -37,9 +40,14 @@ export class PermissionCatalog {
     return this.byName.get(action);
   }
 
+  /** Every action, in the order the plugins declare them. */
+  all(): readonly CatalogAction[] {
+    return this.everything;
+  }
+
   /** The actions a pattern names: `*`, `<plugin>:*` or one action; undefined when it names nothing known. */
   expand(pattern: string): CatalogAction[] | undefined {
-    if (pattern === '*') return [...this.byName.values()];
+    if (pattern === '*') return [...this.everything];
     if (pattern.endsWith(':*')) return this.byPlugin.get(pattern.slice(0, -2));
     const action = this.byName.get(pattern);
     return action && [action];

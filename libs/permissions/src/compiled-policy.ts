@@ -43,6 +43,11 @@ function strict(conditions: PolicyRule['conditions']): PolicyRule['conditions'] 
 const present = (resource: Record<string, unknown>) => Object.fromEntries(Object.entries(resource).filter(([, v]) => v !== null && v !== undefined));
 type Ability = MongoAbility<[string, typeof RESOURCE | Record<string, unknown>]>;
 
+/** What identifies a compiled policy: equal for policies compiled from equal rules for the same kind of holder. */
+export const policyKey = (rules: readonly PolicyRule[], excludedPrefix?: string): string => `${excludedPrefix ?? ''}\n${JSON.stringify(rules)}`;
+
+const unconditional = (rule: PolicyRule) => !rule.conditions || Object.keys(rule.conditions).length === 0;
+
 /**
  * A policy compiled for fast decisions. A deny beats an allow whatever their order: CASL gives later rules
  * precedence, so every deny rule is placed after every allow rule. A request that names no resource is
@@ -51,12 +56,15 @@ type Ability = MongoAbility<[string, typeof RESOURCE | Record<string, unknown>]>
 export class CompiledPolicy {
   private readonly ability: Ability;
   private readonly covers: Set<string>[];
+  /** See policyKey. */
+  readonly key: string;
 
   constructor(
     readonly rules: readonly PolicyRule[],
     catalog: PermissionCatalog,
     excludedPrefix?: string,
   ) {
+    this.key = policyKey(rules, excludedPrefix);
     this.covers = rules.map(
       (rule) =>
         new Set(
@@ -102,9 +110,21 @@ export class CompiledPolicy {
 
   /** Whether the policy allows the action for any resource: an unconditional allow, and no deny that could apply. */
   holdsUnconditionally(action: string): boolean {
-    const relevant = this.rules.map((rule, i) => ({ rule, covers: this.covers[i]!.has(action) })).filter((r) => r.covers);
-    const unconditional = (rule: PolicyRule) => !rule.conditions || Object.keys(rule.conditions).length === 0;
-    return relevant.some(({ rule }) => rule.effect === 'allow' && unconditional(rule)) && !relevant.some(({ rule }) => rule.effect === 'deny');
+    const relevant = this.relevant(action);
+    return relevant.some((rule) => rule.effect === 'allow' && unconditional(rule)) && !relevant.some((rule) => rule.effect === 'deny');
+  }
+
+  /**
+   * Whether the policy may allow the action for some resource, as far as its rules tell without a resource: an
+   * allow names it and no unconditional deny does. Conditions are not compared, so this errs towards "may".
+   */
+  mayAllow(action: string): boolean {
+    const relevant = this.relevant(action);
+    return relevant.some((rule) => rule.effect === 'allow') && !relevant.some((rule) => rule.effect === 'deny' && unconditional(rule));
+  }
+
+  private relevant(action: string): PolicyRule[] {
+    return this.rules.filter((_, i) => this.covers[i]!.has(action));
   }
 }
 

@@ -15,4 +15,5 @@ export const BUILTIN_PLUGINS = [provisioningPlugin, uploadPlugin, adminPlugin];
 export * from './resource-validator.js';
 export * from './system-roles.js';
 export * from './principal-policy.js';
+export * from './holdings.js';
 export * from './rules.field.js';

@@ -7,12 +7,21 @@ export interface AttributeDefinition {
   description: string;
 }
 
+/**
+ * Where an action acts. `environment`: inside one product environment, so that whoever holds it holds it only in
+ * the environments it reaches (an environment key in its own, a user in those it is limited to). `account`: on the
+ * account as a whole, wherever the caller reaches.
+ */
+export type ActionScope = 'environment' | 'account';
+
 export interface ActionDefinition {
   /** The action's name within its plugin, e.g. `destroy` or `resources.delete`. */
   name: string;
   description: string;
   /** The resource attributes a rule's conditions may use for this action. */
   attributes: AttributeDefinition[];
+  /** `environment` when absent: plugins describe what happens inside product environments. */
+  scope?: ActionScope;
 }
 
 /**

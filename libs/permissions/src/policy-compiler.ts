@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { KeyKind, PolicyRule } from '@castellan/core';
+import type { KeyKind, PolicyRule, Reach } from '@castellan/core';
 import { PermissionCatalog } from './catalog.js';
-import { CompiledPolicy, compilePolicy } from './compiled-policy.js';
+import { CompiledPolicy, compilePolicy, policyKey } from './compiled-policy.js';
+import { Excess, firstExcess, Holdings, holdsWithin } from './holdings.js';
 import { effectiveRules, KIND_POLICIES } from './key-policies.js';
 import { MAX_ACTIONS_PER_RULE } from './policy-validator.js';
 import { PolicyHolder, PrincipalPolicy } from './principal-policy.js';
@@ -19,9 +20,6 @@ function remembered<K, T>(map: Map<K, T>, key: K, make: () => T): T {
   return value;
 }
 
-/** The key on whose behalf a grant is made. */
-type Maker = PolicyHolder;
-
 /**
  * Compiles policies once and keeps them. Entries are keyed by the policy's content, not by the key, so any
  * change to a key's rules is seen by the very next request without an explicit invalidation.
@@ -37,25 +35,28 @@ export class PolicyCompiler {
 
   constructor(private readonly catalog: PermissionCatalog) {}
 
+  /** What `holder` holds, where it reaches. */
+  holdings(holder: PolicyHolder, reach: Reach): Holdings {
+    return { policy: this.forPrincipal(holder), reach };
+  }
+
+  /** The first thing `target` may hold that `caller` does not (see firstExcess), or null. */
+  excess(target: Holdings, caller: Holdings): Excess | null {
+    return firstExcess(target, caller, this.catalog.all());
+  }
+
   /**
-   * The policy of a key that `maker` creates (a generated key, an environment's first key). The maker can
-   * never hand out more than it holds: the new key gets its kind's default only when the maker holds all of
-   * it, and otherwise only the default's actions the maker holds for any resource.
+   * The policy of a key of `kind` that `maker` creates where `reach` extends (a generated key, an environment's
+   * first key). The maker never hands out more than it holds there: the new key gets its kind's default only when
+   * the maker holds all of it, and otherwise only the default's actions the maker holds for every resource.
    */
-  rulesForKeyMadeBy(maker: Maker, kind: KeyKind): PolicyRule[] | null {
-    const own = this.forPrincipal(maker);
+  rulesForKeyMadeBy(maker: Holdings, kind: KeyKind, reach: Reach): PolicyRule[] | null {
     const granted = this.grantedBy(KIND_POLICIES[kind].defaults, kind);
-    const held = granted.filter((name) => own.holdsUnconditionally(name));
+    const held = granted.filter((name) => holdsWithin(maker, this.catalog.get(name)!, reach));
     if (held.length === granted.length) return null;
     const rules: PolicyRule[] = [];
     for (let i = 0; i < held.length; i += MAX_ACTIONS_PER_RULE) rules.push({ effect: 'allow', actions: held.slice(i, i + MAX_ACTIONS_PER_RULE) });
     return rules;
-  }
-
-  /** The first action that `rules` would grant a key of `kind` and that `maker` does not hold for any resource. */
-  firstUnheldGrant(maker: Maker, kind: KeyKind, rules: PolicyRule[]): string | undefined {
-    const own = this.forPrincipal(maker);
-    return this.grantedBy(rules, kind).find((name) => !own.holdsUnconditionally(name));
   }
 
   /** The concrete actions the allow rules name that a key of `kind` can hold. */
@@ -98,6 +99,6 @@ export class PolicyCompiler {
   }
 
   private compile(effective: PolicyRule[], excludedPrefix?: string): CompiledPolicy {
-    return remembered(this.cache, `${excludedPrefix ?? ''}\n${JSON.stringify(effective)}`, () => compilePolicy(effective, this.catalog, excludedPrefix));
+    return remembered(this.cache, policyKey(effective, excludedPrefix), () => compilePolicy(effective, this.catalog, excludedPrefix));
   }
 }

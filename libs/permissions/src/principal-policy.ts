@@ -19,7 +19,12 @@ export interface PolicyHolder {
  * deny in one source does not cancel another source's allow).
  */
 export class PrincipalPolicy {
-  constructor(private readonly layers: CompiledPolicy[][]) {}
+  /** Each layer named by the content of its sources, so that two policies can tell the layers they share. */
+  readonly layerKeys: readonly string[];
+
+  constructor(private readonly layers: CompiledPolicy[][]) {
+    this.layerKeys = layers.map((sources) => sources.map((source) => source.key).sort().join('\u0000'));
+  }
 
   decide(action: string, resource?: Record<string, unknown>): RuleDecision {
     let decision: RuleDecision = { allowed: false, reason: 'NO_MATCHING_RULE', rule: null };
@@ -38,7 +43,13 @@ export class PrincipalPolicy {
     return this.layers[this.layers.length - 1]![0]?.trace(action, resource) ?? [];
   }
 
-  holdsUnconditionally(action: string): boolean {
-    return this.layers.every((sources) => sources.some((source) => source.holdsUnconditionally(action)));
+  /** Whether every resource is allowed the action. With `except`, the layers named there are left out. */
+  holdsUnconditionally(action: string, except?: ReadonlySet<string>): boolean {
+    return this.layers.every((sources, i) => except?.has(this.layerKeys[i]!) || sources.some((source) => source.holdsUnconditionally(action)));
+  }
+
+  /** Whether some resource may be allowed the action, as far as the rules tell: every layer has a source that may allow it. */
+  mayHold(action: string): boolean {
+    return this.layers.every((sources) => sources.some((source) => source.mayAllow(action)));
   }
 }

@@ -1,4 +1,5 @@
-import { BUILTIN_PLUGINS, compilePolicy, PermissionCatalog, SYSTEM_ROLE_RULES, validatePolicy } from './index.js';
+import { BUILTIN_PLUGINS, compilePolicy, firstExcess, PermissionCatalog, PrincipalPolicy, SYSTEM_ROLE_RULES, SYSTEM_ROLES, validatePolicy } from './index.js';
+import type { SystemRole } from './index.js';
 
 const catalog = new PermissionCatalog(BUILTIN_PLUGINS);
 
@@ -23,5 +24,27 @@ describe('system roles', () => {
         .map(([name]) => name);
     expect(holders('rotate')).toEqual(holders('update'));
     expect(holders('rotate')).toContain('master_admin');
+  });
+
+  test.each(SYSTEM_ROLES)('%s manages its own personal keys', (name) => {
+    const policy = compilePolicy(SYSTEM_ROLE_RULES[name].rules, catalog);
+    for (const verb of ['read', 'create', 'update', 'rotate', 'delete']) expect(policy.holdsUnconditionally(`provisioning:own_api_keys.${verb}`)).toBe(true);
+  });
+
+  // The grant invariant lets a user make or change only users who hold no more than it: the roles must nest as expected.
+  const holds = (caller: SystemRole, target: SystemRole) => {
+    const of = (role: SystemRole) => ({ policy: new PrincipalPolicy([[compilePolicy(SYSTEM_ROLE_RULES[role].rules, catalog)]]), reach: null });
+    return firstExcess(of(target), of(caller), catalog.all()) === null;
+  };
+  test.each(SYSTEM_ROLES)('a master admin holds everything %s holds; an admin too, but for master_admin', (role) => {
+    expect(holds('master_admin', role)).toBe(true);
+    expect(holds('admin', role)).toBe(role !== 'master_admin');
+  });
+
+  test('the narrower roles hold no more than technical_admin or media_library_admin, as their descriptions say', () => {
+    expect(holds('technical_admin', 'billing')).toBe(true);
+    expect(holds('media_library_admin', 'media_library_user')).toBe(true);
+    expect(holds('technical_admin', 'reports')).toBe(false);
+    expect(holds('media_library_user', 'media_library_admin')).toBe(false);
   });
 });

@@ -7,6 +7,12 @@ const allow = (...actions: string[]): PolicyRule => ({ effect: 'allow', actions 
 const deny = (...actions: string[]): PolicyRule => ({ effect: 'deny', actions });
 
 /**
+ * Every person manages their own personal keys. These are actions like any other, so that a narrowed key of the
+ * user, or a custom role's deny, can take them away: a user's own keys are never managed without a check.
+ */
+const OWN_KEYS = ['read', 'create', 'update', 'rotate', 'delete'].map((verb) => `provisioning:own_api_keys.${verb}`);
+
+/**
  * What each of Cloudinary's user roles may do, as rules of the permission engine. Security settings and
  * account API keys belong to master admins; everything else follows Cloudinary's descriptions of the roles.
  * Upload and Admin API actions apply in the environments the user reaches.
@@ -42,12 +48,16 @@ export const SYSTEM_ROLE_RULES: Record<SystemRole, { description: string; rules:
         'provisioning:access_keys.permissions.read',
         'provisioning:access_keys.permissions.update',
         'provisioning:permissions.simulate',
+        ...OWN_KEYS,
         'upload:*',
         'admin:*',
       ),
     ],
   },
-  billing: { description: 'The account and its product environments, read-only', rules: [allow('provisioning:account.read', 'provisioning:sub_accounts.read')] },
+  billing: {
+    description: 'The account and its product environments, read-only',
+    rules: [allow('provisioning:account.read', 'provisioning:sub_accounts.read', ...OWN_KEYS)],
+  },
   reports: {
     description: 'Usage, assets and the audit log, read-only',
     rules: [
@@ -55,6 +65,7 @@ export const SYSTEM_ROLE_RULES: Record<SystemRole, { description: string; rules:
         'provisioning:account.read',
         'provisioning:sub_accounts.read',
         'provisioning:audit_events.read',
+        ...OWN_KEYS,
         'admin:usage.read',
         'admin:resources.read',
         'admin:search.read',
@@ -65,6 +76,7 @@ export const SYSTEM_ROLE_RULES: Record<SystemRole, { description: string; rules:
     description: 'All assets and folders, through the Upload and Admin APIs',
     rules: [
       allow(
+        ...OWN_KEYS,
         'upload:*',
         'admin:resources.read',
         'admin:resources.write',
@@ -83,6 +95,7 @@ export const SYSTEM_ROLE_RULES: Record<SystemRole, { description: string; rules:
     description: 'Upload, tag and download assets; browse and search',
     rules: [
       allow(
+        ...OWN_KEYS,
         'upload:upload',
         'upload:tags',
         'upload:context',

@@ -1,4 +1,4 @@
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { KeyKind } from '../secrets/secret-format.js';
 import type { PolicyRule } from './policy-rule.js';
 
@@ -38,6 +38,21 @@ export interface Principal {
   environment: EnvironmentState | null;
 }
 
+/** The product environments a principal acts in: the listed ones, or null for every one, those made later included. */
+export type Reach = readonly string[] | null;
+
+/** Where a caller acts: an environment key in its own environment, a user key where its user reaches, an account key everywhere. */
+export function reachOf(principal: Pick<Principal, 'kind' | 'environmentId' | 'environmentIds'>): Reach {
+  if (principal.kind === 'environment') return [principal.environmentId!];
+  return principal.kind === 'user' ? principal.environmentIds : null;
+}
+
+/** Who holds a custom role: users directly or through one of their groups, and environment or account keys. */
+export interface RoleHolders {
+  userIds: string[];
+  keyIds: string[];
+}
+
 /** What a user is entitled to, as the people module computes it. */
 export interface UserPrivileges {
   /** One policy per source; the user holds their union. */
@@ -63,6 +78,18 @@ export interface UserPrivilegeSource {
    */
   selectHoldings<Q extends SelectQueryBuilder<ObjectLiteral>>(query: Q, keyAlias: string): Q;
   readHoldings(raw: Record<string, unknown>, key: { kind: KeyKind; userId: string | null }): KeyHoldings;
+
+  // What the grant invariant reads, in the transaction of the change it checks (libs/credentials' GrantService).
+
+  /**
+   * What each user is entitled to, enabled or not: a disabled user gets it back when enabled, so disabling
+   * someone never makes them look harmless. Users that do not exist are left out.
+   */
+  entitlements(manager: EntityManager, accountId: string, userIds: readonly string[]): Promise<Map<string, UserPrivileges>>;
+  /** The rules of each custom role each key holds. */
+  keyRoles(manager: EntityManager, accountId: string, keyIds: readonly string[]): Promise<Map<string, PolicyRule[][]>>;
+  roleHolders(manager: EntityManager, accountId: string, roleId: string): Promise<RoleHolders>;
+  groupMembers(manager: EntityManager, accountId: string, groupId: string): Promise<string[]>;
 }
 
 /** Injection token for the UserPrivilegeSource, provided by the people module. */

@@ -4,11 +4,22 @@ import type { Reflector } from '@nestjs/core';
 export const ACCESS_METADATA = 'castellan:access';
 
 /**
- * A route is public, needs a valid key that holds an action, or needs a valid key and nothing more. With
- * `owner`, a user's own key may also call it for the user named by that path parameter. With `decisions`, the
- * route answers decisions, and the key's usage counts each decision rather than the request.
+ * A route is public, needs a valid key that holds an action, or needs a valid key and nothing more.
+ * - `owner`: when the user named by the path parameter `param` is the caller's own user, the route needs
+ *   `permission` instead (a user's own keys: another action, checked like any other, never a bypass).
+ * - `withinReach`: the route needs an environment action without naming an environment, and answers only what
+ *   lies within the caller's reach (a list it filters), so a caller limited to some environments may call it.
+ *   Other such routes act across environments and need a caller that reaches every one.
+ * - `decisions`: the route answers decisions, and the key's usage counts each decision rather than the request.
  */
-export type RouteAccess = { public: true } | { public: false; permission: string | null; owner?: string; decisions?: boolean };
+export type RouteAccess =
+  | { public: true }
+  | { public: false; permission: string | null; owner?: OwnerAccess; withinReach?: boolean; decisions?: boolean };
+
+export interface OwnerAccess {
+  param: string;
+  permission: string;
+}
 
 /** What the route handling this request declared; undefined when it declared nothing. */
 export function routeAccess(reflector: Reflector, context: ExecutionContext): RouteAccess | undefined {

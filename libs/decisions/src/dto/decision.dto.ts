@@ -129,6 +129,12 @@ export class CatalogActionDto {
 
   @ApiProperty({ type: [CatalogAttributeDto] })
   attributes!: CatalogAttributeDto[];
+
+  @ApiProperty({
+    enum: ['environment', 'account'],
+    description: 'environment: held only in the product environments the key or user reaches; account: on the account as a whole',
+  })
+  scope!: 'environment' | 'account';
 }
 
 export class CatalogPluginDto {

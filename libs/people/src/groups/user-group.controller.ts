@@ -52,7 +52,7 @@ export class UserGroupController {
   @Authenticated({ permission: 'provisioning:user_groups.delete' })
   @ApiOkResponse({ type: DeletedGroupDto })
   delete(@CurrentPrincipal() p: Principal, @Param('group_id') id: string): Promise<DeletedGroupDto> {
-    return this.groups.delete(p.accountId, id);
+    return this.groups.delete(p, id);
   }
 
   @Get(':group_id/users')
@@ -73,7 +73,7 @@ export class UserGroupController {
   @Authenticated({ permission: 'provisioning:user_groups.update' })
   @ApiOkResponse({ type: GroupUsersDto, description: 'The remaining members' })
   removeMember(@CurrentPrincipal() p: Principal, @Param('group_id') id: string, @Param('user_id') userId: string): Promise<GroupUsersDto> {
-    return this.groups.removeMember(p.accountId, id, userId);
+    return this.groups.removeMember(p, id, userId);
   }
 
   @Get(':group_id/permissions')

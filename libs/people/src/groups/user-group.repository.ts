@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
+import type { GrantedTransaction } from '@castellan/core';
 import { UserGroupMemberEntity } from './user-group-member.entity.js';
 import { UserGroupEntity } from './user-group.entity.js';
-
-export type UserGroupPatch = Partial<Pick<UserGroupEntity, 'name' | 'rules'>>;
 
 /** User groups and their members. Every method takes the account id and puts it in every WHERE. */
 @Injectable()
@@ -34,12 +33,17 @@ export class UserGroupRepository {
     await this.groups.insert(group);
   }
 
-  async update(accountId: string, id: string, patch: UserGroupPatch, now: Date, manager?: EntityManager): Promise<void> {
-    await this.groupRepo(manager).update({ accountId, id }, { ...patch, updatedAt: now });
+  async rename(accountId: string, id: string, name: string, now: Date): Promise<void> {
+    await this.groups.update({ accountId, id }, { name, updatedAt: now });
+  }
+
+  /** What the group grants its members: written only inside the grant invariant's check. */
+  async replaceRules(manager: GrantedTransaction, accountId: string, id: string, rules: UserGroupEntity['rules'], now: Date): Promise<void> {
+    await this.groupRepo(manager).update({ accountId, id }, { rules, updatedAt: now });
   }
 
   /** The group and its memberships (the foreign key cascades, but the account id is checked here too). */
-  async delete(manager: EntityManager, accountId: string, id: string): Promise<void> {
+  async delete(manager: GrantedTransaction, accountId: string, id: string): Promise<void> {
     await this.memberRepo(manager).delete({ accountId, groupId: id });
     await this.groupRepo(manager).delete({ accountId, id });
   }
@@ -72,13 +76,15 @@ export class UserGroupRepository {
     return this.memberRepo(manager).exists({ where: { accountId, groupId, userId } });
   }
 
-  async addMember(manager: EntityManager, member: UserGroupMemberEntity): Promise<void> {
+  // Membership is what a group grants its members: changed only inside the grant invariant's check.
+
+  async addMember(manager: GrantedTransaction, member: UserGroupMemberEntity): Promise<void> {
     await this.memberRepo(manager).insert(member);
   }
 
   /** Whether a membership was removed. */
-  async removeMember(accountId: string, groupId: string, userId: string): Promise<boolean> {
-    const result = await this.members.delete({ accountId, groupId, userId });
+  async removeMember(manager: GrantedTransaction, accountId: string, groupId: string, userId: string): Promise<boolean> {
+    const result = await this.memberRepo(manager).delete({ accountId, groupId, userId });
     return Boolean(result.affected);
   }
 }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, Principal, ReplicaReader, TransactionRunner } from '@castellan/core';
-import type { PolicyRule } from '@castellan/core';
 import { AccountRepository } from '@castellan/accounts';
+import { GrantService } from '@castellan/credentials';
 import { PermissionCatalog, validatePolicy } from '@castellan/permissions';
 import { RoleRepository } from '../roles/role.repository.js';
-import { isSystemRole, RoleService } from '../roles/role.service.js';
+import { isSystemRole } from '../roles/role.service.js';
 import { UserRepository } from '../users/user.repository.js';
 import { UserGroupRepository } from './user-group.repository.js';
 import { UserGroupMemberEntity } from './user-group-member.entity.js';
@@ -27,7 +27,8 @@ const userNotFound = (id: string) => AppError.notFound('User', id);
 
 /**
  * User groups, their members, and what membership grants: custom roles and rules of the group. Nobody can
- * make a group grant, or hand a group's grants to a user, what they do not hold themselves.
+ * make a group grant, or hand a group's grants to a user, what they do not hold themselves; nor change the
+ * membership or grants of a group whose members hold more than they do (the grant invariant, GrantService).
  */
 @Injectable()
 export class UserGroupService {
@@ -35,7 +36,7 @@ export class UserGroupService {
     private readonly groups: UserGroupRepository,
     private readonly users: UserRepository,
     private readonly roles: RoleRepository,
-    private readonly roleService: RoleService,
+    private readonly grants: GrantService,
     private readonly accounts: AccountRepository,
     private readonly transactions: TransactionRunner,
     private readonly catalog: PermissionCatalog,
@@ -69,17 +70,21 @@ export class UserGroupService {
 
   async update(accountId: string, id: string, input: GroupNameDto): Promise<UserGroupDto> {
     await this.require(accountId, id);
-    await this.groups.update(accountId, id, { name: input.name }, new Date());
+    await this.groups.rename(accountId, id, input.name, new Date());
     // From the primary: the answer shows this change.
     return this.presentOne(accountId, id, false);
   }
 
-  /** Cloudinary answers a group delete with `{"ok":true}`, unlike its other deletes. */
-  async delete(accountId: string, id: string): Promise<DeletedGroupDto> {
+  /** Cloudinary answers a group delete with `{"ok":true}`, unlike its other deletes. Its members lose what it granted. */
+  async delete(caller: Principal, id: string): Promise<DeletedGroupDto> {
+    const accountId = caller.accountId;
     await this.transactions.run(async (manager) => {
+      await this.accounts.lock(manager, accountId);
       await this.require(accountId, id, manager);
-      await this.roles.deleteAssignmentsOf(manager, accountId, 'group', id);
-      await this.groups.delete(manager, accountId, id);
+      await this.grants.change(manager, caller, { subjects: [{ group: id }], widens: false }, async (tx) => {
+        await this.roles.deleteAssignmentsOf(tx, accountId, 'group', id);
+        await this.groups.delete(tx, accountId, id);
+      });
     });
     return { ok: true };
   }
@@ -88,17 +93,17 @@ export class UserGroupService {
     return this.replicas.read((replica) => this.memberList(accountId, id, replica));
   }
 
-  /** Adding a member twice changes nothing. The caller must hold what the group grants, as it hands that on. */
+  /** Adding a member twice changes nothing. The member then holds nothing the caller does not: it hands the group's grants on. */
   async addMember(caller: Principal, id: string, userId: string): Promise<GroupUsersDto> {
     const accountId = caller.accountId;
-    const group = await this.require(accountId, id);
-    if (!(await this.users.findById(accountId, userId))) throw userNotFound(userId);
-    this.roleService.checkGrant(caller, await this.grantsOf(accountId, group));
     try {
       await this.transactions.run(async (manager) => {
+        await this.accounts.lock(manager, accountId);
+        await this.require(accountId, id, manager);
+        if (!(await this.users.findById(accountId, userId, manager))) throw userNotFound(userId);
         if (await this.groups.isMember(accountId, id, userId, manager)) return;
         const member = Object.assign(new UserGroupMemberEntity(), { groupId: id, userId, accountId, createdAt: new Date() });
-        await this.groups.addMember(manager, member);
+        await this.grants.change(manager, caller, { subjects: [{ user: userId }], widens: true }, (tx) => this.groups.addMember(tx, member));
       });
     } catch (error) {
       // A concurrent request added the same member first: the outcome is the one asked for.
@@ -107,11 +112,17 @@ export class UserGroupService {
     return this.memberList(accountId, id);
   }
 
-  async removeMember(accountId: string, id: string, userId: string): Promise<GroupUsersDto> {
-    await this.require(accountId, id);
-    if (!(await this.groups.removeMember(accountId, id, userId))) {
-      throw new AppError(ErrorCode.NotFound, `User ${userId} is not a member of user group ${id}`);
-    }
+  /** Removing a member takes the group's grants away from it: only a caller who holds at least what the member holds may. */
+  async removeMember(caller: Principal, id: string, userId: string): Promise<GroupUsersDto> {
+    const accountId = caller.accountId;
+    await this.transactions.run(async (manager) => {
+      await this.accounts.lock(manager, accountId);
+      await this.require(accountId, id, manager);
+      if (!(await this.groups.isMember(accountId, id, userId, manager))) {
+        throw new AppError(ErrorCode.NotFound, `User ${userId} is not a member of user group ${id}`);
+      }
+      await this.grants.change(manager, caller, { subjects: [{ user: userId }], widens: false }, (tx) => this.groups.removeMember(tx, accountId, id, userId));
+    });
     return this.memberList(accountId, id);
   }
 
@@ -128,7 +139,10 @@ export class UserGroupService {
     return { roles: held.map((a) => a.roleId), rules: group.rules ?? [] };
   }
 
-  /** Replaces the group's custom roles and rules together; the caller must hold everything they grant. */
+  /**
+   * Replaces the group's custom roles and rules together. The caller must hold everything each of them grants, and
+   * every member, before and after, holds nothing the caller does not.
+   */
   async replacePermissions(caller: Principal, id: string, input: GroupPermissionsInputDto): Promise<GroupPermissionsDto> {
     const accountId = caller.accountId;
     await this.require(accountId, id);
@@ -145,18 +159,14 @@ export class UserGroupService {
       const roles = await this.roles.findByIds(accountId, roleIds, manager);
       const missing = roleIds.find((roleId) => !roles.some((r) => r.id === roleId));
       if (missing) throw AppError.notFound('Role', missing);
-      this.roleService.checkGrant(caller, [...roles.flatMap((r) => r.rules), ...rules]);
-      await this.groups.update(accountId, id, { rules }, new Date(), manager);
-      await this.roles.replaceAssignments(manager, accountId, 'group', id, roleIds);
+      // Each role is a source of its own: a deny in one does not cancel another's allow.
+      const stores = [...roles.map((r) => ({ owner: `role ${r.id}`, rules: r.rules })), { owner: `user group ${id}`, rules }];
+      await this.grants.change(manager, caller, { subjects: [{ group: id }], widens: true, stores }, async (tx) => {
+        await this.groups.replaceRules(tx, accountId, id, rules, new Date());
+        await this.roles.replaceAssignments(tx, accountId, 'group', id, roleIds);
+      });
       return this.permissions(accountId, id, manager);
     });
-  }
-
-  /** Every rule that membership of the group gives: its roles' rules and its own. */
-  private async grantsOf(accountId: string, group: UserGroupEntity): Promise<PolicyRule[]> {
-    const held = await this.roles.assignmentsOf(accountId, 'group', [group.id]);
-    const roles = await this.roles.findByIds(accountId, held.map((a) => a.roleId));
-    return [...roles.flatMap((r) => r.rules), ...(group.rules ?? [])];
   }
 
   private async require(accountId: string, id: string, manager?: EntityManager): Promise<UserGroupEntity> {

@@ -1,9 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { LastUseRecorder } from '@castellan/credentials';
 import { InjectRepository } from '@nestjs/typeorm';
-import { FindOptionsWhere, In, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, FindOptionsWhere, In, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 import { jsonArrayAgg, rawBoolean, rawJsonArray } from '@castellan/core';
-import type { KeyHoldings, KeyKind, PolicyRule, UserPrivileges, UserPrivilegeSource } from '@castellan/core';
+import type { KeyHoldings, KeyKind, PolicyRule, RoleHolders, UserPrivileges, UserPrivilegeSource } from '@castellan/core';
 import { SYSTEM_ROLE_RULES } from '@castellan/permissions';
 import type { SystemRole } from '@castellan/permissions';
 import { UserGroupMemberEntity } from '../groups/user-group-member.entity.js';
@@ -82,6 +82,56 @@ export class UserPrivilegesService implements UserPrivilegeSource, OnModuleInit 
       );
   }
 
+  async entitlements(manager: EntityManager, accountId: string, userIds: readonly string[]): Promise<Map<string, UserPrivileges>> {
+    const users = userIds.length ? await manager.getRepository(UserEntity).find({ where: { accountId, id: In(unique(userIds)) } }) : [];
+    if (users.length === 0) return new Map();
+    const ids = users.map((u) => u.id);
+    const memberships = await manager.getRepository(UserGroupMemberEntity).find({ where: { accountId, userId: In(ids) } });
+    const groupIds = unique(memberships.map((m) => m.groupId));
+    const groups = groupIds.length ? await manager.getRepository(UserGroupEntity).find({ where: { accountId, id: In(groupIds) } }) : [];
+    const holders: FindOptionsWhere<RoleAssignmentEntity>[] = [{ accountId, holderType: 'user', holderId: In(ids) }];
+    if (groupIds.length) holders.push({ accountId, holderType: 'group', holderId: In(groupIds) });
+    const assignments = await manager.getRepository(RoleAssignmentEntity).find({ where: holders });
+    const roleIds = unique(assignments.map((a) => a.roleId));
+    const roles = new Map((roleIds.length ? await manager.getRepository(RoleEntity).find({ where: { accountId, id: In(roleIds) } }) : []).map((r) => [r.id, r]));
+    const environments = await manager.getRepository(UserEnvironmentEntity).find({ where: { accountId, userId: In(ids) } });
+    return new Map(
+      users.map((user) => {
+        const groupsOfUser = new Set(memberships.filter((m) => m.userId === user.id).map((m) => m.groupId));
+        const held = (a: RoleAssignmentEntity) => (a.holderType === 'user' ? a.holderId === user.id : groupsOfUser.has(a.holderId));
+        const roleRules = unique(assignments.filter(held).map((a) => a.roleId)).flatMap((id) => (roles.has(id) ? [roles.get(id)!.rules] : []));
+        const groupRules = groups.filter((g) => groupsOfUser.has(g.id)).map((g) => g.rules);
+        const reach = environments.filter((e) => e.userId === user.id).map((e) => e.environmentId);
+        return [user.id, entitlementOf(user, roleRules, groupRules, reach)];
+      }),
+    );
+  }
+
+  async keyRoles(manager: EntityManager, accountId: string, keyIds: readonly string[]): Promise<Map<string, PolicyRule[][]>> {
+    if (keyIds.length === 0) return new Map();
+    const assignments = await manager.getRepository(RoleAssignmentEntity).find({ where: { accountId, holderType: 'key', holderId: In(unique(keyIds)) } });
+    const roleIds = unique(assignments.map((a) => a.roleId));
+    const roles = new Map((roleIds.length ? await manager.getRepository(RoleEntity).find({ where: { accountId, id: In(roleIds) } }) : []).map((r) => [r.id, r.rules]));
+    const byKey = new Map<string, PolicyRule[][]>();
+    for (const a of assignments) {
+      const rules = roles.get(a.roleId);
+      if (rules) byKey.set(a.holderId, [...(byKey.get(a.holderId) ?? []), rules]);
+    }
+    return byKey;
+  }
+
+  async roleHolders(manager: EntityManager, accountId: string, roleId: string): Promise<RoleHolders> {
+    const assignments = await manager.getRepository(RoleAssignmentEntity).find({ where: { accountId, roleId } });
+    const of = (type: RoleAssignmentEntity['holderType']) => assignments.filter((a) => a.holderType === type).map((a) => a.holderId);
+    const groupIds = of('group');
+    const members = groupIds.length ? await manager.getRepository(UserGroupMemberEntity).find({ where: { accountId, groupId: In(groupIds) } }) : [];
+    return { userIds: unique([...of('user'), ...members.map((m) => m.userId)]), keyIds: of('key') };
+  }
+
+  async groupMembers(manager: EntityManager, accountId: string, groupId: string): Promise<string[]> {
+    return (await manager.getRepository(UserGroupMemberEntity).find({ where: { accountId, groupId } })).map((m) => m.userId);
+  }
+
   readHoldings(raw: Record<string, unknown>, key: { kind: KeyKind; userId: string | null }): KeyHoldings {
     if (key.kind !== 'user') return { rolePolicies: rulesOf(raw[HOLDINGS.keyRoles]).filter((rules) => rules !== null), user: null };
     const role = raw[HOLDINGS.userRole];
@@ -107,17 +157,28 @@ const HOLDINGS = {
 const rulesOf = (aggregate: unknown): (PolicyRule[] | null)[] =>
   rawJsonArray(aggregate).map((text) => (typeof text === 'string' ? (JSON.parse(text) as PolicyRule[] | null) : null));
 
-/**
- * A user's privileges from what the database holds of it, however it was read: null for a disabled user; the
- * system role's rules, each custom role's and each group's own rules otherwise, and the environments it reaches.
- */
+const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
+
+/** A user's privileges as it acts now: none while it is disabled, its entitlement otherwise. */
 function privilegesOf(
   user: Pick<UserEntity, 'role' | 'enabled' | 'allSubAccounts'>,
   roleRules: (PolicyRule[] | null)[],
   groupRules: (PolicyRule[] | null)[],
   environmentIds: string[],
 ): UserPrivileges | null {
-  if (!user.enabled) return null;
+  return user.enabled ? entitlementOf(user, roleRules, groupRules, environmentIds) : null;
+}
+
+/**
+ * What a user is entitled to from what the database holds of it, however it was read: the system role's rules, each
+ * custom role's and each group's own rules, and the environments it reaches.
+ */
+function entitlementOf(
+  user: Pick<UserEntity, 'role' | 'allSubAccounts'>,
+  roleRules: (PolicyRule[] | null)[],
+  groupRules: (PolicyRule[] | null)[],
+  environmentIds: string[],
+): UserPrivileges {
   const unrestricted = user.role === 'master_admin' || user.allSubAccounts;
   return {
     policies: [SYSTEM_ROLE_RULES[user.role].rules, ...[...roleRules, ...groupRules].filter((rules): rules is PolicyRule[] => Boolean(rules?.length))],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
+import type { GrantedTransaction } from '@castellan/core';
 import { RoleAssignmentEntity, RoleHolderType } from './role-assignment.entity.js';
 import { RoleEntity } from './role.entity.js';
 
@@ -36,12 +37,14 @@ export class RoleRepository {
     return this.roleRepo(manager).find({ where: { accountId, id: In([...new Set(ids)]) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
-  async insert(role: RoleEntity): Promise<void> {
-    await this.roles.insert(role);
+  // A role's rules, and who holds it, are what its holders hold: written only inside the grant invariant's check.
+
+  async insert(manager: GrantedTransaction, role: RoleEntity): Promise<void> {
+    await this.roleRepo(manager).insert(role);
   }
 
-  async update(accountId: string, id: string, patch: RolePatch, now: Date): Promise<void> {
-    await this.roles.update({ accountId, id }, { ...patch, updatedAt: now });
+  async update(manager: GrantedTransaction, accountId: string, id: string, patch: RolePatch, now: Date): Promise<void> {
+    await this.roleRepo(manager).update({ accountId, id }, { ...patch, updatedAt: now });
   }
 
   async delete(manager: EntityManager, accountId: string, id: string): Promise<void> {
@@ -73,13 +76,13 @@ export class RoleRepository {
   }
 
   /** Makes `roleIds` the exact set of custom roles the holder has. */
-  async replaceAssignments(manager: EntityManager, accountId: string, holderType: RoleHolderType, holderId: string, roleIds: string[]): Promise<void> {
+  async replaceAssignments(manager: GrantedTransaction, accountId: string, holderType: RoleHolderType, holderId: string, roleIds: string[]): Promise<void> {
     await this.deleteAssignmentsOf(manager, accountId, holderType, holderId);
     const rows = [...new Set(roleIds)].map((roleId) => Object.assign(new RoleAssignmentEntity(), { roleId, holderType, holderId, accountId }));
     if (rows.length) await this.assignmentRepo(manager).insert(rows);
   }
 
-  async deleteAssignmentsOf(manager: EntityManager, accountId: string, holderType: RoleHolderType, holderId: string): Promise<void> {
+  async deleteAssignmentsOf(manager: GrantedTransaction, accountId: string, holderType: RoleHolderType, holderId: string): Promise<void> {
     await this.assignmentRepo(manager).delete({ accountId, holderType, holderId });
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, Principal, ReplicaReader, TransactionRunner } from '@castellan/core';
-import type { PolicyRule } from '@castellan/core';
 import { AccountRepository } from '@castellan/accounts';
-import { PermissionCatalog, PolicyCompiler, SYSTEM_ROLE_RULES, SYSTEM_ROLES, validatePolicy } from '@castellan/permissions';
+import { GrantService } from '@castellan/credentials';
+import { PermissionCatalog, SYSTEM_ROLE_RULES, SYSTEM_ROLES, validatePolicy } from '@castellan/permissions';
 import type { SystemRole } from '@castellan/permissions';
 import { RoleEntity } from './role.entity.js';
 import { RoleRepository } from './role.repository.js';
@@ -34,7 +34,8 @@ const customDto = (r: RoleEntity): RoleDto => ({
 
 /**
  * Custom roles: named sets of rules of one account, held by users, groups or keys. System roles are code
- * (libs/permissions) and read-only. Nobody can put into a role an action they do not hold themselves.
+ * (libs/permissions) and read-only. Nobody can put into a role an action they do not hold themselves, nor change
+ * the rules of a role held by someone who holds more than they do (the grant invariant, GrantService).
  */
 @Injectable()
 export class RoleService {
@@ -43,7 +44,7 @@ export class RoleService {
     private readonly accounts: AccountRepository,
     private readonly transactions: TransactionRunner,
     private readonly catalog: PermissionCatalog,
-    private readonly policies: PolicyCompiler,
+    private readonly grants: GrantService,
     private readonly replicas: ReplicaReader,
   ) {}
 
@@ -58,7 +59,7 @@ export class RoleService {
   }
 
   async create(caller: Principal, input: CreateRoleDto): Promise<RoleDto> {
-    const rules = this.checkGrant(caller, validatePolicy({ rules: input.rules }, this.catalog));
+    const rules = validatePolicy({ rules: input.rules }, this.catalog);
     this.checkNotSystemName(input.name);
     const now = new Date();
     const role = Object.assign(new RoleEntity(), {
@@ -70,17 +71,28 @@ export class RoleService {
       createdAt: now,
       updatedAt: now,
     } satisfies RoleEntity);
-    await this.mapNameConflict(input.name, () => this.roles.insert(role));
+    const stores = [{ owner: 'the new role', rules }];
+    await this.mapNameConflict(input.name, () =>
+      this.transactions.run((manager) => this.grants.change(manager, caller, { subjects: [], widens: true, stores }, (tx) => this.roles.insert(tx, role))),
+    );
     return customDto(role);
   }
 
+  /** New rules change every holder at once: each must then hold nothing the caller does not, and hold no more before. */
   async update(caller: Principal, id: string, input: UpdateRoleDto): Promise<RoleDto> {
     if (isSystemRole(id)) throw readOnly();
-    await this.require(caller.accountId, id);
-    const rules = input.rules === undefined ? undefined : this.checkGrant(caller, validatePolicy({ rules: input.rules }, this.catalog));
+    const rules = input.rules === undefined ? undefined : validatePolicy({ rules: input.rules }, this.catalog);
     if (input.name !== undefined) this.checkNotSystemName(input.name);
+    const change = rules ? { subjects: [{ role: id }], widens: true, stores: [{ owner: `role ${id}`, rules }] } : { subjects: [], widens: false };
     await this.mapNameConflict(input.name, () =>
-      this.roles.update(caller.accountId, id, { name: input.name, description: input.description, rules }, new Date()),
+      this.transactions.run(async (manager) => {
+        // Under the account lock: who holds the role cannot change between the check and the write.
+        await this.accounts.lock(manager, caller.accountId);
+        await this.require(caller.accountId, id, manager);
+        await this.grants.change(manager, caller, change, (tx) =>
+          this.roles.update(tx, caller.accountId, id, { name: input.name, description: input.description, rules }, new Date()),
+        );
+      }),
     );
     // From the primary: the answer shows this change.
     return customDto(await this.require(caller.accountId, id));
@@ -99,13 +111,6 @@ export class RoleService {
       await this.roles.delete(manager, accountId, id);
     });
     return OK;
-  }
-
-  /** The first action `rules` allow that the caller does not hold for every resource: a 403 naming it. */
-  checkGrant(caller: Principal, rules: PolicyRule[]): PolicyRule[] {
-    const unheld = this.policies.firstUnheldGrant(caller, 'user', rules);
-    if (unheld) throw new AppError(ErrorCode.NotAllowed, `Not allowed: ${unheld} cannot be granted by a key that does not hold it`);
-    return rules;
   }
 
   private async require(accountId: string, id: string, manager?: EntityManager): Promise<RoleEntity> {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '@castellan/accounts';
+import { CredentialsModule } from '@castellan/credentials';
 import { RoleAssignmentEntity } from './role-assignment.entity.js';
 import { RoleEntity } from './role.entity.js';
 import { RoleController } from './role.controller.js';
@@ -9,7 +10,7 @@ import { RoleService } from './role.service.js';
 
 /** Custom roles (`/roles`) and their assignments to users, groups and keys. */
 @Module({
-  imports: [TypeOrmModule.forFeature([RoleEntity, RoleAssignmentEntity]), AccountsModule],
+  imports: [TypeOrmModule.forFeature([RoleEntity, RoleAssignmentEntity]), AccountsModule, CredentialsModule],
   providers: [RoleRepository, RoleService],
   controllers: [RoleController],
   exports: [RoleRepository, RoleService],

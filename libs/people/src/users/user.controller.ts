@@ -21,7 +21,7 @@ export class UserController {
   @Authenticated({ permission: 'provisioning:users.create' })
   @ApiOkResponse({ type: UserDto, description: 'The new user, pending until first sign-in' })
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateUserDto): Promise<UserDto> {
-    return this.users.create(principal.accountId, body);
+    return this.users.create(principal, body);
   }
 
   @Get(':user_id')
@@ -35,20 +35,20 @@ export class UserController {
   @Authenticated({ permission: 'provisioning:users.update' })
   @ApiOkResponse({ type: UserDto })
   update(@CurrentPrincipal() principal: Principal, @Param('user_id') id: string, @Body() body: UpdateUserDto): Promise<UserDto> {
-    return this.users.update(principal.accountId, id, body);
+    return this.users.update(principal, id, body);
   }
 
   @Delete(':user_id')
   @Authenticated({ permission: 'provisioning:users.delete' })
   @ApiOkResponse({ type: OkMessageDto })
   delete(@CurrentPrincipal() principal: Principal, @Param('user_id') id: string): Promise<OkMessageDto> {
-    return this.users.delete(principal.accountId, id);
+    return this.users.delete(principal, id);
   }
 
   @Get(':user_id/sub_accounts')
   @Authenticated({ permission: 'provisioning:users.read' })
-  @ApiOkResponse({ type: UserEnvironmentListDto, description: 'The product environments the user reaches' })
+  @ApiOkResponse({ type: UserEnvironmentListDto, description: 'The product environments the user reaches, among those the caller reaches' })
   environments(@CurrentPrincipal() principal: Principal, @Param('user_id') id: string): Promise<UserEnvironmentListDto> {
-    return this.users.environmentsOf(principal.accountId, id);
+    return this.users.environmentsOf(principal, id);
   }
 }

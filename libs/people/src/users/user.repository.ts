@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, In, Repository } from 'typeorm';
+import type { GrantedTransaction } from '@castellan/core';
 import { RoleAssignmentEntity } from '../roles/role-assignment.entity.js';
 import { RoleEntity } from '../roles/role.entity.js';
 import { UserEnvironmentEntity } from './user-environment.entity.js';
@@ -121,16 +122,19 @@ export class UserRepository {
     return this.repo(manager).count({ where: { accountId, role: 'master_admin', enabled: true } });
   }
 
-  async insert(manager: EntityManager, user: UserEntity): Promise<void> {
+  // Writes of what a user holds (its role, enabling, reach, custom roles) and of the user itself happen only inside
+  // the grant invariant's check, which hands out the GrantedTransaction they take.
+
+  async insert(manager: GrantedTransaction, user: UserEntity): Promise<void> {
     await this.repo(manager).insert(user);
   }
 
-  async update(manager: EntityManager, accountId: string, id: string, patch: UserPatch, now: Date): Promise<void> {
+  async update(manager: GrantedTransaction, accountId: string, id: string, patch: UserPatch, now: Date): Promise<void> {
     await this.repo(manager).update({ accountId, id }, { ...patch, updatedAt: now });
   }
 
   /** Removes the user with its environments and custom roles (group memberships go with the row). */
-  async delete(manager: EntityManager, accountId: string, id: string): Promise<void> {
+  async delete(manager: GrantedTransaction, accountId: string, id: string): Promise<void> {
     await manager.getRepository(RoleAssignmentEntity).delete({ accountId, holderType: 'user', holderId: id });
     await manager.getRepository(UserEnvironmentEntity).delete({ accountId, userId: id });
     await this.repo(manager).delete({ accountId, id });
@@ -146,7 +150,7 @@ export class UserRepository {
     return byUser;
   }
 
-  async replaceEnvironments(manager: EntityManager, accountId: string, userId: string, environmentIds: string[]): Promise<void> {
+  async replaceEnvironments(manager: GrantedTransaction, accountId: string, userId: string, environmentIds: string[]): Promise<void> {
     const repo = manager.getRepository(UserEnvironmentEntity);
     await repo.delete({ accountId, userId });
     if (environmentIds.length) await repo.insert(environmentIds.map((environmentId) => ({ accountId, userId, environmentId })));
@@ -162,7 +166,7 @@ export class UserRepository {
     return byUser;
   }
 
-  async replaceCustomRoles(manager: EntityManager, accountId: string, userId: string, roleIds: string[]): Promise<void> {
+  async replaceCustomRoles(manager: GrantedTransaction, accountId: string, userId: string, roleIds: string[]): Promise<void> {
     const repo = manager.getRepository(RoleAssignmentEntity);
     await repo.delete({ accountId, holderType: 'user', holderId: userId });
     if (roleIds.length) await repo.insert(roleIds.map((roleId) => ({ accountId, holderType: 'user' as const, holderId: userId, roleId })));

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, ReplicaReader, TransactionRunner } from '@castellan/core';
+import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, Principal, reachOf, ReplicaReader, TransactionRunner } from '@castellan/core';
 import { AccountRepository } from '@castellan/accounts';
-import { ApiKeyRepository } from '@castellan/credentials';
+import { ApiKeyRepository, GrantService } from '@castellan/credentials';
 import { EnvironmentEntity, EnvironmentRepository } from '@castellan/environments';
 import type { SystemRole } from '@castellan/permissions';
 import { UserEntity } from './user.entity.js';
@@ -53,6 +53,7 @@ export class UserService {
     private readonly environments: EnvironmentRepository,
     private readonly accounts: AccountRepository,
     private readonly keys: ApiKeyRepository,
+    private readonly grants: GrantService,
     private readonly transactions: TransactionRunner,
     private readonly replicas: ReplicaReader,
   ) {}
@@ -87,7 +88,9 @@ export class UserService {
     return this.replicas.read((replica) => this.present(accountId, id, replica));
   }
 
-  async create(accountId: string, input: CreateUserDto): Promise<UserDto> {
+  /** A new user, holding nothing its creator does not hold, where its creator reaches. */
+  async create(caller: Principal, input: CreateUserDto): Promise<UserDto> {
+    const accountId = caller.accountId;
     const role = input.role ?? DEFAULT_USER_ROLE;
     const reach = this.reachOf(role, input) ?? { all: true, environmentIds: [] };
     return this.mapEmailConflict(input.email, () =>
@@ -97,8 +100,9 @@ export class UserService {
         await this.requireCustomRoles(manager, accountId, input.custom_roles ?? []);
         if (await this.users.findByEmail(accountId, input.email, manager)) throw emailTaken(input.email);
         const now = new Date();
+        const id = newRecordId();
         const user = Object.assign(new UserEntity(), {
-          id: newRecordId(),
+          id,
           accountId,
           name: input.name,
           email: input.email,
@@ -110,15 +114,22 @@ export class UserService {
           createdAt: now,
           updatedAt: now,
         } satisfies UserEntity);
-        await this.users.insert(manager, user);
-        await this.users.replaceEnvironments(manager, accountId, user.id, reach.environmentIds ?? []);
-        await this.users.replaceCustomRoles(manager, accountId, user.id, unique(input.custom_roles ?? []));
+        await this.grants.change(manager, caller, { subjects: [{ user: id }], widens: true }, async (tx) => {
+          await this.users.insert(tx, user);
+          await this.users.replaceEnvironments(tx, accountId, id, reach.environmentIds ?? []);
+          await this.users.replaceCustomRoles(tx, accountId, id, unique(input.custom_roles ?? []));
+        });
         return this.toDto(user, reach.environmentIds ?? [], unique(input.custom_roles ?? []).sort());
       }),
     );
   }
 
-  async update(accountId: string, id: string, input: UpdateUserDto): Promise<UserDto> {
+  /**
+   * Changes a user who holds no more than the caller; a change of role, custom roles, reach or enabling leaves the
+   * user holding no more than the caller either.
+   */
+  async update(caller: Principal, id: string, input: UpdateUserDto): Promise<UserDto> {
+    const accountId = caller.accountId;
     await this.mapEmailConflict(input.email, () =>
       this.transactions.run(async (manager) => {
         // The lock comes first, so the master-admin count below sees every earlier change of the account.
@@ -136,43 +147,50 @@ export class UserService {
           const holder = await this.users.findByEmail(accountId, input.email, manager);
           if (holder && holder.id !== id) throw emailTaken(input.email);
         }
-        await this.users.update(
-          manager,
-          accountId,
-          id,
-          { name: input.name, email: input.email, role: input.role, enabled: input.enabled, allSubAccounts: reach?.all },
-          new Date(),
-        );
-        if (reach?.environmentIds) await this.users.replaceEnvironments(manager, accountId, id, reach.environmentIds);
-        if (input.custom_roles) await this.users.replaceCustomRoles(manager, accountId, id, unique(input.custom_roles));
+        const widens = input.role !== undefined || input.custom_roles !== undefined || reach !== undefined || (input.enabled === true && !current.enabled);
+        await this.grants.change(manager, caller, { subjects: [{ user: id }], widens }, async (tx) => {
+          const patch = { name: input.name, email: input.email, role: input.role, enabled: input.enabled, allSubAccounts: reach?.all };
+          await this.users.update(tx, accountId, id, patch, new Date());
+          if (reach?.environmentIds) await this.users.replaceEnvironments(tx, accountId, id, reach.environmentIds);
+          if (input.custom_roles) await this.users.replaceCustomRoles(tx, accountId, id, unique(input.custom_roles));
+        });
       }),
     );
     // From the primary: the answer shows this change.
     return this.present(accountId, id);
   }
 
-  async delete(accountId: string, id: string): Promise<OkMessageDto> {
+  /** Deletes a user who holds no more than the caller. */
+  async delete(caller: Principal, id: string): Promise<OkMessageDto> {
+    const accountId = caller.accountId;
     await this.transactions.run(async (manager) => {
       await this.accounts.lock(manager, accountId);
       const user = await this.require(accountId, id, manager);
       if (user.role === MASTER_ADMIN && user.enabled) await this.requireAnotherMasterAdmin(manager, accountId, user, 'delete');
-      // The user's personal keys stop with the user.
-      await this.keys.deleteAllOfUser(manager, accountId, id);
-      await this.users.delete(manager, accountId, id);
+      await this.grants.change(manager, caller, { subjects: [{ user: id }], widens: false }, async (tx) => {
+        // The user's personal keys stop with the user.
+        await this.keys.deleteAllOfUser(tx, accountId, id);
+        await this.users.delete(tx, accountId, id);
+      });
     });
     return OK;
   }
 
-  /** The environments the user reaches: every one of the account for master admins and users of all environments. */
-  environmentsOf(accountId: string, id: string): Promise<UserEnvironmentListDto> {
+  /**
+   * The environments the user reaches (every one of the account for master admins and users of all environments),
+   * among those the caller reaches: what the caller may not read directly, it does not learn here either.
+   */
+  environmentsOf(caller: Principal, id: string): Promise<UserEnvironmentListDto> {
+    const accountId = caller.accountId;
     return this.replicas.read(async (replica) => {
       const user = await this.require(accountId, id, replica);
+      const within = reachOf(caller);
       let rows: EnvironmentEntity[];
       if (user.role === MASTER_ADMIN || user.allSubAccounts) {
-        rows = await this.environments.list(accountId, {}, replica);
+        rows = await this.environments.list(accountId, { within }, replica);
       } else {
         const ids = (await this.users.environmentIds(accountId, [id], replica)).get(id) ?? [];
-        rows = ids.length ? await this.environments.list(accountId, { ids }, replica) : [];
+        rows = ids.length ? await this.environments.list(accountId, { ids, within }, replica) : [];
       }
       return { sub_accounts: rows.map((e): UserEnvironmentDto => ({ id: e.id, name: e.name, description: e.description, cloud_name: e.cloudName, enabled: e.enabled })) };
     });

@@ -1,9 +1,14 @@
-import type { PermissionPlugin } from '../permission-plugin.js';
+import type { ActionDefinition, ActionScope, PermissionPlugin } from '../permission-plugin.js';
 
-const crud = (family: string, what: string, verbs: [string, string][]) =>
-  verbs.map(([verb, description]) => ({ name: `${family}.${verb}`, description: `${description} ${what}`, attributes: [] }));
+const crud = (family: string, what: string, verbs: [string, string][], scope: ActionScope = 'account'): ActionDefinition[] =>
+  verbs.map(([verb, description]) => ({ name: `${family}.${verb}`, description: `${description} ${what}`, attributes: [], scope }));
 
-/** Castellan's own routes: one action per Provisioning API operation. */
+/**
+ * Castellan's own routes: one action per Provisioning API operation. Product environments and their keys are
+ * `environment` actions: a user limited to some environments holds them there only, and cannot create new ones.
+ * The audit log records every environment, so reading it is one too: only a caller reaching every environment may.
+ * The rest concern the account as a whole.
+ */
 export const provisioningPlugin: PermissionPlugin = {
   name: 'provisioning',
   title: 'Provisioning API',
@@ -13,23 +18,38 @@ export const provisioningPlugin: PermissionPlugin = {
       ['read', 'Read'],
       ['update', 'Rename'],
     ]),
-    ...crud('sub_accounts', 'product environments', [
-      ['read', 'List and read'],
-      ['create', 'Create'],
-      ['update', 'Update'],
-      ['delete', 'Delete'],
-    ]),
-    ...crud('access_keys', "product environments' access keys", [
-      ['read', 'List'],
-      ['create', 'Generate'],
-      ['update', 'Rename, enable, disable and dedicate'],
-      ['rotate', 'Issue a new secret for'],
-      ['delete', 'Delete'],
-    ]),
-    ...crud('access_keys.permissions', "the permissions of product environments' access keys", [
-      ['read', 'Read'],
-      ['update', 'Replace'],
-    ]),
+    ...crud(
+      'sub_accounts',
+      'product environments',
+      [
+        ['read', 'List and read'],
+        ['create', 'Create'],
+        ['update', 'Update'],
+        ['delete', 'Delete'],
+      ],
+      'environment',
+    ),
+    ...crud(
+      'access_keys',
+      "product environments' access keys",
+      [
+        ['read', 'List'],
+        ['create', 'Generate'],
+        ['update', 'Rename, enable, disable and dedicate'],
+        ['rotate', 'Issue a new secret for'],
+        ['delete', 'Delete'],
+      ],
+      'environment',
+    ),
+    ...crud(
+      'access_keys.permissions',
+      "the permissions of product environments' access keys",
+      [
+        ['read', 'Read'],
+        ['update', 'Replace'],
+      ],
+      'environment',
+    ),
     ...crud('account_api_keys', 'account API keys', [
       ['read', 'List'],
       ['create', 'Generate'],
@@ -60,12 +80,19 @@ export const provisioningPlugin: PermissionPlugin = {
       ['update', 'Update'],
       ['delete', 'Delete'],
     ]),
-    ...crud('user_api_keys', "users' personal API keys (a user's own keys need no action)", [
-      ['read', 'List anyone\'s'],
-      ['create', 'Generate for anyone'],
-      ['update', 'Rename, enable and disable anyone\'s'],
-      ['rotate', 'Issue a new secret for anyone\'s'],
-      ['delete', 'Revoke anyone\'s'],
+    ...crud('user_api_keys', "another user's personal API keys", [
+      ['read', 'List and read the permissions of'],
+      ['create', 'Generate'],
+      ['update', 'Rename, enable, disable, limit and narrow'],
+      ['rotate', 'Issue a new secret for'],
+      ['delete', 'Revoke'],
+    ]),
+    ...crud('own_api_keys', "the calling user's own personal API keys (every system role holds these)", [
+      ['read', 'List and read the permissions of'],
+      ['create', 'Generate'],
+      ['update', 'Rename, enable, disable, limit and narrow'],
+      ['rotate', 'Issue a new secret for'],
+      ['delete', 'Revoke'],
     ]),
     ...crud('security', 'account security settings (two-factor policy, SAML single sign-on)', [
       ['read', 'Read'],
@@ -75,6 +102,6 @@ export const provisioningPlugin: PermissionPlugin = {
       ['create', 'Send a user'],
       ['verify', 'Check'],
     ]),
-    ...crud('audit_events', 'the audit log', [['read', 'Read']]),
+    ...crud('audit_events', 'the audit log, which records every product environment', [['read', 'Read']], 'environment'),
   ],
 };

@@ -1,0 +1,192 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AppError, ErrorCode, reachOf, USER_PRIVILEGES } from '@castellan/core';
+import type { GrantedTransaction, PolicyRule, Principal, UserPrivilegeSource } from '@castellan/core';
+import { EVERY_ENVIRONMENT, Excess, Holdings, PolicyCompiler } from '@castellan/permissions';
+import type { ApiKeyEntity } from '../api-key.entity.js';
+import { ApiKeyRepository, scopeOf } from '../api-key.repository.js';
+import { IssuedKey, IssueKeyRequest, KeyIssuer } from '../key-issuer.js';
+
+/**
+ * The operator: the CLI, and Castellan's own response to a leak report. It acts on behalf of no principal, so
+ * nothing is compared; no HTTP route of a caller may pass it (test/security/grant-invariant.spec.ts lists who does).
+ */
+export const OPERATOR = Object.freeze({ operator: true as const });
+export type Caller = Principal | typeof OPERATOR;
+
+const isOperator = (caller: Caller): caller is typeof OPERATOR => 'operator' in caller;
+
+/** What a change is about, and so whom it can reach: a user (and its keys), a key, a group's members, a role's holders. */
+export type GrantSubject = { user: string } | { key: string } | { group: string } | { role: string };
+
+export interface GrantedChange {
+  subjects: GrantSubject[];
+  /**
+   * Whether the change can add to what a subject holds: a role, custom roles or reach of a user, group membership,
+   * the rules or roles of a key, role or group, or enabling what was disabled.
+   */
+  widens: boolean;
+  /** Rules the change stores in a role or a group for whoever holds it later, with what they belong to. */
+  stores?: { owner: string; rules: PolicyRule[] }[];
+}
+
+/** A key to make: everything but its rules, which follow from who makes it. */
+export type KeyRequest = Omit<IssueKeyRequest, 'rules'>;
+
+/** What decides what a key holds; a key being made has no id or api_key yet. */
+type KeyShape = Pick<ApiKeyEntity, 'kind' | 'rules' | 'environmentId' | 'userId'> & Partial<Pick<ApiKeyEntity, 'id' | 'apiKey'>>;
+
+/** A principal, what it holds, and how a refusal names it. */
+interface Held {
+  name: string;
+  holdings: Holdings;
+}
+
+const HOLDS_NOTHING: PolicyRule[] = [];
+
+/**
+ * The grant invariant, in one place. No request may leave its caller holding, or able to hand out, anything it did
+ * not hold:
+ * (a) a key whose secret the caller receives (made, or rotated) holds nothing the caller does not hold
+ *     unconditionally, in the environments the caller reaches;
+ * (b) a principal the caller creates or widens (a user's role, custom roles and reach, group membership, the rules
+ *     and roles of keys, roles and groups, enabling) ends up holding nothing the caller does not hold;
+ * (c) the caller cannot change a user, or any key of a user, who holds more than the caller.
+ * A key's own narrowing binds it the same way: its caller is the key, not its user.
+ *
+ * Secrets exist only through issue and rotate (KeyIssuer is private to this library), and writes that can widen
+ * a principal take the GrantedTransaction that only change hands out, so that a new route cannot skip the check.
+ * Everything is read and compared inside the caller's transaction, under the account lock: a refusal throws and
+ * the transaction leaves nothing behind. The caller is read afresh there too, so that a verification cache that
+ * has not yet heard of the caller's own demotion cannot lend it privileges it has lost.
+ */
+@Injectable()
+export class GrantService {
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly issuer: KeyIssuer,
+    private readonly policies: PolicyCompiler,
+    @Inject(USER_PRIVILEGES) private readonly people: UserPrivilegeSource,
+  ) {}
+
+  /** Runs `write` as `change` of its subjects: (c) before it, (b) after it when it widens. */
+  async change<T>(manager: EntityManager, caller: Caller, change: GrantedChange, write: (tx: GrantedTransaction) => Promise<T>): Promise<T> {
+    const tx = manager as GrantedTransaction;
+    if (isOperator(caller)) return write(tx);
+    const { holdings: mine } = await this.fresh(manager, caller);
+    const before = await this.reached(manager, caller, change.subjects);
+    this.refuseExcess(await this.users(manager, caller.accountId, before.userIds), mine, 'holds');
+    const result = await write(tx);
+    if (change.widens) {
+      for (const stored of change.stores ?? []) {
+        this.refuseExcess([{ name: stored.owner, holdings: this.policies.holdings({ kind: 'user', rules: null, userPolicies: [stored.rules] }, []) }], mine, 'grants');
+      }
+      const after = await this.reached(manager, caller, change.subjects);
+      this.refuseExcess([...(await this.users(manager, caller.accountId, after.userIds)), ...(await this.keyHoldings(manager, caller.accountId, after.keys))], mine, 'would hold');
+    }
+    return result;
+  }
+
+  /**
+   * A new key and its secret. A caller's key holds no more than the caller, where the caller reaches: an environment
+   * or account key gets its kind's default narrowed to what the caller holds there, and a user's key gets the
+   * caller's own narrowing when the caller is a key of that user; a key for another user needs a caller that holds
+   * everything that user holds.
+   */
+  async issue(manager: EntityManager, caller: Caller, request: KeyRequest): Promise<IssuedKey> {
+    const tx = manager as GrantedTransaction;
+    if (isOperator(caller)) return this.issuer.issue(tx, request);
+    const { holdings: mine, key: own } = await this.fresh(manager, caller);
+    const { scope } = request;
+    const rules =
+      scope.kind === 'user'
+        ? scope.userId === caller.userId
+          ? (own?.rules ?? null)
+          : null
+        : this.policies.rulesForKeyMadeBy(mine, scope.kind, scope.kind === 'environment' ? [scope.environmentId] : null);
+    const draft: KeyShape = { kind: scope.kind, rules, environmentId: scope.kind === 'environment' ? scope.environmentId : null, userId: scope.kind === 'user' ? scope.userId : null };
+    this.refuseExcess(await this.keyHoldings(manager, caller.accountId, [draft], 'the new key'), mine, 'would hold');
+    return this.issuer.issue(tx, { ...request, rules });
+  }
+
+  /** A new secret for `key`, returned once: the caller must hold everything the key holds, and its user holds. */
+  async rotate(manager: EntityManager, caller: Caller, key: ApiKeyEntity, graceSeconds: number): Promise<IssuedKey> {
+    if (!isOperator(caller)) {
+      const { holdings: mine } = await this.fresh(manager, caller);
+      if (key.userId !== null && key.userId !== caller.userId) this.refuseExcess(await this.users(manager, caller.accountId, [key.userId]), mine, 'holds');
+      this.refuseExcess(await this.keyHoldings(manager, caller.accountId, [key]), mine, 'holds');
+    }
+    const now = new Date();
+    const { secret, patch } = this.issuer.rotation(key, graceSeconds, now);
+    await this.keys.update(manager as GrantedTransaction, key.accountId, scopeOf(key), key.id, patch, now);
+    return { key: Object.assign(key, patch, { updatedAt: now }), secret };
+  }
+
+  /** The caller's key and what it holds, as the database holds them now; a key gone meanwhile holds nothing. */
+  private async fresh(manager: EntityManager, caller: Principal): Promise<{ key: ApiKeyEntity | undefined; holdings: Holdings }> {
+    const [key] = await this.keys.findByIds(manager, caller.accountId, [caller.keyId]);
+    const [held] = key ? await this.keyHoldings(manager, caller.accountId, [key]) : [];
+    return { key, holdings: held?.holdings ?? this.policies.holdings({ kind: 'user', rules: HOLDS_NOTHING, userPolicies: [] }, []) };
+  }
+
+  /** The users and keys a change of `subjects` reaches, as the database holds them now. */
+  private async reached(manager: EntityManager, caller: Principal, subjects: GrantSubject[]): Promise<{ userIds: string[]; keys: ApiKeyEntity[] }> {
+    const { accountId } = caller;
+    const userIds = new Set<string>();
+    const keyIds = new Set<string>();
+    for (const subject of subjects) {
+      if ('user' in subject) userIds.add(subject.user);
+      else if ('key' in subject) keyIds.add(subject.key);
+      else if ('group' in subject) for (const id of await this.people.groupMembers(manager, accountId, subject.group)) userIds.add(id);
+      else {
+        const holders = await this.people.roleHolders(manager, accountId, subject.role);
+        holders.userIds.forEach((id) => userIds.add(id));
+        holders.keyIds.forEach((id) => keyIds.add(id));
+      }
+    }
+    const keys = await this.keys.findByIds(manager, accountId, [...keyIds]);
+    // A user key's user is reached too: changing the key of someone who holds more is changing them. A key of the
+    // same user is compared with the key alone: a user's keys are the same person, whose narrowing binds what it gets.
+    for (const key of keys) if (key.userId !== null && key.userId !== caller.userId) userIds.add(key.userId);
+    return { userIds: [...userIds], keys };
+  }
+
+  private async users(manager: EntityManager, accountId: string, userIds: string[]): Promise<Held[]> {
+    const entitled = await this.people.entitlements(manager, accountId, userIds);
+    return [...entitled].map(([id, privileges]) => ({
+      name: `user ${id}`,
+      holdings: this.policies.holdings({ kind: 'user', rules: null, userPolicies: privileges.policies }, privileges.environmentIds),
+    }));
+  }
+
+  /** What keys hold whether or not they are enabled: a disabled key holds it again once enabled. */
+  private async keyHoldings(manager: EntityManager, accountId: string, keys: KeyShape[], name?: string): Promise<Held[]> {
+    const roles = await this.people.keyRoles(manager, accountId, keys.flatMap((k) => (k.kind !== 'user' && k.id ? [k.id] : [])));
+    const users = await this.people.entitlements(manager, accountId, keys.flatMap((k) => (k.userId === null ? [] : [k.userId])));
+    return keys.flatMap((key): Held[] => {
+      const label = name ?? `key ${key.apiKey}`;
+      if (key.kind !== 'user') {
+        const holder = { kind: key.kind, rules: key.rules, rolePolicies: (key.id && roles.get(key.id)) || [] };
+        return [{ name: label, holdings: this.policies.holdings(holder, reachOf({ kind: key.kind, environmentId: key.environmentId, environmentIds: null })) }];
+      }
+      const user = users.get(key.userId!);
+      return user ? [{ name: label, holdings: this.policies.holdings({ kind: 'user', rules: key.rules, userPolicies: user.policies }, user.environmentIds) }] : [];
+    });
+  }
+
+  private refuseExcess(targets: Held[], caller: Holdings, verb: 'holds' | 'would hold' | 'grants'): void {
+    for (const target of targets) {
+      const excess = this.policies.excess(target.holdings, caller);
+      if (excess) throw refusal(excess, target.name, verb);
+    }
+  }
+}
+
+/** A 403 that names what the caller lacks, and who would have held it. */
+function refusal(excess: Excess, name: string, verb: string): AppError {
+  if (excess.environment === undefined) {
+    return new AppError(ErrorCode.NotAllowed, `Not allowed: ${excess.action} is not held by the caller, and ${name} ${verb} it`);
+  }
+  const where = excess.environment === EVERY_ENVIRONMENT ? 'every product environment' : `product environment ${excess.environment}`;
+  return new AppError(ErrorCode.NotAllowed, `Not allowed: ${excess.action} in ${where} is outside the caller's reach, and ${name} ${verb} it there`);
+}
