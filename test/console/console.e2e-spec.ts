@@ -171,6 +171,22 @@ suite('console in a browser', () => {
     expect(await page.evaluate('Object.keys(sessionStorage)')).toEqual([]);
   });
 
+  it('a user limited to one environment sees that one, with its keys, and no other', async () => {
+    const post = async (path: string, body: object) => (await server.http().post(`${account.base}${path}`).auth(...account.auth).send(body)).body;
+    await post('/sub_accounts', { name: 'Elsewhere', cloud_name: uniqueCloudName('console') });
+    const user = await post('/users', { name: 'Limited', email: 'limited@console.example', role: 'technical_admin', sub_account_ids: [await environmentId()] });
+    const key = await post(`/users/${user.id}/api_keys`, { name: 'console' });
+    await page.getByLabel('Access key').fill(key.api_key);
+    await page.getByLabel('Secret').fill(key.api_secret);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Product environments' }).click();
+    await envLink().waitFor();
+    expect(await page.getByRole('table').getByRole('link', { name: 'Elsewhere' }).count()).toBe(0);
+    await envLink().click();
+    await page.locator(`tr[data-api-key="${apiKey}"]`).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+  });
+
   const envLink = () => page.getByRole('table').getByRole('link', { name: 'Browser env' });
 
   async function environmentId(): Promise<string> {

@@ -30,7 +30,22 @@ export interface SessionStart {
 }
 
 interface Catalog {
-  plugins: { name: string; actions: { name: string }[] }[];
+  plugins: { name: string; actions: { name: string; scope: 'environment' | 'account' }[] }[];
+}
+
+interface Check {
+  action: string;
+  cloud_name?: string;
+}
+
+/** Castellan's decisions for the checks, in order, a batch at a time. */
+async function decide(api: Api, checks: Check[]): Promise<{ allowed: boolean; reason: string }[]> {
+  const decisions: { allowed: boolean; reason: string }[] = [];
+  for (let i = 0; i < checks.length; i += MAX_BATCH) {
+    const { results } = await api.post<{ results: { allowed: boolean; reason: string }[] }>('/v1_1/authorize/batch', { checks: checks.slice(i, i + MAX_BATCH) });
+    decisions.push(...results);
+  }
+  return decisions;
 }
 
 /** Castellan's limit on one /v1_1/authorize/batch call. */
@@ -46,12 +61,21 @@ export async function startSession(credentials: Credentials): Promise<SessionSta
   if (self.kind === 'environment') {
     throw new ApiError(403, 'This is an environment key, which works inside its environment only. Sign in with an account API key or a user API key.');
   }
-  const actions = catalog.plugins.filter((p) => p.name === 'provisioning').flatMap((p) => p.actions.map((a) => a.name));
-  const allowed: string[] = [];
-  for (let i = 0; i < actions.length; i += MAX_BATCH) {
-    const checks = actions.slice(i, i + MAX_BATCH);
-    const { results } = await api.post<{ results: { allowed: boolean }[] }>('/v1_1/authorize/batch', { checks: checks.map((action) => ({ action })) });
-    checks.forEach((action, j) => results[j]?.allowed && allowed.push(action));
+  const actions = catalog.plugins.filter((p) => p.name === 'provisioning').flatMap((p) => p.actions);
+  const first = await decide(api, actions.map(({ name }) => ({ action: name })));
+  const allowed = actions.filter((_, i) => first[i]?.allowed).map((a) => a.name);
+  // A user limited to some environments must name one for an environment action: ask again in the first it lists.
+  // The pages then follow what it may do there, and each call is decided where it lands.
+  const placed = actions.filter((a, i) => a.scope === 'environment' && first[i]?.reason === 'WRONG_ENVIRONMENT');
+  if (placed.length) {
+    const reached = await api
+      .get<{ sub_accounts: { cloud_name: string }[] }>(`/v1_1/provisioning/accounts/${encodeURIComponent(self.account_id)}/sub_accounts`)
+      .catch(() => ({ sub_accounts: [] }));
+    const where = reached.sub_accounts[0]?.cloud_name;
+    if (where) {
+      const second = await decide(api, placed.map(({ name }) => ({ action: name, cloud_name: where })));
+      allowed.push(...placed.filter((_, i) => second[i]?.allowed).map((a) => a.name));
+    }
   }
   return { credentials, self, allowed };
 }
