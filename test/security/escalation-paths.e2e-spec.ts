@@ -1,4 +1,6 @@
 import type { Response } from 'supertest';
+import { DataSource } from 'typeorm';
+import { UserEntity } from '@castellan/people';
 import { expectUnchanged, startServer, TestAccount, TestServer, uniqueCloudName } from '../support/harness.js';
 import { allow, bind, Credentials, deny, expectErrorMessage, Json, ok, Rule } from '../support/http.js';
 
@@ -317,6 +319,29 @@ describe('what a caller may not read directly, it does not learn through another
         403,
         'Not allowed: provisioning:sub_accounts.read',
       ),
+    );
+  });
+});
+
+describe('the check reads the caller afresh, in its own transaction', () => {
+  test('a caller demoted where this instance has not heard of it yet (another instance, no Redis) grants only what it holds now', async () => {
+    const w = await world();
+    const admin = await person(w, { role: 'admin' });
+    // Warm the verification cache with the admin, then demote it behind the cache's back, as another instance would.
+    expect((await call('get', `${w.a.base}/users`, admin.key)).status).toBe(200);
+    await server.app.get(DataSource).getRepository(UserEntity).update({ accountId: w.a.account_id, id: admin.id }, { role: 'media_library_user' });
+    await unchanged(w, async () =>
+      refused(await call('post', `${w.a.base}/users`, admin.key, { name: 'Helper', email: `h${next()}@example.com`, role: 'admin' }), 'provisioning:account.read'),
+    );
+  });
+
+  test('a caller disabled meanwhile grants nothing', async () => {
+    const w = await world();
+    const admin = await person(w, { role: 'admin' });
+    expect((await call('get', `${w.a.base}/users`, admin.key)).status).toBe(200);
+    await server.app.get(DataSource).getRepository(UserEntity).update({ accountId: w.a.account_id, id: admin.id }, { enabled: false });
+    await unchanged(w, async () =>
+      refused(await call('post', `${w.a.base}/users`, admin.key, { name: 'Helper', email: `h${next()}@example.com`, role: 'billing' }), 'provisioning:account.read'),
     );
   });
 });

@@ -61,6 +61,11 @@ export interface UserPrivileges {
   environmentIds: string[] | null;
 }
 
+/** A user's privileges whether or not it is enabled, and whether it is. */
+export interface UserEntitlement extends UserPrivileges {
+  enabled: boolean;
+}
+
 /** What a key holds beside its own rules. */
 export interface KeyHoldings {
   /** The rules of each custom role the key holds (user keys hold none: they take roles from their user). */
@@ -69,9 +74,8 @@ export interface KeyHoldings {
   user: UserPrivileges | null;
 }
 
-/** Resolves a user's current privileges, or null when the user is gone or disabled. */
+/** What users hold, for the verification of their keys and for the grant invariant. */
 export interface UserPrivilegeSource {
-  forUser(accountId: string, userId: string): Promise<UserPrivileges | null>;
   /**
    * Adds to a query over api_keys (aliased `keyAlias`) the columns readHoldings reads back, so that a key and
    * everything it holds load in one query: the verification cache's misses.
@@ -85,7 +89,7 @@ export interface UserPrivilegeSource {
    * What each user is entitled to, enabled or not: a disabled user gets it back when enabled, so disabling
    * someone never makes them look harmless. Users that do not exist are left out.
    */
-  entitlements(manager: EntityManager, accountId: string, userIds: readonly string[]): Promise<Map<string, UserPrivileges>>;
+  entitlements(manager: EntityManager, accountId: string, userIds: readonly string[]): Promise<Map<string, UserEntitlement>>;
   /** The rules of each custom role each key holds. */
   keyRoles(manager: EntityManager, accountId: string, keyIds: readonly string[]): Promise<Map<string, PolicyRule[][]>>;
   roleHolders(manager: EntityManager, accountId: string, roleId: string): Promise<RoleHolders>;

@@ -34,12 +34,14 @@ export interface GrantedChange {
 export type KeyRequest = Omit<IssueKeyRequest, 'rules'>;
 
 /** What decides what a key holds; a key being made has no id or api_key yet. */
-type KeyShape = Pick<ApiKeyEntity, 'kind' | 'rules' | 'environmentId' | 'userId'> & Partial<Pick<ApiKeyEntity, 'id' | 'apiKey'>>;
+type KeyShape = Pick<ApiKeyEntity, 'kind' | 'rules' | 'environmentId' | 'userId'> & Partial<Pick<ApiKeyEntity, 'id' | 'apiKey' | 'enabled' | 'expiresAt'>>;
 
 /** A principal, what it holds, and how a refusal names it. */
 interface Held {
   name: string;
   holdings: Holdings;
+  /** Whether it can act now: not disabled or expired, nor its user disabled. What it holds counts either way. */
+  active: boolean;
 }
 
 const HOLDS_NOTHING: PolicyRule[] = [];
@@ -79,7 +81,8 @@ export class GrantService {
     const result = await write(tx);
     if (change.widens) {
       for (const stored of change.stores ?? []) {
-        this.refuseExcess([{ name: stored.owner, holdings: this.policies.holdings({ kind: 'user', rules: null, userPolicies: [stored.rules] }, []) }], mine, 'grants');
+        const holdings = this.policies.holdings({ kind: 'user', rules: null, userPolicies: [stored.rules] }, []);
+        this.refuseExcess([{ name: stored.owner, holdings, active: true }], mine, 'grants');
       }
       const after = await this.reached(manager, caller, change.subjects);
       this.refuseExcess([...(await this.users(manager, caller.accountId, after.userIds)), ...(await this.keyHoldings(manager, caller.accountId, after.keys))], mine, 'would hold');
@@ -122,11 +125,14 @@ export class GrantService {
     return { key: Object.assign(key, patch, { updatedAt: now }), secret };
   }
 
-  /** The caller's key and what it holds, as the database holds them now; a key gone meanwhile holds nothing. */
+  /**
+   * The caller's key and what it holds, as the database holds them now. A key gone, disabled or expired meanwhile,
+   * or whose user is disabled, holds nothing: unlike the principals it changes, the caller acts now.
+   */
   private async fresh(manager: EntityManager, caller: Principal): Promise<{ key: ApiKeyEntity | undefined; holdings: Holdings }> {
     const [key] = await this.keys.findByIds(manager, caller.accountId, [caller.keyId]);
     const [held] = key ? await this.keyHoldings(manager, caller.accountId, [key]) : [];
-    return { key, holdings: held?.holdings ?? this.policies.holdings({ kind: 'user', rules: HOLDS_NOTHING, userPolicies: [] }, []) };
+    return { key, holdings: held?.active ? held.holdings : this.policies.holdings({ kind: 'user', rules: HOLDS_NOTHING, userPolicies: [] }, []) };
   }
 
   /** The users and keys a change of `subjects` reaches, as the database holds them now. */
@@ -153,9 +159,10 @@ export class GrantService {
 
   private async users(manager: EntityManager, accountId: string, userIds: string[]): Promise<Held[]> {
     const entitled = await this.people.entitlements(manager, accountId, userIds);
-    return [...entitled].map(([id, privileges]) => ({
+    return [...entitled].map(([id, user]) => ({
       name: `user ${id}`,
-      holdings: this.policies.holdings({ kind: 'user', rules: null, userPolicies: privileges.policies }, privileges.environmentIds),
+      holdings: this.policies.holdings({ kind: 'user', rules: null, userPolicies: user.policies }, user.environmentIds),
+      active: user.enabled,
     }));
   }
 
@@ -163,14 +170,19 @@ export class GrantService {
   private async keyHoldings(manager: EntityManager, accountId: string, keys: KeyShape[], name?: string): Promise<Held[]> {
     const roles = await this.people.keyRoles(manager, accountId, keys.flatMap((k) => (k.kind !== 'user' && k.id ? [k.id] : [])));
     const users = await this.people.entitlements(manager, accountId, keys.flatMap((k) => (k.userId === null ? [] : [k.userId])));
+    const now = new Date();
     return keys.flatMap((key): Held[] => {
       const label = name ?? `key ${key.apiKey}`;
+      const usable = key.enabled !== false && !(key.expiresAt && key.expiresAt <= now);
       if (key.kind !== 'user') {
         const holder = { kind: key.kind, rules: key.rules, rolePolicies: (key.id && roles.get(key.id)) || [] };
-        return [{ name: label, holdings: this.policies.holdings(holder, reachOf({ kind: key.kind, environmentId: key.environmentId, environmentIds: null })) }];
+        const reach = reachOf({ kind: key.kind, environmentId: key.environmentId, environmentIds: null });
+        return [{ name: label, holdings: this.policies.holdings(holder, reach), active: usable }];
       }
       const user = users.get(key.userId!);
-      return user ? [{ name: label, holdings: this.policies.holdings({ kind: 'user', rules: key.rules, userPolicies: user.policies }, user.environmentIds) }] : [];
+      if (!user) return [];
+      const holdings = this.policies.holdings({ kind: 'user', rules: key.rules, userPolicies: user.policies }, user.environmentIds);
+      return [{ name: label, holdings, active: usable && user.enabled }];
     });
   }
 

@@ -1,9 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { LastUseRecorder } from '@castellan/credentials';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, FindOptionsWhere, In, ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, FindOptionsWhere, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { jsonArrayAgg, rawBoolean, rawJsonArray } from '@castellan/core';
-import type { KeyHoldings, KeyKind, PolicyRule, RoleHolders, UserPrivileges, UserPrivilegeSource } from '@castellan/core';
+import type { KeyHoldings, KeyKind, PolicyRule, RoleHolders, UserEntitlement, UserPrivileges, UserPrivilegeSource } from '@castellan/core';
 import { SYSTEM_ROLE_RULES } from '@castellan/permissions';
 import type { SystemRole } from '@castellan/permissions';
 import { UserGroupMemberEntity } from '../groups/user-group-member.entity.js';
@@ -21,15 +20,7 @@ import { UserEntity } from '../users/user.entity.js';
  */
 @Injectable()
 export class UserPrivilegesService implements UserPrivilegeSource, OnModuleInit {
-  constructor(
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
-    @InjectRepository(UserEnvironmentEntity) private readonly environments: Repository<UserEnvironmentEntity>,
-    @InjectRepository(UserGroupMemberEntity) private readonly members: Repository<UserGroupMemberEntity>,
-    @InjectRepository(UserGroupEntity) private readonly groups: Repository<UserGroupEntity>,
-    @InjectRepository(RoleAssignmentEntity) private readonly assignments: Repository<RoleAssignmentEntity>,
-    @InjectRepository(RoleEntity) private readonly roles: Repository<RoleEntity>,
-    private readonly lastUse: LastUseRecorder,
-  ) {}
+  constructor(private readonly lastUse: LastUseRecorder) {}
 
   /** A user stops being pending, and gets its last login, when one of its keys is used (batched, off the request path). */
   onModuleInit(): void {
@@ -38,24 +29,6 @@ export class UserPrivilegesService implements UserPrivilegeSource, OnModuleInit 
         if (use.userId) await manager.getRepository(UserEntity).update({ accountId: use.accountId, id: use.userId }, { pending: false, lastLogin: use.at });
       }
     });
-  }
-
-  async forUser(accountId: string, userId: string): Promise<UserPrivileges | null> {
-    const user = await this.users.findOne({ where: { accountId, id: userId } });
-    if (!user) return null;
-    const groupIds = (await this.members.find({ where: { accountId, userId } })).map((m) => m.groupId);
-    const groups = groupIds.length ? await this.groups.find({ where: { accountId, id: In(groupIds) } }) : [];
-    const holders: FindOptionsWhere<RoleAssignmentEntity>[] = [{ accountId, holderType: 'user', holderId: userId }];
-    if (groupIds.length) holders.push({ accountId, holderType: 'group', holderId: In(groupIds) });
-    const roleIds = [...new Set((await this.assignments.find({ where: holders })).map((a) => a.roleId))];
-    const roles = roleIds.length ? await this.roles.find({ where: { accountId, id: In(roleIds) } }) : [];
-    const environments = await this.environments.find({ where: { accountId, userId } });
-    return privilegesOf(
-      user,
-      roles.map((r) => r.rules),
-      groups.map((g) => g.rules),
-      environments.map((e) => e.environmentId),
-    );
   }
 
   /**
@@ -82,7 +55,7 @@ export class UserPrivilegesService implements UserPrivilegeSource, OnModuleInit 
       );
   }
 
-  async entitlements(manager: EntityManager, accountId: string, userIds: readonly string[]): Promise<Map<string, UserPrivileges>> {
+  async entitlements(manager: EntityManager, accountId: string, userIds: readonly string[]): Promise<Map<string, UserEntitlement>> {
     const users = userIds.length ? await manager.getRepository(UserEntity).find({ where: { accountId, id: In(unique(userIds)) } }) : [];
     if (users.length === 0) return new Map();
     const ids = users.map((u) => u.id);
@@ -102,7 +75,7 @@ export class UserPrivilegesService implements UserPrivilegeSource, OnModuleInit 
         const roleRules = unique(assignments.filter(held).map((a) => a.roleId)).flatMap((id) => (roles.has(id) ? [roles.get(id)!.rules] : []));
         const groupRules = groups.filter((g) => groupsOfUser.has(g.id)).map((g) => g.rules);
         const reach = environments.filter((e) => e.userId === user.id).map((e) => e.environmentId);
-        return [user.id, entitlementOf(user, roleRules, groupRules, reach)];
+        return [user.id, { ...entitlementOf(user, roleRules, groupRules, reach), enabled: user.enabled }];
       }),
     );
   }
