@@ -10,7 +10,8 @@ import { bind, Credentials, Json, ok, Rule } from '../../support/http.js';
 // custom roles and groups, and keys of every kind with random narrowing), an attacker holding one of its keys, and a
 // random sequence of the operations that create or change principals or hand out secrets, made with whatever the
 // attacker holds. After every step that succeeds, no credential the attacker holds may do anything (an action, in a
-// place, on a probe resource) that the attacker could not do at the start.
+// place, on a probe resource) that the attacker could not do at the start; and no other key of the account may do
+// anything that neither it nor the attacker could do at the start (what the attacker hands to others, it held).
 
 /** Three product environments, so that a limited reach (a proper subset) never reaches all of them. */
 const ENVIRONMENTS = 3;
@@ -93,11 +94,11 @@ export function planArbitrary(actions: readonly CatalogAction[], operations: rea
         customRoles: subset(2),
         groups: subset(1),
         enabled,
-        keys: fc.array(fc.option(rules, { nil: null }), { minLength: 1, maxLength: 2 }),
+        keys: fc.array(fc.option(rules, { nil: null, freq: 2 }), { minLength: 1, maxLength: 2 }),
       }),
       { minLength: 1, maxLength: 5 },
     ),
-    accountKeys: fc.array(fc.record({ rules: fc.option(rules, { nil: null }), roles: subset(2), enabled }), { maxLength: 3 }),
+    accountKeys: fc.array(fc.record({ rules: fc.option(rules, { nil: null, freq: 2 }), roles: subset(2), enabled }), { maxLength: 3 }),
     envKeys: fc.array(fc.record({ env: fc.nat({ max: ENVIRONMENTS - 1 }), rules: fc.option(envRules, { nil: null }), roles: subset(2), enabled }), { maxLength: 3 }),
   });
   const steps: Record<Operation, fc.Arbitrary<Step>> = {
@@ -179,6 +180,9 @@ export class Hunt {
   /** What the attacker holds: secrets by api_key, in the order received. */
   private readonly held = new Map<string, string>();
   private start = new Set<string>();
+  /** Every other key of the world but the account's root (which holds everything), and what each could do at the start. */
+  private readonly bystanders = new Map<string, string>();
+  private readonly bystanderStart = new Map<string, Set<string>>();
   private readonly log: string[] = [];
 
   constructor(
@@ -195,27 +199,42 @@ export class Hunt {
     this.held.set(apiKey, secret);
     this.log.push(`attacker: key ${apiKey}`);
     this.start = await this.powers([apiKey, secret]);
+    for (const [key, keySecret] of this.bystanders) this.bystanderStart.set(key, await this.powers([key, keySecret]));
     for (const step of plan.steps) {
       const res = await this.perform(step);
       const done = res.status === 200;
       const tally = done ? this.stats.succeeded : this.stats.refused;
       tally[step.op] = (tally[step.op] ?? 0) + 1;
       this.log.push(`${JSON.stringify(step)} -> ${res.status}${done ? '' : ` ${res.body?.error?.message ?? ''}`}`);
-      if (!done) continue;
-      for (const [heldKey, heldSecret] of this.held) {
-        const gained = [...(await this.powers([heldKey, heldSecret]))].filter((power) => !this.start.has(power) && !this.startHeldAnywhere(power));
-        if (gained.length) {
-          throw new Error(`escalation: key ${heldKey} can now ${gained.slice(0, 5).join(', ')}${gained.length > 5 ? ', …' : ''}\n  ${this.log.join('\n  ')}`);
-        }
-      }
+      if (done) await this.check();
     }
   }
 
-  /** A power in an environment made during the run, which the start held in every environment it began with. */
-  private startHeldAnywhere(power: string): boolean {
+  /**
+   * Nothing the attacker holds may do what the attacker could not at the start; nor may any other key of the
+   * account, beyond what it could itself: what the attacker hands to others, it must have held.
+   */
+  private async check(): Promise<void> {
+    for (const [key, keySecret] of this.held) this.refuseGains(key, await this.powers([key, keySecret]), new Set());
+    for (const [key, keySecret] of this.bystanders) {
+      if (!this.held.has(key)) this.refuseGains(key, await this.powers([key, keySecret]), this.bystanderStart.get(key)!);
+    }
+  }
+
+  private refuseGains(key: string, powers: Set<string>, own: Set<string>): void {
+    const heldBefore = (power: string) => [own, this.start].some((before) => before.has(power) || this.heldEverywhere(before, power));
+    const gained = [...powers].filter((power) => !heldBefore(power));
+    if (gained.length) {
+      const whose = this.held.has(key) ? 'the attacker holds key' : 'key';
+      throw new Error(`escalation: ${whose} ${key}, which can now ${gained.slice(0, 5).join(', ')}${gained.length > 5 ? ', …' : ''}\n  ${this.log.join('\n  ')}`);
+    }
+  }
+
+  /** A power in an environment made during the run, which `before` held in every environment the run began with. */
+  private heldEverywhere(before: Set<string>, power: string): boolean {
     const [action, place, resource] = power.split('|');
     if (place !== NEW_PLACE) return false;
-    return this.envs.filter((e) => e.initial).every((_, i) => this.start.has(`${action}|${i}|${resource}`));
+    return this.envs.filter((e) => e.initial).every((_, i) => before.has(`${action}|${i}|${resource}`));
   }
 
   // ------------------------------------------------------------------------------------------------ the world
@@ -231,6 +250,7 @@ export class Hunt {
       const env = await post('/sub_accounts', { name: `Env ${i}`, cloud_name: uniqueCloudName('hunt') });
       this.envs.push({ id: env.id, cloudName: env.cloud_name, initial: true });
       this.keys.push({ apiKey: env.api_access_keys[0].key, path: `/sub_accounts/${env.id}/access_keys/${env.api_access_keys[0].key}` });
+      this.bystanders.set(env.api_access_keys[0].key, env.api_access_keys[0].secret);
     }
     this.keys.push({ apiKey: this.a.api_key, path: `/account_api_keys/${this.a.api_key}` });
     for (const rules of plan.roles) this.roles.push((await post('/roles', { name: `role ${this.roles.length}`, rules })).id);
@@ -252,6 +272,7 @@ export class Hunt {
         const path = `/users/${user.id}/api_keys/${key.api_key}`;
         if (rules) await put(`${path}/permissions`, { rules });
         this.keys.push({ apiKey: key.api_key, path });
+        this.bystanders.set(key.api_key, key.api_secret);
         if (enabled && this.attackers.includes('user')) candidates.push([key.api_key, key.api_secret]);
       }
       if (!enabled) await put(`/users/${user.id}`, { enabled: false });
@@ -264,6 +285,7 @@ export class Hunt {
       // Environment keys hold no provisioning action, so they never reach these operations (the access matrix proves it).
       else if (collection === '/account_api_keys' && this.attackers.includes('account')) candidates.push([key.api_key, key.api_secret]);
       this.keys.push({ apiKey: key.api_key, path });
+      this.bystanders.set(key.api_key, key.api_secret);
     };
     for (const k of plan.accountKeys) await keyOf('/account_api_keys', k);
     for (const k of plan.envKeys) await keyOf(`/sub_accounts/${this.envs[k.env]!.id}/access_keys`, k);
@@ -354,6 +376,7 @@ export class Hunt {
     if (res.status !== 200) return res;
     const { api_key: apiKey, api_secret: secret } = res.body as Json;
     this.held.set(apiKey, secret);
+    this.bystanders.delete(apiKey);
     if (collection !== null) this.keys.push({ apiKey, path: `${collection}/${apiKey}` });
     this.stats.secretsReceived++;
     return res;
