@@ -205,9 +205,14 @@ export class Hunt {
       const done = res.status === 200;
       const tally = done ? this.stats.succeeded : this.stats.refused;
       tally[step.op] = (tally[step.op] ?? 0) + 1;
-      this.log.push(`${JSON.stringify(step)} -> ${res.status}${done ? '' : ` ${res.body?.error?.message ?? ''}`}`);
+      this.log.push(`${JSON.stringify(step)}${this.target(step)} -> ${res.status}${done ? '' : ` ${res.body?.error?.message ?? ''}`}`);
       if (done) await this.check();
     }
+  }
+
+  /** The key a step acted on, for the log: the index alone says nothing once the lists have grown. */
+  private target(step: Step): string {
+    return 'key' in step && this.keys.length ? ` on ${this.keys[step.key % this.keys.length]!.path}` : '';
   }
 
   /**
