@@ -1,12 +1,12 @@
 // Seeds an empty database through Castellan's own compiled services (dist/), in this process: the same
-// migrations, account creation, environment creation, policy validation and KeyIssuer (CSPRNG secrets, hashed
-// with the run's pepper) as the server. The secrets stay in this process's memory and are never written out.
+// migrations, account creation, environment creation, policy validation and key issuing (GrantService as the
+// operator: CSPRNG secrets, hashed with the run's pepper) as the server. The secrets stay in this process's memory and are never written out.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AccountRepository, AccountService } from '../dist/libs/accounts/src/index.js';
 import { loadConfig, TransactionRunner } from '../dist/libs/core/src/index.js';
-import { CredentialVerifier, KeyIssuer } from '../dist/libs/credentials/src/index.js';
+import { CredentialVerifier, GrantService, OPERATOR } from '../dist/libs/credentials/src/index.js';
 import { runMigrations } from '../dist/libs/database/src/index.js';
 import { EnvironmentService } from '../dist/libs/environments/src/index.js';
 import { BUILTIN_PLUGINS, KIND_POLICIES, PermissionCatalog, validatePolicy } from '../dist/libs/permissions/src/index.js';
@@ -94,7 +94,7 @@ export async function seed({ databaseUrl, pepper, keys, smallKeys = 100, log = (
     const maker = verified.principal;
 
     const environments = app.get(EnvironmentService);
-    const issuer = app.get(KeyIssuer);
+    const grants = app.get(GrantService);
     const transactions = app.get(TransactionRunner);
     const accounts = app.get(AccountRepository);
     const catalog = app.get(PermissionCatalog);
@@ -114,7 +114,7 @@ export async function seed({ databaseUrl, pepper, keys, smallKeys = 100, log = (
           for (let i = start; i < end; i++) {
             const raw = seededRules(i);
             const rules = raw && validatePolicy({ rules: raw }, catalog, KIND_POLICIES.environment.validation);
-            const { key, secret } = await issuer.issue(manager, {
+            const { key, secret } = await grants.issue(manager, OPERATOR, {
               accountId: account.account_id,
               scope,
               name: `bench-${name}-${i}`,

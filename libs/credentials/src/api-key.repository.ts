@@ -114,10 +114,13 @@ export class ApiKeyRepository {
    * its environment's state, and what `holdings` (the people module) adds of its roles and its user. Unscoped
    * like findForAuthentication, unless the caller knows the account. The account's allowlist and the
    * environment are columns of libs/security's and libs/environments' tables, read here by name because this
-   * library cannot depend on those.
+   * library cannot depend on those. With `manager`, in that transaction (the grant invariant reads its caller so).
    */
-  async findForVerification(apiKey: string, options: { accountId?: string; holdings?: UserPrivilegeSource } = {}): Promise<VerificationRow | null> {
-    let query = this.keys
+  async findForVerification(
+    apiKey: string,
+    options: { accountId?: string; holdings?: UserPrivilegeSource; manager?: EntityManager } = {},
+  ): Promise<VerificationRow | null> {
+    let query = this.repo(options.manager)
       .createQueryBuilder('k')
       .leftJoin('account_security', 's', 's.account_id = k.account_id')
       .leftJoin('product_environments', 'e', 'e.account_id = k.account_id AND e.id = k.environment_id')

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppError, ErrorCode, reachOf, USER_PRIVILEGES } from '@castellan/core';
-import type { GrantedTransaction, PolicyRule, Principal, UserPrivilegeSource } from '@castellan/core';
+import type { GrantedTransaction, PolicyRule, Principal, UserPrivileges, UserPrivilegeSource } from '@castellan/core';
 import { EVERY_ENVIRONMENT, Excess, Holdings, PolicyCompiler } from '@castellan/permissions';
 import type { ApiKeyEntity } from '../api-key.entity.js';
 import { ApiKeyRepository, scopeOf } from '../api-key.repository.js';
@@ -30,8 +30,6 @@ export interface GrantedChange {
   stores?: { owner: string; rules: PolicyRule[] }[];
 }
 
-/** A key to make: everything but its rules, which follow from who makes it. */
-export type KeyRequest = Omit<IssueKeyRequest, 'rules'>;
 
 /** What decides what a key holds; a key being made has no id or api_key yet. */
 type KeyShape = Pick<ApiKeyEntity, 'kind' | 'rules' | 'environmentId' | 'userId'> & Partial<Pick<ApiKeyEntity, 'id' | 'apiKey' | 'enabled' | 'expiresAt'>>;
@@ -91,22 +89,24 @@ export class GrantService {
   }
 
   /**
-   * A new key and its secret. A caller's key holds no more than the caller, where the caller reaches: an environment
-   * or account key gets its kind's default narrowed to what the caller holds there, and a user's key gets the
-   * caller's own narrowing when the caller is a key of that user; a key for another user needs a caller that holds
-   * everything that user holds.
+   * A new key and its secret. A caller's key holds no more than the caller, where the caller reaches. Without rules
+   * in the request, an environment or account key gets its kind's default narrowed to what the caller holds there,
+   * and a user's key gets the caller's own narrowing when the caller is a key of that user; a key for another user
+   * needs a caller that holds everything that user holds. Rules in the request are checked the same way.
    */
-  async issue(manager: EntityManager, caller: Caller, request: KeyRequest): Promise<IssuedKey> {
+  async issue(manager: EntityManager, caller: Caller, request: IssueKeyRequest): Promise<IssuedKey> {
     const tx = manager as GrantedTransaction;
     if (isOperator(caller)) return this.issuer.issue(tx, request);
     const { holdings: mine, key: own } = await this.fresh(manager, caller);
     const { scope } = request;
     const rules =
-      scope.kind === 'user'
-        ? scope.userId === caller.userId
-          ? (own?.rules ?? null)
-          : null
-        : this.policies.rulesForKeyMadeBy(mine, scope.kind, scope.kind === 'environment' ? [scope.environmentId] : null);
+      request.rules !== undefined
+        ? request.rules
+        : scope.kind === 'user'
+          ? scope.userId === caller.userId
+            ? (own?.rules ?? null)
+            : null
+          : this.policies.rulesForKeyMadeBy(mine, scope.kind, scope.kind === 'environment' ? [scope.environmentId] : null);
     const draft: KeyShape = { kind: scope.kind, rules, environmentId: scope.kind === 'environment' ? scope.environmentId : null, userId: scope.kind === 'user' ? scope.userId : null };
     this.refuseExcess(await this.keyHoldings(manager, caller.accountId, [draft], 'the new key'), mine, 'would hold');
     return this.issuer.issue(tx, { ...request, rules });
@@ -126,13 +126,15 @@ export class GrantService {
   }
 
   /**
-   * The caller's key and what it holds, as the database holds them now. A key gone, disabled or expired meanwhile,
-   * or whose user is disabled, holds nothing: unlike the principals it changes, the caller acts now.
+   * The caller's key and what it holds, as the database holds them now, read as verification reads it (one query).
+   * A key gone, disabled or expired meanwhile, or whose user is disabled, holds nothing: unlike the principals it
+   * changes, the caller acts now.
    */
   private async fresh(manager: EntityManager, caller: Principal): Promise<{ key: ApiKeyEntity | undefined; holdings: Holdings }> {
-    const [key] = await this.keys.findByIds(manager, caller.accountId, [caller.keyId]);
-    const [held] = key ? await this.keyHoldings(manager, caller.accountId, [key]) : [];
-    return { key, holdings: held?.active ? held.holdings : this.policies.holdings({ kind: 'user', rules: HOLDS_NOTHING, userPolicies: [] }, []) };
+    const row = await this.keys.findForVerification(caller.apiKey, { accountId: caller.accountId, holdings: this.people, manager });
+    const key = row?.key;
+    const usable = key && key.enabled && !(key.expiresAt && key.expiresAt <= new Date()) && (key.kind !== 'user' || row.holdings.user);
+    return { key, holdings: usable ? this.holdingsOf(key, row.holdings.rolePolicies, row.holdings.user) : this.holdsNothing() };
   }
 
   /** The users and keys a change of `subjects` reaches, as the database holds them now. */
@@ -172,18 +174,25 @@ export class GrantService {
     const users = await this.people.entitlements(manager, accountId, keys.flatMap((k) => (k.userId === null ? [] : [k.userId])));
     const now = new Date();
     return keys.flatMap((key): Held[] => {
-      const label = name ?? `key ${key.apiKey}`;
-      const usable = key.enabled !== false && !(key.expiresAt && key.expiresAt <= now);
-      if (key.kind !== 'user') {
-        const holder = { kind: key.kind, rules: key.rules, rolePolicies: (key.id && roles.get(key.id)) || [] };
-        const reach = reachOf({ kind: key.kind, environmentId: key.environmentId, environmentIds: null });
-        return [{ name: label, holdings: this.policies.holdings(holder, reach), active: usable }];
-      }
-      const user = users.get(key.userId!);
-      if (!user) return [];
-      const holdings = this.policies.holdings({ kind: 'user', rules: key.rules, userPolicies: user.policies }, user.environmentIds);
-      return [{ name: label, holdings, active: usable && user.enabled }];
+      const user = key.userId === null ? null : users.get(key.userId);
+      // A user key whose user is gone holds nothing, and is gone with it.
+      if (user === undefined) return [];
+      const usable = key.enabled !== false && !(key.expiresAt && key.expiresAt <= now) && (user?.enabled ?? true);
+      return [{ name: name ?? `key ${key.apiKey}`, holdings: this.holdingsOf(key, (key.id && roles.get(key.id)) || [], user), active: usable }];
     });
+  }
+
+  /** A key's holdings from its rules and roles, or a user key's from its user's privileges and its own rules. */
+  private holdingsOf(key: KeyShape, rolePolicies: PolicyRule[][], user: UserPrivileges | null): Holdings {
+    if (key.kind === 'user') {
+      // Without its user (gone), a user key holds nothing, nowhere.
+      return user ? this.policies.holdings({ kind: 'user', rules: key.rules, userPolicies: user.policies }, user.environmentIds) : this.holdsNothing();
+    }
+    return this.policies.holdings({ kind: key.kind, rules: key.rules, rolePolicies }, reachOf({ kind: key.kind, environmentId: key.environmentId, environmentIds: null }));
+  }
+
+  private holdsNothing(): Holdings {
+    return this.policies.holdings({ kind: 'user', rules: HOLDS_NOTHING, userPolicies: [] }, []);
   }
 
   private refuseExcess(targets: Held[], caller: Holdings, verb: 'holds' | 'would hold' | 'grants'): void {
