@@ -125,6 +125,15 @@ describe('authentication', () => {
     expect(res.body).toEqual({ error: { message: 'Invalid credentials' } });
   });
 
+  test('text after a second colon is part of the secret (RFC 7617), so KEY:SECRET:anything is a wrong secret', async () => {
+    const a = await server.newAccount();
+    expect((await server.http().get(a.base).auth(a.api_key, a.api_secret)).status).toBe(200);
+    for (const extra of [':anything', ':', '::']) {
+      const res = await server.http().get(a.base).auth(a.api_key, `${a.api_secret}${extra}`);
+      expect({ status: res.status, body: res.body }).toEqual({ status: 401, body: { error: { message: 'Invalid credentials' } } });
+    }
+  });
+
   test('a well-formed secret of another key is refused', async () => {
     const [a, b] = [await server.newAccount(), await server.newAccount()];
     const res = await server.http().get(a.base).auth(a.api_key, b.api_secret);

@@ -5,7 +5,7 @@ import { AppError, AUDIT_SINK, AuthFailureReason, ErrorCode, KEY_USAGE_SINK, Pri
 import type { AuditSink, FailedAuthentication, KeyUsageSink } from '@castellan/core';
 import { AuthThrottle, KeyRateLimiter, tooManyFailures } from '@castellan/throttling';
 import { ActionAuthorizer } from './action-authorizer.js';
-import { AuthenticatingRequest, BasicAuthGuard } from './basic-auth.strategy.js';
+import { AuthenticatingRequest, BasicAuthGuard, basicCredentials } from './basic-auth.strategy.js';
 import { LastUseRecorder } from './last-use.recorder.js';
 
 interface GuardedRequest extends AuthenticatingRequest {
@@ -17,12 +17,8 @@ interface GuardedRequest extends AuthenticatingRequest {
 
 /** The api_key a Basic header presents, when it has the shape of one. Reads the user part only, never the secret. */
 export function presentedApiKey(authorization: string | string[] | undefined): string | null {
-  const match = typeof authorization === 'string' ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization) : null;
-  if (!match) return null;
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-  const separator = decoded.indexOf(':');
-  const user = separator < 0 ? decoded : decoded.slice(0, separator);
-  return /^\d{15}$/.test(user) ? user : null;
+  const user = basicCredentials(authorization)?.userId;
+  return user !== undefined && /^\d{15}$/.test(user) ? user : null;
 }
 
 /**

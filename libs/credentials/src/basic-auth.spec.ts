@@ -50,4 +50,13 @@ describe('BasicAuthGuard', () => {
     expect(calls()).toBe(0);
     await expect(guard.canActivate(requestWith('100000000000001:secret').context)).rejects.toMatchObject({ code: ErrorCode.Unavailable });
   });
+
+  test('the secret is everything after the first colon (RFC 7617): KEY:SECRET:anything presents the secret SECRET:anything', async () => {
+    const secrets: string[] = [];
+    const verifier = { verify: (_: string, secret: string) => (secrets.push(secret), Promise.resolve(principalNamed('k'))) } as unknown as CredentialVerifier;
+    const guard = new BasicAuthGuard(new BasicAuthStrategy(verifier));
+    await guard.canActivate(requestWith('100000000000001:cstla_secret:anything').context);
+    await guard.canActivate(requestWith('100000000000001:cstla_secret').context);
+    expect(secrets).toEqual(['cstla_secret:anything', 'cstla_secret']);
+  });
 });

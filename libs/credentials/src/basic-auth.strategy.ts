@@ -8,9 +8,22 @@ import { CredentialVerifier, Verification } from './credential-verifier.js';
 /** What the guard leaves on a request: the principal, or the reason it was refused, for the access guard to record and throttle. */
 export interface AuthenticatingRequest {
   ip: string;
+  headers?: Record<string, string | string[] | undefined>;
   user?: Principal;
   authInfo?: unknown;
   authFailure?: Extract<Verification, { failure: unknown }>;
+}
+
+/**
+ * The user-id and password of a Basic Authorization header, or null when it is not one. RFC 7617: the user-id
+ * holds no colon, and the password is everything after the first one (colons included).
+ */
+export function basicCredentials(authorization: string | string[] | undefined): { userId: string; password: string | null } | null {
+  const match = typeof authorization === 'string' ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization) : null;
+  if (!match) return null;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const separator = decoded.indexOf(':');
+  return separator < 0 ? { userId: decoded, password: null } : { userId: decoded.slice(0, separator), password: decoded.slice(separator + 1) };
 }
 
 /** Each application's own Passport, by strategy: see BasicAuthStrategy. */
@@ -36,8 +49,13 @@ export class BasicAuthStrategy extends PassportStrategy(passportHttp.BasicStrate
     return own;
   }
 
+  /**
+   * passport-http splits the credentials on every colon and passes the part between the first two as the secret,
+   * so `KEY:SECRET:anything` would authenticate as `KEY:SECRET`: the secret is read from the header again, whole.
+   */
   async validate(request: AuthenticatingRequest, apiKey: string, secret: string): Promise<Principal> {
-    const verification = await this.verifier.verify(apiKey, secret, request.ip);
+    const whole = basicCredentials(request.headers?.['authorization'])?.password ?? secret;
+    const verification = await this.verifier.verify(apiKey, whole, request.ip);
     if ('principal' in verification) return verification.principal;
     request.authFailure = verification;
     throw AppError.invalidCredentials();
