@@ -132,6 +132,22 @@ describe('with logs at the error level', () => {
       await refused(attempt, 400, 'Body is not valid UTF-8');
     });
 
+    test.each([
+      ['a lone high surrogate', '"Bad\\ud800Name"'],
+      ['a lone low surrogate', '"Bad\\udfffName"'],
+      ['two high surrogates', '"\\ud83d\\ud83d"'],
+      ['a reversed pair', '"\\ude00\\ud83d"'],
+    ])('%s in a JSON string is a 400, changing nothing', async (_, name) => {
+      await refused(() => create(new RawJson(`{"name":${name}}`)), 400, 'Body is not valid Unicode: a string holds a lone surrogate');
+      await refused(() => create(new RawJson(`{"name":"ok","custom_attributes":{${name}:"x"}}`)), 400, 'Body is not valid Unicode: a string holds a lone surrogate');
+    });
+
+    test('a surrogate pair spelled as escapes is text, and an escaped backslash before u is not an escape', async () => {
+      const created = ok(await create(new RawJson(`{"name":"Smile \\ud83d\\ude00 \\\\ud800","cloud_name":"${uniqueCloudName()}"}`)));
+      expect(created.name).toBe('Smile \u{1F600} \\ud800');
+      ok(await call('delete', `${environments(b)}/${created.id}`, b.auth));
+    });
+
     test.each(['prefix=%FF', 'prefix=%E2%82', 'prefix=%zz'])('a query string that does not decode to UTF-8 (%s) is a 400', async (query) => {
       expectStandardError(await call('get', `${environments(b)}?${query}`, b.auth), 400, 'Query string is not valid UTF-8');
     });

@@ -45,15 +45,29 @@ function wellEncoded(urlEncoded: string): boolean {
   }
 }
 
+/** A surrogate without its pair: JSON's `\ud800` escape makes one, which no Unicode text holds (stored, it becomes U+FFFD). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Only an escape can spell a surrogate in JSON text that decoded as UTF-8; most bodies have none, and skip the walk. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+function holdsLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).some(([key, item]) => LONE_SURROGATE.test(key) || holdsLoneSurrogate(item));
+}
+
 function parseJsonBody(body: Buffer): unknown {
   const text = decodeBody(body).trim();
   if (text === '') return {};
   assertJsonDepth(text);
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     throw AppError.invalid('Malformed JSON body');
   }
+  if (SURROGATE_ESCAPE.test(text) && holdsLoneSurrogate(parsed)) throw AppError.invalid('Body is not valid Unicode: a string holds a lone surrogate');
+  return parsed;
 }
 
 function parseFormBody(body: Buffer): Record<string, string | string[]> {
