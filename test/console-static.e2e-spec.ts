@@ -54,6 +54,10 @@ it('answers 404 for a file the build does not have, and 403 for a path out of it
     return { status: res.status, body: res.body };
   };
   expect(await answer('/console/assets/nope.js')).toEqual({ status: 404, body: { error: { message: 'Not found' } } });
+  // An asset a rolling deploy has not brought to this instance yet must not be cached as missing for a year.
+  for (const path of ['/console/assets/nope.js', '/console/nope.html', '/console/../package.json']) {
+    expect((await built.http().get(path)).headers['cache-control']).toBe('no-store');
+  }
   for (const path of ['/console/../package.json', '/console/%2e%2e/%2e%2e/package.json']) {
     expect(await answer(path)).toEqual({ status: 403, body: { error: { message: 'Forbidden' } } });
   }

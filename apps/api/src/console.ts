@@ -11,7 +11,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
  * The console's static files at /console/, from the API process itself. index.html is revalidated on every
- * load, so a new build is picked up at once; the hashed assets are cached for a year. Without a build the
+ * load, so a new build is picked up at once; the hashed assets are cached for a year, and errors never. Without a build the
  * console's URLs answer 404 saying how to make one.
  */
 export async function registerConsole(fastify: FastifyInstance, dir: string): Promise<void> {
@@ -24,7 +24,9 @@ export async function registerConsole(fastify: FastifyInstance, dir: string): Pr
   fastify.get(CONSOLE_PATH, (_request, reply) => reply.redirect(`${CONSOLE_PATH}/`, 301));
   await fastify.register(async (scope) => {
     scope.addHook('onSend', (request, reply, payload, done) => {
-      void reply.header('cache-control', request.url.startsWith(ASSETS_PREFIX) ? IMMUTABLE : 'no-cache');
+      // Only a hashed asset that was found is forever: an error (a file a rolling deploy has not reached yet) is not kept.
+      const cache = reply.statusCode >= 400 ? 'no-store' : request.url.startsWith(ASSETS_PREFIX) ? IMMUTABLE : 'no-cache';
+      void reply.header('cache-control', cache);
       void reply.header('content-security-policy', CONSOLE_CSP);
       done(null, payload);
     });
