@@ -345,6 +345,11 @@ describe('POST /v1_1/provisioning/accounts/:account_id/permissions/simulate', ()
   const simulate = (body: object, as: Auth | null = a.auth) => send('post', `${a.base}/permissions/simulate`, as, body);
   const trace = (...entries: Array<[boolean, boolean | null, boolean]>) =>
     entries.map(([covers_action, conditions_match, decisive], rule) => ({ rule, effect: TRACED[rule]!.effect, covers_action, conditions_match, decisive }));
+  /** What a simulation adds to a decision: whose rule decided, and the request facts it assumed (this test's own address, now). */
+  const simulated = (decided_by: 'key' | 'role' | 'user' | null) => ({
+    decided_by,
+    assumed: { ip: expect.stringMatching(/127\.0\.0\.1|::1/), at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/) },
+  });
 
   let env: Env;
   let foreignKey: string;
@@ -361,18 +366,34 @@ describe('POST /v1_1/provisioning/accounts/:account_id/permissions/simulate', ()
     const home = kind === 'environment' ? env : null;
     const prod = await simulate({ api_key: key.api_key, action: 'upload:destroy', resource: { folder: 'prod/x' } });
     expect(prod.status).toBe(200);
-    expect(prod.body).toEqual({ ...decision(key, 'DENIED_BY_RULE', home, 1), rules: TRACED, trace: trace([true, true, false], [true, true, true], [false, null, false]) });
-    expect(Object.keys(prod.body)).toEqual(['allowed', 'reason', 'key', 'environment', 'rule', 'rules', 'trace']);
+    expect(prod.body).toEqual({
+      ...decision(key, 'DENIED_BY_RULE', home, 1),
+      ...simulated('key'),
+      rules: TRACED,
+      trace: trace([true, true, false], [true, true, true], [false, null, false]),
+    });
+    expect(Object.keys(prod.body)).toEqual(['allowed', 'reason', 'key', 'environment', 'rule', 'decided_by', 'rules', 'trace', 'assumed']);
     const dev = await simulate({ api_key: key.api_key, action: 'upload:destroy', resource: { folder: 'dev/x' } });
-    expect(dev.body).toEqual({ ...decision(key, 'ALLOWED', home, 0), rules: TRACED, trace: trace([true, true, true], [true, false, false], [false, null, false]) });
+    expect(dev.body).toEqual({
+      ...decision(key, 'ALLOWED', home, 0),
+      ...simulated('key'),
+      rules: TRACED,
+      trace: trace([true, true, true], [true, false, false], [false, null, false]),
+    });
     const ping = await simulate({ api_key: key.api_key, action: 'admin:ping.read', cloud_name: env.cloud_name });
-    expect(ping.body).toEqual({ ...decision(key, 'ALLOWED', env, 2), rules: TRACED, trace: trace([false, null, false], [false, null, false], [true, true, true]) });
+    expect(ping.body).toEqual({
+      ...decision(key, 'ALLOWED', env, 2),
+      ...simulated('key'),
+      rules: TRACED,
+      trace: trace([false, null, false], [false, null, false], [true, true, true]),
+    });
   });
 
   test('a key on its default policy is simulated with that policy, its secret unused', async () => {
     const res = await simulate({ api_key: env.root.api_key, action: 'upload:rename', cloud_name: env.cloud_name.toUpperCase() });
     expect(res.body).toEqual({
       ...decision(env.root, 'ALLOWED', env, 0),
+      ...simulated('key'),
       rules: ENV_DEFAULT,
       trace: [{ rule: 0, effect: 'allow', covers_action: true, conditions_match: true, decisive: true }],
     });

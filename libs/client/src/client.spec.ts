@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { DecisionDto, KeySelfDto } from '@castellan/decisions';
+import type { DecisionDto, KeySelfDto, REFUSED_KEY_REASONS } from '@castellan/decisions';
 import { allow, deny, type Rule } from '../../../test/support/http.js';
 import { basic, deadUrl, type LiveCastellan, type LiveKey, silentServer, startLiveCastellan } from '../../../test/support/live-castellan.js';
 import {
@@ -21,8 +21,9 @@ import {
 const NARROW: Rule[] = [allow('upload:*'), { ...deny('upload:destroy'), conditions: { folder: { $regex: '^prod/' } } }];
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-/** Checked when the suite compiles: the client's types are the API's own (KEY_DISABLED comes only from simulations). */
-const PARITY: [Same<Decision, Omit<DecisionDto, 'reason'> & { reason: Exclude<DecisionDto['reason'], 'KEY_DISABLED'> }>, Same<KeySelf, KeySelfDto>] = [true, true];
+/** Checked when the suite compiles: the client's types are the API's own (refused keys' reasons come only from simulations). */
+type RealReason = Exclude<DecisionDto['reason'], (typeof REFUSED_KEY_REASONS)[number]>;
+const PARITY: [Same<Decision, Omit<DecisionDto, 'reason'> & { reason: RealReason }>, Same<KeySelf, KeySelfDto>] = [true, true];
 
 let castellan: LiveCastellan;
 let narrow: LiveKey;

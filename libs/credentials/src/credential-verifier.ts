@@ -15,6 +15,19 @@ function secretMatches(hasher: SecretHasher, key: VerifiedKey, secret: string, n
   return key.previousSecretHash !== null && key.previousSecretExpiresAt !== null && key.previousSecretExpiresAt > now && hasher.matches(secret, key.previousSecretHash);
 }
 
+/**
+ * Why a key whose secret was right is still refused, used from `ip` at `now`, or null when it is not: the simulator
+ * asks the same question, so that it answers what a real request would.
+ */
+export function refusalOfUse(entry: VerifiedKey, ip: string, now: number): AuthFailureReason | null {
+  if (!entry.enabled) return AuthFailureReason.KeyDisabled;
+  if (entry.expiresAt !== null && entry.expiresAt <= now) return AuthFailureReason.KeyExpired;
+  if (entry.allowedIps !== null && !ipInRanges(ip, entry.allowedIps)) return AuthFailureReason.IpNotAllowed;
+  if (entry.accountRanges && !ipInRanges(ip, entry.accountRanges)) return AuthFailureReason.IpNotAllowed;
+  // A user key acts with its user's privileges as they are now: a disabled or deleted user stops it.
+  return entry.usable ? null : AuthFailureReason.UserUnavailable;
+}
+
 @Injectable()
 export class CredentialVerifier {
   private readonly logger = new Logger('Authentication');
@@ -41,12 +54,8 @@ export class CredentialVerifier {
     if (!entry) return { failure: AuthFailureReason.UnknownKey, key: null };
     const key = entry.principal;
     if (key.kind !== kind || !secretMatches(this.hasher, entry, secret, now)) return { failure: AuthFailureReason.WrongSecret, key };
-    if (!entry.enabled) return { failure: AuthFailureReason.KeyDisabled, key };
-    if (entry.expiresAt !== null && entry.expiresAt <= now) return { failure: AuthFailureReason.KeyExpired, key };
-    if (entry.allowedIps !== null && !ipInRanges(ip, entry.allowedIps)) return { failure: AuthFailureReason.IpNotAllowed, key };
-    if (entry.accountRanges && !ipInRanges(ip, entry.accountRanges)) return { failure: AuthFailureReason.IpNotAllowed, key };
-    // A user key acts with its user's privileges as they are now: a disabled or deleted user stops it.
-    return entry.usable ? { principal: key } : { failure: AuthFailureReason.UserUnavailable, key };
+    const refused = refusalOfUse(entry, ip, now);
+    return refused ? { failure: refused, key } : { principal: key };
   }
 
   private async loaded(pending: Promise<VerifiedKey | null>): Promise<VerifiedKey | null> {

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { AppError, KEY_USAGE_SINK, Principal, reachOf } from '@castellan/core';
+import { AppError, AuthFailureReason, isoSeconds, KEY_USAGE_SINK, Principal, reachOf } from '@castellan/core';
 import type { EnvironmentState, KeyUsageSink } from '@castellan/core';
-import { ActionAuthorizer, KeyPrincipals } from '@castellan/credentials';
+import { ActionAuthorizer, KeyPrincipals, refusalOfUse } from '@castellan/credentials';
 import { EnvironmentRepository } from '@castellan/environments';
-import { effectiveRules, PermissionCatalog, PolicyCompiler, reaches, validateResource } from '@castellan/permissions';
+import { effectiveRules, PermissionCatalog, PolicyCompiler, reaches, RuleSource, validateResource } from '@castellan/permissions';
 import {
   AuthorizeDto,
   BatchAuthorizeDto,
@@ -27,6 +27,14 @@ interface Placement {
 
 const environmentDto = (e: EnvironmentState | null) => (e ? { id: e.id, cloud_name: e.cloudName } : null);
 
+/** What a simulation answers for a key a real request would be refused with (401), by the refusal's reason. */
+const REFUSED: Partial<Record<AuthFailureReason, DecisionReason>> = {
+  [AuthFailureReason.KeyDisabled]: 'KEY_DISABLED',
+  [AuthFailureReason.KeyExpired]: 'KEY_EXPIRED',
+  [AuthFailureReason.IpNotAllowed]: 'IP_NOT_ALLOWED',
+  [AuthFailureReason.UserUnavailable]: 'USER_UNAVAILABLE',
+};
+
 @Injectable()
 export class DecisionService {
   constructor(
@@ -42,7 +50,7 @@ export class DecisionService {
   /** Each decision counts as an allowed or a denied use of the caller's key (the guard leaves these routes to us). */
   async authorize(caller: Principal, check: AuthorizeDto): Promise<DecisionDto> {
     this.requireCheck(check, '');
-    const decision = await this.decide(caller, check);
+    const [decision] = await this.decide(caller, check);
     this.usage?.count(caller, decision.allowed);
     return decision;
   }
@@ -52,34 +60,40 @@ export class DecisionService {
     const results: DecisionDto[] = [];
     // In order, one at a time: the checks of one caller usually share an environment, looked up each time
     // from the primary key index; a batch of 100 stays well within a request's budget.
-    for (const check of batch.checks) results.push(await this.decide(caller, check));
+    for (const check of batch.checks) results.push((await this.decide(caller, check))[0]);
     for (const result of results) this.usage?.count(caller, result.allowed);
     return { results };
   }
 
   /**
-   * The decision for a key of the account, with the trace of every rule, for security teams. A simulation shows
-   * the key's rules and what it may do, so it needs the right to read them (the action that reads that kind of
-   * key's permissions, where the key is), and an environment it names must be one the caller reaches.
+   * The decision for a key of the account, with the trace of its own rules, for security teams: what a real request
+   * with the key's secret would get, from `ip` (the simulating request's address unless the body names one), now.
+   * A key a real request would be refused (disabled, expired, outside an allowlist, of a disabled user) is reported
+   * with that reason. A simulation shows the key's rules and what it may do, so it needs the right to read them
+   * (the action that reads that kind of key's permissions, where the key is), and an environment it names must be
+   * one the caller reaches.
    */
-  async simulate(caller: Principal, input: SimulateDto): Promise<SimulationDto> {
+  async simulate(caller: Principal, input: SimulateDto, requestIp: string): Promise<SimulationDto> {
     this.requireCheck(input, '');
     const key = await this.principals.load(input.api_key, caller.accountId);
     if (!key) throw AppError.notFound('Key', input.api_key);
     const subject = key.principal;
     this.requireRead(caller, subject);
-    const decided = await this.decide(subject, input);
+    const ip = input.ip ?? requestIp;
+    const now = Date.now();
+    const [decided, source] = await this.decide(subject, input);
     if (decided.environment && !reaches(reachOf(caller), decided.environment.id)) {
       throw AppError.notAllowed(`provisioning:permissions.simulate in product environment ${decided.environment.id}`);
     }
-    // A key whose user is gone or disabled cannot authenticate, like a disabled key.
-    const decision = key.enabled && key.usable ? decided : { ...decided, allowed: false, reason: 'KEY_DISABLED' as const, rule: null };
+    const refused = refusalOfUse(key, ip, now);
+    const decision = refused ? { ...decided, allowed: false, reason: REFUSED[refused]!, rule: null, decided_by: null } : { ...decided, decided_by: source };
     const trace = this.policies.forPrincipal(subject).trace(input.action, input.resource);
     return {
       ...decision,
       rules: effectiveRules(subject.kind, subject.rules),
       // When the key or its environment blocked the check, no rule decided, whatever the policy says.
-      trace: trace.map((entry) => ({ ...entry, decisive: entry.rule === decision.rule })),
+      trace: trace.map((entry) => ({ ...entry, decisive: decision.decided_by === 'key' && entry.rule === decision.rule })),
+      assumed: { ip, at: isoSeconds(new Date(now)) },
     };
   }
 
@@ -119,18 +133,21 @@ export class DecisionService {
     validateResource(action, check.resource, `${prefix}resource`);
   }
 
-  private async decide(subject: Subject, check: AuthorizeDto): Promise<DecisionDto> {
+  /** The decision, and whose rule made it (which /v1_1/authorize does not say, and a simulation does). */
+  private async decide(subject: Subject, check: AuthorizeDto): Promise<[DecisionDto, RuleSource | null]> {
     const { environment, blocked } = await this.place(subject, check);
     const outcome = blocked
-      ? { allowed: false, reason: blocked, rule: null }
+      ? { allowed: false, reason: blocked, rule: null, source: null }
       : this.policies.forPrincipal(subject).decide(check.action, check.resource);
-    return {
+    const decision = {
       allowed: outcome.allowed,
       reason: outcome.reason,
       key: { api_key: subject.apiKey, name: subject.name, kind: subject.kind },
       environment: environmentDto(environment),
-      rule: outcome.rule,
+      // An index into the key's own rules: a rule of a role or of the user's privileges has no place there.
+      rule: outcome.source === 'key' ? outcome.rule : null,
     };
+    return [decision, outcome.source];
   }
 
   /**

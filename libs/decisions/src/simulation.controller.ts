@@ -1,4 +1,4 @@
-import { Controller, Post } from '@nestjs/common';
+import { Controller, Ip, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiSchemaBody, Authenticated, CurrentPrincipal, SchemaBody } from '@castellan/core';
 import type { Principal } from '@castellan/core';
@@ -14,7 +14,7 @@ export class SimulationController {
   @Authenticated({ permission: 'provisioning:permissions.simulate' })
   @ApiSchemaBody(SIMULATE_BODY)
   @ApiOkResponse({ type: SimulationDto, description: "The decision for a key of the account whose permissions the caller may read, with a trace of every rule" })
-  simulate(@CurrentPrincipal() p: Principal, @SchemaBody(SIMULATE_BODY) body: SimulateDto): Promise<SimulationDto> {
-    return this.decisions.simulate(p, body);
+  simulate(@CurrentPrincipal() p: Principal, @Ip() ip: string, @SchemaBody(SIMULATE_BODY) body: SimulateDto): Promise<SimulationDto> {
+    return this.decisions.simulate(p, body, ip);
   }
 }

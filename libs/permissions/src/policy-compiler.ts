@@ -5,7 +5,7 @@ import { CompiledPolicy, compilePolicy, policyKey } from './compiled-policy.js';
 import { Excess, firstExcess, Holdings, holdsWithin } from './holdings.js';
 import { effectiveRules, KIND_POLICIES } from './key-policies.js';
 import { MAX_ACTIONS_PER_RULE } from './policy-validator.js';
-import { PolicyHolder, PrincipalPolicy } from './principal-policy.js';
+import { PolicyHolder, PrincipalPolicy, RuleSource } from './principal-policy.js';
 
 const MAX_CACHED = 10_000;
 
@@ -87,11 +87,16 @@ export class PolicyCompiler {
   private build(holder: PolicyHolder): PrincipalPolicy {
     if (holder.kind !== 'user') {
       const roles = (holder.rolePolicies ?? []).map((rules) => this.compile(rules, KIND_POLICIES[holder.kind].excludedPrefix));
-      return new PrincipalPolicy([[this.forKey(holder.kind, holder.rules), ...roles]]);
+      return new PrincipalPolicy([[this.forKey(holder.kind, holder.rules), ...roles]], [['key', ...roles.map((): RuleSource => 'role')]]);
     }
-    const layers = [(holder.userPolicies ?? []).map((rules) => this.compile(rules))];
-    if (holder.rules) layers.push([this.compile(holder.rules)]);
-    return new PrincipalPolicy(layers);
+    const user = (holder.userPolicies ?? []).map((rules) => this.compile(rules));
+    const sources: RuleSource[][] = [user.map(() => 'user')];
+    const layers = [user];
+    if (holder.rules) {
+      layers.push([this.compile(holder.rules)]);
+      sources.push(['key']);
+    }
+    return new PrincipalPolicy(layers, sources);
   }
 
   forKey(kind: KeyKind, rules: PolicyRule[] | null): CompiledPolicy {

@@ -13,6 +13,16 @@ export interface PolicyHolder {
   policyId?: number;
 }
 
+/** Where a rule that decided stands: the key's own rules, a custom role the key holds, or its user's privileges. */
+export type RuleSource = 'key' | 'role' | 'user';
+
+/** A decision, with the source of the rule that made it (null when no rule did). */
+export interface SourcedDecision extends RuleDecision {
+  source: RuleSource | null;
+}
+
+const NO_MATCH: SourcedDecision = Object.freeze({ allowed: false, reason: 'NO_MATCHING_RULE', rule: null, source: null });
+
 /**
  * A caller's policy: every layer must allow (a user key's own rules only narrow its user's privileges), and
  * within a layer any source may allow (a user holds the union of its role's and its groups' privileges; a
@@ -22,25 +32,35 @@ export class PrincipalPolicy {
   /** Each layer named by the content of its sources, so that two policies can tell the layers they share. */
   readonly layerKeys: readonly string[];
 
-  constructor(private readonly layers: CompiledPolicy[][]) {
-    this.layerKeys = layers.map((sources) => sources.map((source) => source.key).sort().join('\u0000'));
+  /**
+   * `sources` labels each source of each layer (every one is the key's own when absent), so that a decision says
+   * whose rule made it: a trace of the key's own rules must not point at one of them for a role's decision.
+   */
+  constructor(
+    private readonly layers: CompiledPolicy[][],
+    private readonly sources: RuleSource[][] = layers.map((layer) => layer.map(() => 'key')),
+  ) {
+    this.layerKeys = layers.map((layer) => layer.map((source) => source.key).sort().join('\u0000'));
   }
 
-  decide(action: string, resource?: Record<string, unknown>): RuleDecision {
-    let decision: RuleDecision = { allowed: false, reason: 'NO_MATCHING_RULE', rule: null };
-    for (const sources of this.layers) {
-      const decisions = sources.map((source) => source.decide(action, resource));
-      decision =
-        decisions.find((d) => d.allowed) ??
-        decisions.find((d) => d.reason === 'DENIED_BY_RULE') ?? { allowed: false, reason: 'NO_MATCHING_RULE', rule: null };
+  /** Allowed when every layer allows; then the innermost layer's allow is the decision. */
+  decide(action: string, resource?: Record<string, unknown>): SourcedDecision {
+    let decision = NO_MATCH;
+    for (let i = 0; i < this.layers.length; i++) {
+      const decisions = this.layers[i]!.map((source) => source.decide(action, resource));
+      let at = decisions.findIndex((d) => d.allowed);
+      if (at < 0) at = decisions.findIndex((d) => d.reason === 'DENIED_BY_RULE');
+      if (at < 0) return NO_MATCH;
+      decision = { ...decisions[at]!, source: this.sources[i]![at]! };
       if (!decision.allowed) return decision;
     }
     return decision;
   }
 
-  /** The trace of the innermost layer's first source: the rules a security team edits for this key. */
+  /** The trace of the key's own rules, the ones a security team edits for it; none when it has none of its own. */
   trace(action: string, resource?: Record<string, unknown>): TraceEntry[] {
-    return this.layers[this.layers.length - 1]![0]?.trace(action, resource) ?? [];
+    const layer = this.sources.findIndex((labels) => labels.includes('key'));
+    return layer < 0 ? [] : this.layers[layer]![this.sources[layer]!.indexOf('key')]!.trace(action, resource);
   }
 
   /** Whether every resource is allowed the action. With `except`, the layers named there are left out. */

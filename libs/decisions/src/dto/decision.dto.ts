@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { ApiProperty } from '@nestjs/swagger';
 import { z } from 'zod';
 import { jsonObjectField, objectOf, textField } from '@castellan/core';
@@ -23,10 +24,27 @@ export type BatchAuthorizeDto = z.output<typeof BATCH_AUTHORIZE_BODY>;
 /** A check for any key of the account, named by its api_key; its secret is not needed. */
 export const SIMULATE_BODY = AUTHORIZE_BODY.extend({
   api_key: textField({ required: true, maxLength: 32, description: 'Any key of the account; its secret is not needed' }),
+  ip: textField({
+    maxLength: 45,
+    example: '203.0.113.7',
+    description: "The address the request would come from, for the key's and the account's allowlists; the simulating request's own when absent",
+  }).refine((value) => value === undefined || isIP(value) !== 0, 'ip must be an IPv4 or IPv6 address'),
 });
 export type SimulateDto = z.output<typeof SIMULATE_BODY>;
 
-export const DECISION_REASONS = ['ALLOWED', 'DENIED_BY_RULE', 'NO_MATCHING_RULE', 'ENVIRONMENT_DISABLED', 'WRONG_ENVIRONMENT', 'KEY_DISABLED'] as const;
+export const DECISION_REASONS = [
+  'ALLOWED',
+  'DENIED_BY_RULE',
+  'NO_MATCHING_RULE',
+  'ENVIRONMENT_DISABLED',
+  'WRONG_ENVIRONMENT',
+  'KEY_DISABLED',
+  'KEY_EXPIRED',
+  'IP_NOT_ALLOWED',
+  'USER_UNAVAILABLE',
+] as const;
+/** Why a real request with the key would be refused before any decision (401): only simulations report these. */
+export const REFUSED_KEY_REASONS = ['KEY_DISABLED', 'KEY_EXPIRED', 'IP_NOT_ALLOWED', 'USER_UNAVAILABLE'] as const;
 export type DecisionReason = (typeof DECISION_REASONS)[number];
 
 export class DecisionKeyDto {
@@ -52,7 +70,10 @@ export class DecisionDto {
   @ApiProperty()
   allowed!: boolean;
 
-  @ApiProperty({ enum: DECISION_REASONS, description: 'KEY_DISABLED appears only in simulations' })
+  @ApiProperty({
+    enum: DECISION_REASONS,
+    description: 'KEY_DISABLED, KEY_EXPIRED, IP_NOT_ALLOWED and USER_UNAVAILABLE appear only in simulations: a real request is a 401',
+  })
   reason!: DecisionReason;
 
   @ApiProperty({ type: DecisionKeyDto })
@@ -61,7 +82,11 @@ export class DecisionDto {
   @ApiProperty({ type: DecisionEnvironmentDto, nullable: true })
   environment!: DecisionEnvironmentDto | null;
 
-  @ApiProperty({ type: Number, nullable: true, description: "Index in the key's policy of the deciding rule" })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: "Index in the key's own rules of the rule that decided; null when no rule did, or a custom role or the user's privileges did",
+  })
   rule!: number | null;
 }
 
@@ -87,12 +112,30 @@ export class TraceEntryDto {
   decisive!: boolean;
 }
 
+export class SimulationAssumptionsDto {
+  @ApiProperty({ example: '203.0.113.7', description: 'The address the request is taken to come from' })
+  ip!: string;
+
+  @ApiProperty({ example: '2026-11-22T08:00:16Z', description: 'When it is taken to be made (expiry is checked then)' })
+  at!: string;
+}
+
 export class SimulationDto extends DecisionDto {
-  @ApiProperty({ type: [Object], description: 'The policy the decision was made with' })
+  @ApiProperty({
+    enum: ['key', 'role', 'user'],
+    nullable: true,
+    description: "Whose rule decided: the key's own (rule), a custom role it holds, or its user's privileges; null when no rule did",
+  })
+  decided_by!: 'key' | 'role' | 'user' | null;
+
+  @ApiProperty({ type: [Object], description: "The key's own rules (its kind's default when it has none set)" })
   rules!: PolicyRule[];
 
-  @ApiProperty({ type: [TraceEntryDto] })
+  @ApiProperty({ type: [TraceEntryDto], description: "How each of the key's own rules bears on the check" })
   trace!: TraceEntryDto[];
+
+  @ApiProperty({ type: SimulationAssumptionsDto, description: 'The facts of the request the simulation assumes' })
+  assumed!: SimulationAssumptionsDto;
 }
 
 export class KeySelfDto extends DecisionKeyDto {
