@@ -1,4 +1,6 @@
 import type { Response } from 'supertest';
+import { DataSource } from 'typeorm';
+import { ApiKeyEntity } from '@castellan/credentials';
 import type { TestAccount } from '../support/harness.js';
 import { uniqueCloudName } from '../support/harness.js';
 import { Credentials, Json, ok } from '../support/http.js';
@@ -46,6 +48,31 @@ async function expectConsistent(keys: string, root: string, made: Json[]): Promi
   const verdicts = await Promise.all(made.map((k) => works([k.api_key, k.api_secret])));
   expect(verdicts.filter((v) => !v)).toEqual([]);
 }
+
+describe('a product environment or a user deleted while keys are made in it', () => {
+  const GENERATES = 60;
+
+  /** Deletes the parent halfway through a burst of generates: each answers 200 or 404, and no key outlives its parent. */
+  async function race(collection: string, remove: string, parent: { environmentId?: string; userId?: string }): Promise<void> {
+    const generates = Array.from({ length: GENERATES }, (_, i) => server.call('post', collection, owner.auth, { name: `racing ${i}` }));
+    const deleted = server.call('delete', remove, owner.auth);
+    const answers = await Promise.all([...generates, deleted]);
+    expect(answers.map((res) => res.status).filter((status) => status !== 200 && status !== 404)).toEqual([]);
+    expect(answers.at(-1)!.status).toBe(200);
+    expect(answers.some((res) => res.status === 404 || res.status === 200)).toBe(true);
+    expect(await server.app.get(DataSource).getRepository(ApiKeyEntity).countBy({ accountId: owner.account_id, ...parent })).toBe(0);
+  }
+
+  test('an environment: every generate is a 200 or a 404, never a 500, and none of its keys remains', async () => {
+    const env = ok(await server.call('post', `${owner.base}/sub_accounts`, owner.auth, { name: 'Going', cloud_name: uniqueCloudName('sec') }));
+    await race(`${owner.base}/sub_accounts/${env.id}/access_keys`, `${owner.base}/sub_accounts/${env.id}`, { environmentId: env.id });
+  });
+
+  test('a user: likewise for its personal keys', async () => {
+    const user = ok(await server.call('post', `${owner.base}/users`, owner.auth, { name: 'Going', email: `going-${Date.now()}@example.com` }));
+    await race(`${owner.base}/users/${user.id}/api_keys`, `${owner.base}/users/${user.id}`, { userId: user.id });
+  });
+});
 
 describe('parallel key creation', () => {
   test(`${PARALLEL} named keys at once: ${PARALLEL} distinct keys and secrets, and a count that agrees`, async () => {

@@ -30,7 +30,8 @@ export class AccessKeyService {
 
   async generate(maker: Principal, environmentId: string, input: GenerateKeyDto): Promise<AccessKeyDto> {
     const { environment, scope } = await this.environment(maker.accountId, environmentId);
-    return presentIssued(await this.manager.generate(maker, scope, input), environment.cloudName);
+    const issued = await this.manager.generate(maker, scope, input, (manager) => this.environment(maker.accountId, environmentId, manager));
+    return presentIssued(issued, environment.cloudName);
   }
 
   async update(caller: KeyCaller, environmentId: string, apiKey: string, input: UpdateAccessKeyDto): Promise<AccessKeyDto> {

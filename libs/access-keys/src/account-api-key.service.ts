@@ -25,7 +25,8 @@ export class AccountApiKeyService {
   }
 
   async generate(maker: Principal, input: GenerateKeyDto): Promise<AccessKeyDto> {
-    return presentIssued(await this.manager.generate(maker, ACCOUNT, input));
+    // The account outlives its keys: it is never deleted.
+    return presentIssued(await this.manager.generate(maker, ACCOUNT, input, () => Promise.resolve()));
   }
 
   async rotate(caller: Caller, accountId: string, apiKey: string, input: RotateKeyDto): Promise<AccessKeyDto> {

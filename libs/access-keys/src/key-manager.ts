@@ -35,11 +35,16 @@ export class KeyManager {
     return this.keys.list(accountId, scope, keyPage(query), manager);
   }
 
-  /** A new key, holding no more than the key that makes it, and living no longer than the account allows. */
-  generate(maker: Principal, scope: KeyScope, input: GenerateKeyDto): Promise<IssuedKey> {
+  /**
+   * A new key, holding no more than the key that makes it, and living no longer than the account allows.
+   * `scopeExists` checks again, under the account lock, that the key's environment or user is still there: one
+   * deleted meanwhile is a 404, never a key that outlives it (or a foreign-key failure).
+   */
+  generate(maker: Principal, scope: KeyScope, input: GenerateKeyDto, scopeExists: (manager: EntityManager) => Promise<unknown>): Promise<IssuedKey> {
     const accountId = maker.accountId;
     return this.transactions.run(async (manager) => {
       await this.accounts.lock(manager, accountId);
+      await scopeExists(manager);
       return this.grants.issue(manager, maker, {
         accountId,
         scope,

@@ -31,7 +31,8 @@ export class UserApiKeyService {
   }
 
   async generate(maker: Principal, userId: string, input: GenerateKeyDto): Promise<AccessKeyDto> {
-    return presentIssued(await this.manager.generate(maker, await this.scope(maker.accountId, userId), input));
+    const scope = await this.scope(maker.accountId, userId);
+    return presentIssued(await this.manager.generate(maker, scope, input, (manager) => this.scope(maker.accountId, userId, manager)));
   }
 
   async update(caller: KeyCaller, userId: string, apiKey: string, input: UpdateAccountKeyDto): Promise<AccessKeyDto> {

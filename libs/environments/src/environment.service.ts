@@ -130,6 +130,8 @@ export class EnvironmentService {
 
   async delete(accountId: string, id: string): Promise<OkMessageDto> {
     await this.transactions.run(async (manager) => {
+      // Under the account lock, as keys are made: a key made while its environment goes is made first, or refused.
+      await this.accounts.lock(manager, accountId);
       await this.require(accountId, id, manager);
       await this.keys.deleteAllOfEnvironment(manager, accountId, id);
       await this.environments.delete(manager, accountId, id);
