@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { newRecordId } from '@castellan/core';
 import { UserEntity } from '@castellan/people';
-import { CODE_VALIDITY_MS, Mailer, MailMessage, MAX_ATTEMPTS, VerificationCodeEntity } from '@castellan/security';
+import { CODE_VALIDITY_MS, CODES_PER_CALLER, CODES_PER_USER, Mailer, MailMessage, MAX_ATTEMPTS, VerificationCodeEntity } from '@castellan/security';
 import { makeExpiredCertificate, makeFutureCertificate, makeValidCertificate } from '../libs/security/src/testing/certificates.fixture.js';
 import { expectUnchanged, ISO_SECONDS, startServer, TestAccount, TestServer } from './support/harness.js';
 import { bind, Credentials, expectErrorMessage, expectUnauthorized, Json, Method, ok, Payload, twoAccounts, UNKNOWN_ID } from './support/http.js';
@@ -285,6 +285,28 @@ describe('POST /users/:user_id/verification_code', () => {
     } finally {
       mailer.send = capture;
     }
+  });
+
+  test('five codes to one user in ten minutes; the sixth is a 429 with Retry-After that mails nothing, and is audited', async () => {
+    const sender = await server.newAccount('Code sender');
+    const [target, other] = [await addUser(sender), await addUser(sender)];
+    for (let i = 0; i < CODES_PER_USER.points; i++) await sendCode(sender, target);
+    const count = mails.length;
+    const res = await call('post', sendPath(sender, target.id), sender.auth);
+    expectErrorMessage(res, 429, expect.stringMatching(/^Too many verification codes: a user may be sent 5 every 10 minutes; retry after \d+ seconds$/));
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(mails).toHaveLength(count);
+    await sendCode(sender, other);
+    const audit = ok(await call('get', `${sender.base}/audit_events?action=provisioning:verification_codes.create`, sender.auth)).events;
+    expect(audit.filter((e: Json) => e.target?.id === target.id).map((e: Json) => e.status)).toEqual([429, 200, 200, 200, 200, 200]);
+  });
+
+  test('one key sends at most 30 codes in ten minutes, whoever they go to', async () => {
+    const sender = await server.newAccount('Code sprayer');
+    const users = await Promise.all(Array.from({ length: CODES_PER_CALLER.points + 1 }, () => addUser(sender)));
+    for (const user of users.slice(0, -1)) ok(await call('post', sendPath(sender, user.id), sender.auth));
+    const res = await call('post', sendPath(sender, users.at(-1)!.id), sender.auth);
+    expectErrorMessage(res, 429, expect.stringMatching(/^Too many verification codes: this key may send 30 every 10 minutes; retry after \d+ seconds$/));
   });
 
   let guardedUser: UserEntity;

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '@castellan/accounts';
 import { CredentialsModule } from '@castellan/credentials';
 import { UsersModule } from '@castellan/people';
+import { ThrottlingModule } from '@castellan/throttling';
 import { Mailer } from './mail/mailer.js';
 import { AccountSecurityEntity } from './settings/account-security.entity.js';
 import { AccountKeyPolicyService } from './settings/account-key-policy.service.js';
@@ -22,7 +23,7 @@ export const SECURITY_ENTITIES = [AccountSecurityEntity, VerificationCodeEntity]
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature(SECURITY_ENTITIES), AccountsModule, CredentialsModule, UsersModule],
+  imports: [TypeOrmModule.forFeature(SECURITY_ENTITIES), AccountsModule, CredentialsModule, UsersModule, ThrottlingModule],
   providers: [
     AccountSecurityRepository,
     SecurityService,

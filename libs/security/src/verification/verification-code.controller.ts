@@ -1,5 +1,5 @@
 import { Body, Controller, Param, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentPrincipal } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { VerificationCodeService } from './verification-code.service.js';
@@ -13,8 +13,9 @@ export class VerificationCodeController {
   @Post('users/:user_id/verification_code')
   @Authenticated({ permission: 'provisioning:verification_codes.create' })
   @ApiOkResponse({ type: VerificationCodeSentDto, description: "A 6-digit code, valid 10 minutes, mailed to the user; it replaces the user's earlier code" })
+  @ApiResponse({ status: 429, description: 'More than 5 codes to this user, or 30 from this key, in 10 minutes' })
   send(@CurrentPrincipal() principal: Principal, @Param('user_id') userId: string): Promise<VerificationCodeSentDto> {
-    return this.codes.send(principal.accountId, userId);
+    return this.codes.send(principal, userId);
   }
 
   @Post('verification_codes/verify')

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
-import { AppError, ErrorCode, isoSeconds, newRecordId, SecretHasher, TransactionRunner } from '@castellan/core';
+import { AppError, ErrorCode, isoSeconds, newRecordId, Principal, SecretHasher, TransactionRunner } from '@castellan/core';
 import { AccountRepository } from '@castellan/accounts';
+import { RequestLimit, RequestLimiter } from '@castellan/throttling';
 import { Mailer } from '../mail/mailer.js';
 import { VerificationCodeEntity } from './verification-code.entity.js';
 import { VerificationCodeRepository } from './verification-code.repository.js';
@@ -12,6 +13,14 @@ import { VerificationCodeSentDto, VerificationResultDto, VerifyCodeDto } from '.
 export const CODE_VALIDITY_MS = 10 * 60 * 1000;
 /** Verifications a code survives; the fifth wrong one burns it. */
 export const MAX_ATTEMPTS = 5;
+
+/**
+ * Codes mailed to one user per window: a resend or two, not a flood of anyone's inbox (a code lives 10 minutes and
+ * each replaces the one before, so more never help).
+ */
+export const CODES_PER_USER: RequestLimit = { points: 5, durationSeconds: 600 };
+/** Codes one key may send per window, to anyone: a support desk's pace, not a spray over every user. */
+export const CODES_PER_CALLER: RequestLimit = { points: 30, durationSeconds: 600 };
 
 /** Six decimal digits from the CSPRNG, every value equally likely (randomInt rejects biased draws). */
 export const generateCode = (): string => randomInt(0, 1_000_000).toString().padStart(6, '0');
@@ -39,11 +48,19 @@ export class VerificationCodeService {
     private readonly hasher: SecretHasher,
     private readonly transactions: TransactionRunner,
     private readonly mailer: Mailer,
+    private readonly requests: RequestLimiter,
   ) {}
 
-  async send(accountId: string, userId: string): Promise<VerificationCodeSentDto> {
+  /**
+   * Mails the user a new code. Sends are counted per calling key and per user (429 past either, with Retry-After;
+   * refused sends are audited like every change), so that no caller can flood an inbox.
+   */
+  async send(caller: Principal, userId: string): Promise<VerificationCodeSentDto> {
+    const accountId = caller.accountId;
+    await this.count('caller', caller.apiKey, CODES_PER_CALLER, 'this key may send');
     const user = await this.users.findById(accountId, userId);
     if (!user) throw AppError.notFound('User', userId);
+    await this.count('user', `${accountId}:${userId}`, CODES_PER_USER, 'a user may be sent');
     const code = generateCode();
     const now = new Date();
     const row = Object.assign(new VerificationCodeEntity(), {
@@ -69,6 +86,13 @@ export class VerificationCodeService {
       throw new AppError(ErrorCode.Unavailable, 'The verification code could not be sent');
     }
     return { message: 'ok', expires_at: isoSeconds(row.expiresAt) };
+  }
+
+  private async count(bucket: string, id: string, limit: RequestLimit, who: string): Promise<void> {
+    const allowance = await this.requests.consume(`verification-codes:${bucket}`, id, limit);
+    if (allowance.allowed) return;
+    const message = `Too many verification codes: ${who} ${limit.points} every ${limit.durationSeconds / 60} minutes; retry after ${allowance.retryAfterSeconds} seconds`;
+    throw new AppError(ErrorCode.TooManyRequests, message, { 'Retry-After': String(allowance.retryAfterSeconds) });
   }
 
   async verify(accountId: string, input: VerifyCodeDto): Promise<VerificationResultDto> {
