@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { AccountEntity } from '@castellan/accounts';
 import { LeakService } from '@castellan/leaks';
 import { startServer, TestServer, uniqueCloudName } from './support/harness.js';
 import { buildIfNeeded, CliResult, describeRun, runCli } from './support/cli.js';
@@ -369,6 +371,35 @@ describe('with a server running on the same database', () => {
       expect(mine!.name).toMatch(/^Listed /);
       // Secrets are never listed.
       expect(result.stdout).not.toContain(created.api_secret);
+    },
+    CLI_TIMEOUT * 2,
+  );
+
+  test(
+    "account create applies the API's input rules: a name with control characters is refused, and nothing is made",
+    async () => {
+      const before = await cli('account', 'list', '--json');
+      const result = await cli('account', 'create', '--name', 'Bad\u001b[2Jname');
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: 'error: name must not contain control characters\n' });
+      expect((await cli('account', 'list', '--json')).stdout).toBe(before.stdout);
+    },
+    CLI_TIMEOUT * 2,
+  );
+
+  test(
+    'account list prints a name an older release stored with control characters as escapes, on its own line',
+    async () => {
+      const created = await createJson(`Escaped ${randomUUID().slice(0, 8)}`);
+      const server = await serverOnSameDatabase();
+      try {
+        await server.app.get(DataSource).getRepository(AccountEntity).update({ id: created.account_id }, { name: 'Evil\nfake line\u001b[31m\\' });
+      } finally {
+        await server.close();
+      }
+      const result = await cli('account', 'list');
+      const line = result.stdout.split('\n').find((l) => l.startsWith(created.account_id));
+      expect(line).toBe(`${created.account_id}  Evil\\nfake line\\x1b[31m\\\\  (product environments: at most 100)`);
+      expect(result.stdout).not.toContain('\u001b');
     },
     CLI_TIMEOUT * 2,
   );

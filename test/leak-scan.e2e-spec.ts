@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -139,6 +140,34 @@ describe('scan', () => {
       expect({ code: result.code, run: describeRun(result) }).toEqual({ code: 2, run: expect.any(String) });
       expect(result.stdout).toBe(`${found}:1:17  account  ${account.api_key}  ${preview(account.api_secret)}\n`);
       expect(result.stderr).toBe(`error: ${missing}: no such file\nerror: ${directory}: is a directory\n`);
+    },
+    CLI_TIMEOUT,
+  );
+
+  test(
+    'a FIFO, a socket or a device is refused at once (it would be read without end), the other files still scanned',
+    async () => {
+      const fifo = join(dir, 'a-fifo');
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      const found = file('fifo-neighbour.txt', `${account.api_key}:${account.api_secret}\n`);
+      const result = await scan([fifo, '/dev/zero', found]);
+      expect({ code: result.code, run: describeRun(result) }).toEqual({ code: 2, run: expect.any(String) });
+      expect(result.stdout).toBe(`${found}:1:17  account  ${account.api_key}  ${preview(account.api_secret)}\n`);
+      const refused = 'not a regular file (a FIFO, a socket or a device would be read without end)';
+      expect(result.stderr).toBe(`error: ${fifo}: ${refused}\nerror: /dev/zero: ${refused}\n`);
+    },
+    CLI_TIMEOUT,
+  );
+
+  test(
+    'a file name holding a newline or a terminal escape is printed escaped, so it cannot fake a line of the report',
+    async () => {
+      const name = `evil\n${'x'.repeat(3)}:1:1  account  123456789012345  cstla_FAKE…\u001b[2K.txt`;
+      const found = file(name, `${account.api_key}:${account.api_secret}\n`);
+      const result = await scan([found]);
+      expect(result.code).toBe(1);
+      expect(result.stdout.split('\n').filter((line) => line !== '')).toHaveLength(1);
+      expect(result.stdout).toBe(`${dir}/evil\\nxxx:1:1  account  123456789012345  cstla_FAKE…\\x1b[2K.txt:1:17  account  ${account.api_key}  ${preview(account.api_secret)}\n`);
     },
     CLI_TIMEOUT,
   );

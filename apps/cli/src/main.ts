@@ -8,6 +8,7 @@ import { AppError, ConfigError, loadConfig } from '@castellan/core';
 import { runMigrations } from '@castellan/database';
 import { CliModule } from './cli.module.js';
 import { SCAN_EXIT, scanCommand } from './scan.command.js';
+import { printable } from './printable.js';
 
 type Context = { accounts: AccountService; keys: KeyRecoveryService; dataSource: DataSource };
 
@@ -31,7 +32,7 @@ const printLine = (value: unknown): void => void process.stdout.write(JSON.strin
 function printCreated(created: CreatedAccount): void {
   process.stdout.write(
     [
-      `Account ${created.name} created.`,
+      `Account ${printable(created.name)} created.`,
       ...credentialLines(created),
       'The secret is shown this once. Keep it now.',
       '',
@@ -40,7 +41,7 @@ function printCreated(created: CreatedAccount): void {
 }
 
 function printAccount(account: AccountDto): void {
-  process.stdout.write(`${account.id}  ${account.name}  (product environments: at most ${account.limits.product_environments})\n`);
+  process.stdout.write(`${account.id}  ${printable(account.name)}  (product environments: at most ${account.limits.product_environments})\n`);
 }
 
 function printRotated(key: RecoveredKeyDto): void {

@@ -1,5 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { scanForSecrets } from '@castellan/core';
+import { printable } from './printable.js';
 
 /** Exit codes, as grep and gitleaks use them: CI fails a job on anything but 0. */
 export const SCAN_EXIT = { clean: 0, found: 1, error: 2 } as const;
@@ -22,7 +24,25 @@ const READ_ERRORS: Record<string, string> = {
   EACCES: 'permission denied',
   EPERM: 'permission denied',
   EISDIR: 'is a directory',
+  NOT_REGULAR: 'not a regular file (a FIFO, a socket or a device would be read without end)',
 };
+
+/**
+ * A regular file's text. Anything else is refused without reading: a FIFO with no writer blocks for ever, and a
+ * device such as /dev/zero never ends. The file is opened without blocking (so a FIFO does not wait for a writer)
+ * and checked through the same descriptor it is read from, so it cannot be swapped in between.
+ */
+async function readRegularFile(file: string): Promise<string> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'NOT_REGULAR' });
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -33,7 +53,7 @@ async function readStdin(): Promise<string> {
 function readError(file: string, error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   const reason = (code ? READ_ERRORS[code] : undefined) ?? (error instanceof Error ? error.message : String(error));
-  return `error: ${file}: ${reason}\n`;
+  return `error: ${printable(file)}: ${reason}\n`;
 }
 
 /**
@@ -49,7 +69,7 @@ export async function scanCommand(files: string[], opts: { json?: boolean }): Pr
     const name = file === STDIN ? STDIN_NAME : file;
     let text: string;
     try {
-      text = file === STDIN ? await readStdin() : await readFile(file, 'utf8');
+      text = file === STDIN ? await readStdin() : await readRegularFile(file);
     } catch (error) {
       process.stderr.write(readError(name, error));
       failed = true;
@@ -61,7 +81,8 @@ export async function scanCommand(files: string[], opts: { json?: boolean }): Pr
   }
   if (opts.json) process.stdout.write(JSON.stringify(findings) + '\n');
   else {
-    for (const f of findings) process.stdout.write(`${f.file}:${f.line}:${f.column}  ${f.kind}  ${f.api_key ?? 'unknown'}  ${f.secret_preview}\n`);
+    // A file name is the one text here that comes from outside: a newline or an escape in it must not fake a line.
+    for (const f of findings) process.stdout.write(`${printable(f.file)}:${f.line}:${f.column}  ${f.kind}  ${f.api_key ?? 'unknown'}  ${f.secret_preview}\n`);
   }
   return failed ? SCAN_EXIT.error : findings.length > 0 ? SCAN_EXIT.found : SCAN_EXIT.clean;
 }

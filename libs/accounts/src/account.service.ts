@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppConfig, AppError, isoSeconds, isUniqueViolation, MAX_ENVIRONMENT_LIMIT, newAccountId, TransactionRunner } from '@castellan/core';
+import { AppConfig, AppError, FIELD_MESSAGES, isoSeconds, isUniqueViolation, MAX_ENVIRONMENT_LIMIT, newAccountId, NO_CONTROL_CHARACTERS, TransactionRunner } from '@castellan/core';
 import { ApiKeyRepository, GrantService, KeyCacheInvalidator, OPERATOR, scopeOf } from '@castellan/credentials';
 import { AccountEntity } from './account.entity.js';
 import { AccountRepository } from './account.repository.js';
@@ -67,6 +67,8 @@ export class AccountService {
   create(name: string): Promise<CreatedAccount> {
     const trimmed = name.trim();
     if (!trimmed || trimmed.length > 255) throw AppError.invalid('name must be 1 to 255 characters');
+    // The rules of the API's own name fields: the CLI and the first start make accounts through here too.
+    if (!NO_CONTROL_CHARACTERS.test(trimmed)) throw AppError.invalid(FIELD_MESSAGES.controlCharacters.replace('$property', 'name'));
     return this.transactions.run((manager) => this.createIn(manager, trimmed));
   }
 

@@ -53,6 +53,15 @@ describe('scanForSecrets', () => {
     ]);
   });
 
+  test('thousands of key:secret pairs on one line: each secret gets its own key, the line read once for keys', () => {
+    const pairs = Array.from({ length: 3000 }, (_, i) => [String(100000000000000 + i), generateSecret('environment')] as const);
+    const findings = scanForSecrets(pairs.map(([key, secret]) => `${key}:${secret}`).join(' '));
+    expect(findings.map((f) => f.apiKey)).toEqual(pairs.map(([key]) => key));
+    // The nearest number, on either side, when none is joined to the secret.
+    const [x, y] = [generateSecret('user'), generateSecret('user')];
+    expect(scanForSecrets(`${KEY} ${x} -- ${y} ${OTHER_KEY}`).map((f) => f.apiKey)).toEqual([KEY, OTHER_KEY]);
+  });
+
   test('ignores look-alikes: a wrong checksum, an unknown prefix, a short body', () => {
     const secret = generateSecret('environment');
     const text = [tampered(secret), `cstlx_${secret.slice(6)}`, secret.slice(0, -1), secret.toUpperCase()].join('\n');

@@ -36,21 +36,36 @@ function apiKeysIn(line: string): Span[] {
   return [...line.matchAll(API_KEY)].map((m) => ({ value: m[0], start: m.index, end: m.index + m[0].length }));
 }
 
+/** The index of the first span that starts at or after `position`, in spans sorted by start (binary search). */
+function firstAtOrAfter(spans: Span[], position: number): number {
+  let [low, high] = [0, spans.length];
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (spans[middle]!.start < position) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /**
  * The api_key that goes with a secret, from the forms Castellan hands out: `KEY:SECRET` (curl -u,
  * `cloudinary://KEY:SECRET@cloud`, `account://KEY:SECRET@account`) first; else the 15-digit number nearest
  * to the secret on its line; else the last one on the nearest of the 3 lines above. A hint, not a proof: the
- * secret itself does not contain its api_key.
+ * secret itself does not contain its api_key. `keysOn` gives a line's api_keys, sorted, read once per line: a
+ * line may hold thousands of secrets, and reading it again for each would take their number squared.
  */
-function apiKeyFor(lines: string[], index: number, secret: Span): string | null {
-  const onLine = apiKeysIn(lines[index]!);
-  const joined = onLine.find((k) => k.end + 1 === secret.start && lines[index]![k.end] === ':');
-  if (joined) return joined.value;
-  const distance = (k: Span) => (k.end <= secret.start ? secret.start - k.end : k.start - secret.end);
-  const nearest = onLine.sort((a, b) => distance(a) - distance(b))[0];
+function apiKeyFor(keysOn: (index: number) => Span[], line: string, index: number, secret: Span): string | null {
+  const onLine = keysOn(index);
+  // The nearest on each side; digits inside the secret (its random part may hold 15 in a row) are not an api_key.
+  const before = onLine[firstAtOrAfter(onLine, secret.start) - 1];
+  if (before && before.end + 1 === secret.start && line[before.end] === ':') return before.value;
+  const next = onLine[firstAtOrAfter(onLine, secret.end)];
+  const nearest = [before, next]
+    .filter((k): k is Span => k !== undefined)
+    .sort((a, b) => (a.end <= secret.start ? secret.start - a.end : a.start - secret.end) - (b.end <= secret.start ? secret.start - b.end : b.start - secret.end))[0];
   if (nearest) return nearest.value;
   for (let above = index - 1; above >= Math.max(0, index - LINES_ABOVE); above--) {
-    const last = apiKeysIn(lines[above]!).pop();
+    const last = keysOn(above).at(-1);
     if (last) return last.value;
   }
   return null;
@@ -63,13 +78,19 @@ function apiKeyFor(lines: string[], index: number, secret: Span): string | null 
  */
 export function scanForSecrets(text: string): SecretFinding[] {
   const lines = text.split(/\r\n|\n|\r/);
+  const read = new Map<number, Span[]>();
+  const keysOn = (index: number): Span[] => {
+    let spans = read.get(index);
+    if (!spans) read.set(index, (spans = apiKeysIn(lines[index]!)));
+    return spans;
+  };
   const findings: SecretFinding[] = [];
   lines.forEach((line, index) => {
     for (const match of line.matchAll(CANDIDATE)) {
       const kind = recogniseSecret(match[0]);
       if (!kind) continue;
       const secret = { value: match[0], start: match.index, end: match.index + match[0].length };
-      findings.push({ line: index + 1, column: secret.start + 1, kind, apiKey: apiKeyFor(lines, index, secret), preview: previewSecret(secret.value) });
+      findings.push({ line: index + 1, column: secret.start + 1, kind, apiKey: apiKeyFor(keysOn, line, index, secret), preview: previewSecret(secret.value) });
     }
   });
   return findings;
