@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { jest } from '@jest/globals';
@@ -209,9 +210,45 @@ describe('with logs at the error level', () => {
     });
   });
 
+  test.each([
+    ['chunked', { 'transfer-encoding': 'chunked' }],
+    ['with a Content-Length', { 'content-length': String(8 * MIB + 16) }],
+  ])('a client streaming 8 MiB %s reads its 413 every time, not a reset connection', async (_, headers) => {
+    const port = await listening();
+    const stream = () =>
+      new Promise<string>((resolve) => {
+        const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/v1_1/leaks', headers: { 'content-type': 'application/json', ...headers } });
+        req.on('response', (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve(`${res.statusCode} ${body}`));
+        });
+        req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+        const chunk = Buffer.alloc(64 * 1024, 0x61);
+        let sent = 0;
+        const pump = (): void => {
+          while (sent < 8 * MIB) {
+            sent += chunk.length;
+            if (!req.write(chunk)) return void req.once('drain', pump);
+          }
+          req.end('"]}');
+        };
+        req.write('{"secrets":["');
+        pump();
+      });
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await stream());
+    expect(answers).toEqual(Array(5).fill('413 {"error":{"message":"Request body is too large"}}'));
+  });
+
+  /** The port of the server, listening on loopback from its first call on. */
+  async function listening(): Promise<number> {
+    if (!server.app.getHttpServer().listening) await server.app.listen({ port: 0, host: '127.0.0.1' });
+    return (server.app.getHttpServer().address() as AddressInfo).port;
+  }
+
   test('a request Node cannot parse gets the standard error body and the security headers', async () => {
-    await server.app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = server.app.getHttpServer().address() as AddressInfo;
+    const port = await listening();
     const raw = await new Promise<string>((resolve, reject) => {
       let received = '';
       const socket = connect(port, '127.0.0.1', () => socket.write('POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n'));

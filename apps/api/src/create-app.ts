@@ -30,7 +30,7 @@ export async function createApp(config: AppConfig, plugins: PermissionPlugin[] =
   const hops = config.trustProxy;
   const trustProxy = typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops;
   const adapter = new FastifyAdapter({ ...FASTIFY_OPTIONS, bodyLimit: BODY_LIMIT_BYTES, trustProxy });
-  configureFastify(adapter.getInstance(), { docsPath: `/${DOCS_PATH}` });
+  configureFastify(adapter.getInstance(), { docsPath: `/${DOCS_PATH}`, bodyLimit: BODY_LIMIT_BYTES });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, plugins), adapter, {
     bodyParser: false,
     logger: new RequestLogger(enabledLogLevels(config.logLevel)),

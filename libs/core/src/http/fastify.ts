@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, Fasti
 import { AppError } from '../errors/app-error.js';
 import { toErrorResponse } from '../errors/http-exception.filter.js';
 import { logAccess, registerRequestContext, REQUEST_ID_HEADER, requestIdFor } from '../logging/request-context.js';
+import { answerOversizedBodiesAfterReading } from './body-limit.js';
 import { assertJsonDepth } from './fields.js';
 import { registerSecurityHeaders, SECURITY_HEADERS } from './security-headers.js';
 
@@ -125,9 +126,10 @@ export const FASTIFY_OPTIONS = {
  * when empty). Parse failures reach Nest's exception layer and so the same filter as every other error.
  * Pass FASTIFY_OPTIONS to the adapter too.
  */
-export function configureFastify(fastify: FastifyInstance, options: { docsPath: string }): void {
+export function configureFastify(fastify: FastifyInstance, options: { docsPath: string; bodyLimit: number }): void {
   registerRequestContext(fastify);
   registerSecurityHeaders(fastify, options.docsPath);
+  answerOversizedBodiesAfterReading(fastify, options.bodyLimit);
 
   // Hooks and parsers here run on every request: they take Fastify's callback, since an async function would
   // cost a promise each, every time.
