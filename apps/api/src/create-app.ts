@@ -21,6 +21,24 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 const DOCS_PATH = 'docs';
 
 /**
+ * Node's own bounds on slow clients (a header line now and then, a body a byte at a time, an idle keep-alive),
+ * which answer 408 and close. Node checks them every `connectionsCheckingInterval`, 30 s by default: a tenth of the
+ * shortest makes a 10 s bound hold to within a second.
+ */
+function httpServerOptions(limits: AppConfig['http']) {
+  return {
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 10))),
+    },
+  };
+}
+
+/**
  * Builds the whole HTTP application, migrated and ready to listen. The server's entry point and the
  * end-to-end tests both use it, so the tests exercise exactly what runs in production. Permission plugins
  * beyond the built-in ones are registered here.
@@ -29,7 +47,8 @@ export async function createApp(config: AppConfig, plugins: PermissionPlugin[] =
   // Behind a proxy, request.ip is the client X-Forwarded-For names, but only from the proxies TRUST_PROXY trusts.
   const hops = config.trustProxy;
   const trustProxy = typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops;
-  const adapter = new FastifyAdapter({ ...FASTIFY_OPTIONS, bodyLimit: BODY_LIMIT_BYTES, trustProxy });
+  const adapter = new FastifyAdapter({ ...FASTIFY_OPTIONS, ...httpServerOptions(config.http), bodyLimit: BODY_LIMIT_BYTES, trustProxy });
+  adapter.getInstance().server.maxConnections = config.http.maxConnections;
   configureFastify(adapter.getInstance(), { docsPath: `/${DOCS_PATH}`, bodyLimit: BODY_LIMIT_BYTES });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, plugins), adapter, {
     bodyParser: false,

@@ -46,6 +46,14 @@ describe('loadConfig', () => {
     expect(load).not.toThrow(/secret/);
   });
 
+  test('bounds slow clients: headers in 10 s, a whole request in 30 s, idle keep-alive 5 s, 800 connections', () => {
+    expect(loadConfig(base).http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 800 });
+    expect(() => loadConfig({ ...base, HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).toThrow(
+      'Invalid configuration: HTTP_REQUEST_TIMEOUT_MS: must not be shorter than HTTP_HEADERS_TIMEOUT_MS (the headers are part of the request)',
+    );
+    expect(() => loadConfig({ ...base, HTTP_MAX_CONNECTIONS: '0' })).toThrow(/^Invalid configuration: HTTP_MAX_CONNECTIONS: /);
+  });
+
   test('keeps verified keys 30 seconds unless told otherwise', () => {
     expect([loadConfig(base).keyCacheTtlSeconds, loadConfig({ ...base, KEY_CACHE_TTL_SECONDS: '5' }).keyCacheTtlSeconds]).toEqual([30, 5]);
   });

@@ -44,6 +44,19 @@ interface AppConfigFields {
   keyCacheTtlSeconds: number;
   /** The built console (`npm run build` writes dist/console), served at /console. */
   consoleDir: string;
+  http: HttpLimits;
+}
+
+/** How long a client may take, and how many may be connected: slow or idle clients must not hold the server. */
+export interface HttpLimits {
+  /** From the connection (or the previous request) to the end of a request's headers. */
+  headersTimeoutMs: number;
+  /** From the connection (or the previous request) to the end of a request's body. */
+  requestTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Connections open at once; one more is closed as it is accepted. */
+  maxConnections: number;
 }
 
 /** Everything the processes read from their environment, validated once at boot. */
@@ -160,6 +173,10 @@ const schema = z.object({
   AUTH_FAILURE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(10),
   KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   CONSOLE_DIR: z.string().min(1).default('dist/console'),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(800),
 });
 
 export class ConfigError extends Error {}
@@ -188,6 +205,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError(`Invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
   }
   const c = parsed.data;
+  if (c.HTTP_REQUEST_TIMEOUT_MS < c.HTTP_HEADERS_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration: HTTP_REQUEST_TIMEOUT_MS: must not be shorter than HTTP_HEADERS_TIMEOUT_MS (the headers are part of the request)');
+  }
   if (c.DATABASE_REPLICA_URLS.length > 0 && c.DATABASE_URL.driver !== 'mysql') {
     throw new ConfigError('Invalid configuration: DATABASE_REPLICA_URLS: read replicas need a MySQL DATABASE_URL');
   }
@@ -208,5 +228,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     authFailureBurst: c.AUTH_FAILURE_BURST,
     keyCacheTtlSeconds: c.KEY_CACHE_TTL_SECONDS,
     consoleDir: resolve(c.CONSOLE_DIR),
+    http: {
+      headersTimeoutMs: c.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: c.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: c.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: c.HTTP_MAX_CONNECTIONS,
+    },
   });
 }
