@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { newRecordId } from '@castellan/core';
+import { newRecordId, uniquenessKey } from '@castellan/core';
 import { UserEntity } from '@castellan/people';
 import { CODE_VALIDITY_MS, CODES_PER_CALLER, CODES_PER_USER, Mailer, MailMessage, MAX_ATTEMPTS, VerificationCodeEntity } from '@castellan/security';
 import { makeExpiredCertificate, makeFutureCertificate, makeValidCertificate } from '../libs/security/src/testing/certificates.fixture.js';
@@ -210,7 +210,7 @@ async function addUser(account: TestAccount): Promise<UserEntity> {
     createdAt: now,
     updatedAt: now,
   } satisfies UserEntity);
-  await db().getRepository(UserEntity).insert(user);
+  await db().getRepository(UserEntity).insert({ ...user, emailKey: uniquenessKey(user.email) });
   return user;
 }
 

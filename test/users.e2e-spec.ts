@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { newRecordId } from '@castellan/core';
+import { newRecordId, uniquenessKey } from '@castellan/core';
 import { RoleAssignmentEntity, RoleEntity, UserEntity } from '@castellan/people';
 import { ISO_SECONDS, startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
 import { bind, Credentials, expectErrorMessage, expectUnauthorized, Form, Json, Method, ok, Payload, UNKNOWN_ID } from './support/http.js';
@@ -47,7 +47,7 @@ const setUser = (id: string, patch: Partial<UserEntity>) => db().getRepository(U
 async function customRole(a: TestAccount, name = `role-${counter++}`): Promise<string> {
   const now = new Date();
   const id = newRecordId();
-  await db().getRepository(RoleEntity).insert({ id, accountId: a.account_id, name, description: null, rules: [], createdAt: now, updatedAt: now });
+  await db().getRepository(RoleEntity).insert({ id, accountId: a.account_id, name, nameKey: uniquenessKey(name), description: null, rules: [], createdAt: now, updatedAt: now });
   return id;
 }
 

@@ -22,6 +22,7 @@ export * from './persistence/time.js';
 export * from './persistence/unique-violation.js';
 export * from './http/responses.js';
 export * from './persistence/timestamped.entity.js';
+export * from './text/folded.js';
 export * from './auth/auth-failure.js';
 export * from './auth/account-key-policy.js';
 export * from './net/ip-ranges.js';

@@ -20,6 +20,10 @@ export class ApiKeyEntity extends AccountRecordEntity {
   @Column({ type: 'varchar', length: 255 })
   name!: string;
 
+  /** uniquenessKey(name), set by ApiKeyRepository whenever the name is written: names are looked up by it. */
+  @Column({ name: 'name_key', type: 'varchar', length: 64 })
+  nameKey?: string;
+
   @Column({ type: 'varchar', length: 1000, nullable: true })
   description!: string | null;
 

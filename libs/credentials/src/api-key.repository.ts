@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
-import { rawBoolean } from '@castellan/core';
+import { rawBoolean, uniquenessKey } from '@castellan/core';
 import type { EnvironmentState, GrantedTransaction, KeyHoldings, KeyKind, UserPrivilegeSource } from '@castellan/core';
 import { ApiKeyCountEntity } from './api-key-count.entity.js';
 import { ApiKeyEntity } from './api-key.entity.js';
@@ -220,8 +220,9 @@ export class ApiKeyRepository {
     return this.repo(manager).findOne({ where: { accountId, apiKey } });
   }
 
+  /** The key of the scope with this name, compared after normalization and case folding. */
   findByName(accountId: string, scope: KeyScope, name: string, manager?: EntityManager): Promise<ApiKeyEntity | null> {
-    return this.repo(manager).findOne({ where: { ...scoped(accountId, scope), name } });
+    return this.repo(manager).findOne({ where: { ...scoped(accountId, scope), nameKey: uniquenessKey(name) } });
   }
 
   countEnabled(accountId: string, scope: KeyScope, manager: EntityManager): Promise<number> {
@@ -230,13 +231,14 @@ export class ApiKeyRepository {
 
   /** Making a key gives its holder a secret: only inside the grant invariant's check (GrantService). */
   async insert(manager: GrantedTransaction, key: ApiKeyEntity): Promise<void> {
-    await this.repo(manager).insert(key);
+    await this.repo(manager).insert({ ...key, nameKey: uniquenessKey(key.name) });
     await this.addToCount(manager, key.accountId, scopeOf(key), 1);
   }
 
   /** Rules, enabling and secrets are what a key holds: changed only inside the grant invariant's check (GrantService). */
   async update(manager: GrantedTransaction, accountId: string, scope: KeyScope, id: string, patch: KeyPatch, now: Date): Promise<void> {
-    await this.repo(manager).update({ ...scoped(accountId, scope), id }, { ...patch, updatedAt: now });
+    const nameKey = patch.name === undefined ? undefined : uniquenessKey(patch.name);
+    await this.repo(manager).update({ ...scoped(accountId, scope), id }, { ...patch, nameKey, updatedAt: now });
   }
 
   /** Takes a purpose away from every key of the environment but one, so exactly one key holds it. */

@@ -5,6 +5,7 @@ import { AuditEvents1732300000000 } from './1732300000000-audit-events.js';
 import { KeyLifecycle1732400000000 } from './1732400000000-key-lifecycle.js';
 import { KeyLists1732500000000 } from './1732500000000-key-lists.js';
 import { KeyUsageHours1732600000000 } from './1732600000000-key-usage-hours.js';
+import { UnicodeNames1732700000000 } from './1732700000000-unicode-names.js';
 
 /** Listed explicitly: the build is plain tsc, and globs would depend on the working directory. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   KeyLifecycle1732400000000,
   KeyLists1732500000000,
   KeyUsageHours1732600000000,
+  UnicodeNames1732700000000,
 ];

@@ -8,6 +8,10 @@ export class RoleEntity extends AccountRecordEntity {
   @Column({ type: 'varchar', length: 255 })
   name!: string;
 
+  /** uniquenessKey(name), set by RoleRepository whenever the name is written: the unique index is on it. */
+  @Column({ name: 'name_key', type: 'varchar', length: 64 })
+  nameKey?: string;
+
   @Column({ type: 'varchar', length: 1000, nullable: true })
   description!: string | null;
 

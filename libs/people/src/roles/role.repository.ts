@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
+import { uniquenessKey } from '@castellan/core';
 import type { GrantedTransaction } from '@castellan/core';
 import { RoleAssignmentEntity, RoleHolderType } from './role-assignment.entity.js';
 import { RoleEntity } from './role.entity.js';
@@ -40,11 +41,12 @@ export class RoleRepository {
   // A role's rules, and who holds it, are what its holders hold: written only inside the grant invariant's check.
 
   async insert(manager: GrantedTransaction, role: RoleEntity): Promise<void> {
-    await this.roleRepo(manager).insert(role);
+    await this.roleRepo(manager).insert({ ...role, nameKey: uniquenessKey(role.name) });
   }
 
   async update(manager: GrantedTransaction, accountId: string, id: string, patch: RolePatch, now: Date): Promise<void> {
-    await this.roleRepo(manager).update({ accountId, id }, { ...patch, updatedAt: now });
+    const nameKey = patch.name === undefined ? undefined : uniquenessKey(patch.name);
+    await this.roleRepo(manager).update({ accountId, id }, { ...patch, nameKey, updatedAt: now });
   }
 
   async delete(manager: EntityManager, accountId: string, id: string): Promise<void> {

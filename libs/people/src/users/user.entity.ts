@@ -7,9 +7,13 @@ export class UserEntity extends AccountRecordEntity {
   @Column({ type: 'varchar', length: 255 })
   name!: string;
 
-  /** Unique per account, compared ignoring case. */
+  /** Unique per account, compared after normalization and case folding (see emailKey). */
   @Column({ type: 'varchar', length: 255 })
   email!: string;
+
+  /** uniquenessKey(email), set by UserRepository whenever the email is written: the unique index is on it. */
+  @Column({ name: 'email_key', type: 'varchar', length: 64 })
+  emailKey?: string;
 
   @Column({ type: 'varchar', length: 32 })
   role!: SystemRole;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, In, Repository } from 'typeorm';
+import { uniquenessKey } from '@castellan/core';
 import type { GrantedTransaction } from '@castellan/core';
 import { RoleAssignmentEntity } from '../roles/role-assignment.entity.js';
 import { RoleEntity } from '../roles/role.entity.js';
@@ -63,7 +64,7 @@ export class UserRepository {
   async list(accountId: string, filter: UserFilter, page: UserPage, manager?: EntityManager): Promise<{ rows: UserEntity[]; total: number }> {
     const query = this.repo(manager).createQueryBuilder('u').where('u.account_id = :accountId', { accountId });
     if (filter.ids) query.andWhere('u.id IN (:...ids)', { ids: filter.ids });
-    if (filter.emails) query.andWhere('LOWER(u.email) IN (:...emails)', { emails: filter.emails.map((e) => e.toLowerCase()) });
+    if (filter.emails) query.andWhere('u.email_key IN (:...emails)', { emails: filter.emails.map(uniquenessKey) });
     if (filter.pending !== undefined) query.andWhere('u.pending = :pending', { pending: filter.pending });
     if (filter.prefix) {
       const prefix = likePrefix(filter.prefix);
@@ -109,13 +110,9 @@ export class UserRepository {
     return this.repo(manager).find({ where: { accountId, id: In(ids) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
-  /** The user with this email in the account, compared ignoring case. */
+  /** The user with this email in the account, compared after normalization and case folding. */
   findByEmail(accountId: string, email: string, manager?: EntityManager): Promise<UserEntity | null> {
-    return this.repo(manager)
-      .createQueryBuilder('u')
-      .where('u.account_id = :accountId', { accountId })
-      .andWhere('LOWER(u.email) = :email', { email: email.toLowerCase() })
-      .getOne();
+    return this.repo(manager).findOne({ where: { accountId, emailKey: uniquenessKey(email) } });
   }
 
   countEnabledMasterAdmins(manager: EntityManager, accountId: string): Promise<number> {
@@ -126,11 +123,12 @@ export class UserRepository {
   // the grant invariant's check, which hands out the GrantedTransaction they take.
 
   async insert(manager: GrantedTransaction, user: UserEntity): Promise<void> {
-    await this.repo(manager).insert(user);
+    await this.repo(manager).insert({ ...user, emailKey: uniquenessKey(user.email) });
   }
 
   async update(manager: GrantedTransaction, accountId: string, id: string, patch: UserPatch, now: Date): Promise<void> {
-    await this.repo(manager).update({ accountId, id }, { ...patch, updatedAt: now });
+    const emailKey = patch.email === undefined ? undefined : uniquenessKey(patch.email);
+    await this.repo(manager).update({ accountId, id }, { ...patch, emailKey, updatedAt: now });
   }
 
   /** Removes the user with its environments and custom roles (group memberships go with the row). */
