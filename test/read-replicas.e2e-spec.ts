@@ -51,7 +51,7 @@ let onReplica: EnvironmentEntity;
 
 beforeAll(async () => {
   await onServer([PRIMARY, REPLICA].map((db) => `CREATE DATABASE \`${db}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`));
-  replica = await new DataSource(dataSourceOptions(parseDatabaseUrl(urlOf(REPLICA)), ENTITIES)).initialize();
+  replica = await new DataSource(dataSourceOptions(parseDatabaseUrl(urlOf(REPLICA)), ENTITIES, 2000)).initialize();
   await runMigrations(replica);
   server = await startServer({ DATABASE_URL: urlOf(PRIMARY), DATABASE_REPLICA_URLS: urlOf(REPLICA) });
   account = await server.newAccount('Replicated');

@@ -203,7 +203,7 @@ describe('starting together on an empty SQLite file', () => {
     await holder.query('BEGIN IMMEDIATE');
     try {
       pair = await Promise.all(['C', 'D'].map((name) => instances.launch(name, deployment(`sqlite:${file}`))));
-      // Released once both wait for it, well within the 10 s each waits before it gives up.
+      // Released once both wait for it, well within the 60 s each waits before it gives up.
       await blocked(pair);
       expect(await Promise.all(pair.map(isServing))).toEqual([false, false]);
     } finally {

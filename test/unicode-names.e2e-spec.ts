@@ -96,7 +96,7 @@ describe('the migration to the rule', () => {
       given.pathname = `/${scratch}`;
       url = given.toString();
     }
-    const options = dataSourceOptions(loadConfig({ DATABASE_URL: url, SECRET_PEPPER: 'x'.repeat(32) }).database, []);
+    const options = dataSourceOptions(loadConfig({ DATABASE_URL: url, SECRET_PEPPER: 'x'.repeat(32) }).database, [], 2000);
     const source = new DataSource({ ...options, migrations: MIGRATIONS.slice(0, -1) } as typeof options);
     await source.initialize();
     await source.runMigrations();

@@ -1,7 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import {
   AppConfig,
   configureFastify,
@@ -11,7 +10,7 @@ import {
   HttpExceptionFilter,
   RequestLogger,
 } from '@castellan/core';
-import { runMigrations } from '@castellan/database';
+import { prepareDatabase } from '@castellan/database';
 import { BUILTIN_PLUGINS, PermissionPlugin } from '@castellan/permissions';
 import { AppModule } from './app.module.js';
 import { registerConsole } from './console.js';
@@ -71,6 +70,6 @@ export async function createApp(config: AppConfig, plugins: PermissionPlugin[] =
   // Also outside Nest's router and public: static files; everything the console shows comes from the API.
   await registerConsole(adapter.getInstance(), config.consoleDir);
 
-  await runMigrations(app.get(DataSource));
+  await prepareDatabase(app);
   return app;
 }

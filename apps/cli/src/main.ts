@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { KeyRecoveryService, MAX_GRACE_SECONDS, RecoveredKeyDto } from '@castellan/access-keys';
 import { AccountDto, AccountService, CreatedAccount, credentialLines } from '@castellan/accounts';
 import { AppError, ConfigError, loadConfig } from '@castellan/core';
-import { runMigrations } from '@castellan/database';
+import { prepareDatabase } from '@castellan/database';
 import { CliModule } from './cli.module.js';
 import { SCAN_EXIT, scanCommand } from './scan.command.js';
 import { printable } from './printable.js';
@@ -17,9 +17,8 @@ async function withContext<T>(work: (ctx: Context) => Promise<T>): Promise<T> {
   const config = loadConfig(process.env);
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error'] });
   try {
-    const dataSource = app.get(DataSource);
-    await runMigrations(dataSource);
-    return await work({ accounts: app.get(AccountService), keys: app.get(KeyRecoveryService), dataSource });
+    await prepareDatabase(app);
+    return await work({ accounts: app.get(AccountService), keys: app.get(KeyRecoveryService), dataSource: app.get(DataSource) });
   } finally {
     await app.close();
   }

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig, ReplicaReader, TransactionRunner } from '@castellan/core';
 import { dataSourceOptions, EntityList } from './data-source-options.js';
+import { DatabaseGuard } from './database-guard.js';
 
 @Global()
 @Module({})
@@ -13,11 +14,11 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => dataSourceOptions(config.database, entities),
+          useFactory: (config: AppConfig) => dataSourceOptions(config.database, entities, config.databaseTimeoutMs),
         }),
       ],
-      providers: [TransactionRunner, ReplicaReader],
-      exports: [TransactionRunner, ReplicaReader],
+      providers: [TransactionRunner, ReplicaReader, DatabaseGuard],
+      exports: [TransactionRunner, ReplicaReader, DatabaseGuard],
     };
   }
 }

@@ -1,6 +1,21 @@
-import type { DataSource } from 'typeorm';
+import type { INestApplicationContext } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DatabaseGuard } from './database-guard.js';
 
 const LOCK = 'castellan_migrations';
+/** How long an instance waits for another one's migrations before it gives up. */
+const WAIT_FOR_OTHERS_MS = 60_000;
+const RETRY_EVERY_MS = 200;
+
+/**
+ * Migrates, then bounds every statement from here on by DATABASE_TIMEOUT_MS. Migrations are not bounded: one
+ * may rewrite a large table, and waiting for another instance's takes as long as theirs.
+ */
+export async function prepareDatabase(app: INestApplicationContext): Promise<string[]> {
+  const applied = await runMigrations(app.get(DataSource));
+  app.get(DatabaseGuard).start();
+  return applied;
+}
 
 /**
  * Runs pending migrations. Several instances (and the CLI) may start together on one database, so each one
@@ -17,8 +32,10 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
 async function underAdvisoryLock(dataSource: DataSource) {
   const runner = dataSource.createQueryRunner();
   try {
-    const [row] = (await runner.query('SELECT GET_LOCK(?, 60) AS acquired', [LOCK])) as { acquired: number }[];
-    if (Number(row?.acquired) !== 1) throw new Error('Timed out waiting for another instance to finish migrating');
+    await waitForOthers(async () => {
+      const [row] = (await runner.query('SELECT GET_LOCK(?, 0) AS acquired', [LOCK])) as { acquired: number }[];
+      return Number(row?.acquired) === 1;
+    });
     try {
       return await dataSource.runMigrations({ transaction: 'each' });
     } finally {
@@ -31,12 +48,21 @@ async function underAdvisoryLock(dataSource: DataSource) {
 
 /**
  * SQLite: the database's write lock, taken before anything is read (BEGIN IMMEDIATE), so that another process
- * waits for it (up to the connection's busy timeout) instead of reading a list that is about to change. TypeORM
- * has one connection per SQLite database, so every statement of the run is inside this one transaction.
+ * waits for it instead of reading a list that is about to change. TypeORM has one connection per SQLite
+ * database, so every statement of the run is inside this one transaction.
  */
 async function underWriteLock(dataSource: DataSource) {
   const runner = dataSource.createQueryRunner();
-  await runner.query('BEGIN IMMEDIATE');
+  await waitForOthers(() =>
+    runner.query('BEGIN IMMEDIATE').then(
+      () => true,
+      // Busy once the connection's busy timeout (DATABASE_TIMEOUT_MS) ran out: someone else is still at it.
+      (error: { driverError?: { code?: string } }) => {
+        if (error.driverError?.code === 'SQLITE_BUSY') return false;
+        throw error;
+      },
+    ),
+  );
   try {
     const applied = await dataSource.runMigrations({ transaction: 'none' });
     await runner.query('COMMIT');
@@ -45,5 +71,14 @@ async function underWriteLock(dataSource: DataSource) {
     // SQLite may already have rolled back after the error; the error to report is the migration's.
     await runner.query('ROLLBACK').catch(() => undefined);
     throw error;
+  }
+}
+
+/** Tries to take the migrations' lock, without holding a statement open (each try answers at once), until `take` does. */
+async function waitForOthers(take: () => Promise<boolean>): Promise<void> {
+  const until = Date.now() + WAIT_FOR_OTHERS_MS;
+  while (!(await take())) {
+    if (Date.now() > until) throw new Error('Timed out waiting for another instance to finish migrating');
+    await new Promise((resolve) => setTimeout(resolve, RETRY_EVERY_MS));
   }
 }

@@ -54,6 +54,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, HTTP_MAX_CONNECTIONS: '0' })).toThrow(/^Invalid configuration: HTTP_MAX_CONNECTIONS: /);
   });
 
+  test('bounds each database statement by 2 s unless told otherwise, between 100 ms and a minute', () => {
+    expect([loadConfig(base).databaseTimeoutMs, loadConfig({ ...base, DATABASE_TIMEOUT_MS: '500' }).databaseTimeoutMs]).toEqual([2_000, 500]);
+    for (const bad of ['99', '60001', 'soon']) {
+      expect(() => loadConfig({ ...base, DATABASE_TIMEOUT_MS: bad })).toThrow(/^Invalid configuration: DATABASE_TIMEOUT_MS: /);
+    }
+  });
+
   test('keeps verified keys 30 seconds unless told otherwise', () => {
     expect([loadConfig(base).keyCacheTtlSeconds, loadConfig({ ...base, KEY_CACHE_TTL_SECONDS: '5' }).keyCacheTtlSeconds]).toEqual([30, 5]);
   });

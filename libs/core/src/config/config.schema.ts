@@ -45,6 +45,8 @@ interface AppConfigFields {
   /** The built console (`npm run build` writes dist/console), served at /console. */
   consoleDir: string;
   http: HttpLimits;
+  /** The longest one database statement (connecting included) may take before its request is answered 503. */
+  databaseTimeoutMs: number;
 }
 
 /** How long a client may take, and how many may be connected: slow or idle clients must not hold the server. */
@@ -177,6 +179,7 @@ const schema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(800),
+  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
 });
 
 export class ConfigError extends Error {}
@@ -234,5 +237,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       keepAliveTimeoutMs: c.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: c.HTTP_MAX_CONNECTIONS,
     },
+    databaseTimeoutMs: c.DATABASE_TIMEOUT_MS,
   });
 }
