@@ -1,40 +1,39 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { installPackedClient, packageDir, type PackedClient } from './packed-client.fixture.js';
 
 // The package as `npm pack` makes it, installed where a service would have it: both module systems load, and
 // it carries its build, its types and its README, with no dependency and none of the tests.
 
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-// Inside the repository, so that the Nest entry finds @nestjs/* as a Nest service's node_modules would give them.
-const consumer = join(packageDir, '.pack-test');
-const installed = join(consumer, 'node_modules', '@castellan', 'client');
-let files: string[];
-
+// What git sees under libs/client, ignored files included: packing must leave it as it was.
+const checkoutState = () =>
+  execFileSync('git', ['status', '--porcelain', '--ignored', '--untracked-files=all', '--', '.'], { cwd: packageDir, encoding: 'utf8' });
+let before: string;
+let packed: PackedClient;
 beforeAll(() => {
-  const out = mkdtempSync(join(tmpdir(), 'castellan-pack-'));
-  try {
-    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', out], { cwd: packageDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
-    files = packed.files.map((f: { path: string }) => f.path).sort();
-    rmSync(consumer, { recursive: true, force: true });
-    mkdirSync(installed, { recursive: true });
-    execFileSync('tar', ['-xzf', join(out, packed.filename), '-C', installed, '--strip-components=1']);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  before = checkoutState();
+  packed = installPackedClient();
 }, 120_000);
-afterAll(() => rmSync(consumer, { recursive: true, force: true }));
+afterAll(() => packed?.remove());
 
-const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: consumer, encoding: 'utf8' }).trim();
+const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: packed.consumer, encoding: 'utf8' }).trim();
 
 it('holds the build for both module systems, its types and its README, and nothing else', () => {
-  expect(files).toEqual(expect.arrayContaining(['README.md', 'package.json', 'dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/esm/nestjs.js', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json']));
-  expect(files.filter((f) => !/^dist\/(esm|cjs)\/[a-z-]+\.(js|d\.ts|js\.map)$/.test(f) && f !== 'dist/cjs/package.json')).toEqual(['README.md', 'package.json']);
+  const { files } = packed;
+  expect(files).toEqual(expect.arrayContaining([
+    'README.md', 'package.json', 'dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/esm/nestjs.js',
+    'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json',
+  ]));
+  const built = (f: string) => /^dist\/(esm|cjs)\/[a-z-]+\.(js|d\.ts|js\.map)$/.test(f) || f === 'dist/cjs/package.json';
+  expect(files.filter((f) => !built(f))).toEqual(['README.md', 'package.json']);
   expect(files.some((f) => /spec|fixture/.test(f))).toBe(false);
-  const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(join(packed.installed, 'package.json'), 'utf8'));
   expect(manifest.dependencies).toBeUndefined();
+});
+
+it('packs without writing into the checkout', () => {
+  expect(checkoutState()).toBe(before);
 });
 
 it('loads with import', () => {
