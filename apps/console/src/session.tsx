@@ -48,6 +48,9 @@ async function decide(api: Api, checks: Check[]): Promise<{ allowed: boolean; re
   return decisions;
 }
 
+/** What a refused sign-in says: Castellan's own "Invalid credentials" does not tell which part to check, on purpose. */
+export const WRONG_CREDENTIALS = 'Wrong access key or secret, or the key is disabled or has expired.';
+
 /** Castellan's limit on one /v1_1/authorize/batch call. */
 const MAX_BATCH = 100;
 
@@ -57,7 +60,10 @@ const MAX_BATCH = 100;
  */
 export async function startSession(credentials: Credentials): Promise<SessionStart> {
   const api = createApi(credentials);
-  const [self, catalog] = await Promise.all([api.get<KeySelf>('/v1_1/keys/self'), api.get<Catalog>('/v1_1/permissions/catalog')]);
+  const reads = Promise.all([api.get<KeySelf>('/v1_1/keys/self'), api.get<Catalog>('/v1_1/permissions/catalog')]);
+  const [self, catalog] = await reads.catch((e: unknown) => {
+    throw e instanceof ApiError && e.status === 401 ? new ApiError(401, WRONG_CREDENTIALS) : e;
+  });
   if (self.kind === 'environment') {
     throw new ApiError(403, 'This is an environment key, which works inside its environment only. Sign in with an account API key or a user API key.');
   }

@@ -3,7 +3,7 @@ import { HttpException, InternalServerErrorException, Logger, NotFoundException,
 import { errorCodes } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { AppError, ErrorCode } from './app-error.js';
-import { toErrorResponse } from './http-exception.filter.js';
+import { challenges, toErrorResponse } from './http-exception.filter.js';
 
 const SQL = 'INSERT INTO `api_keys`(`id`, `secret_hash`) VALUES (?, ?)';
 
@@ -62,5 +62,17 @@ describe('toErrorResponse', () => {
     expect(answer(new AppError(ErrorCode.TooManyRequests, 'Too many requests'))).toMatchObject({ status: 429 });
     expect(answer(new PayloadTooLargeException('Too big'))).toMatchObject({ status: 413, body: { error: { message: 'Too big' } } });
     expect(answer(new NotFoundException('Cannot GET /nope'))).toMatchObject({ status: 404, body: { error: { message: 'Not found' } } });
+  });
+});
+
+describe('challenges', () => {
+  test.each([
+    ['no marker', {}, true],
+    ['the console\'s marker', { 'x-requested-with': 'XMLHttpRequest' }, false],
+    ['the marker in another case', { 'x-requested-with': 'xmlhttprequest' }, false],
+    ['another value', { 'x-requested-with': 'com.example.app' }, true],
+    ['the header twice', { 'x-requested-with': ['XMLHttpRequest', 'XMLHttpRequest'] }, true],
+  ])('%s: challenged %s', (_, headers, expected) => {
+    expect(challenges({ headers })).toBe(expected);
   });
 });

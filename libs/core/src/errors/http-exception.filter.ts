@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from './app-error.js';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -17,6 +17,17 @@ const STATUS: Record<ErrorCode, number> = {
 };
 
 export const BASIC_REALM = 'Basic realm="castellan"';
+
+/**
+ * Whether a 401 carries the Basic challenge. A browser answers the challenge itself: a pop-up of its own, or, headless,
+ * a request that never settles. The console's script marks its calls with `X-Requested-With: XMLHttpRequest` (the
+ * marker Spring Security reads too) and shows its own message instead. A cross-site form cannot send that header,
+ * and without CORS no other site's script can; every other client keeps the challenge RFC 9110 asks for.
+ */
+export function challenges(request: Pick<FastifyRequest, 'headers'>): boolean {
+  const marker = request.headers['x-requested-with'];
+  return typeof marker !== 'string' || marker.toLowerCase() !== 'xmlhttprequest';
+}
 
 export interface ErrorBody {
   error: { message: string };
@@ -77,9 +88,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
     const { status, body } = toErrorResponse(exception, this.logger);
-    if (status === 401) reply.header('WWW-Authenticate', BASIC_REALM);
+    if (status === 401 && challenges(http.getRequest<FastifyRequest>())) reply.header('WWW-Authenticate', BASIC_REALM);
     if (exception instanceof AppError) reply.headers(exception.headers);
     void reply.status(status).send(body);
   }

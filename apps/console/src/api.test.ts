@@ -1,0 +1,29 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, createApi } from './api';
+import { startSession, WRONG_CREDENTIALS } from './session';
+
+const refused = () => new Response(JSON.stringify({ error: { message: 'Invalid credentials' } }), { status: 401 });
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('the calls to Castellan', () => {
+  it('carry X-Requested-With, so that a 401 comes without the Basic challenge that hands the request to the browser', async () => {
+    const fetch = vi.fn(() => Promise.resolve(new Response('{"ok":true}', { status: 200 })));
+    vi.stubGlobal('fetch', fetch);
+    await createApi({ apiKey: '123', secret: 's' }).post('/v1_1/x', { a: 1 });
+    const [, init] = fetch.mock.calls[0]! as unknown as [string, RequestInit];
+    expect(init.headers).toMatchObject({ authorization: `Basic ${btoa('123:s')}`, 'x-requested-with': 'XMLHttpRequest' });
+  });
+
+  it("keep the API's message on a refusal", async () => {
+    vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(refused())));
+    await expect(createApi({ apiKey: '123', secret: 's' }).get('/v1_1/keys/self')).rejects.toEqual(new ApiError(401, 'Invalid credentials'));
+  });
+});
+
+describe('signing in', () => {
+  it('says which inputs to check when Castellan refuses the key', async () => {
+    vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(refused())));
+    await expect(startSession({ apiKey: '123', secret: 'wrong' })).rejects.toEqual(new ApiError(401, WRONG_CREDENTIALS));
+  });
+});
