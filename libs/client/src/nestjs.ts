@@ -13,6 +13,9 @@ import { Reflector } from '@nestjs/core';
 import type { CastellanClient } from './client.js';
 import { decide, type RequestDecision, type RequestParts, type RouteCheck } from './route-check.js';
 
+// The type of `@CastellanDecision()`'s parameter, from the entry point that gives the decorator.
+export type { RequestDecision } from './route-check.js';
+
 /** The injection token for the client the guard asks. */
 export const CASTELLAN_CLIENT = Symbol('CASTELLAN_CLIENT');
 export const CASTELLAN_GUARD_OPTIONS = Symbol('CASTELLAN_GUARD_OPTIONS');
