@@ -132,6 +132,7 @@ const pretty = (conditions: Conditions): string => JSON.stringify(conditions, nu
 /** One rule with conditions: its effect, its conditions one by one, and the same as JSON for advanced cases. */
 export function ConditionalRuleCard({ rule, number, plugins, attributes, editable, error, resetToken, onChange, onRemove, onJsonValidity }: {
   rule: ConditionalRule;
+  /** Its index among the key's rules, as the API numbers them. */
   number: number;
   plugins: CatalogPlugin[];
   /** What its conditions may use: the attributes all of its actions declare. */
@@ -176,7 +177,7 @@ export function ConditionalRuleCard({ rule, number, plugins, attributes, editabl
   return (
     <article className={`perm-rule panel${error ? ' perm-has-error' : ''}`} id={elementId({ kind: 'conditional', id: rule.id })} aria-labelledby={headingId}>
       <h3 id={headingId} tabIndex={-1}>
-        Rule with conditions {number}: {rule.effect} {rule.actions.join(', ')}
+        Rule #{number}, with conditions: {rule.effect} {rule.actions.join(', ')}
       </h3>
       <InPlaceError message={error} />
       <p>

@@ -224,15 +224,37 @@ describe('PermissionsPage', () => {
     expect(put.path).toBe(`${ENV_KEY}/permissions`);
     expect(put.body).toEqual({
       rules: [
-        { effect: 'allow', actions: ['upload:*'] },
+        { effect: 'allow', actions: ['upload:*', 'admin:*'] },
         { effect: 'deny', actions: ['upload:destroy'] },
-        { effect: 'allow', actions: ['admin:*'] },
       ],
       roles: ['role-1'],
     });
     expect(dialog().open).toBe(false);
     expect(button('Save').disabled).toBe(true);
     expect(radio('upload:destroy', 'Deny').checked).toBe(true);
+  });
+
+  it('keeps every rule at its number: rules with conditions show it, and a save moves a rule only when one before it goes', async () => {
+    const prodDeny = { effect: 'deny' as const, actions: ['upload:destroy'], conditions: { folder: { $regex: '^prod/' } } };
+    policy = { ...policy, rules: [{ effect: 'allow', actions: ['upload:*', 'admin:*'] }, prodDeny], default: false };
+    await mount('/environments/env1/keys/814/permissions');
+    expect(container.querySelector('article h3')?.textContent).toBe('Rule #1, with conditions: deny upload:destroy');
+    expect(button('Edit rule #1', group('upload:destroy').parentElement!)).toBeDefined();
+
+    await click(radio('admin:resources.read', 'Deny'));
+    await click(button('Save'));
+    expect(dialog().textContent).not.toContain('move up');
+    await click(button('Confirm', dialog()));
+    await until(() => container.textContent!.includes('Saved'), 'Saved');
+    expect(calls.find((c) => c.method === 'PUT')!.body).toMatchObject({
+      rules: [{ effect: 'allow', actions: ['upload:*', 'admin:*'] }, prodDeny, { effect: 'deny', actions: ['admin:resources.read'] }],
+    });
+
+    await click(radio('All upload actions (upload:*)', 'Inherit'));
+    await click(radio('All admin actions (admin:*)', 'Inherit'));
+    expect(container.querySelector('article h3')?.textContent).toBe('Rule #0, with conditions: deny upload:destroy');
+    await click(button('Save'));
+    expect(dialog().textContent).toContain('Rules after a removed rule move up: rule #1 becomes #0, rule #2 becomes #1.');
   });
 
   it('discards changes', async () => {

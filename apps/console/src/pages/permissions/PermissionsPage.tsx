@@ -20,11 +20,10 @@ import {
   pluginsFor,
   readRules,
   removeAdvancedRule,
+  renumbered,
   removeConditionalRule,
   sameState,
   setSetting,
-  stableJson,
-  stateToRules,
   stateToRulesWithOrigins,
   targetKey,
   updateConditionalRule,
@@ -169,7 +168,8 @@ function Editor({ plugins, policy, kind, apiKey, editable, save }: {
 
   const dirty = !sameState(read.state, state, plugins);
   const changes = useMemo(() => (reviewing ? diffStates(read.state, state, plugins) : []), [reviewing, read, state, plugins]);
-  const rewritten = stableJson(policy.rules) !== stableJson(stateToRules(read.state, plugins));
+  const moves = useMemo(() => (reviewing ? renumbered(state, plugins) : []), [reviewing, state, plugins]);
+  const written = useMemo(() => stateToRulesWithOrigins(state, plugins), [state, plugins]);
 
   const edit = (next: (s: EditorState) => EditorState) => {
     setState(next);
@@ -196,7 +196,7 @@ function Editor({ plugins, policy, kind, apiKey, editable, save }: {
   };
 
   const confirm = async () => {
-    const sent = stateToRulesWithOrigins(state, plugins);
+    const sent = written;
     setBusy(true);
     try {
       await save(sent.rules);
@@ -219,7 +219,9 @@ function Editor({ plugins, policy, kind, apiKey, editable, save }: {
     edit((s) => addConditionalRule(s, { ...rule, conditions }));
   };
 
-  const numbered = state.conditional.map((rule, i) => ({ rule, number: i + 1 }));
+  // Numbered as the rules will be stored, which is as they are stored until a change moves them.
+  const numberOf = (id: string) => written.origins.findIndex((o) => o.kind === 'conditional' && o.id === id);
+  const numbered = state.conditional.map((rule) => ({ rule, number: numberOf(rule.id) }));
   const conditionalFor = (pattern: string) => numbered.filter(({ rule }) => rule.actions.includes(pattern));
   const term = filter.trim().toLowerCase();
   const matches = (...texts: string[]) => !term || texts.some((t) => t.toLowerCase().includes(term));
@@ -333,6 +335,7 @@ function Editor({ plugins, policy, kind, apiKey, editable, save }: {
         <h2 id="perm-conditional-heading">Rules with conditions</h2>
         <p className="muted">
           A rule with conditions applies only to resources whose attributes match all of them. Start one with “Add condition” on a row.
+          Rules are numbered from 0, as the API's decisions and the try-it trace number them.
         </p>
         {state.conditional.length === 0 ? <p className="empty">No rule with conditions.</p> : null}
         {numbered.map(({ rule, number }) => (
@@ -382,7 +385,12 @@ function Editor({ plugins, policy, kind, apiKey, editable, save }: {
           ))}
         </ul>
         {policy.default ? <p className="muted">The key leaves its kind's default policy and keeps these rules as its own.</p> : null}
-        {rewritten ? <p className="muted">The rules are also regrouped one rule per plugin and effect, which changes no decision.</p> : null}
+        {moves.length ? (
+          <p className="muted">
+            Rules after a removed rule move up: {moves.map((m) => `rule #${m.from} becomes #${m.to}`).join(', ')}. Every other rule keeps
+            its number.
+          </p>
+        ) : null}
         <div className="actions">
           <button type="button" onClick={() => setReviewing(false)}>
             Cancel

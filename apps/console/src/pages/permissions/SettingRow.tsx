@@ -16,7 +16,7 @@ export function SettingRow({ pattern, legend, description, setting, verdict, con
   description?: string;
   setting: Setting;
   verdict?: Verdict;
-  /** The rules with conditions that name this pattern, with their number in the "Rules with conditions" list. */
+  /** The rules with conditions that name this pattern, with their rule number. */
   conditional: { rule: ConditionalRule; number: number }[];
   attributes: CatalogAttribute[];
   editable: boolean;
@@ -65,7 +65,7 @@ export function SettingRow({ pattern, legend, description, setting, verdict, con
                     With conditions: <strong>{rule.effect}</strong> when {describeConditions(rule.conditions)}
                   </span>
                   <button type="button" className="perm-small" onClick={() => showTarget({ kind: 'conditional', id: rule.id })}>
-                    Edit rule with conditions {number}
+                    Edit rule #{number}
                   </button>
                 </li>
               ))}

@@ -26,6 +26,7 @@ import {
   removeAdvancedRule,
   removeCondition,
   removeConditionalRule,
+  renumbered,
   rulesToState,
   sameState,
   setSetting,
@@ -82,6 +83,9 @@ const allow = (...actions: string[]): PolicyRule => ({ effect: 'allow', actions 
 const deny = (...actions: string[]): PolicyRule => ({ effect: 'deny', actions });
 const prodOnly = { folder: { $regex: '^prod/' } };
 
+/** What the editor shows of a state, without where its rules were stored. */
+const shown = ({ stored: _, ...rest }: EditorState) => rest;
+
 /**
  * What a policy decides, computed independently of the model: per catalogue action, an unconditional deny
  * decides everything; otherwise the conditional denies and the (unconditional or conditional) allows do.
@@ -124,6 +128,12 @@ function randomPolicy(next: () => number, pool: string[]): PolicyRule[] {
     return { effect: next() < 0.6 ? 'allow' : 'deny', actions, ...(conditions === undefined ? {} : { conditions }) } as PolicyRule;
   });
 }
+
+/** Patterns random policies draw from: rows of both kinds of key, and patterns no row shows. */
+const POOL = [
+  ...['*', 'upload:*', 'admin:*', 'provisioning:*', 'upload:destroy', 'upload:upload', 'admin:resources.read', 'admin:resources.delete'],
+  ...['provisioning:sub_accounts.read', 'video:transcode'],
+];
 
 describe('the catalogue for a kind of key', () => {
   it('hides the provisioning plugin from environment keys only', () => {
@@ -192,11 +202,12 @@ describe('reading rules into the editor', () => {
     expect(state.settings['upload:destroy']).toBe('deny');
   });
 
-  it('shows duplicates once, and says so', () => {
-    const { state, notes } = readRules([allow('upload:destroy', 'upload:destroy'), allow('upload:destroy'), deny('admin:*'), deny('admin:*')], environment);
+  it('shows duplicates once, says so, and writes them back as they were', () => {
+    const rules = [allow('upload:destroy', 'upload:destroy'), allow('upload:destroy'), deny('admin:*'), deny('admin:*')];
+    const { state, notes } = readRules(rules, environment);
     expect(state.settings['upload:destroy']).toBe('allow');
     expect(state.settings['admin:*']).toBe('deny');
-    expect(stateToRules(state, environment)).toEqual([allow('upload:destroy'), deny('admin:*')]);
+    expect(stateToRules(state, environment)).toEqual(rules);
     expect(notes.map((n) => n.text)).toEqual([
       'Rule #0: upload:destroy is already allowed by rule #0; it is shown once.',
       'Rule #1: upload:destroy is already allowed by rule #0; it is shown once.',
@@ -213,7 +224,7 @@ describe('reading rules into the editor', () => {
     expect(meaning(stateToRules(state, environment), environment)).toEqual(meaning(rules, environment));
   });
 
-  it('keeps patterns outside the catalogue as advanced rules, and splits the rest of their rule', () => {
+  it('keeps patterns outside the catalogue as advanced rules, without moving them out of their rule', () => {
     const { state, notes } = readRules([allow('upload:upload', 'video:transcode', 'video:*'), deny('legacy:thing')], environment);
     expect(state.settings['upload:upload']).toBe('allow');
     expect(state.advanced).toEqual([allow('video:transcode', 'video:*'), deny('legacy:thing')]);
@@ -221,7 +232,9 @@ describe('reading rules into the editor', () => {
       "Rule #0: video:transcode, video:* are not in this key's catalogue, so they are kept as an advanced rule.",
       "Rule #1: legacy:thing is not in this key's catalogue, so it is kept as an advanced rule.",
     ]);
-    expect(stateToRules(state, environment)).toEqual([allow('upload:upload'), allow('video:transcode', 'video:*'), deny('legacy:thing')]);
+    expect(stateToRules(state, environment)).toEqual([allow('upload:upload', 'video:transcode', 'video:*'), deny('legacy:thing')]);
+    expect(stateToRules(removeAdvancedRule(state, 0), environment)).toEqual([allow('upload:upload'), deny('legacy:thing')]);
+    expect(stateToRules(removeAdvancedRule(state, 1), environment)).toEqual([allow('upload:upload', 'video:transcode', 'video:*')]);
   });
 
   it("keeps provisioning actions on an environment key aside rather than showing or dropping them", () => {
@@ -274,9 +287,9 @@ describe('writing rules from the editor', () => {
     ]);
   });
 
-  it('denies upload:destroy on top of the default as its own rule, as the browser test expects', () => {
+  it('denies upload:destroy on top of the default as a rule of its own after it, as the browser test expects', () => {
     const state = setSetting(rulesToState([allow('upload:*', 'admin:*')], environment), 'upload:destroy', 'deny');
-    expect(stateToRules(state, environment)).toEqual([allow('upload:*'), deny('upload:destroy'), allow('admin:*')]);
+    expect(stateToRules(state, environment)).toEqual([allow('upload:*', 'admin:*'), deny('upload:destroy')]);
   });
 
   it('writes a rule with all its conditions removed as an unconditional rule', () => {
@@ -296,7 +309,7 @@ describe('writing rules from the editor', () => {
     const { rules, origins } = stateToRulesWithOrigins(state, [big]);
     expect(rules.map((r) => r.actions.length)).toEqual([100, 50]);
     expect(origins[1]).toEqual({ kind: 'settings', scope: 'big', effect: 'allow', patterns: big.actions.slice(100).map((a) => a.name) });
-    expect(rulesToState(rules, [big])).toEqual(state);
+    expect(shown(rulesToState(rules, [big]))).toEqual(shown(state));
   });
 
   it('ignores settings of patterns outside the catalogue', () => {
@@ -343,10 +356,9 @@ describe('round trips', () => {
 
   it('holds for 500 random policies over both kinds of key', () => {
     const next = random(42);
-    const pool = ['*', 'upload:*', 'admin:*', 'provisioning:*', 'upload:destroy', 'upload:upload', 'admin:resources.read', 'admin:resources.delete', 'provisioning:sub_accounts.read', 'video:transcode'];
     for (let i = 0; i < 500; i += 1) {
       const plugins = i % 2 ? account : environment;
-      const rules = randomPolicy(next, pool);
+      const rules = randomPolicy(next, POOL);
       const state = rulesToState(rules, plugins);
       const written = stateToRules(state, plugins);
       expect(meaning(written, plugins), JSON.stringify(rules)).toEqual(meaning(rules, plugins));
@@ -362,8 +374,106 @@ describe('round trips', () => {
     state = setSetting(state, 'admin:resources.delete', 'deny');
     state = addConditionalRule(state, { id: 'added-7', effect: 'deny', actions: ['upload:destroy'], conditions: prodOnly });
     const again = rulesToState(stateToRules(state, environment), environment);
-    expect(again).toEqual({ ...state, conditional: [{ ...state.conditional[0]!, id: 'conditional-0' }] });
+    expect(shown(again)).toEqual(shown({ ...state, conditional: [{ ...state.conditional[0]!, id: 'conditional-0' }] }));
     expect(sameState(state, again, environment)).toBe(true);
+  });
+});
+
+describe('rule order: a rule keeps its number across a save', () => {
+  const prodDeny: PolicyRule = { effect: 'deny', actions: ['upload:destroy'], conditions: prodOnly };
+
+  it('keeps a rule with conditions at its number when a setting changes (it moved from #1 to #3)', () => {
+    const rules = [allow('upload:*', 'admin:*'), prodDeny, deny('admin:resources.delete')];
+    const state = setSetting(setSetting(rulesToState(rules, environment), 'admin:resources.read', 'deny'), 'upload:upload', 'deny');
+    const { rules: written, storedAt } = stateToRulesWithOrigins(state, environment);
+    expect(written).toEqual([...rules, deny('upload:upload'), deny('admin:resources.read')]);
+    expect(storedAt).toEqual([0, 1, 2, null, null]);
+    expect(renumbered(state, environment)).toEqual([]);
+  });
+
+  it('writes each stored rule in its place as edited, and adds what is new after them', () => {
+    const rules = [deny('admin:*'), allow('upload:upload', 'upload:destroy', 'admin:resources.read'), prodDeny, allow('*')];
+    let state = rulesToState(rules, account);
+    state = setSetting(state, 'upload:destroy', 'deny');
+    state = setSetting(state, 'admin:*', 'allow');
+    state = updateConditionalRule(state, 'conditional-0', { effect: 'allow' });
+    state = addConditionalRule(state, { id: 'added-1', effect: 'deny', actions: ['upload:upload'], conditions: { folder: 'x' } });
+    expect(stateToRules(state, account)).toEqual([
+      allow('upload:upload', 'admin:resources.read'),
+      { ...prodDeny, effect: 'allow' },
+      allow('*'),
+      deny('upload:destroy'),
+      allow('admin:*'),
+      { effect: 'deny', actions: ['upload:upload'], conditions: { folder: 'x' } },
+    ]);
+    // deny admin:* lost its only pattern: the rules after it move up by one, and say so.
+    expect(renumbered(state, account)).toEqual([
+      { from: 1, to: 0 },
+      { from: 2, to: 1 },
+      { from: 3, to: 2 },
+    ]);
+  });
+
+  it('moves a pattern between stored rules of both effects rather than adding a rule', () => {
+    const rules = [allow('upload:destroy', 'upload:upload'), deny('upload:destroy')];
+    const state = rulesToState(rules, environment);
+    expect(state.settings['upload:destroy']).toBe('deny');
+    expect(stateToRules(state, environment)).toEqual(rules);
+    expect(stateToRules(setSetting(state, 'upload:destroy', 'allow'), environment)).toEqual([allow('upload:destroy', 'upload:upload')]);
+    expect(stateToRules(setSetting(state, 'upload:destroy', 'inherit'), environment)).toEqual([allow('upload:upload')]);
+  });
+
+  it('counts the rules it drops on reading as moves', () => {
+    const state = rulesToState([allow(), prodDeny], environment);
+    expect(stateToRules(state, environment)).toEqual([prodDeny]);
+    expect(renumbered(state, environment)).toEqual([{ from: 1, to: 0 }]);
+  });
+
+  it('writes 500 random policies back exactly, in order', () => {
+    const next = random(7);
+    for (let i = 0; i < 500; i += 1) {
+      const plugins = i % 2 ? account : environment;
+      const rules = randomPolicy(next, POOL);
+      expect(stateToRules(rulesToState(rules, plugins), plugins), JSON.stringify(rules)).toEqual(rules);
+    }
+  });
+
+  it('keeps the stored rules in order through 500 random edits: they keep their place, lose patterns, or go', () => {
+    const next = random(11);
+    const pick = <T,>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+    const flip = (effect: 'allow' | 'deny') => (effect === 'allow' ? 'deny' : 'allow');
+    for (let i = 0; i < 500; i += 1) {
+      const plugins = i % 2 ? account : environment;
+      const rules = randomPolicy(next, POOL);
+      let state = rulesToState(rules, plugins);
+      for (let edits = 1 + Math.floor(next() * 3); edits > 0; edits -= 1) {
+        const rule = state.conditional.length ? pick(state.conditional) : null;
+        const choice = next();
+        if (choice < 0.6) state = setSetting(state, pick(patternsOf(plugins)), pick(['allow', 'deny', 'inherit'] as const));
+        else if (choice < 0.75 && rule) state = updateConditionalRule(state, rule.id, { effect: flip(rule.effect) });
+        else if (choice < 0.9 && rule) state = removeConditionalRule(state, rule.id);
+        else if (state.advanced.length) state = removeAdvancedRule(state, Math.floor(next() * state.advanced.length));
+      }
+      const why = JSON.stringify({ rules, state });
+      const { rules: written, storedAt } = stateToRulesWithOrigins(state, plugins);
+      const kept = storedAt.filter((at) => at !== null);
+      expect(storedAt.slice(0, kept.length), why).toEqual(kept);
+      expect([...kept].sort((a, b) => a - b), why).toEqual(kept);
+      kept.forEach((at, k) => {
+        const before = rules[at]!;
+        const after = written[k]!;
+        if (state.stored.some((s) => s.at === at && s.kind === 'conditional')) return;
+        expect({ ...after, actions: [] }, why).toEqual({ ...before, actions: [] });
+        expect(after.actions.every((p) => before.actions.includes(p)), why).toBe(true);
+      });
+      // What the editor shows, and what the rules decide, are what the canonical writing of the same state gives.
+      const canonical = stateToRules({ ...state, stored: [] }, plugins);
+      expect(meaning(written, plugins), why).toEqual(meaning(canonical, plugins));
+      const again = rulesToState(written, plugins);
+      expect(again.settings, why).toEqual(state.settings);
+      expect(again.advanced, why).toEqual(state.advanced);
+      expect(again.conditional.map(({ id: _, ...r }) => r), why).toEqual(state.conditional.map(({ id: _, ...r }) => r));
+    }
   });
 });
 
@@ -429,7 +539,10 @@ describe('the difference between two policies, in words', () => {
     const b = setSetting(setSetting(a, 'provisioning:sub_accounts.read', 'allow'), '*', 'deny');
     expect(diffStates(a, b, account).map((c) => c.text)).toEqual(['* : inherit → deny', 'provisioning:sub_accounts.read: inherit → allow']);
     expect(sameState(a, b, account)).toBe(false);
-    expect(sameState(a, rulesToState([allow('admin:*'), allow('upload:*')], account), account)).toBe(true);
+    // The same decisions in another order are another policy to store (the rule numbers differ), with nothing to describe.
+    const reordered = rulesToState([allow('admin:*'), allow('upload:*')], account);
+    expect(sameState(a, reordered, account)).toBe(false);
+    expect(diffStates(a, reordered, account)).toEqual([]);
   });
 });
 
@@ -523,7 +636,8 @@ describe('what each action ends up as', () => {
 });
 
 describe('placing API errors next to the rule they name', () => {
-  const state: EditorState = addConditionalRule(setSetting(rulesToState([allow('upload:*', 'admin:*'), allow('video:*')], environment), 'upload:destroy', 'deny'), {
+  const stored = [allow('upload:*', 'admin:*'), allow('video:*'), deny('admin:resources.read', 'video:transcode')];
+  const state: EditorState = addConditionalRule(setSetting(rulesToState(stored, environment), 'upload:destroy', 'deny'), {
     id: 'added-1',
     effect: 'deny',
     actions: ['upload:destroy'],
@@ -532,10 +646,15 @@ describe('placing API errors next to the rule they name', () => {
   const sent = stateToRulesWithOrigins(state, environment);
 
   it('maps rules[N] back to the row, the rule with conditions or the advanced rule', () => {
-    expect(sent.rules).toEqual([allow('upload:*'), deny('upload:destroy'), allow('admin:*'), { effect: 'deny', actions: ['upload:destroy'], conditions: { folder: { $where: 'x' } } }, allow('video:*')]);
-    expect(locateError('rules[3].conditions.folder.$where: operator $where is not allowed on string attribute "folder"', sent)).toEqual({ kind: 'conditional', id: 'added-1' });
-    expect(locateError('rules[4].actions[0]: unknown action "video:*"', sent)).toEqual({ kind: 'advanced', index: 0 });
-    expect(locateError('rules[1].actions[0]: unknown action "upload:destroy"', sent)).toEqual({ kind: 'pattern', pattern: 'upload:destroy' });
+    const added = { effect: 'deny', actions: ['upload:destroy'], conditions: { folder: { $where: 'x' } } };
+    expect(sent.rules).toEqual([...stored, deny('upload:destroy'), added]);
+    const conditionError = 'rules[4].conditions.folder.$where: operator $where is not allowed on string attribute "folder"';
+    expect(locateError(conditionError, sent)).toEqual({ kind: 'conditional', id: 'added-1' });
+    expect(locateError('rules[1].actions[0]: unknown action "video:*"', sent)).toEqual({ kind: 'advanced', index: 0 });
+    expect(locateError('rules[2].actions[1]: unknown action "video:transcode"', sent)).toEqual({ kind: 'advanced', index: 1 });
+    expect(locateError('rules[2].actions[0]: something about it', sent)).toEqual({ kind: 'pattern', pattern: 'admin:resources.read' });
+    expect(locateError('rules[3].actions[0]: not allowed', sent)).toEqual({ kind: 'pattern', pattern: 'upload:destroy' });
+    expect(locateError('rules[0]: must be an object', sent)).toEqual({ kind: 'scope', scope: 'upload' });
     expect(locateError('rules[2]: must be an object', sent)).toEqual({ kind: 'scope', scope: 'admin' });
     expect(locateError('rules[9].effect: must be "allow" or "deny"', sent)).toBeNull();
     expect(locateError('rules: may hold at most 100 rules', sent)).toBeNull();

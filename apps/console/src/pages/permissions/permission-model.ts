@@ -20,11 +20,17 @@
  * - Anything else (conditions that are not an object) is kept verbatim as an advanced rule.
  * Each of these choices is reported as a {@link ReadNote}.
  *
- * How rules are written ({@link stateToRules}), in a canonical form: per scope (`*`, then each plugin in
- * catalogue order) one allow rule and one deny rule listing that scope's patterns (wildcard first, then actions
- * in catalogue order; at most 100 per rule), then the rules with conditions, then the advanced rules.
- * `stateToRules(rulesToState(r))` means the same as `r`, and `rulesToState(stateToRules(s))` is `s` for every
- * state that `rulesToState` produces.
+ * How rules are written ({@link stateToRules}): in the order they were read, so that a rule keeps its number (the
+ * index the API's decisions, the simulator's trace and the audit log name it by) across a save.
+ * - Each stored rule is written back in its place. An unconditional one keeps the patterns whose row still says
+ *   what it said when read, and those whose row now says the rule's effect; a row changed to another setting
+ *   leaves it. A rule left with no pattern goes, and the rules after it move up by one.
+ * - A rule with conditions is written in its place as edited; an advanced rule as it was, until it is removed.
+ * - What no stored rule says yet is appended: per scope (`*`, then each plugin in catalogue order) one allow
+ *   and one deny rule listing that scope's patterns (wildcard first, then actions in catalogue order; at most
+ *   100 per rule), then the rules with conditions added, then advanced rules without a place.
+ * So `stateToRules(rulesToState(r))` is `r` itself, less rules that name no action, and
+ * `rulesToState(stateToRules(s))` shows what `s` shows.
  */
 import type { PolicyRule } from '../../api';
 import { covers } from '../../rules';
@@ -119,7 +125,19 @@ export interface EditorState {
   conditional: ConditionalRule[];
   /** Rules kept verbatim, because no row can show them. */
   advanced: PolicyRule[];
+  /** The rules as read, in their order: where each is written back. */
+  stored: StoredRule[];
 }
+
+/**
+ * A rule as read, at its index `at`. `advanced` marks the rules that hold the next entry of
+ * {@link EditorState.advanced}, in order: the whole rule, or the patterns of an unconditional rule that no row
+ * shows. Removing that entry clears the mark.
+ */
+export type StoredRule =
+  | { kind: 'unconditional'; at: number; rule: PolicyRule; advanced: boolean }
+  | { kind: 'conditional'; at: number; id: string }
+  | { kind: 'advanced'; at: number };
 
 /** What reading a policy did beyond a plain split, for the reader to see. Rules are numbered from 0, as the API's decisions number them. */
 export interface ReadNote {
@@ -134,7 +152,8 @@ const isUnconditional = (rule: PolicyRule): boolean =>
 const list = (items: readonly string[]): string => items.join(', ');
 
 export function emptyState(plugins: readonly CatalogPlugin[]): EditorState {
-  return { settings: Object.fromEntries(patternsOf(plugins).map((p) => [p, 'inherit' as Setting])), conditional: [], advanced: [] };
+  const settings = Object.fromEntries(patternsOf(plugins).map((p) => [p, 'inherit' as Setting]));
+  return { settings, conditional: [], advanced: [], stored: [] };
 }
 
 /** Reads a policy into the editor's state, with notes on whatever was merged or kept aside. */
@@ -146,20 +165,28 @@ export function readRules(rules: readonly PolicyRule[], plugins: readonly Catalo
   const deniedBy = new Map<string, number>();
   rules.forEach((rule, i) => {
     if (hasConditions(rule)) {
-      state.conditional.push({ id: `conditional-${state.conditional.length}`, effect: rule.effect, actions: [...rule.actions], conditions: structuredClone(rule.conditions!) });
+      const id = `conditional-${state.conditional.length}`;
+      state.conditional.push({ id, effect: rule.effect, actions: [...rule.actions], conditions: structuredClone(rule.conditions!) });
+      state.stored.push({ kind: 'conditional', at: i, id });
       return;
     }
     if (!isUnconditional(rule)) {
       state.advanced.push(structuredClone(rule));
+      state.stored.push({ kind: 'advanced', at: i });
       notes.push({ rule: i, text: `Rule #${i}: its conditions are not an object, so it is kept as an advanced rule.` });
+      return;
+    }
+    if (rule.actions.length === 0) {
+      notes.push({ rule: i, text: `Rule #${i} names no action, so it has no effect and is dropped.` });
       return;
     }
     const unknown = rule.actions.filter((a) => !known.has(a));
     if (unknown.length) {
       state.advanced.push({ effect: rule.effect, actions: [...new Set(unknown)] });
-      notes.push({ rule: i, text: `Rule #${i}: ${list(unknown)} ${unknown.length === 1 ? 'is' : 'are'} not in this key's catalogue, so ${unknown.length === 1 ? 'it is' : 'they are'} kept as an advanced rule.` });
+      const [are, they] = unknown.length === 1 ? ['is', 'it is'] : ['are', 'they are'];
+      notes.push({ rule: i, text: `Rule #${i}: ${list(unknown)} ${are} not in this key's catalogue, so ${they} kept as an advanced rule.` });
     }
-    if (rule.actions.length === 0) notes.push({ rule: i, text: `Rule #${i} names no action, so it has no effect and is dropped.` });
+    state.stored.push({ kind: 'unconditional', at: i, rule: structuredClone(rule), advanced: unknown.length > 0 });
     const seen = rule.effect === 'allow' ? allowedBy : deniedBy;
     for (const pattern of rule.actions.filter((a) => known.has(a))) {
       const earlier = seen.get(pattern);
@@ -188,38 +215,100 @@ export function readRules(rules: readonly PolicyRule[], plugins: readonly Catalo
 
 export const rulesToState = (rules: readonly PolicyRule[], plugins: readonly CatalogPlugin[]): EditorState => readRules(rules, plugins).state;
 
-/** Where a rule written by {@link stateToRulesWithOrigins} comes from, to show an API error next to it. */
+/**
+ * Where a rule written by {@link stateToRulesWithOrigins} comes from, to show an API error next to it. A stored
+ * unconditional rule that also names patterns no row shows lists them under `advanced`, with their entry.
+ */
 export type RuleOrigin =
-  | { kind: 'settings'; scope: string; effect: Effect; patterns: string[] }
+  | { kind: 'settings'; scope: string; effect: Effect; patterns: string[]; advanced?: { index: number; patterns: string[] } }
   | { kind: 'conditional'; id: string }
   | { kind: 'advanced'; index: number };
 
 export const MAX_ACTIONS_PER_RULE = 100;
 
-export function stateToRulesWithOrigins(state: EditorState, plugins: readonly CatalogPlugin[]): { rules: PolicyRule[]; origins: RuleOrigin[] } {
+const scopeOf = (pattern: string): string => (pattern === GLOBAL ? GLOBAL : pluginOf(pattern));
+
+/** The setting each pattern had when the stored rules were read: a deny wins over an allow. */
+function settingsAsRead(stored: readonly StoredRule[]): Map<string, Effect> {
+  const read = new Map<string, Effect>();
+  for (const s of stored) {
+    if (s.kind !== 'unconditional') continue;
+    for (const pattern of s.rule.actions) if (s.rule.effect === 'deny' || !read.has(pattern)) read.set(pattern, s.rule.effect);
+  }
+  return read;
+}
+
+/** The rules a state stands for, each with its origin and the index it had when read (null: new). */
+export function stateToRulesWithOrigins(
+  state: EditorState,
+  plugins: readonly CatalogPlugin[],
+): { rules: PolicyRule[]; origins: RuleOrigin[]; storedAt: (number | null)[] } {
   const rules: PolicyRule[] = [];
   const origins: RuleOrigin[] = [];
-  const scopes: [string, string[]][] = [[GLOBAL, [GLOBAL]], ...plugins.map((p): [string, string[]] => [p.name, [wildcardOf(p.name), ...p.actions.map((a) => a.name)]])];
-  for (const [scope, patterns] of scopes) {
-    for (const effect of ['allow', 'deny'] as const) {
-      const chosen = patterns.filter((p) => state.settings[p] === effect);
-      for (let at = 0; at < chosen.length; at += MAX_ACTIONS_PER_RULE) {
-        const chunk = chosen.slice(at, at + MAX_ACTIONS_PER_RULE);
-        rules.push({ effect, actions: chunk });
-        origins.push({ kind: 'settings', scope, effect, patterns: chunk });
+  const storedAt: (number | null)[] = [];
+  const add = (rule: PolicyRule, origin: RuleOrigin, at: number | null) => {
+    rules.push(rule);
+    origins.push(origin);
+    storedAt.push(at);
+  };
+  const known = new Set(patternsOf(plugins));
+  const settingOf = (pattern: string): Setting => state.settings[pattern] ?? 'inherit';
+  const asRead = settingsAsRead(state.stored);
+  // A pattern keeps its place in a stored rule while its row says what it said, or says this rule's effect.
+  const keeps = (pattern: string, effect: Effect) => [asRead.get(pattern) ?? 'inherit', effect].includes(settingOf(pattern));
+  const written = { allow: new Set<string>(), deny: new Set<string>() };
+  const conditional = new Map(state.conditional.map((r) => [r.id, r]));
+  const writeConditional = (rule: ConditionalRule, at: number | null) => {
+    const conditions = Object.keys(rule.conditions).length ? { conditions: structuredClone(rule.conditions) } : {};
+    add({ effect: rule.effect, actions: [...rule.actions], ...conditions }, { kind: 'conditional', id: rule.id }, at);
+  };
+
+  let nextAdvanced = 0;
+  for (const s of state.stored) {
+    if (s.kind === 'conditional') {
+      const rule = conditional.get(s.id);
+      if (rule) writeConditional(rule, s.at);
+      conditional.delete(s.id);
+    } else if (s.kind === 'advanced') {
+      add(structuredClone(state.advanced[nextAdvanced]!), { kind: 'advanced', index: nextAdvanced }, s.at);
+      nextAdvanced += 1;
+    } else {
+      const index = s.advanced ? nextAdvanced++ : null;
+      const { effect, actions } = s.rule;
+      const kept = actions.filter((p) => (known.has(p) ? keeps(p, effect) : index !== null));
+      if (!kept.length) continue;
+      const shown = kept.filter((p) => known.has(p));
+      for (const p of shown) written[effect].add(p);
+      const hidden = kept.filter((p) => !known.has(p));
+      const rule = kept.length === actions.length ? structuredClone(s.rule) : { ...structuredClone(s.rule), actions: kept };
+      if (!shown.length) add(rule, { kind: 'advanced', index: index! }, s.at);
+      else {
+        const origin = { kind: 'settings' as const, scope: scopeOf(shown[0]!), effect, patterns: kept };
+        add(rule, hidden.length ? { ...origin, advanced: { index: index!, patterns: hidden } } : origin, s.at);
       }
     }
   }
-  for (const rule of state.conditional) {
-    const conditions = Object.keys(rule.conditions).length ? { conditions: structuredClone(rule.conditions) } : {};
-    rules.push({ effect: rule.effect, actions: [...rule.actions], ...conditions });
-    origins.push({ kind: 'conditional', id: rule.id });
+
+  const scopes: [string, string[]][] = [[GLOBAL, [GLOBAL]], ...plugins.map((p): [string, string[]] => [p.name, [wildcardOf(p.name), ...p.actions.map((a) => a.name)]])];
+  for (const [scope, patterns] of scopes) {
+    for (const effect of ['allow', 'deny'] as const) {
+      const chosen = patterns.filter((p) => settingOf(p) === effect && !written[effect].has(p));
+      for (let at = 0; at < chosen.length; at += MAX_ACTIONS_PER_RULE) {
+        const chunk = chosen.slice(at, at + MAX_ACTIONS_PER_RULE);
+        add({ effect, actions: chunk }, { kind: 'settings', scope, effect, patterns: chunk }, null);
+      }
+    }
   }
-  state.advanced.forEach((rule, index) => {
-    rules.push(structuredClone(rule));
-    origins.push({ kind: 'advanced', index });
-  });
-  return { rules, origins };
+  for (const rule of conditional.values()) writeConditional(rule, null);
+  for (let index = nextAdvanced; index < state.advanced.length; index += 1) {
+    add(structuredClone(state.advanced[index]!), { kind: 'advanced', index }, null);
+  }
+  return { rules, origins, storedAt };
+}
+
+/** Stored rules that saving moves to another index, because a rule before them goes. */
+export function renumbered(state: EditorState, plugins: readonly CatalogPlugin[]): { from: number; to: number }[] {
+  return stateToRulesWithOrigins(state, plugins).storedAt.flatMap((from, to) => (from !== null && from !== to ? [{ from, to }] : []));
 }
 
 export const stateToRules = (state: EditorState, plugins: readonly CatalogPlugin[]): PolicyRule[] => stateToRulesWithOrigins(state, plugins).rules;
@@ -260,7 +349,14 @@ export function removeConditionalRule(state: EditorState, id: string): EditorSta
 }
 
 export function removeAdvancedRule(state: EditorState, index: number): EditorState {
-  return { ...state, advanced: state.advanced.filter((_, i) => i !== index) };
+  let seen = -1;
+  const stored = state.stored.flatMap((s): StoredRule[] => {
+    if (s.kind === 'conditional' || (s.kind === 'unconditional' && !s.advanced)) return [s];
+    seen += 1;
+    if (seen !== index) return [s];
+    return s.kind === 'advanced' ? [] : [{ ...s, advanced: false }];
+  });
+  return { ...state, advanced: state.advanced.filter((_, i) => i !== index), stored };
 }
 
 /** What the policy does with one action, as far as its rules alone say (custom roles may add to it). */
@@ -559,8 +655,7 @@ export function locateError(message: string, sent: { rules: PolicyRule[]; origin
     if (!origin) return null;
     if (origin.kind === 'conditional') return { kind: 'conditional', id: origin.id };
     if (origin.kind === 'advanced') return { kind: 'advanced', index: origin.index };
-    const pattern = indexed[2] === undefined ? undefined : origin.patterns[Number(indexed[2])];
-    return pattern ? { kind: 'pattern', pattern } : { kind: 'scope', scope: origin.scope };
+    return patternTarget(origin, indexed[2] === undefined ? undefined : origin.patterns[Number(indexed[2])]);
   }
   const unheld = /^Not allowed: (\S+)/.exec(message);
   if (unheld) {
@@ -571,10 +666,15 @@ export function locateError(message: string, sent: { rules: PolicyRule[]; origin
     if (!origin) return null;
     if (origin.kind === 'conditional') return { kind: 'conditional', id: origin.id };
     if (origin.kind === 'advanced') return { kind: 'advanced', index: origin.index };
-    const pattern = origin.patterns.includes(action) ? action : origin.patterns.find((p) => covers(p, action));
-    return pattern ? { kind: 'pattern', pattern } : { kind: 'scope', scope: origin.scope };
+    return patternTarget(origin, origin.patterns.includes(action) ? action : origin.patterns.find((p) => covers(p, action)));
   }
   return null;
+}
+
+/** The row of a pattern of a settings rule; the advanced rule for a pattern no row shows; else the scope. */
+function patternTarget(origin: Extract<RuleOrigin, { kind: 'settings' }>, pattern: string | undefined): ErrorTarget {
+  if (pattern && origin.advanced?.patterns.includes(pattern)) return { kind: 'advanced', index: origin.advanced.index };
+  return pattern ? { kind: 'pattern', pattern } : { kind: 'scope', scope: origin.scope };
 }
 
 /** A stable string for an error target, to compare targets and build element ids. */
