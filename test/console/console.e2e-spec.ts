@@ -92,7 +92,10 @@ suite('console in a browser', () => {
     // The environment's first key comes with it, and its secret is shown once.
     const first = page.getByRole('dialog', { name: 'Save your secret' });
     await first.getByText('This secret will not be shown again.').waitFor();
+    // Neither shown nor copied: Done asks first.
     await first.getByRole('button', { name: 'Done' }).click();
+    await first.getByRole('button', { name: 'Close without saving' }).click();
+    await first.waitFor({ state: 'detached' });
     await envLink().waitFor();
     await expectAccessible();
     await shoot('environments');
@@ -100,7 +103,7 @@ suite('console in a browser', () => {
     expect(sub_accounts.map((e: { cloud_name: string }) => e.cloud_name)).toContain(cloudName);
   });
 
-  it('generates a key whose secret shows once, behind the reveal toggle, and copies it', async () => {
+  it('generates a key whose secret shows once, behind the reveal toggle, and copies it and its CLOUDINARY_URL', async () => {
     await envLink().click();
     await page.getByRole('button', { name: 'Generate key' }).click();
     await page.getByRole('dialog').getByLabel('Name', { exact: true }).fill('Browser key');
@@ -109,16 +112,40 @@ suite('console in a browser', () => {
     await dialog.waitFor();
     await dialog.getByText('This secret will not be shown again.').waitFor();
     expect(await dialog.getByTestId('secret-value').count()).toBe(0);
+
+    // Every way out asks first while the secret is neither shown nor copied. Escape three times running: Chromium
+    // closes a dialog on a repeated Escape, whatever the page does with the `cancel` event, unless the key press
+    // itself is cancelled.
+    const question = dialog.getByText('Close without saving the secret?');
+    const keepOpen = dialog.getByRole('button', { name: 'Keep the dialog open' });
+    for (const closing of [
+      () => page.keyboard.press('Escape').then(() => page.keyboard.press('Escape')).then(() => page.keyboard.press('Escape')),
+      () => dialog.getByRole('button', { name: 'Close', exact: true }).click(),
+      () => page.mouse.click(5, 5),
+    ]) {
+      await closing();
+      await question.waitFor();
+      expect(await dialog.isVisible()).toBe(true);
+      await expectAccessible();
+      await keepOpen.click();
+      await question.waitFor({ state: 'detached' });
+    }
+
     await dialog.getByRole('button', { name: 'Show secret' }).click();
     secret = (await dialog.getByTestId('secret-value').textContent())!.trim();
     await shoot('secret-dialog');
-    await dialog.getByRole('button', { name: 'Copy' }).click();
+    await dialog.getByRole('button', { name: 'Copy secret' }).click();
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(secret);
+    await dialog.getByRole('button', { name: 'Copy CLOUDINARY_URL' }).click();
+    const cloudinaryUrl = `cloudinary://${await dialog.getByTestId('secret-api-key').textContent()}:${secret}@${cloudName}`;
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(cloudinaryUrl);
     const { access_keys } = await api(`/sub_accounts/${await environmentId()}/access_keys`);
     apiKey = access_keys.find((k: { name: string }) => k.name === 'Browser key').api_key;
     // The secret the dialog showed is the key's: it authenticates.
     expect((await server.http().get('/v1_1/keys/self').auth(apiKey, secret)).status).toBe(200);
-    await dialog.getByRole('button', { name: 'Done' }).click();
+    // Shown and copied, the secret is safe: Escape closes at once.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
     await page.locator(`tr[data-api-key="${apiKey}"]`).waitFor();
     expect(await page.content()).not.toContain(secret);
     await expectAccessible();

@@ -1,5 +1,16 @@
 import type { DialogStatus } from '../hooks';
-import { type FormEvent, type ReactNode, type Ref, useEffect, useId, useRef, useState } from 'react';
+import {
+  type FormEvent,
+  type KeyboardEvent,
+  type MouseEvent,
+  type ReactNode,
+  type Ref,
+  type SyntheticEvent,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from 'react';
 
 /** An error from the API, read out by screen readers as it appears. */
 export function ErrorMessage({ message }: { message: string | null }) {
@@ -64,22 +75,53 @@ export function Field({ label, error, hint, children }: {
   );
 }
 
-/** A modal dialog (the browser's own <dialog>: focus trap, Escape closes). */
+/**
+ * A modal dialog (the browser's own <dialog>: focus trap, top layer). Escape, the close button and a click on the
+ * backdrop ask `onClose`, and the dialog stays open until `open` turns false, so that a parent may say no first.
+ */
 export function Dialog({ title, open, onClose, children }: { title: string; open: boolean; onClose: () => void; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  // Counts closings the page did not ask for, so that the effect below reopens a dialog whose parent still holds it open.
+  const [unasked, setUnasked] = useState(0);
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     if (open && !dialog.open) dialog.showModal();
     if (!open && dialog.open) dialog.close();
-  }, [open]);
+  }, [open, unasked]);
+
+  // Escape is handled here, on the key press: Chromium closes a dialog on a repeated Escape whatever the page does
+  // with the `cancel` event, unless the key press itself is cancelled.
+  const onKeyDown = (event: KeyboardEvent<HTMLDialogElement>) => {
+    if (event.key !== 'Escape') return;
+    event.preventDefault();
+    onClose();
+  };
+  // A click on the backdrop lands on the <dialog> itself, outside its box.
+  const onClick = (event: MouseEvent<HTMLDialogElement>) => {
+    if (event.target !== event.currentTarget) return;
+    const box = event.currentTarget.getBoundingClientRect();
+    if (event.clientX < box.left || event.clientX > box.right || event.clientY < box.top || event.clientY > box.bottom) onClose();
+  };
+  const onCancel = (event: SyntheticEvent<HTMLDialogElement>) => {
+    event.preventDefault();
+    onClose();
+  };
+  const onClosed = () => {
+    if (!open) return;
+    onClose();
+    setUnasked((n) => n + 1);
+  };
   return (
-    <dialog ref={ref} aria-labelledby={titleId} onClose={onClose} onCancel={onClose}>
+    <dialog ref={ref} aria-labelledby={titleId} onKeyDown={onKeyDown} onClick={onClick} onCancel={onCancel} onClose={onClosed}>
       {open ? (
         <>
           <h2 id={titleId}>{title}</h2>
           {children}
+          <button type="button" className="dialog-close" aria-label="Close" title="Close" onClick={onClose}>
+            ×
+          </button>
         </>
       ) : null}
     </dialog>
