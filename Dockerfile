@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 
-# Node 22 LTS: a few runtime dependencies (content-disposition, cookie, file-type) declare node >= 22.
+# Node 22 LTS: supported (package.json's engines) and, unlike Node 20, not past its end of life.
 FROM node:22-bookworm-slim AS build
 # better-sqlite3 is compiled by node-gyp: prebuilt binaries cannot be downloaded in our environments.
 RUN apt-get update \

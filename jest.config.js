@@ -7,9 +7,6 @@ export default {
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
-    '^content-disposition$': '<rootDir>/test/support/content-disposition.cjs',
-    // Fastify's inject() (light-my-request) requires the ESM-only cookie 2; its 1.1 release has the same API in CommonJS.
-    '^cookie$': 'cookie-cjs',
     '^@castellan/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -1,5 +1,5 @@
 // Rebuilds dist/ when it is missing or older than the sources, so `npm start`, `npm run cli` and
-// `npm run migrate` always run current code. Build output goes to stderr: `npm run cli -- ... --json`
+// `npm run migrate` always run current code. Build output goes to stderr: `npm run -s cli -- ... --json`
 // must leave nothing but its own JSON on stdout.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync, utimesSync } from 'node:fs';

@@ -8,7 +8,7 @@ import { LeakService } from '@castellan/leaks';
 import { startServer, TestServer, uniqueCloudName } from './support/harness.js';
 import { buildIfNeeded, CliResult, describeRun, runCli } from './support/cli.js';
 
-// The operator CLI run as a child process, `npm run cli -- ...` from the repository root, exactly as an operator
+// The operator CLI run as a child process, `npm run -s cli -- ...` from the repository root, exactly as an operator
 // runs it; its results are checked against a real server on the same database.
 
 const CLI_TIMEOUT = 60_000;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Response } from 'supertest';
 import { startServer, TestAccount, TestServer, uniqueCloudName, usingMysql } from './support/harness.js';
 import { mariadbPrograms, PrivateMariadb, startPrivateMariadb } from './support/private-mariadb.js';
+import { servicesRequired, skipped } from './support/services.js';
 
 // A database that stops answering without refusing: a MariaDB of the test's own stopped with SIGSTOP (a hung
 // primary, a partition that drops packets), and a SQLite file whose write lock another process holds. Requests
@@ -64,11 +65,11 @@ function expectUnavailable(res: Response): void {
 }
 
 const programs = mariadbPrograms();
-const mariadbRequired = process.env.MARIADB_SERVER_REQUIRED === '1';
-const mariadbSuite = usingMysql() && ('server' in programs || mariadbRequired) ? describe : describe.skip;
-if (usingMysql() && 'missing' in programs && !mariadbRequired) {
-  console.log(`Skipped: a frozen MariaDB (test/database-outage.e2e-spec.ts): ${programs.missing}. CI sets MARIADB_SERVER_REQUIRED=1.`);
-}
+const mariadbSuite = !usingMysql()
+  ? describe.skip
+  : 'server' in programs || servicesRequired()
+    ? describe
+    : skipped(import.meta.url, `the frozen MariaDB case: ${programs.missing}`);
 
 mariadbSuite('a MariaDB stopped with SIGSTOP', () => {
   let mariadb: PrivateMariadb;

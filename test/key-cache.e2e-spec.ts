@@ -12,6 +12,9 @@ import { connectRedis } from '@castellan/throttling';
 import { cachedKey, loaded } from '../libs/credentials/src/key-cache.fixture.js';
 import { allow, bind, Credentials, deny, expectErrorMessage, expectUnauthorized, Json, okBody } from './support/http.js';
 import { startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
+import { describeWith, REDIS } from './support/services.js';
+
+const withServices = await describeWith(import.meta.url, REDIS);
 
 // The verification cache: a key verified once is answered from memory, and every change to the key, its rules,
 // its roles, its user, its environment or its account is seen by the very next request on the instance that
@@ -288,7 +291,7 @@ async function withinASecond<T>(probe: () => Promise<T>, expected: T): Promise<T
   return seen;
 }
 
-describe('two instances over one Redis', () => {
+withServices('two instances over one Redis', () => {
   let dir: string;
   let one: TestServer;
   let two: TestServer;
@@ -333,7 +336,7 @@ describe('two instances over one Redis', () => {
   });
 });
 
-describe('the invalidation channel', () => {
+withServices('the invalidation channel', () => {
   // A channel of this run's own, so that runs sharing the Redis never drop each other's entries.
   const channel = `castellan-test-key-cache-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   let inspector: Redis;

@@ -8,7 +8,7 @@ import { startServer, TestAccount, TestServer, uniqueCloudName } from './support
 import { bind, Json, okBody } from './support/http.js';
 import { buildIfNeeded, CliResult, describeRun, runCli } from './support/cli.js';
 
-// `npm run cli -- scan`: finds Castellan secrets in files or stdin by their format and checksum, offline. The
+// `npm run -s cli -- scan`: finds Castellan secrets in files or stdin by their format and checksum, offline. The
 // credentials are real ones, in the forms a server hands them out.
 
 const CLI_TIMEOUT = 60_000;

@@ -6,11 +6,14 @@ import { dataSourceOptions, runMigrations } from '@castellan/database';
 import { EnvironmentEntity } from '@castellan/environments';
 import { ENTITIES } from '../apps/api/src/entities.js';
 import { startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
+import { describeWith, mysqlServer } from './support/services.js';
+
+const withServices = await describeWith(import.meta.url, mysqlServer());
 
 // Reads sent to MySQL replicas (DATABASE_REPLICA_URLS). The "replica" is a second database that nothing
 // replicates into, so each answer shows which database it came from: a row written only to the replica
 // appears, and a change made through Castellan does not. It needs a MySQL server: TEST_DATABASE_URL's, or
-// root on 127.0.0.1:3306 (CI starts MariaDB on every run); without one, this suite fails rather than skips.
+// root on 127.0.0.1:3306 (CI starts MariaDB on every run); without one, it skips, saying so.
 // Both databases are made for this run, on that server, and dropped at its end.
 
 const SERVER = new URL(process.env.TEST_DATABASE_URL || 'mysql://root@127.0.0.1:3306');
@@ -88,7 +91,7 @@ afterAll(async () => {
 
 const get = (path: string) => server.http().get(`${account.base}${path}`).auth(...account.auth);
 
-describe('with DATABASE_REPLICA_URLS', () => {
+withServices('with DATABASE_REPLICA_URLS', () => {
   test('listings and single records are read from the replica', async () => {
     const list = await get('/sub_accounts');
     expect(list.status).toBe(200);

@@ -7,10 +7,13 @@ import { buildIfNeeded, describeRun, run } from './support/cli.js';
 import { blocked, Instance, Instances, isServing, serving, stop } from './support/instances.js';
 import { allow, bind, Call, Credentials, deny, expectUnauthorized, Json, okBody } from './support/http.js';
 import { uniqueCloudName, usingMysql } from './support/harness.js';
+import { describeWith, REDIS } from './support/services.js';
+
+const withServices = await describeWith(import.meta.url, REDIS);
 
 // Several instances on one database and one Redis, as issue 6 deploys them: two real server processes
 // (`node dist/apps/api/src/main.js`, NODE_ENV=production) on the test run's database (a new SQLite file, or the
-// MySQL database in TEST_DATABASE_URL) and the Redis on 127.0.0.1:6379, which must answer (CI starts it). The
+// MySQL database in TEST_DATABASE_URL) and the Redis on 127.0.0.1:6379 (CI starts it; without it, this skips). The
 // test stands where the load balancer would: the instances believe X-Forwarded-For from the loopback only.
 //
 // The servers use Redis's default channel (castellan:key-cache) and key prefix (castellan:), which no setting
@@ -113,7 +116,7 @@ async function newEnvironment(through: Instance): Promise<{ keys: string; auth: 
   return { keys: `${owner.base}/sub_accounts/${env.id}/access_keys`, auth: [env.api_access_keys[0].key, env.api_access_keys[0].secret] };
 }
 
-describe('two instances on one database and one Redis', () => {
+withServices('two instances on one database and one Redis', () => {
   test('started together, at most one of them made a first account (one on a new SQLite file)', () => {
     const banners = [a, b].filter((instance) => instance.output().includes(FIRST_START_BANNER)).length;
     // The run's MySQL database holds other suites' accounts when they ran first; then neither makes one.
@@ -194,7 +197,7 @@ describe('two instances on one database and one Redis', () => {
   });
 });
 
-describe('starting together on an empty SQLite file', () => {
+withServices('starting together on an empty SQLite file', () => {
   test('both wait while another process holds the write lock, then both serve, and exactly one made the first account', async () => {
     const file = join(dir, 'first-start.sqlite');
     const holder = new DataSource({ type: 'better-sqlite3', database: file, enableWAL: true });

@@ -13,7 +13,7 @@ export interface CliResult {
 }
 
 // Variables the CLI and the server read as configuration, and ones Jest's own npm process passes down, which a
-// user's shell would not have: npm_config_* would override the project .npmrc, NODE_OPTIONS enables Jest's VM modules.
+// user's shell would not have: npm_config_* would override the user's npm settings, NODE_OPTIONS enables Jest's VM modules.
 const CONFIG_VARIABLES = [
   'DATABASE_URL',
   'HOST',
@@ -69,9 +69,9 @@ export function run(command: string, args: string[], env: Record<string, string>
   });
 }
 
-/** `npm run cli -- <args>`, exactly as an operator runs it from a checkout. */
+/** `npm run -s cli -- <args>`, exactly as the README tells an operator to run it from a checkout. */
 export function runCli(args: string[], env: Record<string, string>, input?: string | Buffer): Promise<CliResult> {
-  return run('npm', ['run', 'cli', '--', ...args], env, undefined, input);
+  return run('npm', ['run', '-s', 'cli', '--', ...args], env, undefined, input);
 }
 
 /** Brings dist/ up to date once, so that the CLI runs under test are not slowed or garbled by a build. */
