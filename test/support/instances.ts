@@ -60,9 +60,12 @@ const describeInstance = (instance: Instance) => `${instance.name} (${instance.u
 export class Instances {
   private readonly running = new Set<Instance>();
 
-  /** Starts a server with exactly this configuration (nothing from the test's own environment) and returns at once. */
-  async launch(name: string, env: Record<string, string>): Promise<Instance> {
-    const port = await freePort();
+  /**
+   * Starts a server with exactly this configuration (nothing from the test's own environment) and returns at once;
+   * on a free port unless told which.
+   */
+  async launch(name: string, env: Record<string, string>, port?: number): Promise<Instance> {
+    port ??= await freePort();
     const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
       cwd: REPO_ROOT,
       env: cleanEnvironment({ ...env, HOST: '127.0.0.1', PORT: String(port) }),

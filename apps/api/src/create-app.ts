@@ -14,6 +14,7 @@ import { prepareDatabase } from '@castellan/database';
 import { BUILTIN_PLUGINS, PermissionPlugin } from '@castellan/permissions';
 import { AppModule } from './app.module.js';
 import { registerConsole } from './console.js';
+import { registerFrontDoor } from './front-door.js';
 
 /** Request bodies above this size are refused with 413 before parsing. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -69,6 +70,7 @@ export async function createApp(config: AppConfig, plugins: PermissionPlugin[] =
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
   // Also outside Nest's router and public: static files; everything the console shows comes from the API.
   await registerConsole(adapter.getInstance(), config.consoleDir);
+  registerFrontDoor(adapter.getInstance());
 
   await prepareDatabase(app);
   return app;

@@ -61,6 +61,19 @@ describe('RequestLogger', () => {
     expect(out.stderr).toContain('shown error');
   });
 
+  test("Nest's start-up narration (modules, routes) is debug output; other log lines are not", () => {
+    const narrate = (logger: RequestLogger) =>
+      written(() => {
+        logger.log('Mapped {/v1_1/authorize, POST} route', 'RouterExplorer');
+        logger.log('AppModule dependencies initialized', 'InstanceLoader');
+        logger.log('The database answers again', 'Database');
+      }).stdout;
+    const atLog = narrate(new RequestLogger(['log']));
+    expect(atLog).not.toMatch(/Mapped|initialized/);
+    expect(atLog).toContain('The database answers again');
+    expect(narrate(new RequestLogger(['log', 'debug']))).toMatch(/DEBUG \[RouterExplorer\] Mapped \{\/v1_1\/authorize, POST\} route/);
+  });
+
   test('redacts secrets from messages, objects and stack traces', () => {
     const secret = generateSecret('account');
     const logger = new RequestLogger(['log', 'error']);

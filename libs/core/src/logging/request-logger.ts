@@ -10,6 +10,8 @@ export function redactSecrets(text: string): string {
   return text.replace(SECRET_SHAPE, '$1_…[redacted]');
 }
 
+const STARTUP_NARRATION = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
 /**
  * Nest's console logger, with `[req <id>]` on every line written while a request is served, and secrets
  * redacted from everything it writes.
@@ -17,6 +19,12 @@ export function redactSecrets(text: string): string {
 export class RequestLogger extends ConsoleLogger {
   constructor(logLevels: LogLevel[]) {
     super({ logLevels });
+  }
+
+  /** Nest's start-up narration (each module, controller and route: ~90 lines) drowns the banner; it is for debugging. */
+  override log(message: unknown, context?: string): void {
+    if (context && STARTUP_NARRATION.has(context)) this.debug(message, context);
+    else super.log(message, context);
   }
 
   protected override formatContext(context: string): string {
