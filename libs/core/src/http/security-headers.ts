@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet, { HelmetOptions } from 'helmet';
 
@@ -45,14 +48,36 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = { ...headersOf
 
 const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
+/** The swagger-ui-dist scripts the docs page loads, which render `<style>` elements of their own. */
+const SWAGGER_UI_SCRIPTS = ['swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js'];
+// React's createElement("style", null, "<css>") as minified in those bundles: the logo (an SVG) carries one.
+const RENDERED_STYLE = /createElement\("style",null,("(?:[^"\\]|\\.)*")\)/g;
+let renderedStyles: string[] | undefined;
+
+/**
+ * The styles Swagger UI renders at run time, which the page's HTML does not show. Read from the copy of
+ * swagger-ui-dist that @nestjs/swagger serves, once, on the first docs page: the CLI never pays for it.
+ */
+function swaggerUiRenderedStyles(): string[] {
+  if (!renderedStyles) {
+    const fromSwagger = createRequire(createRequire(import.meta.url).resolve('@nestjs/swagger'));
+    const assets = (fromSwagger('swagger-ui-dist/absolute-path.js') as () => string)();
+    renderedStyles = SWAGGER_UI_SCRIPTS.flatMap((file) =>
+      [...readFileSync(join(assets, file), 'utf8').matchAll(RENDERED_STYLE)].map((m) => sha256(JSON.parse(m[1]!) as string)),
+    );
+  }
+  return renderedStyles;
+}
+
 /**
  * Swagger UI's page loads its scripts, its stylesheet and its images from our origin, carries two inline
- * `<style>` blocks and one `style` attribute, uses data: images from its CSS and calls the API ("try it
- * out"). It has no inline script and needs no eval. The inline styles are allowed by hash, computed from the
- * page as served, so that nothing else inline is.
+ * `<style>` blocks and one `style` attribute, renders one more `<style>` from its scripts, uses data: images
+ * from its CSS and calls the API ("try it out"). It has no inline script and needs no eval. The inline styles
+ * are allowed by hash, computed from the page and the scripts as served, so that nothing else inline is.
  */
 function docsPolicy(html: string): string {
-  const inlineStyles = [...html.matchAll(/<style>([\s\S]*?)<\/style>|\sstyle="([^"]*)"/g)].map((m) => sha256(m[1] ?? m[2]!));
+  const pageStyles = [...html.matchAll(/<style>([\s\S]*?)<\/style>|\sstyle="([^"]*)"/g)].map((m) => sha256(m[1] ?? m[2]!));
+  const inlineStyles = [...pageStyles, ...swaggerUiRenderedStyles()];
   return policy({
     'default-src': ["'none'"],
     'script-src': ["'self'"],
