@@ -48,7 +48,9 @@ test('a second start on a busy port says so in one line, how to choose another, 
   const port = Number(new URL(first.url).port);
   const second = await instances.launch('second', settings('second.sqlite'), port);
   expect(await second.exited).toEqual({ code: 1, signal: null });
-  expect(second.output()).toBe(`Port ${port} on 127.0.0.1 is already in use (another Castellan?). Choose another with PORT, e.g. PORT=3001 npm start\n`);
+  expect(second.output()).toBe(
+    `Port ${port} on 127.0.0.1 is already in use (another Castellan?). Choose another with PORT, e.g. PORT=3001 npm start\n`,
+  );
   // Checked before anything else: not even the database file was made.
   expect(existsSync(join(dir, 'second.sqlite'))).toBe(false);
   expect((await first.http().get('/health')).status).toBe(200);
