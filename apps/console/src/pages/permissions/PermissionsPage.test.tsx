@@ -349,5 +349,12 @@ describe('PermissionsPage', () => {
     expect(tryIt.querySelector('[role="status"]')!.textContent).toContain('DENIED_BY_RULE');
     expect([...tryIt.querySelectorAll('thead th')].map((th) => th.textContent)).toEqual(['Rule #', 'Rule', 'Effect', 'Covers action', 'Conditions match', 'Decisive']);
     expect(tryIt.querySelectorAll('tbody tr')).toHaveLength(2);
+
+    // A resource that is not JSON clears the last decision: it was for another request.
+    await type(labelled('Resource (JSON)', tryIt), '{"folder": ');
+    await click(button('Try it', tryIt));
+    expect(tryIt.textContent).toContain('Not valid JSON');
+    expect(tryIt.querySelector('[role="status"]')!.textContent).toBe('');
+    expect(tryIt.querySelector('table')).toBeNull();
   });
 });

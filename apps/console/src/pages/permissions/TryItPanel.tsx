@@ -29,6 +29,9 @@ export function TryItPanel({ apiKey, plugins, pending }: { apiKey: string; plugi
     const parsed = parseResourceJson(resource);
     if (!parsed.ok) {
       setResourceError(parsed.error);
+      // The last answer was to another request: left on screen, it would read as this one's.
+      setResult(null);
+      setError(null);
       return;
     }
     setResourceError(null);
