@@ -69,25 +69,28 @@ export function UsageChart({ usage }: { usage: KeyUsage }) {
       </svg>
       {busyHours.length === 0 ? <p className="muted">No requests in the last 7 days.</p> : null}
 
-      <table className="cs-visually-hidden">
-        <caption>Requests per day (UTC)</caption>
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            <th scope="col">Allowed</th>
-            <th scope="col">Denied</th>
-          </tr>
-        </thead>
-        <tbody>
-          {days.map((d) => (
-            <tr key={d.date}>
-              <th scope="row">{new Date(`${d.date}T00:00:00Z`).toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' })}</th>
-              <td>{formatCount(d.allowed)}</td>
-              <td>{formatCount(d.denied)}</td>
+      {/* Hidden by a wrapper: a table grows to fit its rows whatever its width, and stretched the page below the chart. */}
+      <div className="cs-visually-hidden">
+        <table>
+          <caption>Requests per day (UTC)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              <th scope="col">Allowed</th>
+              <th scope="col">Denied</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {days.map((d) => (
+              <tr key={d.date}>
+                <th scope="row">{new Date(`${d.date}T00:00:00Z`).toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' })}</th>
+                <td>{formatCount(d.allowed)}</td>
+                <td>{formatCount(d.denied)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
 
       {busyHours.length ? (
         <details className="usage-details">
