@@ -82,6 +82,9 @@ suite('console in a browser', () => {
     await page.getByRole('link', { name: 'Product environments' }).waitFor();
     const stored = await page.evaluate(`({ session: Object.keys(sessionStorage), local: Object.keys(localStorage), cookies: document.cookie })`);
     expect(stored).toEqual({ session: ['castellan.console.credentials'], local: [], cookies: '' });
+    // The header names the account, and gives its id.
+    await page.getByRole('banner').getByText('Console test account').waitFor();
+    expect(await page.getByRole('banner').innerText()).toContain(account.account_id);
   });
 
   it('creates a product environment', async () => {
@@ -153,7 +156,9 @@ suite('console in a browser', () => {
   });
 
   it("denies upload:destroy in the key's permission editor, and the try-it panel confirms it", async () => {
-    await page.locator(`tr[data-api-key="${apiKey}"]`).getByRole('link', { name: 'Permissions' }).click();
+    const row = page.locator(`tr[data-api-key="${apiKey}"]`);
+    await row.getByRole('button', { name: 'Actions for key Browser key' }).click();
+    await row.getByRole('link', { name: 'Permissions' }).click();
     const destroy = page.getByRole('group', { name: 'upload:destroy', exact: true });
     await destroy.getByRole('radio', { name: 'Deny' }).check();
     await page.getByRole('button', { name: 'Save' }).click();
@@ -170,15 +175,29 @@ suite('console in a browser', () => {
     await tryIt.getByText('Denied').first().waitFor();
     await expectAccessible();
     await shoot('permissions');
+    // A resource that is not JSON takes the last decision off the screen: it was for another request.
+    await tryIt.getByLabel('Resource (JSON)').fill('{"folder": ');
+    await tryIt.getByRole('button', { name: 'Try it' }).click();
+    await tryIt.getByText('Not valid JSON').waitFor();
+    expect(await tryIt.getByText('Denied').count()).toBe(0);
   });
 
-  it('disables the key', async () => {
+  it("disables the key from its row's menu, and its name leads to its page", async () => {
     await page.goBack();
     await page.goto(`${url}/console/#/environments/${await environmentId()}`);
     const row = page.locator(`tr[data-api-key="${apiKey}"]`);
+    await row.getByRole('button', { name: 'Actions for key Browser key' }).click();
     await row.getByRole('button', { name: 'Disable' }).click();
-    await row.getByRole('button', { name: 'Enable' }).waitFor();
+    await row.getByText('Disabled').waitFor();
     expect((await server.http().get('/v1_1/keys/self').auth(apiKey, secret)).status).toBe(401);
+
+    await row.getByRole('link', { name: 'Browser key' }).click();
+    await page.getByRole('heading', { name: 'Key Browser key', level: 1 }).waitFor();
+    await page.getByText(/^Requests per hour, last 7 days/).waitFor();
+    // The chart's figures for screen readers are hidden without leaving blank space to scroll to.
+    expect(await layoutProblems()).toEqual([]);
+    await expectAccessible();
+    await shoot('key');
   });
 
   it('shows each step in the audit log, newest first', async () => {
@@ -189,6 +208,11 @@ suite('console in a browser', () => {
     }
     const text = await table.innerText();
     expect(text.indexOf('provisioning:access_keys.update')).toBeLessThan(text.indexOf('provisioning:sub_accounts.create'));
+    // The wrong secret at sign-in and the disabled key's call: failures, in the danger colour as the badges of
+    // successes are in green.
+    const failure = 'tr[data-action="authentication"] .badge.fail';
+    expect(await table.locator(failure).first().innerText()).toBe('Failure');
+    expect(await page.evaluate(`getComputedStyle(document.querySelector('${failure}')).backgroundColor`)).toBe('rgb(179, 38, 30)');
     await expectAccessible();
     await shoot('audit-log');
   });
@@ -221,6 +245,86 @@ suite('console in a browser', () => {
     await page.locator(`tr[data-api-key="${apiKey}"]`).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
   });
+
+  it('fits a window 800 px wide: the header whole, every table, and codes wrapped only between their parts', async () => {
+    await page.setViewportSize({ width: 800, height: 900 });
+    await page.getByLabel('Access key').fill(account.api_key);
+    await page.getByLabel('Secret').fill(account.api_secret);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const env = `#/environments/${await environmentId()}`;
+    const pages = [
+      ['environments', '#/environments'],
+      ['environment', env],
+      ['key', `${env}/keys/${apiKey}`],
+      ['permissions', `${env}/keys/${apiKey}/permissions`],
+      ['account-keys', '#/account-keys'],
+      ['users', '#/users'],
+      ['groups', '#/groups'],
+      ['roles', '#/roles'],
+      ['security', '#/security'],
+      ['audit-log', '#/audit'],
+    ];
+    for (const [name, hash] of pages) {
+      await page.goto(`${url}/console/${hash}`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.waitForLoadState('networkidle');
+      expect({ name, problems: await layoutProblems() }).toEqual({ name, problems: [] });
+      await shoot(`narrow-${name}`);
+    }
+    const banner = page.getByRole('banner');
+    for (const part of ['Console test account', account.account_id, 'Sign out']) {
+      expect(await banner.getByText(part).isVisible()).toBe(true);
+    }
+
+    // `provisioning:access_keys.permissions.update` may wrap after a dot, never inside `permissions`; an id not at all.
+    const brokenWords = await page.evaluate<string[]>(`[...document.querySelectorAll('table code')].flatMap((code) =>
+      [...code.childNodes].filter((node) => {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        return node.nodeType === Node.TEXT_NODE && range.getClientRects().length > 1;
+      }).map((node) => node.textContent))`);
+    expect(brokenWords).toEqual([]);
+
+    // A row's actions open under its button, inside the window.
+    await page.goto(`${url}/console/${env}`);
+    await page.getByRole('button', { name: 'Actions for key Browser key' }).click();
+    const rename = page.getByRole('button', { name: 'Rename' });
+    const box = (await rename.boundingBox())!;
+    expect(box.x >= 0 && box.x + box.width <= 800).toBe(true);
+    await expectAccessible();
+    await shoot('narrow-row-menu');
+    await page.keyboard.press('Escape');
+
+    // A user's name leads to the user's page.
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('table').getByRole('link', { name: 'Limited' }).click();
+    await page.getByRole('heading', { name: 'Limited', level: 1 }).waitFor();
+    await page.getByText('limited@console.example').waitFor();
+    expect(await layoutProblems()).toEqual([]);
+    await expectAccessible();
+    await shoot('narrow-user');
+  });
+
+  /**
+   * What sticks out of the window: the page wider than it, the header or a table past its edge, or blank space
+   * below the layout (something invisible stretching the page).
+   */
+  function layoutProblems(): Promise<string[]> {
+    return page.evaluate<string[]>(`(() => {
+      const root = document.documentElement;
+      const problems = [];
+      if (root.scrollWidth > root.clientWidth) problems.push('the page is ' + root.scrollWidth + ' px wide');
+      for (const element of document.querySelectorAll('header, header *, table')) {
+        const box = element.getBoundingClientRect();
+        if (box.width && (box.left < 0 || box.right > root.clientWidth + 0.5)) {
+          problems.push(element.tagName + ' "' + element.textContent.slice(0, 40) + '" ends at ' + Math.round(box.right));
+        }
+      }
+      const bottom = document.querySelector('.layout').getBoundingClientRect().bottom + window.scrollY;
+      if (root.scrollHeight > Math.ceil(bottom) + 1) problems.push((root.scrollHeight - bottom) + ' px of blank space below the page');
+      return problems;
+    })()`);
+  }
 
   const envLink = () => page.getByRole('table').getByRole('link', { name: 'Browser env' });
 

@@ -5,11 +5,13 @@ import { EnvironmentPage } from './pages/environments/EnvironmentPage';
 import { EnvironmentsPage } from './pages/environments/EnvironmentsPage';
 import { GroupsPage } from './pages/people/GroupsPage';
 import { RolesPage } from './pages/people/RolesPage';
+import { UserPage } from './pages/people/UserPage';
 import { UsersPage } from './pages/people/UsersPage';
 import { KeyPage } from './pages/keys/KeyPage';
 import { PermissionsPage } from './pages/permissions/PermissionsPage';
 import { SecurityPage } from './pages/security/SecurityPage';
 import { SignInPage } from './pages/SignInPage';
+import { useLoad } from './hooks';
 import { useSession, useSessionState } from './session';
 
 /** Sections, each shown only to a key whose rules allow reading it. */
@@ -24,12 +26,20 @@ const SECTIONS = [
 ];
 
 function Layout() {
-  const { self, can, signOut } = useSession();
+  const { self, api, accountPath, can, signOut } = useSession();
+  // The account's name needs provisioning:account.read; its id comes with every key.
+  const account = useLoad(
+    () => (can('provisioning:account.read') ? api.get<{ name: string }>(accountPath).catch(() => null) : Promise.resolve(null)),
+    [api, accountPath],
+  );
   return (
     <div className="layout">
       <header className="topbar">
         <span className="brand">Castellan</span>
-        <span className="muted">
+        <span className="topbar-account">
+          Account {account.data ? <strong>{account.data.name}</strong> : null} <code>{self.account_id}</code>
+        </span>
+        <span className="topbar-key muted">
           Signed in as <strong>{self.name}</strong> (<code>{self.api_key}</code>, {self.kind} key)
         </span>
         <button type="button" onClick={signOut}>
@@ -65,6 +75,7 @@ const router = createHashRouter([
       { path: 'account-keys', element: <AccountKeysPage /> },
       { path: 'account-keys/:apiKey/permissions', element: <PermissionsPage /> },
       { path: 'users', element: <UsersPage /> },
+      { path: 'users/:userId', element: <UserPage /> },
       { path: 'groups', element: <GroupsPage /> },
       { path: 'roles', element: <RolesPage /> },
       { path: 'security', element: <SecurityPage /> },

@@ -129,6 +129,29 @@ export function Dialog({ title, open, onClose, children }: { title: string; open
 }
 
 /**
+ * A table row's actions behind one button, in a popover (the browser's own: Escape or a click elsewhere closes it,
+ * and it is drawn under the button). Every row then has the same one button however many actions the key may take,
+ * and a table keeps its columns on a narrow screen. Menu items are buttons and links; one taken closes the menu.
+ */
+export function RowActions({ label, children }: { label: string; children: ReactNode }) {
+  const id = useId();
+  const menu = useRef<HTMLDivElement>(null);
+  const onClick = (event: MouseEvent<HTMLDivElement>) => {
+    if (event.target instanceof Element && event.target.closest('button, a')) menu.current?.hidePopover();
+  };
+  return (
+    <>
+      <button type="button" className="row-menu-button" popoverTarget={id} aria-label={label}>
+        Actions <span aria-hidden="true">▾</span>
+      </button>
+      <div id={id} ref={menu} popover="auto" className="row-menu" onClick={onClick}>
+        {children}
+      </div>
+    </>
+  );
+}
+
+/**
  * A dialog's form: its fields, the API's error, Cancel and the submit button. Put it in a component rendered inside
  * the <Dialog>, which renders its content only while open, so that each opening starts from fresh state.
  */
@@ -187,10 +210,18 @@ export function ConfirmByTyping({ what, name, dialog, onConfirm }: {
   );
 }
 
-/** Dates as the API gives them (ISO-8601 UTC), shown in the reader's locale; null as a dash. */
+/**
+ * Dates as the API gives them (ISO-8601 UTC), shown in the reader's locale; null as a dash. A narrow column wraps
+ * them between the day and the time, never inside either.
+ */
 export function DateTime({ value }: { value: string | null | undefined }) {
   if (!value) return <span className="muted">—</span>;
-  return <time dateTime={value}>{new Date(value).toLocaleString()}</time>;
+  const at = new Date(value);
+  return (
+    <time dateTime={value}>
+      <span className="nowrap">{at.toLocaleDateString()},</span> <span className="nowrap">{at.toLocaleTimeString()}</span>
+    </time>
+  );
 }
 
 /** The outcome of the last change. The live region stays in the page even when empty, so that each new message is announced. */

@@ -2,7 +2,7 @@ import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router';
 import { query } from '../api';
 import { type IssuedSecret, SecretDialog } from '../components/SecretDialog';
-import { ConfirmByTyping, DateTime, Dialog, EnabledBadge, ErrorMessage, LoadState, Notice, PageHead, Pager } from '../components/ui';
+import { ConfirmByTyping, DateTime, Dialog, EnabledBadge, ErrorMessage, LoadState, Notice, PageHead, Pager, RowActions } from '../components/ui';
 import { useAction, useDialog, useLoad } from '../hooks';
 import { useSession } from '../session';
 import { GenerateKeyDialog, type KeyCollection, keyPath, RenameKeyDialog, RotateKeyDialog } from './KeyDialogs';
@@ -27,13 +27,14 @@ export interface KeyListProps {
   empty?: string;
   detailsTo?: (key: ApiKey) => string;
   permissionsTo?: (key: ApiKey) => string;
-  extraColumn?: { header: string; cell: (key: ApiKey) => ReactNode };
+  /** Badges of the kind of key, beside its status. */
+  badges?: (key: ApiKey) => ReactNode;
   /** What the page says about its keys, under the heading. */
   children?: ReactNode;
 }
 
 /** A page of keys and everything that can be done to each: generate, rename, enable or disable, rotate, delete. */
-export function KeyList({ resource, keys, listField, heading, generateTitle, sortOrder, what, empty, detailsTo, permissionsTo, extraColumn, children }: KeyListProps) {
+export function KeyList({ resource, keys, listField, heading, generateTitle, sortOrder, what, empty, detailsTo, permissionsTo, badges, children }: KeyListProps) {
   const { api, can, self, signOut } = useSession();
   const [page, setPage] = useState(1);
   const list = useLoad(
@@ -48,6 +49,7 @@ export function KeyList({ resource, keys, listField, heading, generateTitle, sor
   const may = (what: string) => can(`provisioning:${resource}.${what}`);
   // Account API keys are disabled, never deleted: the API answers 405.
   const mayDelete = resource !== 'account_api_keys' && may('delete');
+  const mayAct = Boolean(permissionsTo && may('permissions.read')) || may('update') || may('rotate') || mayDelete;
   const reloadAt = (target: number) => (target === page ? list.reload() : setPage(target));
   const target = (kind: 'rename' | 'rotate') => (command.open?.kind === kind ? command.open.key : null);
 
@@ -85,7 +87,7 @@ export function KeyList({ resource, keys, listField, heading, generateTitle, sor
       <LoadState loaded={list} what={what} isEmpty={() => rows.length === 0} empty={empty}>
         {(data) => (
           <>
-            <div className="key-table-scroll">
+            <div className="table-scroll">
               <table className="key-table" aria-busy={list.loading || undefined}>
                 <caption className="muted">
                   {data.total} {data.total === 1 ? 'key' : 'keys'}
@@ -97,54 +99,44 @@ export function KeyList({ resource, keys, listField, heading, generateTitle, sor
                     <th scope="col">Status</th>
                     <th scope="col">Created</th>
                     <th scope="col">Last used</th>
-                    {extraColumn ? <th scope="col">{extraColumn.header}</th> : null}
-                    <th scope="col">Actions</th>
+                    {mayAct ? <th scope="col">Actions</th> : null}
                   </tr>
                 </thead>
                 <tbody>
                   {rows.map((key) => (
                     <tr key={key.api_key} data-api-key={key.api_key}>
-                      <KeyCells apiKey={key} isSelf={key.api_key === self.api_key} />
-                      {extraColumn ? <td>{extraColumn.cell(key)}</td> : null}
-                      <td>
-                        <div className="row-actions key-actions">
-                          {detailsTo ? (
-                            <Link to={detailsTo(key)} aria-label={`Details of key ${key.name}`}>
-                              Details
-                            </Link>
-                          ) : null}
-                          {permissionsTo && may('permissions.read') ? (
-                            <Link to={permissionsTo(key)} aria-label={`Permissions of key ${key.name}`}>
-                              Permissions
-                            </Link>
-                          ) : null}
-                          {may('update') ? (
-                            <>
-                              <button type="button" aria-label={`Rename key ${key.name}`} onClick={() => command.show({ kind: 'rename', key })}>
-                                Rename
+                      <KeyCells apiKey={key} isSelf={key.api_key === self.api_key} detailsTo={detailsTo?.(key)} badges={badges?.(key)} />
+                      {mayAct ? (
+                        <td>
+                          <RowActions label={`Actions for key ${key.name}`}>
+                            {permissionsTo && may('permissions.read') ? <Link to={permissionsTo(key)}>Permissions</Link> : null}
+                            {may('update') ? (
+                              <>
+                                <button type="button" onClick={() => command.show({ kind: 'rename', key })}>
+                                  Rename
+                                </button>
+                                <button
+                                  type="button"
+                                  disabled={toggle.busy}
+                                  onClick={() => (key.enabled && key.api_key === self.api_key ? command.show({ kind: 'disable-self', key }) : void setEnabled(key, !key.enabled))}
+                                >
+                                  {key.enabled ? 'Disable' : 'Enable'}
+                                </button>
+                              </>
+                            ) : null}
+                            {may('rotate') ? (
+                              <button type="button" onClick={() => command.show({ kind: 'rotate', key })}>
+                                Rotate
                               </button>
-                              <button
-                                type="button"
-                                aria-label={`${key.enabled ? 'Disable' : 'Enable'} key ${key.name}`}
-                                disabled={toggle.busy}
-                                onClick={() => (key.enabled && key.api_key === self.api_key ? command.show({ kind: 'disable-self', key }) : void setEnabled(key, !key.enabled))}
-                              >
-                                {key.enabled ? 'Disable' : 'Enable'}
+                            ) : null}
+                            {mayDelete ? (
+                              <button type="button" className="danger-outline" onClick={() => command.show({ kind: 'delete', key })}>
+                                Delete
                               </button>
-                            </>
-                          ) : null}
-                          {may('rotate') ? (
-                            <button type="button" aria-label={`Rotate key ${key.name}`} onClick={() => command.show({ kind: 'rotate', key })}>
-                              Rotate
-                            </button>
-                          ) : null}
-                          {mayDelete ? (
-                            <button type="button" className="danger-outline" aria-label={`Delete key ${key.name}`} onClick={() => command.show({ kind: 'delete', key })}>
-                              Delete
-                            </button>
-                          ) : null}
-                        </div>
-                      </td>
+                            ) : null}
+                          </RowActions>
+                        </td>
+                      ) : null}
                     </tr>
                   ))}
                 </tbody>
@@ -189,11 +181,11 @@ export function KeyList({ resource, keys, listField, heading, generateTitle, sor
 }
 
 /** A key's name (with what marks it), api_key, status, creation and last use. */
-function KeyCells({ apiKey: key, isSelf }: { apiKey: ApiKey; isSelf: boolean }) {
+function KeyCells({ apiKey: key, isSelf, detailsTo, badges }: { apiKey: ApiKey; isSelf: boolean; detailsTo?: string; badges?: ReactNode }) {
   return (
     <>
       <th scope="row" className="key-name">
-        {key.name}
+        {detailsTo ? <Link to={detailsTo}>{key.name}</Link> : key.name}
         {key.root ? <span className="badge root">Root</span> : null}
         {isSelf ? <span className="badge self">Signed in</span> : null}
         {key.description ? <span className="block muted">{key.description}</span> : null}
@@ -214,8 +206,9 @@ function KeyCells({ apiKey: key, isSelf }: { apiKey: ApiKey; isSelf: boolean }) 
       <td>
         <EnabledBadge enabled={key.enabled} />
         {isExpired(key) ? <span className="badge expired">Expired</span> : null}
+        {badges}
       </td>
-      <td className="nowrap">
+      <td>
         <DateTime value={key.created_at} />
       </td>
       <td>

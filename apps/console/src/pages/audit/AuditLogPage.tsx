@@ -4,6 +4,7 @@ import { errorMessage } from '../../api';
 import { DateTime, Empty, ErrorMessage, Field, Loading } from '../../components/ui';
 import { useLoad } from '../../hooks';
 import { useSession } from '../../session';
+import { userPath } from '../people/UsersPage';
 import './audit.css';
 import {
   appendEvents,
@@ -27,6 +28,17 @@ const OTHER_ACTIONS = [
   { name: 'leak_report', description: 'A leaked secret reported' },
 ];
 
+const OUTCOMES: Record<string, string> = { success: 'Success', failure: 'Failure' };
+
+/**
+ * A name made of parts (`provisioning:access_keys.permissions.update`, `KEY_DISABLED`), which wraps only after a
+ * separator: never inside a word.
+ */
+function Token({ text, className }: { text: string; className?: string }) {
+  const parts = text.split(/(?<=[:._])/);
+  return <code className={className}>{parts.flatMap((part, i) => (i ? [<wbr key={i} />, part] : [part]))}</code>;
+}
+
 interface Listing {
   events: AuditEvent[];
   nextCursor: string | null;
@@ -37,7 +49,7 @@ interface Listing {
 
 /** `#/audit`: changes, refused changes and failed authentications, newest first, a page at a time. */
 export function AuditLogPage() {
-  const { api, accountPath } = useSession();
+  const { api, accountPath, can } = useSession();
   const [draft, setDraft] = useState<AuditFilters>(EMPTY_FILTERS);
   const [applied, setApplied] = useState<AuditFilters>(EMPTY_FILTERS);
   const [errors, setErrors] = useState<AuditFilterErrors>({});
@@ -100,6 +112,7 @@ export function AuditLogPage() {
   };
   const set = (key: keyof AuditFilters) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: e.target.value }));
   const filtered = Object.values(applied).some((v) => v.trim() !== '');
+  const linkUsers = can('provisioning:users.read');
 
   return (
     <section aria-labelledby="audit-title">
@@ -149,23 +162,24 @@ export function AuditLogPage() {
         <Empty>{filtered ? 'No audit events match these filters.' : 'No audit events yet.'}</Empty>
       ) : null}
       {listing.events.length > 0 ? (
-        <table className="audit-table" aria-busy={listing.loading || undefined}>
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Action</th>
-              <th scope="col">Target</th>
-              <th scope="col">Actor</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">IP</th>
-            </tr>
-          </thead>
-          <tbody>
-            {listing.events.map((event) => (
-              <EventRow key={event.id} event={event} description={describe(event.action)} filterBy={filterBy} />
-            ))}
-          </tbody>
-        </table>
+        <div className="table-scroll">
+          <table className="audit-table" aria-busy={listing.loading || undefined}>
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Action</th>
+                <th scope="col">Target</th>
+                <th scope="col">Actor and address</th>
+                <th scope="col">Outcome</th>
+              </tr>
+            </thead>
+            <tbody>
+              {listing.events.map((event) => (
+                <EventRow key={event.id} event={event} description={describe(event.action)} linkUsers={linkUsers} filterBy={filterBy} />
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       <ErrorMessage message={listing.error} />
       {listing.events.length > 0 ? (
@@ -185,15 +199,21 @@ export function AuditLogPage() {
   );
 }
 
-function EventRow({ event, description, filterBy }: { event: AuditEvent; description: string | null; filterBy: (patch: Partial<AuditFilters>) => void }) {
+function EventRow({ event, description, linkUsers, filterBy }: {
+  event: AuditEvent;
+  description: string | null;
+  /** Whether the key may read users, and so open a user's page. */
+  linkUsers: boolean;
+  filterBy: (patch: Partial<AuditFilters>) => void;
+}) {
   const { target, actor } = event;
   return (
     <tr data-event-id={event.id} data-action={event.action} data-target-id={target?.id ?? undefined}>
-      <td className="nowrap">
+      <td>
         <DateTime value={event.created_at} />
       </td>
       <td>
-        <code>{event.action}</code>
+        <Token text={event.action} />
         {description ? <span className="block muted">{description}</span> : null}
       </td>
       <td>
@@ -229,17 +249,24 @@ function EventRow({ event, description, filterBy }: { event: AuditEvent; descrip
         {actor.kind ? <span className="block muted">{actor.kind} key</span> : actor.api_key ? <span className="block muted">unknown key</span> : null}
         {actor.user_id ? (
           <span className="block muted">
-            user <code>{actor.user_id}</code>
+            user{' '}
+            {linkUsers ? (
+              <Link to={userPath(actor.user_id)}>
+                <code>{actor.user_id}</code>
+              </Link>
+            ) : (
+              <code>{actor.user_id}</code>
+            )}
           </span>
         ) : null}
+        <span className="block muted">
+          from <code className="nowrap">{event.ip}</code>
+        </span>
       </td>
       <td>
-        <span className={`badge ${event.outcome === 'success' ? 'on' : 'fail'}`}>{event.outcome === 'success' ? 'Success' : event.outcome === 'failure' ? 'Failure' : event.outcome}</span>{' '}
+        <span className={`badge ${event.outcome === 'success' ? 'on' : 'fail'}`}>{OUTCOMES[event.outcome] ?? event.outcome}</span>{' '}
         <span className="muted">{event.status}</span>
-        {event.reason ? <code className="block">{event.reason}</code> : null}
-      </td>
-      <td className="ip">
-        <code>{event.ip}</code>
+        {event.reason ? <Token text={event.reason} className="block" /> : null}
       </td>
     </tr>
   );

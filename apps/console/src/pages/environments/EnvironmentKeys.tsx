@@ -19,10 +19,7 @@ export function EnvironmentKeys({ envId }: { envId: string }) {
         empty="This environment has no API keys."
         detailsTo={(key) => `${base}/${encodeURIComponent(key.api_key)}`}
         permissionsTo={(key) => `${base}/${encodeURIComponent(key.api_key)}/permissions`}
-        extraColumn={{
-          header: 'Webhooks',
-          cell: (key) => (key.dedicated_for?.includes('webhooks') ? <span className="badge on">Webhooks</span> : <span className="muted">—</span>),
-        }}
+        badges={(key) => (key.dedicated_for?.includes('webhooks') ? <span className="badge dedicated">Webhooks</span> : null)}
       />
     </section>
   );

@@ -56,7 +56,7 @@ export function EnvironmentPage() {
                   </button>
                 ) : null}
                 {can('provisioning:sub_accounts.delete') ? (
-                  <button type="button" className="danger" onClick={() => deletion.show(true)}>
+                  <button type="button" className="danger-outline" onClick={() => deletion.show(true)}>
                     Delete environment
                   </button>
                 ) : null}

@@ -44,7 +44,9 @@ export function KeyPage() {
         {key.data && isExpired(key.data) ? <span className="badge expired">Expired</span> : null}
         {can('provisioning:access_keys.permissions.read') ? (
           <div className="env-head-actions">
-            <Link to={`${envBase}/keys/${encodeURIComponent(apiKey)}/permissions`}>Permissions</Link>
+            <Link to={`${envBase}/keys/${encodeURIComponent(apiKey)}/permissions`} className="button-link">
+              Permissions
+            </Link>
           </div>
         ) : null}
       </div>

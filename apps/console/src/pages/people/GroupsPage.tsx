@@ -1,4 +1,5 @@
 import { type FormEvent, Fragment, useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router';
 import type { PolicyRule } from '../../api';
 import { ConfirmByTyping, DateTime, Dialog, DialogForm, ErrorMessage, Field, LoadState, Notice, PageHead } from '../../components/ui';
 import { type DialogStatus, useAction, useLoad } from '../../hooks';
@@ -8,6 +9,7 @@ import { type Group, type GroupMember, type Role, selectedValues, type User } fr
 import './people.css';
 import { DetailsRow, DetailsToggle, RecordActions, useRecordCommands } from './records';
 import { RuleList } from './RuleList';
+import { userPath } from './UsersPage';
 import { formatRules, parseRules } from './rulesJson';
 
 type Editing = { kind: 'create' } | { kind: 'rename'; group: Group } | { kind: 'delete'; group: Group };
@@ -59,6 +61,7 @@ export function GroupsPage() {
                       </td>
                       <td>
                         <RecordActions
+                          label={`Actions for group ${group.name}`}
                           editLabel="Rename"
                           onEdit={mayUpdate && (() => dialog.show({ kind: 'rename', group }))}
                           onDelete={mayDelete && (() => dialog.show({ kind: 'delete', group }))}
@@ -133,6 +136,7 @@ function GroupDetails({ group, onMembersChanged }: { group: Group; onMembersChan
   const { api, accountPath, can } = useSession();
   const base = `${accountPath}/user_groups/${encodeURIComponent(group.id)}`;
   const mayUpdate = can('provisioning:user_groups.update');
+  const mayReadUsers = can('provisioning:users.read');
   const members = useLoad(() => api.get<{ users: GroupMember[] }>(`${base}/users`).then((r) => r.users), [api, base]);
   const users = useLoad(() => optional(mayUpdate && can('provisioning:users.read'), () => loadUsers(api, accountPath).then((r) => r.users)), [api, accountPath, mayUpdate]);
   const [chosen, setChosen] = useState('');
@@ -176,7 +180,7 @@ function GroupDetails({ group, onMembersChanged }: { group: Group; onMembersChan
               <tbody>
                 {list.map((member) => (
                   <tr key={member.id} data-user-id={member.id}>
-                    <td>{member.name}</td>
+                    <td>{mayReadUsers ? <Link to={userPath(member.id)}>{member.name}</Link> : member.name}</td>
                     <td>{member.email}</td>
                     {mayUpdate ? (
                       <td>

@@ -65,7 +65,11 @@ export function RolesPage() {
                       {role.system ? (
                         <span className="muted">Read-only</span>
                       ) : (
-                        <RecordActions onEdit={mayUpdate && (() => dialog.show({ kind: 'edit', role }))} onDelete={mayDelete && (() => dialog.show({ kind: 'delete', role }))} />
+                        <RecordActions
+                          label={`Actions for role ${role.name}`}
+                          onEdit={mayUpdate && (() => dialog.show({ kind: 'edit', role }))}
+                          onDelete={mayDelete && (() => dialog.show({ kind: 'delete', role }))}
+                        />
                       )}
                     </td>
                   </tr>

@@ -11,7 +11,7 @@ export function UserApiKeys({ user }: { user: User }) {
         resource="user_api_keys"
         keys={{ path: `${accountPath}/users/${encodeURIComponent(user.id)}/api_keys`, nameScope: `among the API keys of ${user.name}` }}
         listField="api_keys"
-        heading={{ id: `user-keys-${user.id}`, title: 'API keys', level: 3 }}
+        heading={{ id: `user-keys-${user.id}`, title: 'API keys', level: 2 }}
         generateTitle={`Generate an API key for ${user.name}`}
         sortOrder="asc"
         what="API keys"

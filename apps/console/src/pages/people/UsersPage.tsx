@@ -1,12 +1,12 @@
-import { Fragment, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router';
 import { ConfirmByTyping, DateTime, Empty, EnabledBadge, ErrorMessage, Field, LoadState, Notice, PageHead } from '../../components/ui';
 import { useAction, useLoad } from '../../hooks';
 import { useSession } from '../../session';
 import { loadEnvironments, loadRoles, loadUsers, optional } from './loaders';
 import { type Environment, matchesRole, type Role, roleLabel, SYSTEM_ROLES, type User } from './people';
 import './people.css';
-import { DetailsRow, DetailsToggle, RecordActions, useRecordCommands } from './records';
-import { UserApiKeys } from './UserApiKeys';
+import { RecordActions, useRecordCommands } from './records';
 import { userBody, type UserFormValues } from './userForm';
 import { UserFormDialog } from './UserFormDialog';
 
@@ -38,7 +38,6 @@ export function UsersPage() {
 
   const { dialog, notice, setNotice, done, recordPath, save, remove } = useRecordCommands<User, Editing>(`${accountPath}/users`, users.reload);
   const editing = dialog.open;
-  const [expanded, setExpanded] = useState<string | null>(null);
   const rowAction = useAction();
 
   const saveUser = (values: UserFormValues) => {
@@ -106,70 +105,63 @@ export function UsersPage() {
           shown.length === 0 ? (
             <Empty>{filtered ? 'No user matches these filters.' : 'No users yet.'}</Empty>
           ) : (
-            <table>
-              <caption className="muted" style={{ captionSide: 'bottom', textAlign: 'left', padding: '0.4rem 0' }}>
-                {shown.length} {shown.length === 1 ? 'user' : 'users'}
-                {users.loading ? ' (updating…)' : ''}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Environments</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Last login</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((user) => {
-                  const open = expanded === user.id;
-                  return (
-                    <Fragment key={user.id}>
-                      <tr data-user-id={user.id} data-email={user.email}>
-                        <td>
-                          <strong>{user.name}</strong>
-                        </td>
-                        <td>{user.email}</td>
-                        <td>
-                          {roleLabel(user.role)}
-                          <CustomRoleNames ids={user.custom_roles} roles={customRoles} />
-                        </td>
-                        <td>
-                          <EnvironmentNames user={user} environments={environments.data} />
-                        </td>
-                        <td>
-                          <EnabledBadge enabled={user.enabled} />
-                          {user.pending ? <span className="badge off block-gap">Pending</span> : null}
-                        </td>
-                        <td className="nowrap">
-                          <DateTime value={user.last_login} />
-                        </td>
-                        <td>
-                          <RecordActions
-                            onEdit={mayUpdate && (() => dialog.show({ kind: 'edit', user }))}
-                            onDelete={mayDelete && (() => dialog.show({ kind: 'delete', user }))}
-                            leading={<DetailsToggle open={open} controls={`user-details-${user.id}`} label="Details" onToggle={() => setExpanded(open ? null : user.id)} />}
-                          >
-                            {mayUpdate ? (
-                              <button type="button" disabled={rowAction.busy} onClick={() => void setEnabled(user, !user.enabled)}>
-                                {user.enabled ? 'Disable' : 'Enable'}
-                              </button>
-                            ) : null}
-                          </RecordActions>
-                        </td>
-                      </tr>
-                      {open ? (
-                        <DetailsRow id={`user-details-${user.id}`} colSpan={7}>
-                          <UserDetails user={user} environments={environments.data} customRoles={customRoles} />
-                        </DetailsRow>
-                      ) : null}
-                    </Fragment>
-                  );
-                })}
-              </tbody>
-            </table>
+            <div className="table-scroll">
+              <table>
+                <caption className="muted" style={{ captionSide: 'bottom', textAlign: 'left', padding: '0.4rem 0' }}>
+                  {shown.length} {shown.length === 1 ? 'user' : 'users'}
+                  {users.loading ? ' (updating…)' : ''}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name and email</th>
+                    <th scope="col">Role</th>
+                    <th scope="col">Environments</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Last login</th>
+                    <th scope="col">Actions</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {shown.map((user) => (
+                    <tr key={user.id} data-user-id={user.id} data-email={user.email}>
+                      <td>
+                        <Link to={userPath(user.id)} className="strong-link">
+                          {user.name}
+                        </Link>
+                        <span className="block muted">{user.email}</span>
+                      </td>
+                      <td>
+                        {roleLabel(user.role)}
+                        <CustomRoleNames ids={user.custom_roles} roles={customRoles} />
+                      </td>
+                      <td>
+                        <EnvironmentNames user={user} environments={environments.data} />
+                      </td>
+                      <td>
+                        <EnabledBadge enabled={user.enabled} />
+                        {user.pending ? <span className="badge off block-gap">Pending</span> : null}
+                      </td>
+                      <td>
+                        <DateTime value={user.last_login} />
+                      </td>
+                      <td>
+                        <RecordActions
+                          label={`Actions for user ${user.name}`}
+                          onEdit={mayUpdate && (() => dialog.show({ kind: 'edit', user }))}
+                          onDelete={mayDelete && (() => dialog.show({ kind: 'delete', user }))}
+                        >
+                          {mayUpdate ? (
+                            <button type="button" disabled={rowAction.busy} onClick={() => void setEnabled(user, !user.enabled)}>
+                              {user.enabled ? 'Disable' : 'Enable'}
+                            </button>
+                          ) : null}
+                        </RecordActions>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )
         }
       </LoadState>
@@ -192,60 +184,18 @@ export function UsersPage() {
   );
 }
 
+/** A user's page in the console. */
+export const userPath = (id: string) => `/users/${encodeURIComponent(id)}`;
+
 function CustomRoleNames({ ids, roles }: { ids: string[]; roles: Role[] | null }) {
   if (ids.length === 0) return null;
   const names = ids.map((id) => roles?.find((r) => r.id === id)?.name ?? id);
   return <span className="block muted">+ {names.join(', ')}</span>;
 }
 
-function EnvironmentNames({ user, environments }: { user: User; environments: Environment[] | null }) {
+export function EnvironmentNames({ user, environments }: { user: User; environments: Environment[] | null }) {
   if (user.all_sub_accounts || user.role === 'master_admin') return <span>All</span>;
   if (user.sub_account_ids.length === 0) return <span className="muted">None</span>;
   const names = user.sub_account_ids.map((id) => environments?.find((e) => e.id === id)?.name ?? id);
   return <span>{names.join(', ')}</span>;
-}
-
-/** The expanded part of a user's row: groups, environments and API keys. */
-function UserDetails({ user, environments, customRoles }: { user: User; environments: Environment[] | null; customRoles: Role[] | null }) {
-  const { api, accountPath, can } = useSession();
-  const mayReadGroups = can('provisioning:user_groups.read');
-  const groups = useLoad(
-    () => optional(mayReadGroups, () => api.get<{ groups: { id: string; name: string }[] }>(`${accountPath}/users/${encodeURIComponent(user.id)}/groups`).then((r) => r.groups)),
-    [api, accountPath, user.id, mayReadGroups],
-  );
-  return (
-    <div className="details" aria-label={`Details of ${user.name}`}>
-      <dl className="secret-values">
-        <dt>User id</dt>
-        <dd>
-          <code>{user.id}</code>
-        </dd>
-        <dt>Role</dt>
-        <dd>
-          {roleLabel(user.role)} <code>{user.role}</code>
-        </dd>
-        <dt>Custom roles</dt>
-        <dd>{user.custom_roles.length ? user.custom_roles.map((id) => customRoles?.find((r) => r.id === id)?.name ?? id).join(', ') : <span className="muted">None</span>}</dd>
-        <dt>Environments</dt>
-        <dd>
-          <EnvironmentNames user={user} environments={environments} />
-        </dd>
-        <dt>Created</dt>
-        <dd>
-          <DateTime value={user.created_at} />
-        </dd>
-        {mayReadGroups ? (
-          <>
-            <dt>Groups</dt>
-            <dd>
-              <LoadState loaded={groups} what="groups">
-                {(list) => (list && list.length ? <span>{list.map((g) => g.name).join(', ')}</span> : <span className="muted">In no group</span>)}
-              </LoadState>
-            </dd>
-          </>
-        ) : null}
-      </dl>
-      {can('provisioning:user_api_keys.read') ? <UserApiKeys user={user} /> : null}
-    </div>
-  );
 }

@@ -1,4 +1,5 @@
 import { type ReactNode, useState } from 'react';
+import { RowActions } from '../../components/ui';
 import { useDialog } from '../../hooks';
 import { useSession } from '../../session';
 
@@ -28,8 +29,13 @@ export function useRecordCommands<R extends { id: string }, D>(path: string, rel
   return { dialog, notice, setNotice, done, recordPath, save, remove };
 }
 
-/** A row's buttons: `leading`, Edit (or Rename), `children`, Delete; Edit and Delete are left out when the key may not. */
-export function RecordActions({ editLabel = 'Edit', onEdit, onDelete, leading, children }: {
+/**
+ * A row's actions: `leading` in the row itself, then the menu of the others: Edit (or Rename), `children`, Delete.
+ * Edit and Delete are left out when the key may not; the menu goes when nothing is left in it.
+ */
+export function RecordActions({ label, editLabel = 'Edit', onEdit, onDelete, leading, children }: {
+  /** Names the record the menu acts on: "Actions for user Dana". */
+  label: string;
   editLabel?: string;
   onEdit: false | (() => void);
   onDelete: false | (() => void);
@@ -39,16 +45,20 @@ export function RecordActions({ editLabel = 'Edit', onEdit, onDelete, leading, c
   return (
     <div className="row-actions">
       {leading}
-      {onEdit ? (
-        <button type="button" onClick={onEdit}>
-          {editLabel}
-        </button>
-      ) : null}
-      {children}
-      {onDelete ? (
-        <button type="button" className="danger" onClick={onDelete}>
-          Delete
-        </button>
+      {onEdit || children || onDelete ? (
+        <RowActions label={label}>
+          {onEdit ? (
+            <button type="button" onClick={onEdit}>
+              {editLabel}
+            </button>
+          ) : null}
+          {children}
+          {onDelete ? (
+            <button type="button" className="danger-outline" onClick={onDelete}>
+              Delete
+            </button>
+          ) : null}
+        </RowActions>
       ) : null}
     </div>
   );

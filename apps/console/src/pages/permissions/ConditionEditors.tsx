@@ -229,7 +229,7 @@ export function ConditionalRuleCard({ rule, number, plugins, attributes, editabl
             {(props) => <textarea {...props} value={text} onChange={(e) => typed(e.target.value)} spellCheck={false} rows={Math.min(10, Math.max(3, text.split('\n').length))} />}
           </Field>
           <div className="actions">
-            <button type="button" className="danger" onClick={onRemove}>
+            <button type="button" className="danger-outline" onClick={onRemove}>
               Remove rule
             </button>
           </div>
