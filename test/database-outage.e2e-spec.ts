@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Response } from 'supertest';
 import { startServer, TestAccount, TestServer, uniqueCloudName, usingMysql } from './support/harness.js';
 import { mariadbPrograms, PrivateMariadb, startPrivateMariadb } from './support/private-mariadb.js';
+import { captureStderr } from './support/logs.js';
 import { servicesRequired, skipped } from './support/services.js';
 
 // A database that stops answering without refusing: a MariaDB of the test's own stopped with SIGSTOP (a hung
@@ -85,7 +86,8 @@ mariadbSuite('a MariaDB stopped with SIGSTOP', () => {
   });
 
   test('503 within the bound, then at once; cached keys verify; /health answers in time; it recovers by itself', async () => {
-    mariadb.freeze();
+    const log = captureStderr();
+    await mariadb.freeze();
     try {
       const cached = await timed(decide(s.server, s.warm));
       expect(cached.res.status).toBe(200);
@@ -118,16 +120,20 @@ mariadbSuite('a MariaDB stopped with SIGSTOP', () => {
     await until(() => health(s.server), 200, 5_000);
     expect((await s.server.http().get(s.cold.base).auth(...s.cold.auth)).status).toBe(200);
     expect((await newEnvironment(s.server, s.warm)).status).toBe(200);
+    log.stop();
+    expect(log.text().match(/The database is not answering \(no answer within 1000 ms\)/g)).toHaveLength(1);
   }, 30_000);
 
   test('/health on a frozen database that was not yet known to be away answers 503 within the bound', async () => {
-    mariadb.freeze();
+    const log = captureStderr();
+    await mariadb.freeze();
     try {
       const checked = await timed(health(s.server));
       expect(checked.res.status).toBe(503);
       expect(checked.ms).toBeLessThan(BOUND_MS + SLACK_MS);
     } finally {
       mariadb.thaw();
+      log.stop();
     }
     await until(() => health(s.server), 200, 5_000);
   }, 30_000);
@@ -165,6 +171,7 @@ mariadbSuite('a MariaDB stopped with SIGSTOP', () => {
 
   test('writes get 503 within the bound, then at once; reads and cached keys go on; it recovers by itself', async () => {
     holder = await holdWriteLock();
+    const log = captureStderr();
 
     const first = await timed(newEnvironment(s.server, s.warm));
     expectUnavailable(first.res);
@@ -190,5 +197,7 @@ mariadbSuite('a MariaDB stopped with SIGSTOP', () => {
     await until(() => health(s.server), 200, 3_000);
     const after = await timed(newEnvironment(s.server, s.warm));
     expect(after.res.status).toBe(200);
+    log.stop();
+    expect(log.text().match(/The database is not answering \(SqliteError: database is locked\)/g)).toHaveLength(1);
   }, 30_000);
 });

@@ -5,6 +5,7 @@ import { CODE_VALIDITY_MS, CODES_PER_CALLER, CODES_PER_USER, Mailer, MailMessage
 import { makeExpiredCertificate, makeFutureCertificate, makeValidCertificate } from '../libs/security/src/testing/certificates.fixture.js';
 import { expectUnchanged, ISO_SECONDS, startServer, TestAccount, TestServer } from './support/harness.js';
 import { bind, Credentials, expectErrorMessage, expectUnauthorized, Json, Method, ok, Payload, twoAccounts, UNKNOWN_ID } from './support/http.js';
+import { captureStderr } from './support/logs.js';
 
 // Account security settings (/security) and support verification codes over real HTTP. Users are written
 // straight into the users table: this suite tests codes, not the users API.
@@ -277,6 +278,7 @@ describe('POST /users/:user_id/verification_code', () => {
       code = /\b(\d{6})\b/.exec(message.text)![1]!;
       throw new Error('connection refused');
     };
+    const log = captureStderr();
     try {
       const res = await call('post', sendPath(owner, user.id), owner.auth);
       expectErrorMessage(res, 503, 'The verification code could not be sent');
@@ -284,7 +286,10 @@ describe('POST /users/:user_id/verification_code', () => {
       expect(JSON.stringify(res.body)).not.toContain(code);
     } finally {
       mailer.send = capture;
+      log.stop();
     }
+    expect(log.text()).toContain(`Could not mail a verification code to user ${user.id}: connection refused`);
+    expect(log.text()).not.toContain(code);
   });
 
   test('five codes to one user in ten minutes; the sixth is a 429 with Retry-After that mails nothing, and is audited', async () => {

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -13,7 +13,8 @@ import { createConnection } from 'mysql2/promise';
 export interface PrivateMariadb {
   /** A database on it, as a DATABASE_URL. */
   url: string;
-  freeze(): void;
+  /** Stops it (SIGSTOP) and returns once the kernel says it is stopped. */
+  freeze(): Promise<void>;
   thaw(): void;
   stop(): Promise<void>;
 }
@@ -67,7 +68,12 @@ export async function startPrivateMariadb(programs: { server: string; install: s
   }
   return {
     url: `mysql://root@127.0.0.1:${port}/castellan`,
-    freeze: () => void server.kill('SIGSTOP'),
+    async freeze() {
+      server.kill('SIGSTOP');
+      // A signal is delivered asynchronously: until every thread has stopped, the server may still answer.
+      const state = () => readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]![0];
+      while (state() !== 'T') await new Promise((resolve) => setTimeout(resolve, 5));
+    },
     thaw: () => void server.kill('SIGCONT'),
     async stop() {
       server.kill('SIGCONT');
