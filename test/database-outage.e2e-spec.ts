@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Response } from 'supertest';
+import { DataSource } from 'typeorm';
 import { startServer, TestAccount, TestServer, uniqueCloudName, usingMysql } from './support/harness.js';
 import { mariadbPrograms, PrivateMariadb, startPrivateMariadb } from './support/private-mariadb.js';
 import { captureStderr } from './support/logs.js';
@@ -168,6 +169,12 @@ mariadbSuite('a MariaDB stopped with SIGSTOP', () => {
     });
     return child;
   }
+
+  test('the one runner the SQLite driver hands out is wrapped once, however often it is handed out', () => {
+    const dataSource = s.server.app.get(DataSource);
+    const { query } = dataSource.createQueryRunner();
+    for (let i = 0; i < 3; i++) expect(dataSource.createQueryRunner().query).toBe(query);
+  });
 
   test('writes get 503 within the bound, then at once; reads and cached keys go on; it recovers by itself', async () => {
     holder = await holdWriteLock();

@@ -66,6 +66,7 @@ export class DatabaseGuard implements OnApplicationShutdown {
   private probing: Promise<void> | undefined;
   private stopped = false;
   private unguarded!: (mode?: 'master' | 'slave') => QueryRunner;
+  private readonly wrapped = new WeakSet<QueryRunner>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -98,6 +99,9 @@ export class DatabaseGuard implements OnApplicationShutdown {
   }
 
   private guarded(runner: QueryRunner): QueryRunner {
+    // TypeORM's SQLite driver hands out its one runner again and again: it is wrapped once, not once per request.
+    if (this.wrapped.has(runner)) return runner;
+    this.wrapped.add(runner);
     const query = runner.query.bind(runner);
     if (this.sqlite) {
       runner.query = (async (...args: Parameters<QueryRunner['query']>) => {
