@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentPrincipal } from '@castellan/core';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiRefusals, Authenticated, CurrentPrincipal, REFUSED } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { KeyUsageDto, USAGE_DESCRIPTION } from './dto/key-usage.dto.js';
 import { KeyUsageService } from './key-usage.service.js';
@@ -13,6 +13,8 @@ export class AccountApiKeyUsageController {
 
   @Get(':api_key/usage')
   @Authenticated({ permission: 'provisioning:account_api_keys.read' })
+  @ApiOperation({ summary: "Get an account API key's usage", description: `${USAGE_DESCRIPTION}.` })
+  @ApiRefusals({ 404: REFUSED.noAccountKey })
   @ApiOkResponse({ type: KeyUsageDto, description: USAGE_DESCRIPTION })
   usageOf(@CurrentPrincipal() p: Principal, @Param('api_key') apiKey: string): Promise<KeyUsageDto> {
     return this.usage.forAccountKey(p.accountId, apiKey);
