@@ -10,6 +10,7 @@ interface Operation {
   summary?: string;
   description?: string;
   requestBody?: unknown;
+  parameters?: Array<{ name: string; in: string }>;
   responses: Record<string, unknown>;
 }
 
@@ -42,6 +43,16 @@ describe('/docs-json', () => {
   test('documents every route, and nothing else', () => {
     expect(operations.map((o) => o.name).sort()).toEqual(routes.map((r) => nameOf(r.method, documentPath(r))).sort());
     expect(operations.length).toBeGreaterThanOrEqual(65);
+  });
+
+  test('every parameter of a path is declared, so that "Try it out" asks for it', () => {
+    const undeclared = operations.flatMap(({ name, operation }) =>
+      [...name.matchAll(/\{(\w+)\}/g)]
+        .map((match) => match[1]!)
+        .filter((param) => !operation.parameters?.some((p) => p.in === 'path' && p.name === param))
+        .map((param) => `${name}: ${param}`),
+    );
+    expect(undeclared).toEqual([]);
   });
 
   test('every operation has a summary and a description', () => {

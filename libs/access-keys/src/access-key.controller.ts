@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Ip, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Delete, Get, Ip, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, OkMessageDto, REFUSED } from '@castellan/core';
+import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, OkMessageDto, ProvisioningController, REFUSED } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { AccessKeyService } from './access-key.service.js';
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
@@ -28,7 +28,7 @@ export const KEY_WORDING = {
 const NO_ENVIRONMENT = 'No product environment with this id in this account';
 
 @ApiTags('Access keys')
-@Controller('v1_1/provisioning/accounts/:account_id/sub_accounts/:sub_account_id/access_keys')
+@ProvisioningController('sub_accounts/:sub_account_id/access_keys')
 export class AccessKeyController {
   constructor(private readonly keys: AccessKeyService) {}
 

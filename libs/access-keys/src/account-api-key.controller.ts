@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Ip, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, REFUSED } from '@castellan/core';
+import { Body, Delete, Get, Ip, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, ProvisioningController, REFUSED } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { KEY_WORDING } from './access-key.controller.js';
 import { AccountApiKeyService } from './account-api-key.service.js';
@@ -8,7 +8,7 @@ import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
 import { AccessKeyDto, AccountKeyListDto, GenerateKeyDto, ListKeysDto, RotateKeyDto, UpdateAccountKeyDto } from './dto/access-key.dto.js';
 
 @ApiTags('Account API keys')
-@Controller('v1_1/provisioning/accounts/:account_id/account_api_keys')
+@ProvisioningController('account_api_keys')
 export class AccountApiKeyController {
   constructor(private readonly keys: AccountApiKeyService) {}
 
@@ -65,6 +65,7 @@ export class AccountApiKeyController {
     description: 'Account API keys are disabled, never deleted: update the key with `enabled: false` instead.',
   })
   @ApiRefusals({ 405: 'Always: account API keys can only be disabled' })
+  @ApiParam({ name: 'api_key', schema: { type: 'string' } })
   delete(): never {
     return this.keys.delete();
   }

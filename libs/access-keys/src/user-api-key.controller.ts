@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Ip, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Delete, Get, Ip, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, OkMessageDto, REFUSED } from '@castellan/core';
+import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, OkMessageDto, ProvisioningController, REFUSED } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { KEY_WORDING } from './access-key.controller.js';
 import { AccessKeyDto, GenerateKeyDto, ListKeysDto, RotateKeyDto, UpdateAccountKeyDto, UserKeyListDto } from './dto/access-key.dto.js';
@@ -12,7 +12,7 @@ const NOT_FOUND = 'No user with this id in this account, or no key with this api
 
 /** A user's own keys need the own_api_keys actions (`owner`); another user's keys need the user_api_keys ones. */
 @ApiTags('User API keys')
-@Controller('v1_1/provisioning/accounts/:account_id/users/:user_id/api_keys')
+@ProvisioningController('users/:user_id/api_keys')
 export class UserApiKeyController {
   constructor(private readonly keys: UserApiKeyService) {}
 

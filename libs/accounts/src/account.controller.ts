@@ -1,12 +1,12 @@
-import { Body, Controller, Get, Put } from '@nestjs/common';
+import { Body, Get, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal } from '@castellan/core';
+import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, ProvisioningController } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { AccountService } from './account.service.js';
 import { AccountDto, UpdateAccountDto } from './dto/account.dto.js';
 
 @ApiTags('Account')
-@Controller('v1_1/provisioning/accounts/:account_id')
+@ProvisioningController()
 export class AccountController {
   constructor(private readonly accounts: AccountService) {}
 

@@ -1,12 +1,12 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiRefusals, Authenticated, CurrentPrincipal } from '@castellan/core';
+import { ApiRefusals, Authenticated, CurrentPrincipal, ProvisioningController } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { AuditService } from './audit.service.js';
 import { AuditEventListDto, ListAuditEventsDto } from './dto/audit-event.dto.js';
 
 @ApiTags('Audit log')
-@Controller('v1_1/provisioning/accounts/:account_id/audit_events')
+@ProvisioningController('audit_events')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 

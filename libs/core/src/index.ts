@@ -6,6 +6,7 @@ export * from './http/fields.js';
 export * from './http/schema-fields.js';
 export * from './http/validation.js';
 export * from './http/fastify.js';
+export * from './http/provisioning-controller.js';
 export * from './logging/request-logger.js';
 export * from './secrets/secret-format.js';
 export * from './secrets/secret-hasher.js';

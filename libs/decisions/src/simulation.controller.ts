@@ -1,12 +1,20 @@
-import { Controller, Ip, Post } from '@nestjs/common';
+import { Ip, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiRefusals, ApiSchemaBody, Authenticated, bodyRefusals, CurrentPrincipal, SchemaBody } from '@castellan/core';
+import {
+  ApiRefusals,
+  ApiSchemaBody,
+  Authenticated,
+  bodyRefusals,
+  CurrentPrincipal,
+  ProvisioningController,
+  SchemaBody,
+} from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { DecisionService } from './decision.service.js';
 import { SIMULATE_BODY, type SimulateDto, SimulationDto } from './dto/decision.dto.js';
 
 @ApiTags('Permissions')
-@Controller('v1_1/provisioning/accounts/:account_id/permissions')
+@ProvisioningController('permissions')
 export class SimulationController {
   constructor(private readonly decisions: DecisionService) {}
 

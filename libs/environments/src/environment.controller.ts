@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, OkMessageDto } from '@castellan/core';
+import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, OkMessageDto, ProvisioningController } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { EnvironmentService } from './environment.service.js';
 import { CreateEnvironmentDto, EnvironmentDto, EnvironmentListDto, ListEnvironmentsDto, UpdateEnvironmentDto } from './dto/environment.dto.js';
@@ -10,7 +10,7 @@ const INVALID = 'A field breaks its rule: name missing or over 255 characters, c
 const CLOUD_NAME_TAKEN = 'The cloud_name is taken, in this account or another';
 
 @ApiTags('Product environments')
-@Controller('v1_1/provisioning/accounts/:account_id/sub_accounts')
+@ProvisioningController('sub_accounts')
 export class EnvironmentController {
   constructor(private readonly environments: EnvironmentService) {}
 

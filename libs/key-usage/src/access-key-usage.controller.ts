@@ -1,13 +1,13 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiRefusals, Authenticated, CurrentPrincipal, REFUSED } from '@castellan/core';
+import { ApiRefusals, Authenticated, CurrentPrincipal, ProvisioningController, REFUSED } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { KeyUsageDto, USAGE_DESCRIPTION } from './dto/key-usage.dto.js';
 import { KeyUsageService } from './key-usage.service.js';
 
 /** An environment access key's usage, beside the key's other routes. */
 @ApiTags('Access keys')
-@Controller('v1_1/provisioning/accounts/:account_id/sub_accounts/:sub_account_id/access_keys')
+@ProvisioningController('sub_accounts/:sub_account_id/access_keys')
 export class AccessKeyUsageController {
   constructor(private readonly usage: KeyUsageService) {}
 

@@ -1,13 +1,13 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiRefusals, Authenticated, CurrentPrincipal, REFUSED } from '@castellan/core';
+import { ApiRefusals, Authenticated, CurrentPrincipal, ProvisioningController, REFUSED } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { KeyUsageDto, USAGE_DESCRIPTION } from './dto/key-usage.dto.js';
 import { KeyUsageService } from './key-usage.service.js';
 
 /** An account API key's usage, beside the key's other routes. */
 @ApiTags('Account API keys')
-@Controller('v1_1/provisioning/accounts/:account_id/account_api_keys')
+@ProvisioningController('account_api_keys')
 export class AccountApiKeyUsageController {
   constructor(private readonly usage: KeyUsageService) {}
 

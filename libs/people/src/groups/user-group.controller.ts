@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, REFUSED } from '@castellan/core';
+import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, ProvisioningController, REFUSED } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { UserGroupService } from './user-group.service.js';
 import {
@@ -21,7 +21,7 @@ const INVALID_NAME = 'name missing or over 255 characters';
 const EXTENDED = '`extended_details=true` adds the members and the timestamps.';
 
 @ApiTags('User groups')
-@Controller('v1_1/provisioning/accounts/:account_id/user_groups')
+@ProvisioningController('user_groups')
 export class UserGroupController {
   constructor(private readonly groups: UserGroupService) {}
 
@@ -143,7 +143,7 @@ export class UserGroupController {
 
 /** `/users/:user_id/groups`: the groups of one user, beside the users module's own routes. */
 @ApiTags('User groups')
-@Controller('v1_1/provisioning/accounts/:account_id/users/:user_id/groups')
+@ProvisioningController('users/:user_id/groups')
 export class UserGroupsOfUserController {
   constructor(private readonly groups: UserGroupService) {}
 

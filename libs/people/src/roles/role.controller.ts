@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Param, Post, Put } from '@nestjs/common';
+import { Body, Delete, Get, Param, Post, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, OkMessageDto, REFUSED } from '@castellan/core';
+import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, OkMessageDto, ProvisioningController, REFUSED } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { RoleService } from './role.service.js';
 import { CreateRoleDto, RoleDto, RoleListDto, UpdateRoleDto } from './dto/role.dto.js';
@@ -10,7 +10,7 @@ const SYSTEM_READ_ONLY = 'System roles are read-only';
 const NAME_TAKEN = 'Another role of the account, or a system role, has this name';
 
 @ApiTags('Roles')
-@Controller('v1_1/provisioning/accounts/:account_id/roles')
+@ProvisioningController('roles')
 export class RoleController {
   constructor(private readonly roles: RoleService) {}
 

@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Delete, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, OkMessageDto, REFUSED } from '@castellan/core';
+import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, OkMessageDto, ProvisioningController, REFUSED } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { UserService } from './user.service.js';
 import { CreateUserDto, ListUsersDto, UpdateUserDto, UserDto, UserEnvironmentListDto, UserListDto } from './dto/user.dto.js';
@@ -12,7 +12,7 @@ const INVALID =
 const LAST_MASTER_ADMIN = "the account's last enabled master_admin, which an account must keep";
 
 @ApiTags('Users')
-@Controller('v1_1/provisioning/accounts/:account_id/users')
+@ProvisioningController('users')
 export class UserController {
   constructor(private readonly users: UserService) {}
 

@@ -1,12 +1,12 @@
-import { Body, Controller, Get, Ip, Put } from '@nestjs/common';
+import { Body, Get, Ip, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, REFUSED } from '@castellan/core';
+import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, ProvisioningController, REFUSED } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { SecurityService } from './security.service.js';
 import { SecurityDto, UpdateSecurityDto } from './dto/security.dto.js';
 
 @ApiTags('Account security')
-@Controller('v1_1/provisioning/accounts/:account_id/security')
+@ProvisioningController('security')
 export class SecurityController {
   constructor(private readonly security: SecurityService) {}
 

@@ -1,12 +1,12 @@
-import { Body, Controller, Param, Post } from '@nestjs/common';
+import { Body, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal } from '@castellan/core';
+import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, ProvisioningController } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { VerificationCodeService } from './verification-code.service.js';
 import { VerificationCodeSentDto, VerificationResultDto, VerifyCodeDto } from './dto/verification-code.dto.js';
 
 @ApiTags('Support verification codes')
-@Controller('v1_1/provisioning/accounts/:account_id')
+@ProvisioningController()
 export class VerificationCodeController {
   constructor(private readonly codes: VerificationCodeService) {}
 
