@@ -7,6 +7,11 @@ import { describeWith } from './services.js';
 
 const NOTHING_THERE = { name: 'Nothing', host: '127.0.0.1', port: 1 };
 
+// CI runs this with TEST_REQUIRE_SERVICES=1; each test sets what it is about.
+const required = process.env.TEST_REQUIRE_SERVICES;
+beforeEach(() => delete process.env.TEST_REQUIRE_SERVICES);
+afterAll(() => (required === undefined ? delete process.env.TEST_REQUIRE_SERVICES : (process.env.TEST_REQUIRE_SERVICES = required)));
+
 test('a service that answers: the suite runs', async () => {
   const listening = createServer().listen(0, '127.0.0.1');
   await new Promise((resolve) => listening.once('listening', resolve));
@@ -31,9 +36,5 @@ test('a service that does not: the suite skips, and says which and why', async (
 
 test('TEST_REQUIRE_SERVICES=1: the suite runs, and fails on what is missing', async () => {
   process.env.TEST_REQUIRE_SERVICES = '1';
-  try {
-    expect(await describeWith(import.meta.url, NOTHING_THERE)).toBe(describe);
-  } finally {
-    delete process.env.TEST_REQUIRE_SERVICES;
-  }
+  expect(await describeWith(import.meta.url, NOTHING_THERE)).toBe(describe);
 });
