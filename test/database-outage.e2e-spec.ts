@@ -154,21 +154,51 @@ mariadbSuite('a MariaDB stopped with SIGSTOP', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Another process takes the file's write lock (BEGIN EXCLUSIVE, and a write), and keeps it until killed. */
-  async function holdWriteLock(): Promise<ChildProcess> {
+  /**
+   * Another process tries to take the file's write lock without waiting. It answers `held` and keeps the lock
+   * until killed, or answers the error code SQLite refused it with and exits.
+   */
+  async function takeWriteLock(): Promise<{ child: ChildProcess; answer: string }> {
     const script = `
-      const db = new (require('better-sqlite3'))(process.argv[1]);
-      db.exec('BEGIN EXCLUSIVE');
-      db.exec("UPDATE accounts SET name = name");
+      const db = new (require('better-sqlite3'))(process.argv[1], { timeout: 0 });
+      try {
+        db.exec('BEGIN EXCLUSIVE');
+        db.exec("UPDATE accounts SET name = name");
+      } catch (error) {
+        process.stdout.write(error.code + '\\n');
+        process.exit(0);
+      }
       process.stdout.write('held\\n');
       setInterval(() => {}, 1000);`;
     const child = spawn(process.execPath, ['-e', script, join(dir, 'outage.sqlite')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.once('data', () => resolve());
-      child.once('exit', (code) => reject(new Error(`the lock holder exited (${code})`)));
+    const answer = await new Promise<string>((resolve, reject) => {
+      child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+      child.once('exit', (code) => reject(new Error(`the lock taker exited without a word (${code})`)));
     });
+    return { child, answer };
+  }
+
+  async function holdWriteLock(): Promise<ChildProcess> {
+    const { child, answer } = await takeWriteLock();
+    expect(answer).toBe('held');
     return child;
   }
+
+  test('a transaction takes the write lock as it begins: no other process slips in between its reads and its writes', async () => {
+    const dataSource = s.server.app.get(DataSource);
+    let other = '';
+    await dataSource.transaction(async (manager) => {
+      await manager.query('SELECT count(*) FROM accounts');
+      const taken = await takeWriteLock();
+      other = taken.answer;
+      holder = taken.child;
+      // Deferred, this transaction would have had to upgrade to the write lock the other process now held: refused at once.
+      await manager.query('UPDATE accounts SET name = name WHERE 0 = 1');
+    });
+    holder?.kill('SIGKILL');
+    holder = undefined;
+    expect(other).toBe('SQLITE_BUSY');
+  });
 
   test('the one runner the SQLite driver hands out is wrapped once, however often it is handed out', () => {
     const dataSource = s.server.app.get(DataSource);

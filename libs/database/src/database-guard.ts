@@ -26,6 +26,15 @@ const AWAY = new Set([
   'SQLITE_BUSY',
 ]);
 
+/**
+ * TypeORM begins SQLite transactions deferred: a transaction that reads first and writes later must then upgrade
+ * its read lock, and when another process (the CLI) holds the write lock at that moment, SQLite refuses at once,
+ * without its busy handler, since waiting could deadlock. Every transaction here is a unit of work that writes,
+ * so it takes the write lock when it begins, where SQLite waits for it up to the busy timeout.
+ */
+const DEFERRED_BEGIN = 'BEGIN TRANSACTION';
+const IMMEDIATE_BEGIN = 'BEGIN IMMEDIATE TRANSACTION';
+
 const unavailable = () => new AppError(ErrorCode.Unavailable, 'Service unavailable: the database is not answering');
 
 function isAway(error: unknown): boolean {
@@ -104,10 +113,13 @@ export class DatabaseGuard implements OnApplicationShutdown {
     this.wrapped.add(runner);
     const query = runner.query.bind(runner);
     if (this.sqlite) {
-      runner.query = (async (...args: Parameters<QueryRunner['query']>) => {
+      runner.query = (async (sql: string, ...rest: unknown[]) => {
+        const started = performance.now();
         try {
-          return await query(...args);
+          return await query(sql === DEFERRED_BEGIN ? IMMEDIATE_BEGIN : sql, ...(rest as []));
         } catch (error) {
+          // A lock SQLite refused without waiting is a lost race, not a database that stopped answering.
+          if (isAway(error) && performance.now() - started < this.timeoutMs / 2) throw unavailable();
           throw this.failed(error);
         }
       }) as QueryRunner['query'];
