@@ -74,6 +74,10 @@ export class DatabaseGuard implements OnApplicationShutdown {
   private away = false;
   private probing: Promise<void> | undefined;
   private stopped = false;
+  /**
+   * TypeORM's own createQueryRunner. On MySQL its runners are new and unwrapped; on SQLite it hands back the one
+   * runner, wrapped like every other use of it, which the probe's statements tolerate: they fail at once or not at all.
+   */
   private unguarded!: (mode?: 'master' | 'slave') => QueryRunner;
   private readonly wrapped = new WeakSet<QueryRunner>();
 
