@@ -1,0 +1,3 @@
+import '../../api/src/main.js';
+
+export const cli = 'cli';

@@ -1,0 +1,3 @@
+import '../../../libs/throttling/src/limiter.js';
+
+export const deepFromAnApp = true;

@@ -1,0 +1,3 @@
+import '../../../test/support/helper.js';
+
+export const testsMayUseHelpers = true;

@@ -1,0 +1,4 @@
+import '@castellan/core';
+import '@castellan/throttling';
+
+export const accounts = 'accounts';

@@ -1,0 +1,3 @@
+import '../../../apps/api/src/main.js';
+
+export const reachesAnApp = true;

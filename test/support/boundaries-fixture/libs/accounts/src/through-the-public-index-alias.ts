@@ -1,0 +1,3 @@
+import '@castellan/throttling/src/limiter.js';
+
+export const deepAlias = true;

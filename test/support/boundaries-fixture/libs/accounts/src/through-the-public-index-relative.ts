@@ -1,0 +1,3 @@
+import '../../throttling/src/index.js';
+
+export const relativeIndex = true;

@@ -1,0 +1,3 @@
+import '../../throttling/src/limiter.js';
+
+export const deepRelative = true;

@@ -1,0 +1,3 @@
+import '@castellan/leaks';
+
+export const audit = 'audit';

@@ -1,0 +1,3 @@
+import type * as decisions from '@castellan/decisions';
+
+export type Wire = typeof decisions;

@@ -1,0 +1,3 @@
+import '@castellan/decisions';
+
+export const usesServerCode = true;

@@ -1,0 +1,3 @@
+import '@castellan/throttling';
+
+export const reachesUp = true;

@@ -1,0 +1,5 @@
+import '@castellan/core';
+
+export interface Decision {
+  allowed: boolean;
+}

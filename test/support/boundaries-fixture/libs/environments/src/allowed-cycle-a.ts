@@ -1,0 +1,5 @@
+import { b } from './allowed-cycle-b.js';
+
+export interface A {
+  b: typeof b;
+}

@@ -1,0 +1,3 @@
+import type { A } from './allowed-cycle-a.js';
+
+export const b = (a: A) => a;

@@ -1,0 +1,3 @@
+import './no-runtime-circular-b.js';
+
+export const a = 'a';

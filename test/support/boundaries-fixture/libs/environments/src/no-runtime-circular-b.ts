@@ -1,0 +1,3 @@
+import './no-runtime-circular-a.js';
+
+export const b = 'b';

@@ -1,0 +1,3 @@
+import '@castellan/audit';
+
+export const leaks = 'leaks';

@@ -1,0 +1,3 @@
+import '../../../examples/plugin.js';
+
+export const usesAnExample = true;

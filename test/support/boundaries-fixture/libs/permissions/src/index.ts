@@ -1,0 +1,4 @@
+import 'node:path';
+import '@castellan/core';
+
+export const permissions = 'permissions';

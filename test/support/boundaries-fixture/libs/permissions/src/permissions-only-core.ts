@@ -1,0 +1,3 @@
+import '@castellan/accounts';
+
+export const knowsAccounts = true;

@@ -1,0 +1,3 @@
+import '@castellan/core';
+
+export const throttling = 'throttling';
