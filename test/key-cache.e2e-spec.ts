@@ -5,8 +5,10 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { ApiKeyEntity, ApiKeyRepository, KeyCache, KeyCacheInvalidator } from '@castellan/credentials';
-import { EnvironmentRepository } from '@castellan/environments';
+import { KeyCache, KeyCacheInvalidator } from '@castellan/credentials';
+import { ApiKeyEntity } from '../libs/credentials/src/api-key.entity.js';
+import { ApiKeyRepository } from '../libs/credentials/src/api-key.repository.js';
+import { EnvironmentRepository } from '../libs/environments/src/environment.repository.js';
 import { LeakService } from '@castellan/leaks';
 import { connectRedis } from '@castellan/throttling';
 import { cachedKey, loaded } from '../libs/credentials/src/key-cache.fixture.js';
@@ -280,7 +282,7 @@ describe('while the database cannot be read', () => {
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `probe` for at most a second, the bound the README promises for instances sharing a Redis. */
+/** Polls `probe` for at most a second, the bound docs/operations.md promises for instances sharing a Redis. */
 async function withinASecond<T>(probe: () => Promise<T>, expected: T): Promise<T> {
   const deadline = Date.now() + 1000;
   let seen = await probe();

@@ -21,7 +21,7 @@ const withServices = await describeWith(import.meta.url, REDIS);
 // and keys of this run only.
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
-/** The bound the README promises for a change made on one instance to reach the others, with Redis. */
+/** The bound docs/operations.md promises for a change made on one instance to reach the others, with Redis. */
 const PROPAGATION_BOUND_MS = 1000;
 const POLL_INTERVAL_MS = 50;
 

@@ -69,7 +69,7 @@ export function run(command: string, args: string[], env: Record<string, string>
   });
 }
 
-/** `npm run -s cli -- <args>`, exactly as the README tells an operator to run it from a checkout. */
+/** `npm run -s cli -- <args>`, exactly as docs/operations.md and the README's walk-through tell an operator to run it from a checkout. */
 export function runCli(args: string[], env: Record<string, string>, input?: string | Buffer): Promise<CliResult> {
   return run('npm', ['run', '-s', 'cli', '--', ...args], env, undefined, input);
 }
