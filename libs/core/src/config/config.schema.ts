@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseCidr } from '../net/ip-ranges.js';
 
@@ -47,6 +48,8 @@ interface AppConfigFields {
   http: HttpLimits;
   /** The longest one database statement (connecting included) may take before its request is answered 503. */
   databaseTimeoutMs: number;
+  /** Permission plugin modules to load besides the built-in ones: package names and absolute paths, in order. */
+  permissionPlugins: readonly string[];
 }
 
 /** How long a client may take, and how many may be connected: slow or idle clients must not hold the server. */
@@ -157,6 +160,45 @@ const trustProxy = z.string().default('false').transform((value, ctx): TrustProx
   return ranges;
 });
 
+/** An npm package name (scoped or not; upper case for old packages), and optionally a path inside it. */
+const PACKAGE_SPECIFIER = /^(@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*(\/[\w.~@-]+)*$/i;
+
+/**
+ * A comma-separated list of module specifiers: package names, absolute paths, `file:` URLs, or paths starting
+ * with ./ or ../, which are made absolute against the working directory here, as CONSOLE_DIR is. Only the form is
+ * checked here; whether each is there and is a plugin is the loader's (@castellan/permissions) to say, at start.
+ */
+const permissionPlugins = z.string().default('').transform((value, ctx) => {
+  if (!value.trim()) return [];
+  const modules: string[] = [];
+  for (const [i, item] of value.split(',').entries()) {
+    const text = item.trim();
+    const refuse = (message: string) => {
+      ctx.addIssue({ code: 'custom', message: `entry ${i + 1} ${message}` });
+      return z.NEVER;
+    };
+    if (!text) return refuse('is empty; separate module specifiers with single commas');
+    const specifier = moduleSpecifier(text);
+    if (!specifier) return refuse(`("${text}") is not a package name, an absolute path, a path starting with ./ or ../, or a file: URL`);
+    if (modules.includes(specifier)) return refuse(`("${text}") is listed twice`);
+    modules.push(specifier);
+  }
+  return modules;
+});
+
+/** A package name as it is; a path or file: URL as an absolute path; undefined for anything else. */
+function moduleSpecifier(text: string): string | undefined {
+  if (isAbsolute(text) || /^\.\.?\//.test(text)) return resolve(text);
+  if (text.startsWith('file:')) {
+    try {
+      return fileURLToPath(text);
+    } catch {
+      return undefined;
+    }
+  }
+  return PACKAGE_SPECIFIER.test(text) ? text : undefined;
+}
+
 const schema = z.object({
   DATABASE_URL: databaseUrl,
   DATABASE_REPLICA_URLS: replicaUrls,
@@ -180,6 +222,7 @@ const schema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(800),
   DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  PERMISSION_PLUGINS: permissionPlugins,
 });
 
 export class ConfigError extends Error {}
@@ -238,5 +281,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       maxConnections: c.HTTP_MAX_CONNECTIONS,
     },
     databaseTimeoutMs: c.DATABASE_TIMEOUT_MS,
+    permissionPlugins: c.PERMISSION_PLUGINS,
   });
 }
