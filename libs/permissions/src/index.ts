@@ -9,6 +9,7 @@ export * from './compiled-policy.js';
 export * from './key-policies.js';
 export * from './policy-compiler.js';
 export * from './permissions.module.js';
+export * from './plugin-loader.js';
 export { adminPlugin, provisioningPlugin, uploadPlugin };
 
 export const BUILTIN_PLUGINS = [provisioningPlugin, uploadPlugin, adminPlugin];
