@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createServer } from 'node:net';
 import { AccountService, CreatedAccount, credentialLines } from '@castellan/accounts';
 import { AppConfig, ConfigError, loadConfig } from '@castellan/core';
+import { BUILTIN_PLUGINS, loadPermissionPlugins, PermissionPlugin } from '@castellan/permissions';
 import { createApp } from './create-app.js';
 
 const RULE = '='.repeat(78);
@@ -63,14 +64,17 @@ async function checkPort(config: AppConfig): Promise<void> {
 
 async function main(): Promise<void> {
   let config: AppConfig;
+  let plugins: PermissionPlugin[];
   try {
     config = loadConfig(process.env);
+    // Before the port and the database: a plugin that cannot load is a configuration error like any other.
+    plugins = await loadPermissionPlugins(config.permissionPlugins, BUILTIN_PLUGINS);
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
   await checkPort(config);
-  const app = await createApp(config);
+  const app = await createApp(config, plugins);
   app.enableShutdownHooks();
   // Listening comes before the first account: a start that cannot serve must not make (and print) credentials.
   try {
