@@ -51,7 +51,10 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/permissions/' },
       // Its specs may also import test/ and examples/ (the example plugins); tests-are-leaves keeps those out of its code.
-      to: { pathNot: '^(libs/(permissions|core)|test|bench|examples)/', dependencyTypesNot: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'core'] },
+      to: {
+        pathNot: '^(libs/(permissions|core)|test|bench|examples)/',
+        dependencyTypesNot: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'core'],
+      },
     },
     {
       name: 'core-imports-no-lib',
@@ -80,7 +83,8 @@ module.exports = {
     },
     {
       name: 'no-lib-imports-app',
-      comment: 'Apps compose libs; a lib that imports an app inverts that, and drags the app (its config, its bootstrap) into every other app.',
+      comment:
+        'Apps compose libs; a lib that imports an app inverts that, and drags the app (its config, its bootstrap) into every other app.',
       severity: 'error',
       from: { path: '^libs/' },
       to: { path: '^apps/' },

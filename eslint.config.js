@@ -46,7 +46,13 @@ export default defineConfig([
       // ESLint also covers the .mjs scripts, and says so in an editor as one types.
       '@typescript-eslint/no-unused-vars': [
         'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
       ],
       // `interface AppConfig extends Readonly<AppConfigFields> {}` names a type (and merges with a class) on purpose;
       // an empty interface or `{}` that extends nothing is still an error.
