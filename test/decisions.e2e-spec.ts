@@ -220,19 +220,19 @@ describe('POST /v1_1/authorize/batch', () => {
 
   const check = { action: 'upload:upload' };
   test.each([
-    ['101 checks', Array(101).fill(check), 'checks may hold at most 100 checks'],
-    ['an unknown action in check 3', [check, check, check, { action: 'upload:nope' }], 'checks[3].action: unknown action "upload:nope"'],
-    ['a check without an action', [check, {}], null],
-    ['a check whose resource is not an object', [{ ...check, resource: 'x' }], null],
-    ['a check that is not an object', [check, 'upload:upload'], null],
-    ['a null check', [check, null], null],
-  ])('%s → 400', async (_, checks, message) => {
-    expectError(await batch(env.root, checks), 400, message ? { error: { message } } : undefined);
+    ['101 checks', Array(101).fill(check), { message: 'checks may hold at most 100 checks', path: 'checks' }],
+    ['an unknown action in check 3', [check, check, check, { action: 'upload:nope' }], { message: 'checks[3].action: unknown action "upload:nope"' }],
+    ['a check without an action', [check, {}], { message: 'checks.1.action is required', path: 'checks[1].action' }],
+    ['a check whose resource is not an object', [{ ...check, resource: 'x' }], { message: expect.any(String), path: 'checks[0].resource' }],
+    ['a check that is not an object', [check, 'upload:upload'], { message: expect.any(String), path: 'checks[1]' }],
+    ['a null check', [check, null], { message: expect.any(String), path: 'checks[1]' }],
+  ])('%s → 400', async (_, checks, error) => {
+    expectError(await batch(env.root, checks), 400, { error });
   });
 
   test('checks that are not an array → 400 saying so', async () => {
     const answers = await Promise.all([{ 0: check }, 'upload:upload', undefined, null].map((checks) => batch(env.root, checks)));
-    for (const res of answers) expectError(res, 400, { error: { message: 'checks must be an array' } });
+    for (const res of answers) expectError(res, 400, { error: { message: 'checks must be an array', path: 'checks' } });
   });
 });
 

@@ -137,7 +137,7 @@ describe('a server without the plugin', () => {
 
   test.each(['video:transcode', 'video:*'])('refuses %s in a policy with 400', async (action) => {
     expectError(await grant(without, account, env.path, [allow([action])]), 400, {
-      error: { message: `rules[0].actions[0]: unknown action "${action}"` },
+      error: { message: `rules[0].actions[0]: unknown action "${action}"`, path: 'rules[0].actions[0]' },
     });
   });
 

@@ -263,15 +263,15 @@ const INVALID: Array<[string, unknown, string, string]> = [
   ['an unknown effect', { rules: [{ effect: 'permit', actions: ['upload:upload'] }] }, 'rules[0].effect', 'allow'],
 ];
 
-/** Proves the refused PUT answered 400 with the offending path first, and changed nothing. */
+/** Proves the refused PUT answered 400 with the offending path first in its message and as its `path`, and changed nothing. */
 async function expectInvalid(key: Target, body: unknown, path: string, mentions: string): Promise<void> {
   await expectUnchanged(
     () => readPolicy(key.path),
     async () => {
       const res = await call('put', key.path).send(body as object);
       expectError(res, 400);
-      const message: string = res.body.error.message;
-      expect({ start: message.slice(0, path.length), mentions: message.includes(mentions) }).toEqual({ start: path, mentions: true });
+      const { message, path: named } = res.body.error as { message: string; path?: string };
+      expect({ start: message.slice(0, path.length), mentions: message.includes(mentions), path: named }).toEqual({ start: path, mentions: true, path });
     },
   );
 }

@@ -63,7 +63,12 @@ export function uniqueCloudName(prefix = 't'): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-export const ERROR_BODY = { error: { message: expect.any(String) } };
+/** Where in the body a refused request went wrong: error answers name it when a validation knows, and only then. */
+export const OPTIONAL_PATH = {
+  asymmetricMatch: (value: unknown) => value === undefined || (typeof value === 'string' && value !== ''),
+  toAsymmetricMatcher: () => 'a path or none',
+};
+export const ERROR_BODY = { error: { message: expect.any(String), path: OPTIONAL_PATH } };
 export const INVALID_CREDENTIALS = { error: { message: 'Invalid credentials' } };
 /** Cloudinary's timestamps: ISO-8601 UTC, seconds precision. */
 export const ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;

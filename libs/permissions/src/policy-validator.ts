@@ -22,7 +22,7 @@ export interface ValidationOptions {
 
 const ARRAY_EQUALITY = 'to match a whole array, use $all (with $size for an exact match)';
 
-const invalid = (path: string, message: string) => AppError.invalid(`${path}: ${message}`);
+const invalid = (path: string, message: string) => AppError.invalid(`${path}: ${message}`, path);
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The element type that a scalar operand must have for an attribute: strings for string[] attributes. */
@@ -150,8 +150,8 @@ function checkRule(raw: unknown, i: number, catalog: PermissionCatalog, options:
 
 /** Checks a policy body `{"rules": [...]}` against the catalogue; the first problem is a 400 naming its place. */
 export function validatePolicy(body: unknown, catalog: PermissionCatalog, options: ValidationOptions = {}): PolicyRule[] {
-  if (!isPlainObject(body) || !Array.isArray(body['rules'])) throw AppError.invalid('rules: must be an array');
+  if (!isPlainObject(body) || !Array.isArray(body['rules'])) throw invalid('rules', 'must be an array');
   const rules = body['rules'] as unknown[];
-  if (rules.length > MAX_RULES) throw AppError.invalid(`rules: may hold at most ${MAX_RULES} rules`);
+  if (rules.length > MAX_RULES) throw invalid('rules', `may hold at most ${MAX_RULES} rules`);
   return rules.map((rule, i) => checkRule(rule, i, catalog, options));
 }

@@ -9,17 +9,18 @@ const INTERNALS = [
   /TypeError|ReferenceError|Cannot read propert/,
 ];
 
-const isErrorBody = (body: unknown): body is { error: { message: string } } =>
+const isErrorBody = (body: unknown): body is { error: { message: string; path?: string } } =>
   typeof body === 'object' &&
   body !== null &&
   Object.keys(body).join() === 'error' &&
   typeof (body as { error: unknown }).error === 'object' &&
-  Object.keys((body as { error: object }).error).join() === 'message' &&
-  typeof (body as { error: { message: unknown } }).error.message === 'string';
+  ['message', 'message,path'].includes(Object.keys((body as { error: object }).error).join()) &&
+  typeof (body as { error: { message: unknown } }).error.message === 'string' &&
+  ['undefined', 'string'].includes(typeof (body as { error: { path?: unknown } }).error.path);
 
 /**
  * Why an answer is not a proper refusal: a 4xx (the exact status when one is given) with exactly
- * `{"error":{"message"}}`, a message that shows no internals (and is, or matches, the expected one when given), and the
+ * `{"error":{"message"}}` (with the `path` a validation names, if any), a message that shows no internals (and is, or matches, the expected one when given), and the
  * Basic challenge on a 401. Empty when it is one.
  */
 export function refusalProblems(res: Response, status?: number, message?: string | RegExp): string[] {

@@ -1,6 +1,7 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, HttpCode, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { ApiBasicAuth, ApiExtension, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import type { ApiOperationOptions } from '@nestjs/swagger';
+import { ErrorBodyDto } from '../errors/error-body.dto.js';
 import { ChangeInterceptor, mayChange } from './change-route.js';
 import type { Principal } from './principal.js';
 import { ACCESS_METADATA, OwnerAccess, RouteAccess } from './route-access.js';
@@ -41,9 +42,12 @@ function describeRoute(access: RouteAccess): MethodDecorator {
 /** The statuses a route answers besides 200 and those its access decorator declares, each with why. */
 export type Refusals = Partial<Record<400 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 503, string>>;
 
+/** An error answer: its status, why, and the error body every error answer has. */
+const ApiError = (status: number, description: string): MethodDecorator => ApiResponse({ status, description, type: ErrorBodyDto });
+
 /** Declares a route's own error answers, which its description in /docs lists too. */
 export function ApiRefusals(refusals: Refusals): MethodDecorator {
-  return applyDecorators(...Object.entries(refusals).map(([status, description]) => ApiResponse({ status: Number(status), description })));
+  return applyDecorators(...Object.entries(refusals).map(([status, description]) => ApiError(Number(status), description)));
 }
 
 /** What every route that reads a body may answer, with why it answers 400. */
@@ -92,20 +96,18 @@ export function Authenticated(
     ApiBasicAuth(),
     ApiExtension('x-permission', permission ?? 'any valid key'),
     ...(access.owner ? [ApiExtension('x-own-permission', access.owner.permission)] : []),
-    ApiResponse({
-      status: 401,
-      description:
-        'Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another ' +
+    ApiError(
+      401,
+      'Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another ' +
         'account. The answer carries `WWW-Authenticate: Basic`',
-    }),
-    ...(permission ? [ApiResponse({ status: 403, description: mayNotPerform(permission, access.owner) })] : []),
-    ApiResponse({
-      status: 429,
-      description:
-        "Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; " +
+    ),
+    ...(permission ? [ApiError(403, mayNotPerform(permission, access.owner))] : []),
+    ApiError(
+      429,
+      "Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; " +
         '`Retry-After` says when to try again',
-    }),
-    ApiResponse({ status: 503, description: 'The database is not answering' }),
+    ),
+    ApiError(503, 'The database is not answering'),
     describeRoute(access),
   );
 }

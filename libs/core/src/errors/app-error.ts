@@ -15,27 +15,37 @@ export enum ErrorCode {
 }
 
 export class AppError extends Error {
+  /**
+   * Where in the request body the problem is, in {@link fieldPath}'s notation, for clients that show the message
+   * next to what it names instead of reading the message's words.
+   */
+  readonly path?: string;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
     /** Headers the answer carries (Retry-After, rate limit state). */
     readonly headers: Record<string, string> = {},
+    path?: string,
   ) {
     // Messages quote the request ("Access key <id> not found"), and a caller may paste a secret where an id belongs.
     super(redactSecrets(message));
     this.name = 'AppError';
+    // A path quotes the request too (the name of a condition's attribute, of an unknown field).
+    if (path !== undefined) this.path = redactSecrets(path);
   }
 
-  static invalid(message: string): AppError {
-    return new AppError(ErrorCode.InvalidInput, message);
+  /** `path`: where the problem is, when the check knows, e.g. `fieldPath(['rules', 0, 'actions', 1])`. */
+  static invalid(message: string, path?: string): AppError {
+    return new AppError(ErrorCode.InvalidInput, message, {}, path);
   }
 
   static notFound(what: string, id: string): AppError {
     return new AppError(ErrorCode.NotFound, `${what} ${id} not found`);
   }
 
-  static conflict(message: string): AppError {
-    return new AppError(ErrorCode.Conflict, message);
+  static conflict(message: string, path?: string): AppError {
+    return new AppError(ErrorCode.Conflict, message, {}, path);
   }
 
   static invalidCredentials(): AppError {
@@ -45,4 +55,15 @@ export class AppError extends Error {
   static notAllowed(action: string): AppError {
     return new AppError(ErrorCode.NotAllowed, `Not allowed: ${action}`);
   }
+}
+
+/**
+ * A place in a request body as the error answer's `path` names it: object keys joined by dots, array indices in
+ * brackets (`rules[0].actions[1]`, `saml.sso_url`, `checks[2].action`), as the validation messages spell places.
+ */
+export function fieldPath(segments: readonly (string | number)[]): string {
+  return segments.reduce<string>((path, segment) => {
+    if (typeof segment === 'number' || /^\d+$/.test(segment)) return `${path}[${segment}]`;
+    return path ? `${path}.${segment}` : segment;
+  }, '');
 }

@@ -2,7 +2,8 @@ import { jest } from '@jest/globals';
 import { HttpException, InternalServerErrorException, Logger, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { errorCodes } from 'fastify';
 import { QueryFailedError } from 'typeorm';
-import { AppError, ErrorCode } from './app-error.js';
+import { generateSecret } from '../secrets/secret-format.js';
+import { AppError, ErrorCode, fieldPath } from './app-error.js';
 import { challenges, toErrorResponse } from './http-exception.filter.js';
 
 const SQL = 'INSERT INTO `api_keys`(`id`, `secret_hash`) VALUES (?, ?)';
@@ -74,5 +75,29 @@ describe('challenges', () => {
     ['the header twice', { 'x-requested-with': ['XMLHttpRequest', 'XMLHttpRequest'] }, true],
   ])('%s: challenged %s', (_, headers, expected) => {
     expect(challenges({ headers })).toBe(expected);
+  });
+});
+
+describe('the place of a validation error', () => {
+  test('the body names it as `path` when the error knows it, and has no `path` otherwise', () => {
+    expect(answer(AppError.invalid('rules[0].actions[1]: unknown action "x:y"', 'rules[0].actions[1]')).body).toEqual({
+      error: { message: 'rules[0].actions[1]: unknown action "x:y"', path: 'rules[0].actions[1]' },
+    });
+    expect(Object.keys(answer(AppError.invalid('Malformed JSON body')).body.error)).toEqual(['message']);
+  });
+
+  test('a path is written with dots between keys and brackets around indices, as the messages write places', () => {
+    expect(fieldPath(['rules', 0, 'actions', 1])).toBe('rules[0].actions[1]');
+    expect(fieldPath(['checks', '3', 'action'])).toBe('checks[3].action');
+    expect(fieldPath(['saml', 'sso_url'])).toBe('saml.sso_url');
+    expect(fieldPath([])).toBe('');
+  });
+
+  test('a secret pasted where a name belongs is redacted from the path as from the message', () => {
+    const secret = generateSecret('account');
+    const path = `rules[0].conditions.${secret}`;
+    const error = AppError.invalid(`${path}: unknown attribute`, path);
+    expect(error.path).not.toContain(secret);
+    expect(`${error.path}: unknown attribute`).toBe(error.message);
   });
 });

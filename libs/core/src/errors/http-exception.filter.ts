@@ -29,8 +29,9 @@ export function challenges(request: Pick<FastifyRequest, 'headers'>): boolean {
   return typeof marker !== 'string' || marker.toLowerCase() !== 'xmlhttprequest';
 }
 
+/** Cloudinary's error body; `path` is ours, an addition its clients ignore (ErrorBodyDto documents both). */
 export interface ErrorBody {
-  error: { message: string };
+  error: { message: string; path?: string };
 }
 
 /**
@@ -66,7 +67,8 @@ const isClientError = (status: number): boolean => status >= 400 && status < 500
  */
 export function toErrorResponse(exception: unknown, logger: Logger): { status: number; body: ErrorBody } {
   if (exception instanceof AppError) {
-    return { status: STATUS[exception.code], body: { error: { message: exception.message } } };
+    const path = exception.path === undefined ? {} : { path: exception.path };
+    return { status: STATUS[exception.code], body: { error: { message: exception.message, ...path } } };
   }
   const transport = transportError(exception);
   if (transport && isClientError(transport.statusCode)) {

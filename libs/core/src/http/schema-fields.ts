@@ -1,7 +1,7 @@
 import { Body, PipeTransform } from '@nestjs/common';
 import { ApiBody } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AppError } from '../errors/app-error.js';
+import { AppError, fieldPath } from '../errors/app-error.js';
 import { absent, FIELD_MESSAGES, givenText, jsonBytesWithin, MAX_JSON_OBJECT_BYTES, NO_CONTROL_CHARACTERS, parseJsonText } from './fields.js';
 
 // The decision API's bodies are validated with zod schemas rather than class-validator DTOs: every call of every
@@ -45,10 +45,11 @@ export function jsonObjectField(doc: FieldDoc & { maxBytes?: number } = {}): z.Z
 /** An object of these fields; fields it does not name are dropped, as the DTOs' whitelist drops them. */
 export const objectOf = <Shape extends z.ZodRawShape>(shape: Shape) => z.object(shape, { error: FIELD_MESSAGES.jsonObject });
 
-/** What a refused body is told: the first problem, naming the field by its path (`checks.3.action`). */
-function messageOf(error: z.ZodError): string {
+/** What a refused body is told: the first problem, naming the field by its path (`checks.3.action`), and that path. */
+function refusal(error: z.ZodError): AppError {
   const issue = error.issues[0]!;
-  return issue.message.replace('$property', issue.path.length > 0 ? issue.path.join('.') : 'body');
+  const message = issue.message.replace('$property', issue.path.length > 0 ? issue.path.join('.') : 'body');
+  return AppError.invalid(message, fieldPath(issue.path.map((key) => (typeof key === 'number' ? key : String(key)))) || undefined);
 }
 
 export class SchemaPipe<T> implements PipeTransform<unknown, T> {
@@ -56,7 +57,7 @@ export class SchemaPipe<T> implements PipeTransform<unknown, T> {
 
   transform(value: unknown): T {
     const parsed = this.schema.safeParse(value);
-    if (!parsed.success) throw AppError.invalid(messageOf(parsed.error));
+    if (!parsed.success) throw refusal(parsed.error);
     return parsed.data;
   }
 }

@@ -1,12 +1,17 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { AppError } from '../errors/app-error.js';
+import { AppError, fieldPath } from '../errors/app-error.js';
 
-function firstMessage(errors: ValidationError[], parent = ''): string | undefined {
+/** The first constraint broken, depth first, with the place of the field that broke it. */
+function firstProblem(errors: ValidationError[], parent: string[] = []): { message: string; path?: string } | undefined {
   for (const error of errors) {
-    const path = parent ? `${parent}.${error.property}` : error.property;
+    const segments = [...parent, error.property];
     const message = error.constraints && Object.values(error.constraints)[0];
-    if (message) return parent ? message.replace(error.property, path) : message;
-    const nested = error.children && firstMessage(error.children, path);
+    // A nested field's message names it by its dotted path, as the messages have always said it. A body that is
+    // no object at all breaks a constraint of no property: it has no path.
+    if (message) {
+      return { message: parent.length ? message.replace(error.property, segments.join('.')) : message, path: fieldPath(segments) || undefined };
+    }
+    const nested = error.children && firstProblem(error.children, segments);
     if (nested) return nested;
   }
   return undefined;
@@ -22,6 +27,9 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidUnknownValues: true,
     validateCustomDecorators: false,
-    exceptionFactory: (errors) => AppError.invalid(firstMessage(errors) ?? 'Invalid request'),
+    exceptionFactory: (errors) => {
+      const problem = firstProblem(errors);
+      return problem ? AppError.invalid(problem.message, problem.path) : AppError.invalid('Invalid request');
+    },
   });
 }
