@@ -221,7 +221,12 @@ describe('POST /v1_1/authorize/batch', () => {
   const check = { action: 'upload:upload' };
   test.each([
     ['101 checks', Array(101).fill(check), { message: 'checks may hold at most 100 checks', path: 'checks' }],
-    ['an unknown action in check 3', [check, check, check, { action: 'upload:nope' }], { message: 'checks[3].action: unknown action "upload:nope"' }],
+    // The decision service, not the schema, finds the action unknown, and names the place in the message only.
+    [
+      'an unknown action in check 3',
+      [check, check, check, { action: 'upload:nope' }],
+      { message: 'checks[3].action: unknown action "upload:nope"' },
+    ],
     ['a check without an action', [check, {}], { message: 'checks.1.action is required', path: 'checks[1].action' }],
     ['a check whose resource is not an object', [{ ...check, resource: 'x' }], { message: expect.any(String), path: 'checks[0].resource' }],
     ['a check that is not an object', [check, 'upload:upload'], { message: expect.any(String), path: 'checks[1]' }],
@@ -283,9 +288,15 @@ describe('GET /v1_1/permissions/catalog', () => {
         scope: action.scope ?? 'environment',
       })),
     })),
+    // What the policy validator refuses for each kind, so that a console offers only what a key can hold.
+    key_kinds: [
+      { kind: 'environment', excluded_prefixes: ['provisioning:'] },
+      { kind: 'account', excluded_prefixes: [] },
+      { kind: 'user', excluded_prefixes: [] },
+    ],
   };
 
-  test('any valid key reads every plugin, its actions and their attributes', async () => {
+  test('any valid key reads every plugin, its actions and their attributes, and what each kind of key never holds', async () => {
     const env = await newEnvironment();
     const readers = [env.root, await newKey(env, NARROW), rootOf(a), await newKey(null, [{ effect: 'allow', actions: ['provisioning:account.read'] }])];
     const bodies = await Promise.all(readers.map(async (key) => (await send('get', '/v1_1/permissions/catalog', key.auth)).body));

@@ -3,7 +3,16 @@ import { AppError, AuthFailureReason, isoSeconds, KEY_USAGE_SINK, Principal, rea
 import type { EnvironmentState, KeyUsageSink } from '@castellan/core';
 import { ActionAuthorizer, KeyPrincipals, refusalOfUse } from '@castellan/credentials';
 import { EnvironmentRepository } from '@castellan/environments';
-import { effectiveRules, PermissionCatalog, PolicyCompiler, reaches, RuleSource, validateResource } from '@castellan/permissions';
+import {
+  effectiveRules,
+  excludedPrefixes,
+  KEY_KINDS,
+  PermissionCatalog,
+  PolicyCompiler,
+  reaches,
+  RuleSource,
+  validateResource,
+} from '@castellan/permissions';
 import {
   AuthorizeDto,
   BatchAuthorizeDto,
@@ -117,6 +126,7 @@ export class DecisionService {
         description: p.description,
         actions: this.catalog.expand(`${p.name}:*`)!.map((a) => ({ name: a.name, description: a.description, attributes: a.attributes, scope: a.scope })),
       })),
+      key_kinds: KEY_KINDS.map((kind) => ({ kind, excluded_prefixes: excludedPrefixes(kind) })),
     };
   }
 

@@ -26,3 +26,12 @@ export const KIND_POLICIES: Record<KeyKind, KindPolicy> = {
 };
 
 export const effectiveRules = (kind: KeyKind, rules: PolicyRule[] | null): PolicyRule[] => rules ?? KIND_POLICIES[kind].defaults;
+
+/** Every kind of key, in the order the catalogue answer lists them. */
+export const KEY_KINDS = Object.keys(KIND_POLICIES) as KeyKind[];
+
+/** The prefixes of the actions a key of this kind never holds, for clients that show only what a kind may hold. */
+export const excludedPrefixes = (kind: KeyKind): string[] => {
+  const prefix = KIND_POLICIES[kind].excludedPrefix;
+  return prefix ? [prefix] : [];
+};

@@ -3,6 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { z } from 'zod';
 import { jsonObjectField, objectOf, textField } from '@castellan/core';
 import type { KeyKind, PolicyRule } from '@castellan/core';
+import { RuleDto } from '@castellan/permissions';
 
 export const MAX_BATCH = 100;
 
@@ -128,7 +129,7 @@ export class SimulationDto extends DecisionDto {
   })
   decided_by!: 'key' | 'role' | 'user' | null;
 
-  @ApiProperty({ type: [Object], description: "The key's own rules (its kind's default when it has none set)" })
+  @ApiProperty({ type: [RuleDto], description: "The key's own rules (its kind's default when it has none set)" })
   rules!: PolicyRule[];
 
   @ApiProperty({ type: [TraceEntryDto], description: "How each of the key's own rules bears on the check" })
@@ -145,7 +146,7 @@ export class KeySelfDto extends DecisionKeyDto {
   @ApiProperty({ type: DecisionEnvironmentDto, nullable: true })
   environment!: DecisionEnvironmentDto | null;
 
-  @ApiProperty({ type: [Object], description: 'The effective policy' })
+  @ApiProperty({ type: [RuleDto], description: 'The effective policy' })
   rules!: PolicyRule[];
 
   @ApiProperty({ description: "True while the key has its kind's default policy" })
@@ -194,7 +195,24 @@ export class CatalogPluginDto {
   actions!: CatalogActionDto[];
 }
 
+export class CatalogKeyKindDto {
+  @ApiProperty({ enum: ['environment', 'account', 'user'] })
+  kind!: KeyKind;
+
+  @ApiProperty({
+    type: [String],
+    example: ['provisioning:'],
+    description:
+      'Actions whose names start with one of these a key of this kind never holds: not even through `*`, and rules naming them ' +
+      'are refused',
+  })
+  excluded_prefixes!: string[];
+}
+
 export class CatalogDto {
   @ApiProperty({ type: [CatalogPluginDto] })
   plugins!: CatalogPluginDto[];
+
+  @ApiProperty({ type: [CatalogKeyKindDto], description: 'Each kind of key, with the actions it can never hold' })
+  key_kinds!: CatalogKeyKindDto[];
 }
