@@ -271,7 +271,11 @@ async function expectInvalid(key: Target, body: unknown, path: string, mentions:
       const res = await call('put', key.path).send(body as object);
       expectError(res, 400);
       const { message, path: named } = res.body.error as { message: string; path?: string };
-      expect({ start: message.slice(0, path.length), mentions: message.includes(mentions), path: named }).toEqual({ start: path, mentions: true, path });
+      expect({ start: message.slice(0, path.length), mentions: message.includes(mentions), path: named }).toEqual({
+        start: path,
+        mentions: true,
+        path,
+      });
     },
   );
 }

@@ -9,7 +9,10 @@ function firstProblem(errors: ValidationError[], parent: string[] = []): { messa
     // A nested field's message names it by its dotted path, as the messages have always said it. A body that is
     // no object at all breaks a constraint of no property: it has no path.
     if (message) {
-      return { message: parent.length ? message.replace(error.property, segments.join('.')) : message, path: fieldPath(segments) || undefined };
+      return {
+        message: parent.length ? message.replace(error.property, segments.join('.')) : message,
+        path: fieldPath(segments) || undefined,
+      };
     }
     const nested = error.children && firstProblem(error.children, segments);
     if (nested) return nested;
