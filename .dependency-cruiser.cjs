@@ -22,6 +22,8 @@ const LAYERS = [
   ['people', 'decisions', 'key-usage'],
   ['security'],
   ['access-keys'],
+  // The composition of the libs into one Nest module, for the apps (api, cli) to import: no lib imports it.
+  ['platform'],
 ];
 
 const alternatives = (names) => `(${names.join('|')})`;
