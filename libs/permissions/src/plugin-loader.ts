@@ -1,6 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError } from '@castellan/core';
 import { PermissionCatalog } from './catalog.js';
@@ -77,7 +77,8 @@ function entryFile(specifier: string, cwd: string): string {
       .split('/')
       .slice(0, specifier.startsWith('@') ? 2 : 1)
       .join('/');
-    if (!(require.resolve.paths(name) ?? []).some((modules) => existsSync(join(modules, name)))) {
+    const directory = (require.resolve.paths(name) ?? []).map((modules) => join(modules, name)).find((path) => existsSync(path));
+    if (!directory) {
       // `plugins/x.js` reads as a package named plugins: say so when the operator evidently meant a file.
       const meant = existsSync(resolve(cwd, specifier)) ? `; for the file ${resolve(cwd, specifier)}, write ./${specifier}` : '';
       throw new PluginProblem(
@@ -85,11 +86,28 @@ function entryFile(specifier: string, cwd: string): string {
       );
     }
     if ((error as { code?: string }).code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') {
+      const entry = esmEntry(specifier, directory);
+      if (entry) return entry;
       throw new PluginProblem(
-        'exports no entry for require.resolve (its package.json "exports" may offer only "import"); name its file by path',
+        'exports no entry for require.resolve (its package.json "exports" offers only "import"?); name its file by path',
       );
     }
     throw new PluginProblem(`cannot be resolved: ${firstLine(error)}`);
+  }
+}
+
+/**
+ * A package that exports only under the "import" condition, as Node's ES resolution finds it. That resolves only from
+ * this file, so its answer is taken only when it is the very package found from `cwd`: as it is in the image and in a
+ * checkout, where the working directory's node_modules is also Castellan's.
+ */
+function esmEntry(specifier: string, directory: string): string | undefined {
+  try {
+    const entry = fileURLToPath(import.meta.resolve(specifier));
+    return entry.startsWith(realpathSync(directory) + sep) ? entry : undefined;
+  } catch {
+    // Not resolvable from here, or no import.meta.resolve (a test runner's module sandbox).
+    return undefined;
   }
 }
 
