@@ -1,11 +1,16 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import request from 'supertest';
 import { ConfigError, loadConfig } from '@castellan/core';
 import { videoPlugin } from '../examples/video-permissions-plugin/video.plugin.js';
-import { buildIfNeeded, describeRun, REPO_ROOT, run } from './support/cli.js';
-import { Instance, Instances } from './support/instances.js';
+import { buildIfNeeded, cleanEnvironment, describeRun, REPO_ROOT, run } from './support/cli.js';
+import { Exit, Instance, Instances, serving, stop } from './support/instances.js';
 import { uniqueCloudName } from './support/harness.js';
 
 // A third-party permission plugin loaded by the stock server through PERMISSION_PLUGINS, with no change to its code:
@@ -116,6 +121,52 @@ describe('a server started with PERMISSION_PLUGINS naming the example video plug
       status: 400,
       message: 'rules[0].actions[0]: unknown action "video:render"',
     });
+  });
+});
+
+/** A port nothing listens on now. */
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as { port: number };
+  await new Promise((done) => probe.close(done));
+  return port;
+}
+
+describe('a plugin installed as a package next to the deployment', () => {
+  test("is found by its name in node_modules of the server's working directory, which is not Castellan's", async () => {
+    const deployment = join(dir, 'deployment');
+    const installed = join(deployment, 'node_modules', '@acme', 'castellan-video');
+    mkdirSync(installed, { recursive: true });
+    writeFileSync(
+      join(installed, 'package.json'),
+      JSON.stringify({ name: '@acme/castellan-video', type: 'module', exports: './index.js' }),
+    );
+    const example = pathToFileURL(resolve(REPO_ROOT, PLUGINS, 'video', 'index.js')).href;
+    writeFileSync(join(installed, 'index.js'), `export { default } from ${JSON.stringify(example)};\n`);
+
+    const port = await freePort();
+    const env = { ...settings, CONSOLE_DIR: resolve(REPO_ROOT, 'dist/console'), PERMISSION_PLUGINS: '@acme/castellan-video' };
+    const child = spawn(process.execPath, [resolve(REPO_ROOT, 'dist/apps/api/src/main.js')], {
+      cwd: deployment,
+      env: cleanEnvironment({ ...env, HOST: '127.0.0.1', PORT: String(port) }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    for (const stream of [child.stdout, child.stderr]) stream.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const url = `http://127.0.0.1:${port}`;
+    const exited = once(child, 'exit').then(([code, signal]) => ({ code, signal }) as Exit);
+    const deployed: Instance = { name: 'deployed elsewhere', url, child, exited, output: () => output, http: () => request(url) };
+    try {
+      await serving(deployed);
+      const catalog = await deployed
+        .http()
+        .get('/v1_1/permissions/catalog')
+        .auth(...owner.auth);
+      expect(catalog.body.plugins.map((p: { name: string }) => p.name)).toEqual(['provisioning', 'upload', 'admin', 'video']);
+    } finally {
+      await stop(deployed);
+    }
   });
 });
 
