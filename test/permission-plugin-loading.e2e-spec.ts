@@ -240,6 +240,19 @@ describe('a start refused for its plugins: exit 1, one line on stderr, before th
     expect((await refusedStart(broken)).stderr).toBe(`${prefix}"${broken}" failed to load: SyntaxError: Unexpected end of input\n`);
   });
 
+  test('CommonJS in a .js file where package.json says "type": "module" (as under the image\'s /app): Node\'s advice', async () => {
+    const plugin = join(dir, 'esm-scope', 'index.js');
+    mkdirSync(join(dir, 'esm-scope'));
+    writeFileSync(join(dir, 'esm-scope', 'package.json'), JSON.stringify({ type: 'module' }));
+    writeFileSync(plugin, 'module.exports = {};\n');
+    // Node's wording, in full: its advice is on the lines after the first.
+    const { stderr } = await refusedStart(plugin);
+    expect(stderr).toMatch(
+      new RegExp(`^${prefix}"${plugin}" failed to load: ReferenceError: module is not defined in ES module scope [^\\n]*\\n$`),
+    );
+    expect(stderr).toContain("rename it to use the '.cjs' file extension");
+  });
+
   test('one good plugin and one bad: nothing starts with part of its plugins', async () => {
     expect((await refusedStart(`./${PLUGINS}/video,./${PLUGINS}/invalid.js`)).stderr).toContain('invalid.js" is not a valid plugin');
   });

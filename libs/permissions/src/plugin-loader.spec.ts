@@ -160,6 +160,13 @@ describe('loadPermissionPlugins: what is refused, naming the setting, the module
     expect(await refusal([module])).toContain(`"${module}" ${problem}`);
   });
 
+  test("a plugin's own error: its lines joined, and cut when long", async () => {
+    const module = esm(`throw new RangeError('first line\\n\\nsecond line ${'x'.repeat(600)}');`);
+    const message = await refusal([module]);
+    expect(message).toMatch(new RegExp(`"${module}" failed to load: RangeError: first line second line x+…$`));
+    expect(message.length).toBeLessThan(500 + module.length + 100);
+  });
+
   test('a module without a default export or an export named plugin: says what it exports (in ES order: by name)', async () => {
     const module = esm(`export const videoPlugin = ${JSON.stringify(sample())}; export const version = 1;`);
     expect(await refusal([module])).toBe(

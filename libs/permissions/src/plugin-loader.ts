@@ -11,6 +11,8 @@ const ATTRIBUTE_TYPES: Record<AttributeType, true> = { string: true, number: tru
 const SCOPES: Record<ActionScope, true> = { environment: true, account: true };
 /** As the built-in catalogues name them: a condition names an attribute, and `.` or `$` would mean something else there. */
 const ATTRIBUTE_NAME = /^[a-z_]+$/;
+/** A plugin's own error is quoted in a one-line refusal; its length is the plugin's to choose. */
+const MAX_SUMMARY = 500;
 
 export interface LoadPermissionPluginsOptions {
   /** Where relative paths and package names are resolved from; the process's working directory by default. */
@@ -59,7 +61,7 @@ async function importModule(specifier: string, cwd: string): Promise<Record<stri
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (error) {
-    throw new PluginProblem(`failed to load: ${firstLine(error)}`);
+    throw new PluginProblem(`failed to load: ${summary(error)}`);
   }
 }
 
@@ -92,7 +94,7 @@ function entryFile(specifier: string, cwd: string): string {
         'exports no entry for require.resolve (its package.json "exports" offers only "import"?); name its file by path',
       );
     }
-    throw new PluginProblem(`cannot be resolved: ${firstLine(error)}`);
+    throw new PluginProblem(`cannot be resolved: ${summary(error)}`);
   }
 }
 
@@ -115,7 +117,7 @@ function filePath(url: string): string {
   try {
     return fileURLToPath(url);
   } catch (error) {
-    throw new PluginProblem(`is not a file: URL of this machine: ${firstLine(error)}`);
+    throw new PluginProblem(`is not a file: URL of this machine: ${summary(error)}`);
   }
 }
 
@@ -195,7 +197,7 @@ function register(plugins: PermissionPlugin[], plugin: PermissionPlugin, holders
     new PermissionCatalog([...plugins, plugin]);
   } catch (error) {
     const holder = holders.get(plugin.name);
-    throw new PluginProblem(`cannot be registered: ${firstLine(error)}${holder ? `; "${plugin.name}" is the name of ${holder}` : ''}`);
+    throw new PluginProblem(`cannot be registered: ${summary(error)}${holder ? `; "${plugin.name}" is the name of ${holder}` : ''}`);
   }
   plugins.push(plugin);
 }
@@ -220,9 +222,15 @@ function messageOf(error: unknown): string {
     : String(error);
 }
 
-/** Node's module errors go on with a require stack; the first line says what happened. */
-function firstLine(error: unknown): string {
+/** Node's own words, lines joined, without the require stack that follows them in its module errors. */
+function summary(error: unknown): string {
   const name = typeof error === 'object' && error !== null ? (error as Error).name : undefined;
-  const text = `${name && name !== 'Error' ? `${name}: ` : ''}${messageOf(error)}`;
-  return text.split('\n')[0]!;
+  const lines = `${name && name !== 'Error' ? `${name}: ` : ''}${messageOf(error)}`.split('\n');
+  const stack = lines.findIndex((line) => line.startsWith('Require stack'));
+  const text = lines
+    .slice(0, stack < 0 ? undefined : stack)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ');
+  return text.length > MAX_SUMMARY ? `${text.slice(0, MAX_SUMMARY)}…` : text;
 }
