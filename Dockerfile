@@ -18,6 +18,7 @@ RUN npm run build && npm prune --omit=dev
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app
+# Its "type": "module" also makes any .js file under /app an ES module, permission plugins mounted there included.
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
@@ -25,6 +26,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/scripts ./scripts
 # The default SQLite database and generated pepper file live in ./data, which the node user must own.
 RUN mkdir -p data && chown node:node data
+# Third-party permission plugins load at start, with no rebuild (docs/permission-plugins.md): mount them read-only,
+# e.g. -v "$PWD/plugins:/app/plugins:ro", and name their files: PERMISSION_PLUGINS=/app/plugins/video/index.js.
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
