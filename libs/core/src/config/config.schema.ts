@@ -162,29 +162,33 @@ const trustProxy = z.string().default('false').transform((value, ctx): TrustProx
 
 /** An npm package name (scoped or not; upper case for old packages), and optionally a path inside it. */
 const PACKAGE_SPECIFIER = /^(@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*(\/[\w.~@-]+)*$/i;
+const MODULE_FORMS = 'a package name, an absolute path, a path starting with ./ or ../, or a file: URL';
 
 /**
  * A comma-separated list of module specifiers: package names, absolute paths, `file:` URLs, or paths starting
  * with ./ or ../, which are made absolute against the working directory here, as CONSOLE_DIR is. Only the form is
  * checked here; whether each is there and is a plugin is the loader's (@castellan/permissions) to say, at start.
  */
-const permissionPlugins = z.string().default('').transform((value, ctx) => {
-  if (!value.trim()) return [];
-  const modules: string[] = [];
-  for (const [i, item] of value.split(',').entries()) {
-    const text = item.trim();
-    const refuse = (message: string) => {
-      ctx.addIssue({ code: 'custom', message: `entry ${i + 1} ${message}` });
-      return z.NEVER;
-    };
-    if (!text) return refuse('is empty; separate module specifiers with single commas');
-    const specifier = moduleSpecifier(text);
-    if (!specifier) return refuse(`("${text}") is not a package name, an absolute path, a path starting with ./ or ../, or a file: URL`);
-    if (modules.includes(specifier)) return refuse(`("${text}") is listed twice`);
-    modules.push(specifier);
-  }
-  return modules;
-});
+const permissionPlugins = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    if (!value.trim()) return [];
+    const modules: string[] = [];
+    for (const [i, item] of value.split(',').entries()) {
+      const text = item.trim();
+      const refuse = (message: string) => {
+        ctx.addIssue({ code: 'custom', message: `entry ${i + 1} ${message}` });
+        return z.NEVER;
+      };
+      if (!text) return refuse('is empty; separate module specifiers with single commas');
+      const specifier = moduleSpecifier(text);
+      if (!specifier) return refuse(`("${text}") is not ${MODULE_FORMS}`);
+      if (modules.includes(specifier)) return refuse(`("${text}") is listed twice`);
+      modules.push(specifier);
+    }
+    return modules;
+  });
 
 /** A package name as it is; a path or file: URL as an absolute path; undefined for anything else. */
 function moduleSpecifier(text: string): string | undefined {
