@@ -13,6 +13,7 @@ import { KeyCacheInvalidator } from './key-cache.invalidator.js';
 import { KeyCacheObserver } from './key-cache.observer.js';
 import { ActionAuthorizer } from './action-authorizer.js';
 import { GrantService } from './grants/grant.service.js';
+import { KeyDirectory } from './key-directory.js';
 import { KeyIssuer } from './key-issuer.js';
 import { KeySettings } from './key-settings.js';
 import { KeyPrincipals } from './key-principals.js';
@@ -41,6 +42,7 @@ function invalidatorFor(cache: KeyCache, config: AppConfig): KeyCacheInvalidator
     SecretHasher,
     ApiKeyRepository,
     KeyIssuer,
+    KeyDirectory,
     KeySettings,
     GrantService,
     ActionAuthorizer,
@@ -55,6 +57,16 @@ function invalidatorFor(cache: KeyCache, config: AppConfig): KeyCacheInvalidator
     { provide: APP_GUARD, useClass: AccessGuard },
     KeyCacheObserver,
   ],
-  exports: [ApiKeyRepository, KeySettings, GrantService, ActionAuthorizer, SecretHasher, LastUseRecorder, KeyPrincipals, KeyCacheInvalidator],
+  exports: [
+    ApiKeyRepository,
+    KeyDirectory,
+    KeySettings,
+    GrantService,
+    ActionAuthorizer,
+    SecretHasher,
+    LastUseRecorder,
+    KeyPrincipals,
+    KeyCacheInvalidator,
+  ],
 })
 export class CredentialsModule {}

@@ -2,6 +2,7 @@ export * from './api-key.entity.js';
 export * from './api-key-count.entity.js';
 export * from './api-key.repository.js';
 export * from './key-settings.js';
+export * from './key-directory.js';
 export type { IssuedKey, IssueKeyRequest } from './key-issuer.js';
 export * from './grants/grant.service.js';
 export * from './action-authorizer.js';

@@ -1,13 +1,14 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { LastUseRecorder } from '@castellan/credentials';
-import { EntityManager, FindOptionsWhere, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { jsonArrayAgg, rawBoolean, rawJsonArray } from '@castellan/core';
 import type { KeyHoldings, KeyKind, PolicyRule, RoleHolders, UserEntitlement, UserPrivileges, UserPrivilegeSource } from '@castellan/core';
 import { SYSTEM_ROLE_RULES } from '@castellan/permissions';
 import type { SystemRole } from '@castellan/permissions';
 import { UserGroupMemberEntity } from '../groups/user-group-member.entity.js';
 import { UserGroupEntity } from '../groups/user-group.entity.js';
-import { RoleAssignmentEntity } from '../roles/role-assignment.entity.js';
+import type { RoleAssignmentEntity } from '../roles/role-assignment.entity.js';
+import { RoleAssignmentRepository } from '../roles/role-assignment.repository.js';
 import { RoleEntity } from '../roles/role.entity.js';
 import { UserEnvironmentEntity } from '../users/user-environment.entity.js';
 import { UserEntity } from '../users/user.entity.js';
@@ -20,7 +21,10 @@ import { UserEntity } from '../users/user.entity.js';
  */
 @Injectable()
 export class UserPrivilegesService implements UserPrivilegeSource, OnModuleInit {
-  constructor(private readonly lastUse: LastUseRecorder) {}
+  constructor(
+    private readonly lastUse: LastUseRecorder,
+    private readonly assignments: RoleAssignmentRepository,
+  ) {}
 
   /** A user stops being pending, and gets its last login, when one of its keys is used (batched, off the request path). */
   onModuleInit(): void {
@@ -62,9 +66,7 @@ export class UserPrivilegesService implements UserPrivilegeSource, OnModuleInit 
     const memberships = await manager.getRepository(UserGroupMemberEntity).find({ where: { accountId, userId: In(ids) } });
     const groupIds = unique(memberships.map((m) => m.groupId));
     const groups = groupIds.length ? await manager.getRepository(UserGroupEntity).find({ where: { accountId, id: In(groupIds) } }) : [];
-    const holders: FindOptionsWhere<RoleAssignmentEntity>[] = [{ accountId, holderType: 'user', holderId: In(ids) }];
-    if (groupIds.length) holders.push({ accountId, holderType: 'group', holderId: In(groupIds) });
-    const assignments = await manager.getRepository(RoleAssignmentEntity).find({ where: holders });
+    const assignments = await this.assignments.heldBy(accountId, { user: ids, group: groupIds }, manager);
     const roleIds = unique(assignments.map((a) => a.roleId));
     const roles = new Map((roleIds.length ? await manager.getRepository(RoleEntity).find({ where: { accountId, id: In(roleIds) } }) : []).map((r) => [r.id, r]));
     const environments = await manager.getRepository(UserEnvironmentEntity).find({ where: { accountId, userId: In(ids) } });
@@ -81,8 +83,7 @@ export class UserPrivilegesService implements UserPrivilegeSource, OnModuleInit 
   }
 
   async keyRoles(manager: EntityManager, accountId: string, keyIds: readonly string[]): Promise<Map<string, PolicyRule[][]>> {
-    if (keyIds.length === 0) return new Map();
-    const assignments = await manager.getRepository(RoleAssignmentEntity).find({ where: { accountId, holderType: 'key', holderId: In(unique(keyIds)) } });
+    const assignments = await this.assignments.heldBy(accountId, { key: keyIds }, manager);
     const roleIds = unique(assignments.map((a) => a.roleId));
     const roles = new Map((roleIds.length ? await manager.getRepository(RoleEntity).find({ where: { accountId, id: In(roleIds) } }) : []).map((r) => [r.id, r.rules]));
     const byKey = new Map<string, PolicyRule[][]>();
@@ -94,7 +95,7 @@ export class UserPrivilegesService implements UserPrivilegeSource, OnModuleInit 
   }
 
   async roleHolders(manager: EntityManager, accountId: string, roleId: string): Promise<RoleHolders> {
-    const assignments = await manager.getRepository(RoleAssignmentEntity).find({ where: { accountId, roleId } });
+    const assignments = await this.assignments.holdersOf(manager, accountId, roleId);
     const of = (type: RoleAssignmentEntity['holderType']) => assignments.filter((a) => a.holderType === type).map((a) => a.holderId);
     const groupIds = of('group');
     const members = groupIds.length ? await manager.getRepository(UserGroupMemberEntity).find({ where: { accountId, groupId: In(groupIds) } }) : [];

@@ -3,25 +3,25 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { uniquenessKey } from '@castellan/core';
 import type { GrantedTransaction } from '@castellan/core';
-import { RoleAssignmentEntity, RoleHolderType } from './role-assignment.entity.js';
+import type { RoleAssignmentEntity, RoleHolderType } from './role-assignment.entity.js';
+import { RoleAssignmentRepository } from './role-assignment.repository.js';
 import { RoleEntity } from './role.entity.js';
 
 export type RolePatch = Partial<Pick<RoleEntity, 'name' | 'description' | 'rules'>>;
 
-/** Custom roles and who holds them. Every method takes the account id and puts it in every WHERE. */
+/**
+ * Custom roles and who holds them (through RoleAssignmentRepository, which alone reads and writes that). Every
+ * method takes the account id and puts it in every WHERE.
+ */
 @Injectable()
 export class RoleRepository {
   constructor(
     @InjectRepository(RoleEntity) private readonly roles: Repository<RoleEntity>,
-    @InjectRepository(RoleAssignmentEntity) private readonly assignments: Repository<RoleAssignmentEntity>,
+    private readonly assignments: RoleAssignmentRepository,
   ) {}
 
   private roleRepo(manager?: EntityManager): Repository<RoleEntity> {
     return manager ? manager.getRepository(RoleEntity) : this.roles;
-  }
-
-  private assignmentRepo(manager?: EntityManager): Repository<RoleAssignmentEntity> {
-    return manager ? manager.getRepository(RoleAssignmentEntity) : this.assignments;
   }
 
   list(accountId: string, manager?: EntityManager): Promise<RoleEntity[]> {
@@ -54,37 +54,30 @@ export class RoleRepository {
   }
 
   /** The custom roles that the given users, groups or keys hold. */
-  assignmentsOf(accountId: string, holderType: RoleHolderType, holderIds: string[], manager?: EntityManager): Promise<RoleAssignmentEntity[]> {
-    if (holderIds.length === 0) return Promise.resolve([]);
-    return this.assignmentRepo(manager).find({
-      where: { accountId, holderType, holderId: In([...new Set(holderIds)]) },
-      order: { holderId: 'ASC', roleId: 'ASC' },
-    });
+  assignmentsOf(
+    accountId: string,
+    holderType: RoleHolderType,
+    holderIds: string[],
+    manager?: EntityManager,
+  ): Promise<RoleAssignmentEntity[]> {
+    return this.assignments.heldBy(accountId, { [holderType]: holderIds }, manager);
   }
 
-  /**
-   * One holder of the role, if any holds it. Keys are deleted with their environment or user without their
-   * assignments (which have no foreign key to follow), so an assignment to a key that is gone holds nothing.
-   */
   firstHolderOf(manager: EntityManager, accountId: string, roleId: string): Promise<RoleAssignmentEntity | null> {
-    return this.assignmentRepo(manager)
-      .createQueryBuilder('a')
-      .leftJoin('api_keys', 'k', "a.holder_type = 'key' AND k.id = a.holder_id AND k.account_id = a.account_id")
-      .where('a.account_id = :accountId AND a.role_id = :roleId', { accountId, roleId })
-      .andWhere("(a.holder_type <> 'key' OR k.id IS NOT NULL)")
-      .orderBy('a.holder_type', 'ASC')
-      .addOrderBy('a.holder_id', 'ASC')
-      .getOne();
+    return this.assignments.firstHolderOf(manager, accountId, roleId);
   }
 
-  /** Makes `roleIds` the exact set of custom roles the holder has. */
-  async replaceAssignments(manager: GrantedTransaction, accountId: string, holderType: RoleHolderType, holderId: string, roleIds: string[]): Promise<void> {
-    await this.deleteAssignmentsOf(manager, accountId, holderType, holderId);
-    const rows = [...new Set(roleIds)].map((roleId) => Object.assign(new RoleAssignmentEntity(), { roleId, holderType, holderId, accountId }));
-    if (rows.length) await this.assignmentRepo(manager).insert(rows);
+  replaceAssignments(
+    manager: GrantedTransaction,
+    accountId: string,
+    holderType: RoleHolderType,
+    holderId: string,
+    roleIds: string[],
+  ): Promise<void> {
+    return this.assignments.replace(manager, accountId, holderType, holderId, roleIds);
   }
 
-  async deleteAssignmentsOf(manager: GrantedTransaction, accountId: string, holderType: RoleHolderType, holderId: string): Promise<void> {
-    await this.assignmentRepo(manager).delete({ accountId, holderType, holderId });
+  deleteAssignmentsOf(manager: GrantedTransaction, accountId: string, holderType: RoleHolderType, holderId: string): Promise<void> {
+    return this.assignments.deleteOf(manager, accountId, holderType, holderId);
   }
 }

@@ -6,13 +6,14 @@ import { RoleAssignmentEntity } from './role-assignment.entity.js';
 import { RoleEntity } from './role.entity.js';
 import { RoleController } from './role.controller.js';
 import { RoleRepository } from './role.repository.js';
+import { RoleAssignmentRepository } from './role-assignment.repository.js';
 import { RoleService } from './role.service.js';
 
 /** Custom roles (`/roles`) and their assignments to users, groups and keys. */
 @Module({
   imports: [TypeOrmModule.forFeature([RoleEntity, RoleAssignmentEntity]), AccountsModule, CredentialsModule],
-  providers: [RoleRepository, RoleService],
+  providers: [RoleRepository, RoleAssignmentRepository, RoleService],
   controllers: [RoleController],
-  exports: [RoleRepository, RoleService],
+  exports: [RoleRepository, RoleAssignmentRepository, RoleService],
 })
 export class RolesModule {}

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, In, Repository } from 'typeorm';
 import { uniquenessKey } from '@castellan/core';
 import type { GrantedTransaction } from '@castellan/core';
-import { RoleAssignmentEntity } from '../roles/role-assignment.entity.js';
+import { RoleAssignmentRepository } from '../roles/role-assignment.repository.js';
 import { RoleEntity } from '../roles/role.entity.js';
 import { UserEnvironmentEntity } from './user-environment.entity.js';
 import { UserEntity } from './user.entity.js';
@@ -53,7 +53,7 @@ export class UserRepository {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @InjectRepository(UserEnvironmentEntity) private readonly userEnvironments: Repository<UserEnvironmentEntity>,
-    @InjectRepository(RoleAssignmentEntity) private readonly assignments: Repository<RoleAssignmentEntity>,
+    private readonly assignments: RoleAssignmentRepository,
     @InjectRepository(RoleEntity) private readonly roles: Repository<RoleEntity>,
   ) {}
 
@@ -133,7 +133,7 @@ export class UserRepository {
 
   /** Removes the user with its environments and custom roles (group memberships go with the row). */
   async delete(manager: GrantedTransaction, accountId: string, id: string): Promise<void> {
-    await manager.getRepository(RoleAssignmentEntity).delete({ accountId, holderType: 'user', holderId: id });
+    await this.assignments.deleteOf(manager, accountId, 'user', id);
     await manager.getRepository(UserEnvironmentEntity).delete({ accountId, userId: id });
     await this.repo(manager).delete({ accountId, id });
   }
@@ -157,17 +157,13 @@ export class UserRepository {
   /** The custom role ids each user holds directly. */
   async customRoleIds(accountId: string, userIds: string[], manager?: EntityManager): Promise<Map<string, string[]>> {
     const byUser = new Map<string, string[]>();
-    if (!userIds.length) return byUser;
-    const repo = manager ? manager.getRepository(RoleAssignmentEntity) : this.assignments;
-    const rows = await repo.find({ where: { accountId, holderType: 'user', holderId: In(userIds) }, order: { roleId: 'ASC' } });
+    const rows = await this.assignments.heldBy(accountId, { user: userIds }, manager);
     for (const row of rows) byUser.set(row.holderId, [...(byUser.get(row.holderId) ?? []), row.roleId]);
     return byUser;
   }
 
-  async replaceCustomRoles(manager: GrantedTransaction, accountId: string, userId: string, roleIds: string[]): Promise<void> {
-    const repo = manager.getRepository(RoleAssignmentEntity);
-    await repo.delete({ accountId, holderType: 'user', holderId: userId });
-    if (roleIds.length) await repo.insert(roleIds.map((roleId) => ({ accountId, holderType: 'user' as const, holderId: userId, roleId })));
+  replaceCustomRoles(manager: GrantedTransaction, accountId: string, userId: string, roleIds: string[]): Promise<void> {
+    return this.assignments.replace(manager, accountId, 'user', userId, roleIds);
   }
 
   /** Which of these ids are custom roles of the account. */

@@ -3,8 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '@castellan/accounts';
 import { CredentialsModule } from '@castellan/credentials';
 import { EnvironmentsModule } from '@castellan/environments';
-import { RoleAssignmentEntity } from '../roles/role-assignment.entity.js';
 import { RoleEntity } from '../roles/role.entity.js';
+import { RolesModule } from '../roles/roles.module.js';
 import { UserEnvironmentEntity } from './user-environment.entity.js';
 import { UserEntity } from './user.entity.js';
 import { UserController } from './user.controller.js';
@@ -13,7 +13,13 @@ import { UserService } from './user.service.js';
 
 /** Users of an account: the /users routes, and the repository other parts use to check users exist. */
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity, UserEnvironmentEntity, RoleEntity, RoleAssignmentEntity]), AccountsModule, EnvironmentsModule, CredentialsModule],
+  imports: [
+    TypeOrmModule.forFeature([UserEntity, UserEnvironmentEntity, RoleEntity]),
+    AccountsModule,
+    EnvironmentsModule,
+    CredentialsModule,
+    RolesModule,
+  ],
   controllers: [UserController],
   providers: [UserRepository, UserService],
   exports: [UserRepository, UserService],
