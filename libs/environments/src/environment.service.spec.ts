@@ -48,8 +48,12 @@ function environments(world: World = {}) {
   const listed: unknown[] = [];
   const stand: Record<string, unknown> = {
     // AccountTransactions and ReplicaReader
-    run: (accountId: string, work: (manager: unknown, account: unknown) => Promise<unknown>) =>
-      work('manager', { id: accountId, maxProductEnvironments: world.limit ?? 10 }),
+    // AccountTransactions.run(accountId, work), or TransactionRunner.run(work) with AccountRepository.lock.
+    run: (first: unknown, work?: (manager: unknown, account: unknown) => Promise<unknown>) =>
+      typeof first === 'function'
+        ? (first as (manager: unknown) => Promise<unknown>)('manager')
+        : work!('manager', { id: first, maxProductEnvironments: world.limit ?? 10 }),
+    lock: (_: unknown, accountId: string) => Promise.resolve({ id: accountId, maxProductEnvironments: world.limit ?? 10 }),
     read: (work: (manager: unknown) => Promise<unknown>) => work('replica'),
     // EnvironmentRepository
     countInAccount: () => Promise.resolve(rows.length),

@@ -62,7 +62,10 @@ function leaks(world: World = {}) {
       if (world.lookupFails) return Promise.reject(new Error('connection lost'));
       return Promise.resolve((world.keys ?? []).filter((k) => k.secretHash === hash || k.previousSecretHash === hash));
     },
-    run: (_: string, work: (manager: unknown) => Promise<unknown>) => work('manager'),
+    // AccountTransactions.run(accountId, work), or TransactionRunner.run(work) with AccountRepository.lock.
+    run: (first: unknown, work?: (manager: unknown) => Promise<unknown>) =>
+      typeof first === 'function' ? (first as (manager: unknown) => Promise<unknown>)('manager') : work!('manager'),
+    lock: () => Promise.resolve({ id: 'acc', maxProductEnvironments: 10 }),
     findAnyInAccount: (accountId: string, apiKey: string) =>
       Promise.resolve(
         world.reread !== undefined

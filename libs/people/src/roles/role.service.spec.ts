@@ -52,6 +52,8 @@ function roles(world: { roles?: RoleEntity[]; holder?: { holderType: string; hol
     update: (_: unknown, __: string, id: string, patch: Record<string, unknown>) => Promise.resolve(void updated.push({ id, ...patch })),
     delete: (_: unknown, __: string, id: string) => Promise.resolve(void deleted.push(id)),
     firstHolderOf: () => Promise.resolve(world.holder ?? null),
+    // AccountRepository.lock, where a service takes the account lock itself.
+    lock: () => Promise.resolve({ id: 'acc', maxProductEnvironments: 10 }),
   };
   const deps = new Proxy(
     {},

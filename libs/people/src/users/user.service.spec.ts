@@ -46,8 +46,10 @@ function users(world: World = {}) {
   const roles: { id: string; roleIds: string[] }[] = [];
   const changes: unknown[] = [];
   const members: Record<string, unknown> = {
-    run: (_: string, work: (manager: unknown, account: unknown) => Promise<unknown>) =>
-      work('manager', { id: 'acc', maxProductEnvironments: 10 }),
+    // AccountTransactions.run(accountId, work), or TransactionRunner.run(work) with AccountRepository.lock.
+    run: (first: unknown, work?: (manager: unknown) => Promise<unknown>) =>
+      typeof first === 'function' ? (first as (manager: unknown) => Promise<unknown>)('manager') : work!('manager'),
+    lock: () => Promise.resolve({ id: 'acc', maxProductEnvironments: 10 }),
     read: (work: (manager: unknown) => Promise<unknown>) => work('replica'),
     change: (_: unknown, __: unknown, change: unknown, work: (tx: unknown) => Promise<unknown>) => {
       changes.push(change);
