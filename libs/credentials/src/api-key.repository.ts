@@ -1,22 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
-import { rawBoolean, uniquenessKey } from '@castellan/core';
-import type { EnvironmentState, GrantedTransaction, KeyHoldings, KeyKind, UserPrivilegeSource } from '@castellan/core';
+import { sqlDialectOf, uniquenessKey } from '@castellan/core';
+import type { GrantedTransaction, KeyKind, KeyQueryPart } from '@castellan/core';
 import { ApiKeyCountEntity } from './api-key-count.entity.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 
-/** A key as verification reads it, with what it needs of the key's account and environment and what it holds. */
-export interface VerificationRow {
-  key: ApiKeyEntity;
-  /** The account's allowlist; null for anywhere. */
-  accountAllowedIps: string[] | null;
-  /** An environment key's environment; null for other keys, or when it is gone. */
-  environment: EnvironmentState | null;
-  holdings: KeyHoldings;
-}
+/** The parts of a key's verification query, by the name their values come back under. */
+export type KeyQueryParts = Record<string, KeyQueryPart<unknown>>;
 
-const HOLDS_NOTHING: KeyHoldings = { rolePolicies: [], user: null };
+/** A key as verification reads it, with what each part read of it. */
+export interface VerificationRow<P extends KeyQueryParts> {
+  key: ApiKeyEntity;
+  parts: { [N in keyof P]: P[N] extends KeyQueryPart<infer T> ? T : never };
+}
 
 /** Which keys an operation is about: the account's own keys, or the keys of one of its environments. */
 export type KeyScope = { kind: 'account' } | { kind: 'environment'; environmentId: string } | { kind: 'user'; userId: string };
@@ -110,40 +107,43 @@ export class ApiKeyRepository {
   }
 
   /**
-   * Everything about a key that verification and decisions need, in one query: the key, its account's allowlist,
-   * its environment's state, and what `holdings` (the people module) adds of its roles and its user. Unscoped
-   * like findForAuthentication, unless the caller knows the account. The account's allowlist and the
-   * environment are columns of libs/security's and libs/environments' tables, read here by name because this
-   * library cannot depend on those. With `manager`, in that transaction (the grant invariant reads its caller so).
+   * A key and what `parts` read of it, in one query: what verification and decisions need of the key's account,
+   * environment, roles and user is SQL of the libraries that own those tables (see KeyQueryPart), which this
+   * library cannot depend on, so that a verification cache miss costs one round trip. Unscoped like
+   * findForAuthentication, unless the caller knows the account. With `manager`, in that transaction (the grant
+   * invariant reads its caller so).
    */
-  async findForVerification(
+  async findForVerification<P extends KeyQueryParts>(
     apiKey: string,
-    options: { accountId?: string; holdings?: UserPrivilegeSource; manager?: EntityManager } = {},
-  ): Promise<VerificationRow | null> {
-    let query = this.repo(options.manager)
-      .createQueryBuilder('k')
-      .leftJoin('account_security', 's', 's.account_id = k.account_id')
-      .leftJoin('product_environments', 'e', 'e.account_id = k.account_id AND e.id = k.environment_id')
-      .addSelect('s.allowed_ips', 'account_allowed_ips')
-      .addSelect('e.cloud_name', 'environment_cloud_name')
-      .addSelect('e.enabled', 'environment_enabled')
-      .where('k.api_key = :apiKey', { apiKey });
-    if (options.accountId !== undefined) query = query.andWhere('k.account_id = :accountId', { accountId: options.accountId });
-    if (options.holdings) query = options.holdings.selectHoldings(query, 'k');
+    parts: P,
+    options: { accountId?: string; manager?: EntityManager } = {},
+  ): Promise<VerificationRow<P> | null> {
+    const keys = this.repo(options.manager);
+    const dialect = sqlDialectOf(keys.manager.connection);
+    const query = keys.createQueryBuilder('k').where('k.api_key = :apiKey', { apiKey });
+    if (options.accountId !== undefined) query.andWhere('k.account_id = :accountId', { accountId: options.accountId });
+    // Nothing else stops two parts from joining under one alias, which SQL may accept and misread.
+    const joined = new Set(['k']);
+    const selected = Object.entries(parts).map(([name, part]) => {
+      for (const join of part.joins?.('k') ?? []) {
+        if (joined.has(join.alias)) throw new Error(`Two parts of a key's verification join under the alias ${join.alias}`);
+        joined.add(join.alias);
+        query.leftJoin(join.table, join.alias, join.on);
+      }
+      // Prefixed with the part's name, so that the columns of two parts cannot meet, nor the key's own.
+      const columns = part.columns('k', dialect);
+      for (const { sql, alias } of columns) query.addSelect(sql, `${name}_${alias}`);
+      return { name, part, aliases: columns.map((column) => column.alias) };
+    });
     const { entities, raw } = await query.getRawAndEntities<Record<string, unknown>>();
     const key = entities[0];
     const row = raw[0];
     if (!key || !row) return null;
-    const allowedIps = row['account_allowed_ips'];
-    const cloudName = row['environment_cloud_name'];
-    return {
-      key,
-      // simple-json: JSON text, or NULL for no list (and no row).
-      accountAllowedIps: typeof allowedIps === 'string' ? (JSON.parse(allowedIps) as string[] | null) : null,
-      environment:
-        key.environmentId && typeof cloudName === 'string' ? { id: key.environmentId, cloudName, enabled: rawBoolean(row['environment_enabled']) } : null,
-      holdings: options.holdings ? options.holdings.readHoldings(row, key) : HOLDS_NOTHING,
-    };
+    const read = selected.map(({ name, part, aliases }) => {
+      const own = Object.fromEntries(aliases.map((alias) => [alias, row[`${name}_${alias}`]]));
+      return [name, part.read(own, key)];
+    });
+    return { key, parts: Object.fromEntries(read) as VerificationRow<P>['parts'] };
   }
 
   /**

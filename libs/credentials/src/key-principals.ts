@@ -1,6 +1,6 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
-import { Principal, USER_PRIVILEGES } from '@castellan/core';
-import type { UserPrivilegeSource } from '@castellan/core';
+import { Inject, Injectable } from '@nestjs/common';
+import { ACCOUNT_ALLOWLIST_PART, ENVIRONMENT_STATE_PART, Principal, USER_HOLDINGS_PART } from '@castellan/core';
+import type { EnvironmentState, KeyHoldings, KeyQueryPart } from '@castellan/core';
 import { PolicyCompiler } from '@castellan/permissions';
 import { ApiKeyRepository } from './api-key.repository.js';
 import { Interner } from './interner.js';
@@ -16,19 +16,29 @@ const time = (date: Date | null): number | null => (date === null ? null : date.
 @Injectable()
 export class KeyPrincipals {
   private readonly shared = new Interner();
+  private readonly parts: {
+    holdings: KeyQueryPart<KeyHoldings>;
+    allowlist: KeyQueryPart<string[] | null>;
+    environment: KeyQueryPart<EnvironmentState | null>;
+  };
 
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly policies: PolicyCompiler,
-    // Absent where people are not loaded (the CLI); user keys then never authenticate, and keys hold no roles.
-    @Optional() @Inject(USER_PRIVILEGES) private readonly people?: UserPrivilegeSource,
-  ) {}
+    // Required: a composition without a library that owns one fails at boot, rather than verify keys without it.
+    @Inject(USER_HOLDINGS_PART) holdings: KeyQueryPart<KeyHoldings>,
+    @Inject(ACCOUNT_ALLOWLIST_PART) allowlist: KeyQueryPart<string[] | null>,
+    @Inject(ENVIRONMENT_STATE_PART) environment: KeyQueryPart<EnvironmentState | null>,
+  ) {
+    this.parts = { holdings, allowlist, environment };
+  }
 
   /** The key named by `apiKey` (in `accountId` when given: the simulator), or null when there is none. */
   async load(apiKey: string, accountId?: string): Promise<VerifiedKey | null> {
-    const row = await this.keys.findForVerification(apiKey, { accountId, holdings: this.people });
+    const row = await this.keys.findForVerification(apiKey, this.parts, { accountId });
     if (!row) return null;
-    const { key, environment, holdings } = row;
+    const { key } = row;
+    const { environment, holdings } = row.parts;
     const { shared } = this;
     const policy = {
       kind: key.kind,
@@ -62,7 +72,7 @@ export class KeyPrincipals {
       enabled: key.enabled,
       expiresAt: time(key.expiresAt),
       allowedIps: shared.json(key.allowedIps),
-      accountRanges: shared.json(row.accountAllowedIps),
+      accountRanges: shared.json(row.parts.allowlist),
       usable: key.kind !== 'user' || holdings.user !== null,
     };
   }

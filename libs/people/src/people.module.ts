@@ -12,6 +12,7 @@ import { GroupsModule } from './groups/groups.module.js';
 import { RolesModule } from './roles/roles.module.js';
 import { UsersModule } from './users/users.module.js';
 import { UserPrivilegesService } from './privileges/user-privileges.service.js';
+import { UserHoldingsPartModule } from './privileges/user-holdings.part.js';
 
 export const PEOPLE_ENTITIES = [UserEntity, UserEnvironmentEntity, UserGroupEntity, UserGroupMemberEntity, RoleEntity, RoleAssignmentEntity];
 
@@ -21,7 +22,7 @@ export const PEOPLE_ENTITIES = [UserEntity, UserEnvironmentEntity, UserGroupEnti
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature(PEOPLE_ENTITIES), CredentialsModule, UsersModule, GroupsModule, RolesModule],
+  imports: [TypeOrmModule.forFeature(PEOPLE_ENTITIES), CredentialsModule, UsersModule, GroupsModule, RolesModule, UserHoldingsPartModule],
   providers: [UserPrivilegesService, { provide: USER_PRIVILEGES, useExisting: UserPrivilegesService }],
   exports: [USER_PRIVILEGES, UserPrivilegesService],
 })

@@ -7,6 +7,7 @@ import { UsersModule } from '@castellan/people';
 import { ThrottlingModule } from '@castellan/throttling';
 import { Mailer } from './mail/mailer.js';
 import { AccountSecurityEntity } from './settings/account-security.entity.js';
+import { AccountAllowlistPartModule } from './settings/account-allowlist.part.js';
 import { AccountKeyPolicyService } from './settings/account-key-policy.service.js';
 import { AccountSecurityRepository } from './settings/account-security.repository.js';
 import { SecurityService } from './settings/security.service.js';
@@ -23,7 +24,14 @@ export const SECURITY_ENTITIES = [AccountSecurityEntity, VerificationCodeEntity]
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature(SECURITY_ENTITIES), AccountsModule, CredentialsModule, UsersModule, ThrottlingModule],
+  imports: [
+    TypeOrmModule.forFeature(SECURITY_ENTITIES),
+    AccountsModule,
+    CredentialsModule,
+    UsersModule,
+    ThrottlingModule,
+    AccountAllowlistPartModule,
+  ],
   providers: [
     AccountSecurityRepository,
     SecurityService,

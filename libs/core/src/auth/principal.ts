@@ -1,4 +1,5 @@
-import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import type { SqlDialect } from '../persistence/raw-values.js';
 import type { KeyKind } from '../secrets/secret-format.js';
 import type { PolicyRule } from './policy-rule.js';
 
@@ -74,17 +75,11 @@ export interface KeyHoldings {
   user: UserPrivileges | null;
 }
 
-/** What users hold, for the verification of their keys and for the grant invariant. */
+/**
+ * What users hold, as the grant invariant (libs/credentials' GrantService) reads it in the transaction of the change
+ * it checks. A key's verification reads it with the key instead, through USER_HOLDINGS_PART.
+ */
 export interface UserPrivilegeSource {
-  /**
-   * Adds to a query over api_keys (aliased `keyAlias`) the columns readHoldings reads back, so that a key and
-   * everything it holds load in one query: the verification cache's misses.
-   */
-  selectHoldings<Q extends SelectQueryBuilder<ObjectLiteral>>(query: Q, keyAlias: string): Q;
-  readHoldings(raw: Record<string, unknown>, key: { kind: KeyKind; userId: string | null }): KeyHoldings;
-
-  // What the grant invariant reads, in the transaction of the change it checks (libs/credentials' GrantService).
-
   /**
    * What each user is entitled to, enabled or not: a disabled user gets it back when enabled, so disabling
    * someone never makes them look harmless. Users that do not exist are left out.
@@ -98,3 +93,49 @@ export interface UserPrivilegeSource {
 
 /** Injection token for the UserPrivilegeSource, provided by the people module. */
 export const USER_PRIVILEGES = Symbol('USER_PRIVILEGES');
+
+/** What a part of a key's verification query may know of the key's row beside its own columns. */
+export interface KeyFacts {
+  kind: KeyKind;
+  userId: string | null;
+  environmentId: string | null;
+}
+
+/** A table LEFT JOINed to the key's row: a key that matches no row of it loads all the same. */
+export interface KeyQueryJoin {
+  table: string;
+  alias: string;
+  on: string;
+}
+
+export interface KeyQueryColumn {
+  sql: string;
+  alias: string;
+}
+
+/**
+ * SQL that a library adds to the query verifying a key (over api_keys, aliased `keyAlias`), so that the key and
+ * what the library knows of it load in one query: the verification cache's misses. It reads the library's own
+ * tables only, correlated with the key's row, and libs/credentials, which runs the query, knows neither those
+ * tables nor what they mean. Plain SQL text, so that this contract depends on no query builder.
+ */
+export interface KeyQueryPart<T> {
+  /** Join aliases share the query with other parts': each library prefixes its own with its name. */
+  joins?(keyAlias: string): KeyQueryJoin[];
+  /** Column aliases are the part's own: read gets its columns, and only them, under these names. */
+  columns(keyAlias: string, dialect: SqlDialect): KeyQueryColumn[];
+  /** The value, from the raw values of the part's columns, in each driver's own types; NULL where a join matched nothing. */
+  read(raw: Readonly<Record<string, unknown>>, key: KeyFacts): T;
+}
+
+/** The KeyQueryPart<KeyHoldings> of what a key holds (its custom roles, a user key's user), provided by the people module. */
+export const USER_HOLDINGS_PART = Symbol('USER_HOLDINGS_PART');
+
+/** The KeyQueryPart<string[] | null> of the allowlist of a key's account (null: anywhere), provided by the security module. */
+export const ACCOUNT_ALLOWLIST_PART = Symbol('ACCOUNT_ALLOWLIST_PART');
+
+/**
+ * The KeyQueryPart<EnvironmentState | null> of an environment key's environment (null: it is gone, and for other
+ * kinds of keys), provided by the environments module.
+ */
+export const ENVIRONMENT_STATE_PART = Symbol('ENVIRONMENT_STATE_PART');

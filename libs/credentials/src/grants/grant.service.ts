@@ -1,7 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppError, ErrorCode, reachOf, USER_PRIVILEGES } from '@castellan/core';
-import type { GrantedTransaction, PolicyRule, Principal, UserPrivileges, UserPrivilegeSource } from '@castellan/core';
+import { AppError, ErrorCode, reachOf, USER_HOLDINGS_PART, USER_PRIVILEGES } from '@castellan/core';
+import type {
+  GrantedTransaction,
+  KeyHoldings,
+  KeyQueryPart,
+  PolicyRule,
+  Principal,
+  UserPrivileges,
+  UserPrivilegeSource,
+} from '@castellan/core';
 import { EVERY_ENVIRONMENT, Excess, Holdings, PolicyCompiler } from '@castellan/permissions';
 import type { ApiKeyEntity } from '../api-key.entity.js';
 import { ApiKeyRepository, scopeOf } from '../api-key.repository.js';
@@ -67,6 +75,7 @@ export class GrantService {
     private readonly issuer: KeyIssuer,
     private readonly policies: PolicyCompiler,
     @Inject(USER_PRIVILEGES) private readonly people: UserPrivilegeSource,
+    @Inject(USER_HOLDINGS_PART) private readonly holdings: KeyQueryPart<KeyHoldings>,
   ) {}
 
   /** Runs `write` as `change` of its subjects: (c) before it, (b) after it when it widens. */
@@ -131,10 +140,11 @@ export class GrantService {
    * changes, the caller acts now.
    */
   private async fresh(manager: EntityManager, caller: Principal): Promise<{ key: ApiKeyEntity | undefined; holdings: Holdings }> {
-    const row = await this.keys.findForVerification(caller.apiKey, { accountId: caller.accountId, holdings: this.people, manager });
-    const key = row?.key;
-    const usable = key && key.enabled && !(key.expiresAt && key.expiresAt <= new Date()) && (key.kind !== 'user' || row.holdings.user);
-    return { key, holdings: usable ? this.holdingsOf(key, row.holdings.rolePolicies, row.holdings.user) : this.holdsNothing() };
+    const row = await this.keys.findForVerification(caller.apiKey, { holdings: this.holdings }, { accountId: caller.accountId, manager });
+    if (!row) return { key: undefined, holdings: this.holdsNothing() };
+    const { key, parts } = row;
+    const usable = key.enabled && !(key.expiresAt && key.expiresAt <= new Date()) && (key.kind !== 'user' || parts.holdings.user);
+    return { key, holdings: usable ? this.holdingsOf(key, parts.holdings.rolePolicies, parts.holdings.user) : this.holdsNothing() };
   }
 
   /** The users and keys a change of `subjects` reaches, as the database holds them now. */

@@ -5,6 +5,19 @@ import type { GrantedTransaction } from '@castellan/core';
 import { KeyDirectory } from '@castellan/credentials';
 import { RoleAssignmentEntity, RoleHolderType } from './role-assignment.entity.js';
 
+/** Who a holder is, in SQL: one id (`=`) or a subquery of ids (`IN`). */
+export type HolderSql = { type: RoleHolderType } & ({ id: string } | { idIn: string });
+
+/**
+ * SQL selecting the ids of the roles that `holders` hold in the account `accountId` (SQL too), for a query that
+ * reads roles with what holds them in one statement: a key's verification (USER_HOLDINGS).
+ */
+export function heldRoleIdsSql(accountId: string, holders: HolderSql[]): string {
+  const holder = (h: HolderSql) => `a.holder_type = '${h.type}' AND a.holder_id ${'id' in h ? `= ${h.id}` : `IN (${h.idIn})`}`;
+  const anyHolder = holders.map((h) => `(${holder(h)})`).join(' OR ');
+  return `SELECT a.role_id FROM role_assignments a WHERE a.account_id = ${accountId} AND (${anyHolder})`;
+}
+
 /** Who holds which custom role: the only reader and writer of role_assignments. Every WHERE carries the account id. */
 @Injectable()
 export class RoleAssignmentRepository {
