@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { AccountEntity } from '@castellan/accounts';
+import { AccountEntity } from '../libs/accounts/src/account.entity.js';
 import { LeakService } from '@castellan/leaks';
 import { startServer, TestServer, uniqueCloudName } from './support/harness.js';
 import { buildIfNeeded, CliResult, describeRun, runCli } from './support/cli.js';

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AuditRecorder } from '@castellan/audit';
-import { ApiKeyEntity } from '@castellan/credentials';
+import { ApiKeyEntity } from '../libs/credentials/src/api-key.entity.js';
 import { allow, bind, deny, expectErrorMessage, expectUnauthorized, Form, okBody, type Credentials, type Json } from './support/http.js';
 import { expectUnchanged, startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
 

@@ -1,5 +1,6 @@
 import { DataSource, FindOptionsWhere, In } from 'typeorm';
-import { ApiKeyCountEntity, ApiKeyEntity } from '@castellan/credentials';
+import { ApiKeyCountEntity } from '../libs/credentials/src/api-key-count.entity.js';
+import { ApiKeyEntity } from '../libs/credentials/src/api-key.entity.js';
 import { bind, okBody, type Json } from './support/http.js';
 import { startServer, TestAccount, TestServer, uniqueCloudName, usingMysql } from './support/harness.js';
 

@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { ApiKeyEntity } from '@castellan/credentials';
-import { HOUR_MS, KeyUsageHourEntity, KeyUsageRecorder, KeyUsageRepository } from '@castellan/key-usage';
+import { ApiKeyEntity } from '../libs/credentials/src/api-key.entity.js';
+import { HOUR_MS } from '@castellan/key-usage';
+import { KeyUsageHourEntity } from '../libs/key-usage/src/key-usage-hour.entity.js';
+import { KeyUsageRecorder } from '../libs/key-usage/src/key-usage.recorder.js';
+import { KeyUsageRepository } from '../libs/key-usage/src/key-usage.repository.js';
 import { startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
 import { bind, Credentials, expectErrorMessage, expectUnauthorized, Json, ok, okBody } from './support/http.js';
 

@@ -1,10 +1,9 @@
 import mysql from 'mysql2/promise';
 import { DataSource } from 'typeorm';
-import { AccountEntity } from '@castellan/accounts';
+import { AccountEntity } from '../libs/accounts/src/account.entity.js';
 import { newRecordId, parseDatabaseUrl } from '@castellan/core';
 import { dataSourceOptions, runMigrations } from '@castellan/database';
-import { EnvironmentEntity } from '@castellan/environments';
-import { ENTITIES } from '../apps/api/src/entities.js';
+import { EnvironmentEntity } from '../libs/environments/src/environment.entity.js';
 import { startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
 import { describeWith, mysqlServer } from './support/services.js';
 
@@ -54,7 +53,7 @@ let onReplica: EnvironmentEntity;
 
 beforeAll(async () => {
   await onServer([PRIMARY, REPLICA].map((db) => `CREATE DATABASE \`${db}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`));
-  replica = await new DataSource(dataSourceOptions(parseDatabaseUrl(urlOf(REPLICA)), ENTITIES, 2000)).initialize();
+  replica = await new DataSource(dataSourceOptions(parseDatabaseUrl(urlOf(REPLICA)), [AccountEntity, EnvironmentEntity], 2000)).initialize();
   await runMigrations(replica);
   server = await startServer({ DATABASE_URL: urlOf(PRIMARY), DATABASE_REPLICA_URLS: urlOf(REPLICA) });
   account = await server.newAccount('Replicated');

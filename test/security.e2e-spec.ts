@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { newRecordId, uniquenessKey } from '@castellan/core';
-import { UserEntity } from '@castellan/people';
-import { CODE_VALIDITY_MS, CODES_PER_CALLER, CODES_PER_USER, Mailer, MailMessage, MAX_ATTEMPTS, VerificationCodeEntity } from '@castellan/security';
+import { UserEntity } from '../libs/people/src/users/user.entity.js';
+import { CODE_VALIDITY_MS, CODES_PER_CALLER, CODES_PER_USER, Mailer, MailMessage, MAX_ATTEMPTS } from '@castellan/security';
+import { VerificationCodeEntity } from '../libs/security/src/verification/verification-code.entity.js';
 import { makeExpiredCertificate, makeFutureCertificate, makeValidCertificate } from '../libs/security/src/testing/certificates.fixture.js';
 import { expectUnchanged, ISO_SECONDS, startServer, TestAccount, TestServer } from './support/harness.js';
 import { bind, Credentials, expectErrorMessage, expectUnauthorized, Json, Method, ok, Payload, twoAccounts, UNKNOWN_ID } from './support/http.js';

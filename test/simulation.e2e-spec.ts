@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
-import { ApiKeyEntity } from '@castellan/credentials';
+import { ApiKeyEntity } from '../libs/credentials/src/api-key.entity.js';
 import { PermissionCatalog, SYSTEM_ROLES, SystemRole } from '@castellan/permissions';
 import { startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
 import { allow, bind, Credentials, deny, expectErrorMessage, Json, ok, Rule } from './support/http.js';

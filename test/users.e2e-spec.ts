@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { newRecordId, uniquenessKey } from '@castellan/core';
-import { RoleAssignmentEntity, RoleEntity, UserEntity } from '@castellan/people';
+import { RoleAssignmentEntity } from '../libs/people/src/roles/role-assignment.entity.js';
+import { RoleEntity } from '../libs/people/src/roles/role.entity.js';
+import { UserEntity } from '../libs/people/src/users/user.entity.js';
 import { ISO_SECONDS, startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
 import { bind, Credentials, expectErrorMessage, expectUnauthorized, Form, Json, Method, ok, Payload, UNKNOWN_ID } from './support/http.js';
 import { as, Cloudinary, listen, loadCloudinarySdk, rejectionOf } from './support/sdk.js';

@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
-import { ApiKeyEntity } from '@castellan/credentials';
+import { ApiKeyEntity } from '../../libs/credentials/src/api-key.entity.js';
 import type { TestAccount } from '../support/harness.js';
 import { uniqueCloudName } from '../support/harness.js';
 import { Credentials, Json, ok } from '../support/http.js';

@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
-import { UserEntity } from '@castellan/people';
+import { UserEntity } from '../../libs/people/src/users/user.entity.js';
 import { expectUnchanged, startServer, TestAccount, TestServer, uniqueCloudName } from '../support/harness.js';
 import { allow, bind, Credentials, deny, expectErrorMessage, Json, ok, Rule } from '../support/http.js';
 

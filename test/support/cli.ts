@@ -16,6 +16,7 @@ export interface CliResult {
 // user's shell would not have: npm_config_* would override the user's npm settings, NODE_OPTIONS enables Jest's VM modules.
 const CONFIG_VARIABLES = [
   'DATABASE_URL',
+  'PERMISSION_PLUGINS',
   'HOST',
   'PORT',
   'PUBLIC_URL',

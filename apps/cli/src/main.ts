@@ -6,16 +6,22 @@ import { KeyRecoveryService, MAX_GRACE_SECONDS, RecoveredKeyDto } from '@castell
 import { AccountDto, AccountService, CreatedAccount, credentialLines } from '@castellan/accounts';
 import { AppError, ConfigError, loadConfig } from '@castellan/core';
 import { prepareDatabase } from '@castellan/database';
-import { CliModule } from './cli.module.js';
+import { BUILTIN_PLUGINS, loadPermissionPlugins } from '@castellan/permissions';
+import { PlatformModule } from '@castellan/platform';
 import { SCAN_EXIT, scanCommand } from './scan.command.js';
 import { printable } from './printable.js';
 
 type Context = { accounts: AccountService; keys: KeyRecoveryService; dataSource: DataSource };
 
-/** Opens the database with the same configuration as the server, migrates it, runs one command, closes. */
+/**
+ * Opens the database with the same configuration and the same modules as the server (without HTTP: the CLI acts
+ * through the services, never around them), migrates it, runs one command, closes.
+ */
 async function withContext<T>(work: (ctx: Context) => Promise<T>): Promise<T> {
   const config = loadConfig(process.env);
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error'] });
+  // The server's plugins too: a key's rules may name their actions, and are checked here as the server checks them.
+  const plugins = await loadPermissionPlugins(config.permissionPlugins, BUILTIN_PLUGINS);
+  const app = await NestFactory.createApplicationContext(PlatformModule.forRoot(config, plugins), { logger: ['error'] });
   try {
     await prepareDatabase(app);
     return await work({ accounts: app.get(AccountService), keys: app.get(KeyRecoveryService), dataSource: app.get(DataSource) });

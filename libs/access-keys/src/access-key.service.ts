@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppError, OK, OkMessageDto, Principal, ReplicaReader } from '@castellan/core';
-import { ApiKeyRepository, Caller, KeyScope } from '@castellan/credentials';
-import { EnvironmentEntity, EnvironmentRepository } from '@castellan/environments';
+import { KeyStore, Caller, KeyScope } from '@castellan/credentials';
+import { EnvironmentEntity, EnvironmentDirectory } from '@castellan/environments';
 import { AccessKeyDto, AccessKeyListDto, GenerateKeyDto, ListKeysDto, RotateKeyDto, UpdateAccessKeyDto } from './dto/access-key.dto.js';
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
 import { KeyCaller, KeyManager } from './key-manager.js';
@@ -14,8 +14,8 @@ import { presentIssued, presentKey, settingsPatch } from './key-presenter.js';
 export class AccessKeyService {
   constructor(
     private readonly manager: KeyManager,
-    private readonly environments: EnvironmentRepository,
-    private readonly keys: ApiKeyRepository,
+    private readonly environments: EnvironmentDirectory,
+    private readonly keys: KeyStore,
     private readonly policies: KeyPermissionsService,
     private readonly replicas: ReplicaReader,
   ) {}

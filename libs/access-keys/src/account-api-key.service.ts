@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode, Principal, ReplicaReader } from '@castellan/core';
-import { ApiKeyRepository, Caller, KeyScope } from '@castellan/credentials';
+import { KeyStore, Caller, KeyScope } from '@castellan/credentials';
 import { AccessKeyDto, AccountKeyListDto, GenerateKeyDto, ListKeysDto, RotateKeyDto, UpdateAccountKeyDto } from './dto/access-key.dto.js';
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
 import { KeyCaller, KeyManager } from './key-manager.js';
@@ -14,7 +14,7 @@ const ACCOUNT: KeyScope = { kind: 'account' };
 export class AccountApiKeyService {
   constructor(
     private readonly manager: KeyManager,
-    private readonly keys: ApiKeyRepository,
+    private readonly keys: KeyStore,
     private readonly policies: KeyPermissionsService,
     private readonly replicas: ReplicaReader,
   ) {}

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppError, GrantedTransaction, Principal, refuseLockOut, TransactionRunner } from '@castellan/core';
-import { AccountRepository } from '@castellan/accounts';
-import { ApiKeyEntity, ApiKeyRepository, Caller, GrantService, IssuedKey, KeyPatch, KeyScope, KeySettings } from '@castellan/credentials';
+import { AppError, GrantedTransaction, Principal, refuseLockOut } from '@castellan/core';
+import { AccountTransactions } from '@castellan/accounts';
+import { ApiKeyEntity, KeyStore, Caller, GrantService, IssuedKey, KeyPatch, KeyScope, KeySettings } from '@castellan/credentials';
 import { GenerateKeyDto, ListKeysDto } from './dto/access-key.dto.js';
 import { keyPage, settingsPatch } from './key-presenter.js';
 
@@ -24,11 +24,10 @@ export interface KeyCaller {
 @Injectable()
 export class KeyManager {
   constructor(
-    private readonly keys: ApiKeyRepository,
+    private readonly keys: KeyStore,
     private readonly settings: KeySettings,
     private readonly grants: GrantService,
-    private readonly accounts: AccountRepository,
-    private readonly transactions: TransactionRunner,
+    private readonly accounts: AccountTransactions,
   ) {}
 
   list(accountId: string, scope: KeyScope, query: ListKeysDto, manager?: EntityManager) {
@@ -42,8 +41,7 @@ export class KeyManager {
    */
   generate(maker: Principal, scope: KeyScope, input: GenerateKeyDto, scopeExists: (manager: EntityManager) => Promise<unknown>): Promise<IssuedKey> {
     const accountId = maker.accountId;
-    return this.transactions.run(async (manager) => {
-      await this.accounts.lock(manager, accountId);
+    return this.accounts.run(accountId, async (manager) => {
       await scopeExists(manager);
       return this.grants.issue(manager, maker, {
         accountId,
@@ -61,8 +59,7 @@ export class KeyManager {
    * (custom roles) and must say so with `widens`.
    */
   update(caller: Caller, accountId: string, scope: KeyScope, apiKey: string, patch: KeyPatch, before?: BeforeKeyUpdate, widens = false): Promise<ApiKeyEntity> {
-    return this.transactions.run(async (manager) => {
-      await this.accounts.lock(manager, accountId);
+    return this.accounts.run(accountId, async (manager) => {
       const key = await this.require(accountId, scope, apiKey, manager);
       if (patch.name !== undefined) await this.settings.assertNameFree(manager, accountId, scope, patch.name, key.id);
       const capped = { ...patch, expiresAt: await this.settings.cappedExpiry(manager, accountId, patch.expiresAt, false) };
@@ -89,15 +86,13 @@ export class KeyManager {
 
   /** A new secret for the key, returned once; a disabled or expired key stays so. */
   rotate(caller: Caller, accountId: string, scope: KeyScope, apiKey: string, graceSeconds: number): Promise<IssuedKey> {
-    return this.transactions.run(async (manager) => {
-      await this.accounts.lock(manager, accountId);
+    return this.accounts.run(accountId, async (manager) => {
       return this.grants.rotate(manager, caller, await this.require(accountId, scope, apiKey, manager), graceSeconds);
     });
   }
 
   delete(caller: Caller, accountId: string, scope: KeyScope, find: { apiKey: string } | { name: string }): Promise<void> {
-    return this.transactions.run(async (manager) => {
-      await this.accounts.lock(manager, accountId);
+    return this.accounts.run(accountId, async (manager) => {
       const key =
         'apiKey' in find ? await this.require(accountId, scope, find.apiKey, manager) : await this.requireNamed(accountId, scope, find.name, manager);
       await this.grants.change(manager, caller, { subjects: [{ key: key.id }], widens: false }, (tx) => this.keys.delete(tx, accountId, scope, key.id));

@@ -3,7 +3,7 @@ import { AppError, Principal } from '@castellan/core';
 import { ApiKeyEntity, KeyScope } from '@castellan/credentials';
 import { effectiveRules, KIND_POLICIES, PermissionCatalog, validatePolicy } from '@castellan/permissions';
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
-import { RoleRepository } from '@castellan/people';
+import { KeyRoles } from '@castellan/people';
 import { KeyManager } from './key-manager.js';
 
 const present = (key: ApiKeyEntity, roles: string[]): PolicyDto => ({
@@ -22,12 +22,12 @@ export class KeyPermissionsService {
   constructor(
     private readonly manager: KeyManager,
     private readonly catalog: PermissionCatalog,
-    private readonly roles: RoleRepository,
+    private readonly roles: KeyRoles,
   ) {}
 
   async get(accountId: string, scope: KeyScope, apiKey: string): Promise<PolicyDto> {
     const key = await this.manager.find(accountId, scope, apiKey);
-    return present(key, (await this.roles.assignmentsOf(accountId, 'key', [key.id])).map((a) => a.roleId));
+    return present(key, await this.roles.of(accountId, key.id));
   }
 
   /** Replaces the key's rules and custom roles together. */
@@ -35,16 +35,14 @@ export class KeyPermissionsService {
     const rules = validatePolicy(body, this.catalog, KIND_POLICIES[scope.kind].validation);
     const roleIds = [...new Set(body.roles ?? [])];
     if (scope.kind === 'user' && roleIds.length) throw AppError.invalid('roles: user keys take their roles from their user');
-    const roles = await this.roles.findByIds(caller.accountId, roleIds);
-    const missing = roleIds.find((id) => !roles.some((r) => r.id === id));
-    if (missing) throw AppError.notFound('Custom role', missing);
+    await this.roles.requireExisting(caller.accountId, roleIds);
     const key = await this.manager.update(
       caller,
       caller.accountId,
       scope,
       apiKey,
       { rules },
-      (tx, current) => this.roles.replaceAssignments(tx, caller.accountId, 'key', current.id, roleIds),
+      (tx, current) => this.roles.replace(tx, caller.accountId, current.id, roleIds),
       true,
     );
     return present(key, roleIds);

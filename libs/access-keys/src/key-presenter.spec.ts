@@ -1,5 +1,5 @@
-import { ApiKeyEntity } from '../../credentials/src/api-key.entity.js';
-import { ANY_IP, NEVER } from '../../core/src/http/fields.js';
+import type { ApiKeyEntity } from '@castellan/credentials';
+import { ANY_IP, NEVER } from '@castellan/core';
 import { DEFAULT_PAGE_SIZE } from './dto/access-key.dto.js';
 import { keyPage, presentIssued, presentKey, settingsPatch } from './key-presenter.js';
 
@@ -10,7 +10,7 @@ const UPDATED = new Date('2026-11-23T09:30:00.001Z');
 const HOUR = 3_600_000;
 
 const key = (fields: Partial<ApiKeyEntity> = {}): ApiKeyEntity =>
-  Object.assign(new ApiKeyEntity(), {
+  Object.assign({} as ApiKeyEntity, {
     id: 'k'.repeat(32),
     accountId: '16a8ff3b-736b-49a6-85c0-03b69d5a357b',
     environmentId: 'e'.repeat(32),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, TransactionRunner } from '@castellan/core';
-import { ApiKeyRepository, GrantService, KeyCacheInvalidator, OPERATOR, scopeOf } from '@castellan/credentials';
+import { KeyStore, GrantService, KeyCacheInvalidator, OPERATOR, scopeOf } from '@castellan/credentials';
 import { AccessKeyService } from './access-key.service.js';
 import { AccountApiKeyService } from './account-api-key.service.js';
 import { RecoveredKeyDto } from './dto/access-key.dto.js';
@@ -13,7 +13,7 @@ import { UserApiKeyService } from './user-api-key.service.js';
 @Injectable()
 export class KeyRecoveryService {
   constructor(
-    private readonly keys: ApiKeyRepository,
+    private readonly keys: KeyStore,
     private readonly environmentKeys: AccessKeyService,
     private readonly accountKeys: AccountApiKeyService,
     private readonly userKeys: UserApiKeyService,

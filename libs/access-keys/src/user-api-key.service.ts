@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppError, OK, OkMessageDto, Principal, ReplicaReader } from '@castellan/core';
 import { Caller, KeyScope } from '@castellan/credentials';
-import { UserRepository } from '@castellan/people';
+import { UserDirectory } from '@castellan/people';
 import { AccessKeyDto, GenerateKeyDto, ListKeysDto, RotateKeyDto, UpdateAccountKeyDto, UserKeyListDto } from './dto/access-key.dto.js';
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
 import { KeyCaller, KeyManager } from './key-manager.js';
@@ -19,7 +19,7 @@ export class UserApiKeyService {
   constructor(
     private readonly manager: KeyManager,
     private readonly policies: KeyPermissionsService,
-    private readonly users: UserRepository,
+    private readonly users: UserDirectory,
     private readonly replicas: ReplicaReader,
   ) {}
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig, AppError, FIELD_MESSAGES, isoSeconds, isUniqueViolation, MAX_ENVIRONMENT_LIMIT, newAccountId, NO_CONTROL_CHARACTERS, TransactionRunner } from '@castellan/core';
-import { ApiKeyRepository, GrantService, KeyCacheInvalidator, OPERATOR, scopeOf } from '@castellan/credentials';
+import { KeyStore, GrantService, KeyCacheInvalidator, OPERATOR, scopeOf } from '@castellan/credentials';
 import { AccountEntity } from './account.entity.js';
 import { AccountRepository } from './account.repository.js';
 import { SystemEventEntity } from './system-event.entity.js';
@@ -18,7 +18,7 @@ export class AccountService {
   constructor(
     private readonly accounts: AccountRepository,
     private readonly grants: GrantService,
-    private readonly keys: ApiKeyRepository,
+    private readonly keys: KeyStore,
     private readonly transactions: TransactionRunner,
     private readonly config: AppConfig,
     private readonly keyCache: KeyCacheInvalidator,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { ErrorCode } from '../../core/src/errors/app-error.js';
-import { createValidationPipe } from '../../core/src/http/validation.js';
+import { ErrorCode } from '@castellan/core';
+import { createValidationPipe } from '@castellan/core';
 import { AccountEntity } from './account.entity.js';
 import { accountUrl, AccountService } from './account.service.js';
 import { credentialLines, UpdateAccountDto } from './dto/account.dto.js';

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { jest } from '@jest/globals';
 import { HttpException, Logger, NotFoundException } from '@nestjs/common';
-import { AuthFailureReason } from '../../core/src/auth/auth-failure.js';
-import type { Principal } from '../../core/src/auth/principal.js';
-import { AppError, ErrorCode } from '../../core/src/errors/app-error.js';
+import { AuthFailureReason } from '@castellan/core';
+import type { Principal } from '@castellan/core';
+import { AppError, ErrorCode } from '@castellan/core';
 import { AUTHENTICATION_ACTION, AuditEventEntity } from './audit-event.entity.js';
 import { AUDIT_ID_PATTERN } from './audit-id.js';
 import { AuditRecorder, statusOf } from './audit-recorder.js';

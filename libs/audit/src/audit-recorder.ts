@@ -12,7 +12,7 @@ import {
   toErrorResponse,
   TransactionRunner,
 } from '@castellan/core';
-import { ApiKeyRepository } from '@castellan/credentials';
+import { KeyStore } from '@castellan/credentials';
 import { AuditEventEntity, AuditOutcome, AUTHENTICATION_ACTION } from './audit-event.entity.js';
 import { AuditEventRepository } from './audit-event.repository.js';
 import { AuditIdGenerator } from './audit-id.js';
@@ -57,7 +57,7 @@ export class AuditRecorder implements AuditSink, ChangeObserver, OnModuleInit, B
   constructor(
     private readonly events: AuditEventRepository,
     private readonly transactions: TransactionRunner,
-    private readonly keys: ApiKeyRepository,
+    private readonly keys: KeyStore,
     private readonly reflector: Reflector,
     private readonly observers: ChangeObservers,
   ) {}

@@ -5,24 +5,26 @@ import { CredentialsModule } from '@castellan/credentials';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { AuditEventRepository } from './audit-event.repository.js';
 import { AuditRecorder } from './audit-recorder.js';
+import { AuditController } from './audit.controller.js';
 import { AuditService } from './audit.service.js';
 
-export const AUDIT_ENTITIES = [AuditEventEntity];
+const AUDIT_ENTITIES = [AuditEventEntity];
 
 /**
- * The audit log: records every change as one of the ChangeObservers, and failed authentications and
- * refusals through AUDIT_SINK. Global, so that the access guard (libs/credentials) finds AUDIT_SINK without
- * depending on this library. Providers only: the API app mounts the controller.
+ * The audit log (`/audit_events`): records every change as one of the ChangeObservers, and failed
+ * authentications and refusals through AUDIT_SINK. Global only for AUDIT_SINK, which the access guard
+ * (libs/credentials) needs without depending on this library; the recorder is imported like any service.
  */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature(AUDIT_ENTITIES), CredentialsModule],
+  controllers: [AuditController],
   providers: [
     AuditEventRepository,
     AuditRecorder,
     AuditService,
     { provide: AUDIT_SINK, useExisting: AuditRecorder },
   ],
-  exports: [AUDIT_SINK, AuditRecorder, AuditService],
+  exports: [AUDIT_SINK, AuditRecorder],
 })
 export class AuditModule {}

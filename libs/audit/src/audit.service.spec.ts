@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ErrorCode } from '../../core/src/errors/app-error.js';
+import { ErrorCode } from '@castellan/core';
 import { AuditEventEntity } from './audit-event.entity.js';
 import type { AuditEventFilter } from './audit-event.repository.js';
 import { auditIdFloor } from './audit-id.js';

@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { AppError, AUDIT_SINK, AuthFailureReason, ErrorCode, KEY_USAGE_SINK, Principal, routeAccess, RouteAccess } from '@castellan/core';
@@ -35,9 +35,9 @@ export class AccessGuard implements CanActivate {
     private readonly throttle: AuthThrottle,
     private readonly rateLimits: KeyRateLimiter,
     // Absent where the audit log is not loaded (the CLI).
-    @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
+    @Inject(AUDIT_SINK) private readonly audit: AuditSink,
     // Absent where key usage is not counted (the CLI).
-    @Optional() @Inject(KEY_USAGE_SINK) private readonly usage?: KeyUsageSink,
+    @Inject(KEY_USAGE_SINK) private readonly usage: KeyUsageSink,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -67,17 +67,17 @@ export class AccessGuard implements CanActivate {
     try {
       this.authorize(access, principal, params);
     } catch (error) {
-      this.audit?.recordRefusal(context, error);
+      this.audit.recordRefusal(context, error);
       return this.denied(principal, error);
     }
     // The decision API counts its decisions instead.
-    if (!access.decisions) this.usage?.count(principal, true);
+    if (!access.decisions) this.usage.count(principal, true);
     return true;
   }
 
   /** Counts a refusal of an authenticated key (its rate limit, a permission it lacks) as a denied use, and throws it. */
   private denied(principal: Principal, error: unknown): never {
-    this.usage?.count(principal, false);
+    this.usage.count(principal, false);
     throw error;
   }
 
@@ -102,10 +102,10 @@ export class AccessGuard implements CanActivate {
     const guessed = failure.reason === AuthFailureReason.WrongSecret && failure.key ? failure.apiKey : null;
     const { retryAfterSeconds, blockStarted } = await this.throttle.recordFailure(request.ip, guessed);
     const event: FailedAuthentication = { ...failure, ip: request.ip, status: retryAfterSeconds > 0 ? 429 : 401 };
-    this.audit?.recordFailedAuthentication(event);
+    this.audit.recordFailedAuthentication(event);
     // A refusal of a key that exists is a denied use of it; made-up api_keys are counted nowhere.
-    if (failure.key && failure.apiKey) this.usage?.count({ accountId: failure.key.accountId, apiKey: failure.apiKey }, false);
-    if (blockStarted) this.audit?.recordFailedAuthentication({ ...event, reason: AuthFailureReason.Throttled });
+    if (failure.key && failure.apiKey) this.usage.count({ accountId: failure.key.accountId, apiKey: failure.apiKey }, false);
+    if (blockStarted) this.audit.recordFailedAuthentication({ ...event, reason: AuthFailureReason.Throttled });
     throw retryAfterSeconds > 0 ? tooManyFailures(retryAfterSeconds) : AppError.invalidCredentials();
   }
 

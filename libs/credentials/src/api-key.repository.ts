@@ -5,6 +5,7 @@ import { sqlDialectOf, uniquenessKey } from '@castellan/core';
 import type { GrantedTransaction, KeyKind, KeyQueryPart } from '@castellan/core';
 import { ApiKeyCountEntity } from './api-key-count.entity.js';
 import { ApiKeyEntity } from './api-key.entity.js';
+import { KeyStore } from './key-store.js';
 
 /** The parts of a key's verification query, by the name their values come back under. */
 export type KeyQueryParts = Record<string, KeyQueryPart<unknown>>;
@@ -80,7 +81,7 @@ export function scopeOf(key: Pick<ApiKeyEntity, 'kind' | 'environmentId' | 'user
  * insert and delete of keys here also keeps api_key_counts, which nothing else writes.
  */
 @Injectable()
-export class ApiKeyRepository {
+export class ApiKeyRepository implements KeyStore {
   constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
 
   private repo(manager?: EntityManager): Repository<ApiKeyEntity> {

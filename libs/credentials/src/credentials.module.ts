@@ -4,8 +4,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig, SecretHasher } from '@castellan/core';
 import { connectRedis, ThrottlingModule } from '@castellan/throttling';
 import { AccessGuard } from './access.guard.js';
+import { ApiKeyCountEntity } from './api-key-count.entity.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 import { ApiKeyRepository } from './api-key.repository.js';
+import { KeyStore } from './key-store.js';
 import { BasicAuthGuard, BasicAuthStrategy } from './basic-auth.strategy.js';
 import { CredentialVerifier } from './credential-verifier.js';
 import { KeyCache } from './key-cache.js';
@@ -37,10 +39,11 @@ function invalidatorFor(cache: KeyCache, config: AppConfig): KeyCacheInvalidator
  * that drops an account's entries after its changes.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKeyEntity]), ThrottlingModule],
+  imports: [TypeOrmModule.forFeature([ApiKeyEntity, ApiKeyCountEntity]), ThrottlingModule],
   providers: [
     SecretHasher,
     ApiKeyRepository,
+    { provide: KeyStore, useExisting: ApiKeyRepository },
     KeyIssuer,
     KeyDirectory,
     KeySettings,
@@ -58,7 +61,7 @@ function invalidatorFor(cache: KeyCache, config: AppConfig): KeyCacheInvalidator
     KeyCacheObserver,
   ],
   exports: [
-    ApiKeyRepository,
+    KeyStore,
     KeyDirectory,
     KeySettings,
     GrantService,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { AccountKeyPolicy } from '@castellan/core';
 import { ACCOUNT_KEY_POLICY, AppError, NEVER } from '@castellan/core';
@@ -32,7 +32,7 @@ export class KeySettings {
   constructor(
     private readonly keys: ApiKeyRepository,
     // Absent only where account security is not loaded (some CLI commands): no cap applies there.
-    @Optional() @Inject(ACCOUNT_KEY_POLICY) private readonly accountPolicy?: AccountKeyPolicy,
+    @Inject(ACCOUNT_KEY_POLICY) private readonly accountPolicy: AccountKeyPolicy,
   ) {}
 
   /**
@@ -41,7 +41,7 @@ export class KeySettings {
    */
   async cappedExpiry(manager: EntityManager, accountId: string, requested: Date | null | undefined, creating: boolean): Promise<Date | null | undefined> {
     if (requested === undefined && !creating) return undefined;
-    const cap = (await this.accountPolicy?.keyMaxLifetimeDays(manager, accountId)) ?? null;
+    const cap = (await this.accountPolicy.keyMaxLifetimeDays(manager, accountId)) ?? null;
     return expiryUnderCap(requested, cap, new Date(), creating);
   }
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DatabaseConfig, MysqlServer } from '../../core/src/config/config.schema.js';
+import type { DatabaseConfig, MysqlServer } from '@castellan/core';
 import { dataSourceOptions } from './data-source-options.js';
 import { MIGRATIONS } from './migrations/index.js';
 

@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { AppConfig } from '../../core/src/config/config.schema.js';
-import { AppError, ErrorCode } from '../../core/src/errors/app-error.js';
+import type { AppConfig } from '@castellan/core';
+import { AppError, ErrorCode } from '@castellan/core';
 import { DatabaseGuard } from './database-guard.js';
 
 // The guard's SQLite side against a stand-in driver, which answers each statement as a test script says: how a

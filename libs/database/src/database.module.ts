@@ -1,20 +1,23 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig, ReplicaReader, TransactionRunner } from '@castellan/core';
-import { dataSourceOptions, EntityList } from './data-source-options.js';
+import { dataSourceOptions } from './data-source-options.js';
 import { DatabaseGuard } from './database-guard.js';
 
 @Global()
 @Module({})
 export class DatabaseModule {
-  /** The entity list is given by the app that composes the modules, so this library imports no module. */
-  static forRoot(entities: EntityList): DynamicModule {
+  /**
+   * Each feature module registers its own tables (TypeOrmModule.forFeature), so that this library imports no
+   * module and no composition keeps a list of every entity.
+   */
+  static forRoot(): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => dataSourceOptions(config.database, entities, config.databaseTimeoutMs),
+          useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.database, [], config.databaseTimeoutMs), autoLoadEntities: true }),
         }),
       ],
       providers: [TransactionRunner, ReplicaReader, DatabaseGuard],

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
-import type { EnvironmentState, Principal } from '../../core/src/auth/principal.js';
-import type { PolicyRule } from '../../core/src/auth/policy-rule.js';
-import { AppError, ErrorCode } from '../../core/src/errors/app-error.js';
-import type { VerifiedKey } from '../../credentials/src/key-cache.js';
-import { PermissionCatalog } from '../../permissions/src/catalog.js';
-import { adminPlugin } from '../../permissions/src/plugins/admin.plugin.js';
-import { provisioningPlugin } from '../../permissions/src/plugins/provisioning.plugin.js';
-import { uploadPlugin } from '../../permissions/src/plugins/upload.plugin.js';
-import { PolicyCompiler } from '../../permissions/src/policy-compiler.js';
+import type { EnvironmentState, Principal } from '@castellan/core';
+import type { PolicyRule } from '@castellan/core';
+import { AppError, ErrorCode } from '@castellan/core';
+import type { VerifiedKey } from '@castellan/credentials';
+import { PermissionCatalog } from '@castellan/permissions';
+import { adminPlugin } from '@castellan/permissions';
+import { provisioningPlugin } from '@castellan/permissions';
+import { uploadPlugin } from '@castellan/permissions';
+import { PolicyCompiler } from '@castellan/permissions';
 import { DecisionService } from './decision.service.js';
 import type { BatchDecisionDto, DecisionDto, KeySelfDto, SimulationDto } from './dto/decision.dto.js';
 

@@ -1,8 +1,8 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AppError, AuthFailureReason, isoSeconds, KEY_USAGE_SINK, Principal, reachOf } from '@castellan/core';
 import type { EnvironmentState, KeyUsageSink } from '@castellan/core';
 import { ActionAuthorizer, KeyPrincipals, refusalOfUse } from '@castellan/credentials';
-import { EnvironmentRepository } from '@castellan/environments';
+import { EnvironmentDirectory } from '@castellan/environments';
 import {
   effectiveRules,
   excludedPrefixes,
@@ -49,18 +49,18 @@ export class DecisionService {
   constructor(
     private readonly catalog: PermissionCatalog,
     private readonly policies: PolicyCompiler,
-    private readonly environments: EnvironmentRepository,
+    private readonly environments: EnvironmentDirectory,
     private readonly principals: KeyPrincipals,
     private readonly actions: ActionAuthorizer,
     // Absent where key usage is not counted (the CLI).
-    @Optional() @Inject(KEY_USAGE_SINK) private readonly usage?: KeyUsageSink,
+    @Inject(KEY_USAGE_SINK) private readonly usage: KeyUsageSink,
   ) {}
 
   /** Each decision counts as an allowed or a denied use of the caller's key (the guard leaves these routes to us). */
   async authorize(caller: Principal, check: AuthorizeDto): Promise<DecisionDto> {
     this.requireCheck(check, '');
     const [decision] = await this.decide(caller, check);
-    this.usage?.count(caller, decision.allowed);
+    this.usage.count(caller, decision.allowed);
     return decision;
   }
 
@@ -70,7 +70,7 @@ export class DecisionService {
     // In order, one at a time: the checks of one caller usually share an environment, looked up each time
     // from the primary key index; a batch of 100 stays well within a request's budget.
     for (const check of batch.checks) results.push((await this.decide(caller, check))[0]);
-    for (const result of results) this.usage?.count(caller, result.allowed);
+    for (const result of results) this.usage.count(caller, result.allowed);
     return { results };
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { EnvironmentDirectory } from './environment-directory.js';
 import { EnvironmentEntity } from './environment.entity.js';
 
 export interface EnvironmentFilter {
@@ -20,7 +21,7 @@ export type EnvironmentPatch = Partial<
 const likePrefix = (prefix: string): string => prefix.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`) + '%';
 
 @Injectable()
-export class EnvironmentRepository {
+export class EnvironmentRepository implements EnvironmentDirectory {
   constructor(@InjectRepository(EnvironmentEntity) private readonly environments: Repository<EnvironmentEntity>) {}
 
   private repo(manager?: EntityManager): Repository<EnvironmentEntity> {

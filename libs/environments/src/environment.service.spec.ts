@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import type { Principal } from '../../core/src/auth/principal.js';
-import { AppError, ErrorCode } from '../../core/src/errors/app-error.js';
+import type { Principal } from '@castellan/core';
+import { AppError, ErrorCode } from '@castellan/core';
 import { CLOUD_NAME_PATTERN } from './dto/environment.dto.js';
 import { EnvironmentEntity } from './environment.entity.js';
 import { environmentVariable, EnvironmentService, ROOT_ENVIRONMENT_KEY_NAME } from './environment.service.js';

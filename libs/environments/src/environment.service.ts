@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, Principal, reachOf, ReplicaReader, TransactionRunner } from '@castellan/core';
-import { AccountRepository } from '@castellan/accounts';
-import { ActionAuthorizer, ApiKeyEntity, ApiKeyRepository, GrantService } from '@castellan/credentials';
+import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, Principal, reachOf, ReplicaReader } from '@castellan/core';
+import { AccountTransactions } from '@castellan/accounts';
+import { ActionAuthorizer, ApiKeyEntity, KeyStore, GrantService } from '@castellan/credentials';
 import { EnvironmentEntity } from './environment.entity.js';
 import { EnvironmentRepository } from './environment.repository.js';
 import {
@@ -30,11 +30,10 @@ const notFound = (id: string) => AppError.notFound('Product environment', id);
 export class EnvironmentService {
   constructor(
     private readonly environments: EnvironmentRepository,
-    private readonly accounts: AccountRepository,
-    private readonly keys: ApiKeyRepository,
+    private readonly accounts: AccountTransactions,
+    private readonly keys: KeyStore,
     private readonly grants: GrantService,
     private readonly actions: ActionAuthorizer,
-    private readonly transactions: TransactionRunner,
     private readonly replicas: ReplicaReader,
   ) {}
 
@@ -61,8 +60,7 @@ export class EnvironmentService {
     const baseId = input.base_sub_account_id;
     if (baseId) this.actions.require(maker, 'provisioning:sub_accounts.read', { environmentId: baseId });
     return this.mapCloudNameConflict(input.cloud_name, () =>
-      this.transactions.run(async (manager) => {
-        const account = await this.accounts.lock(manager, accountId);
+      this.accounts.run(accountId, async (manager, account) => {
         const count = await this.environments.countInAccount(manager, accountId);
         if (count >= account.maxProductEnvironments) {
           throw new AppError(
@@ -129,9 +127,8 @@ export class EnvironmentService {
   }
 
   async delete(accountId: string, id: string): Promise<OkMessageDto> {
-    await this.transactions.run(async (manager) => {
+    await this.accounts.run(accountId, async (manager) => {
       // Under the account lock, as keys are made: a key made while its environment goes is made first, or refused.
-      await this.accounts.lock(manager, accountId);
       await this.require(accountId, id, manager);
       await this.keys.deleteAllOfEnvironment(manager, accountId, id);
       await this.environments.delete(manager, accountId, id);

@@ -1,6 +1,6 @@
-export * from './environment.entity.js';
-export * from './environment.repository.js';
-export * from './environment.service.js';
-export * from './environment.controller.js';
+export type { EnvironmentEntity } from './environment.entity.js';
+export type { EnvironmentFilter } from './environment.repository.js';
+export * from './environment-directory.js';
 export * from './environments.module.js';
 export * from './dto/environment.dto.js';
+export { environmentVariable } from './environment.service.js';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import type { CountedKey } from '../../core/src/usage/key-usage-sink.js';
+import type { CountedKey } from '@castellan/core';
 import { KeyUsageHourEntity } from './key-usage-hour.entity.js';
 import { HOUR_MS, hourOf, KEY_USAGE_FLUSH_MS, KEY_USAGE_RETENTION_HOURS, KeyUsageRecorder } from './key-usage.recorder.js';
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { jest } from '@jest/globals';
-import { AppError, ErrorCode } from '../../core/src/errors/app-error.js';
+import { AppError, ErrorCode } from '@castellan/core';
 import { USAGE_HOURS } from './dto/key-usage.dto.js';
 import { HOUR_MS, hourOf, type KeyHourCounts } from './key-usage.recorder.js';
 import { KeyUsageService } from './key-usage.service.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, isoSeconds } from '@castellan/core';
-import { ApiKeyRepository, KeyScope } from '@castellan/credentials';
-import { EnvironmentRepository } from '@castellan/environments';
+import { KeyStore, KeyScope } from '@castellan/credentials';
+import { EnvironmentDirectory } from '@castellan/environments';
 import { KeyUsageDto, KeyUsageHourDto, USAGE_HOURS } from './dto/key-usage.dto.js';
 import { HOUR_MS, hourOf, KeyUsageRecorder } from './key-usage.recorder.js';
 
@@ -13,8 +13,8 @@ import { HOUR_MS, hourOf, KeyUsageRecorder } from './key-usage.recorder.js';
 export class KeyUsageService {
   constructor(
     private readonly recorder: KeyUsageRecorder,
-    private readonly keys: ApiKeyRepository,
-    private readonly environments: EnvironmentRepository,
+    private readonly keys: KeyStore,
+    private readonly environments: EnvironmentDirectory,
   ) {}
 
   async forAccessKey(accountId: string, environmentId: string, apiKey: string): Promise<KeyUsageDto> {

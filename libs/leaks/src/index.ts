@@ -1,4 +1,3 @@
 export * from './leaks.module.js';
 export * from './leak.service.js';
-export * from './leak.controller.js';
 export * from './dto/leak-report.dto.js';

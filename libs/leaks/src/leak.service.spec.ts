@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { AppError, ErrorCode } from '../../core/src/errors/app-error.js';
-import { generateSecret } from '../../core/src/secrets/secret-format.js';
-import { ApiKeyEntity } from '../../credentials/src/api-key.entity.js';
-import { OPERATOR } from '../../credentials/src/grants/grant.service.js';
+import { AppError, ErrorCode } from '@castellan/core';
+import { generateSecret } from '@castellan/core';
+import type { ApiKeyEntity } from '@castellan/credentials';
+import { OPERATOR } from '@castellan/credentials';
 import { LEAK_REPORT_ACTION, LEAK_REPORT_LIMIT, LEAKED_PREVIOUS_SECRET, LEAKED_SECRET, LeakService } from './leak.service.js';
 
 // The leak response with stand-ins for the keys, the hasher, the limiter and the audit log: the answer comes
@@ -17,7 +17,7 @@ const UNKNOWN = generateSecret('account');
 const HOUR = 3_600_000;
 
 const stored = (fields: Partial<ApiKeyEntity> = {}): ApiKeyEntity =>
-  Object.assign(new ApiKeyEntity(), {
+  Object.assign({} as ApiKeyEntity, {
     id: 'k1',
     accountId: 'acc',
     kind: 'environment',

@@ -1,9 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppError, BackgroundWork, ErrorCode, OK, OkMessageDto, recogniseSecret, SecretHasher, TransactionRunner } from '@castellan/core';
-import { AccountRepository } from '@castellan/accounts';
+import { AppError, BackgroundWork, ErrorCode, OK, OkMessageDto, recogniseSecret, SecretHasher } from '@castellan/core';
+import { AccountTransactions } from '@castellan/accounts';
 import { AuditRecorder } from '@castellan/audit';
-import { ApiKeyEntity, ApiKeyRepository, GrantService, KeyPatch, KeyCacheInvalidator, OPERATOR, scopeOf } from '@castellan/credentials';
+import { ApiKeyEntity, KeyStore, GrantService, KeyPatch, KeyCacheInvalidator, OPERATOR, scopeOf } from '@castellan/credentials';
 import { RequestLimit, RequestLimiter } from '@castellan/throttling';
 
 /** The audit action of a key a leak report stopped; its reason says which of the key's secrets leaked. */
@@ -26,10 +26,9 @@ export class LeakService implements BeforeApplicationShutdown {
   private readonly work = new BackgroundWork();
 
   constructor(
-    private readonly keys: ApiKeyRepository,
+    private readonly keys: KeyStore,
     private readonly hasher: SecretHasher,
-    private readonly accounts: AccountRepository,
-    private readonly transactions: TransactionRunner,
+    private readonly accounts: AccountTransactions,
     private readonly audit: AuditRecorder,
     private readonly requests: RequestLimiter,
     private readonly keyCache: KeyCacheInvalidator,
@@ -74,7 +73,7 @@ export class LeakService implements BeforeApplicationShutdown {
       }
       for (const key of found) {
         try {
-          const reason = await this.transactions.run((manager) => this.stop(manager, key, secret, new Date()));
+          const reason = await this.accounts.run(key.accountId, (manager) => this.stop(manager, key, secret, new Date()));
           if (!reason) continue;
           // Reports come through no account's route, so the account's cached keys are dropped here.
           await this.keyCache.invalidate(key.accountId);
@@ -104,7 +103,6 @@ export class LeakService implements BeforeApplicationShutdown {
    * not reported, so the key keeps working with it.
    */
   private async stop(manager: EntityManager, found: ApiKeyEntity, secret: string, now: Date): Promise<LeakReason | null> {
-    await this.accounts.lock(manager, found.accountId);
     const key = await this.keys.findAnyInAccount(found.accountId, found.apiKey, manager);
     if (!key) return null;
     // The operator's own response: it only ever takes away (disables a key, or ends a grace period).

@@ -14,16 +14,17 @@ import { UsersModule } from './users/users.module.js';
 import { UserPrivilegesService } from './privileges/user-privileges.service.js';
 import { UserHoldingsPartModule } from './privileges/user-holdings.part.js';
 
-export const PEOPLE_ENTITIES = [UserEntity, UserEnvironmentEntity, UserGroupEntity, UserGroupMemberEntity, RoleEntity, RoleAssignmentEntity];
+const PEOPLE_ENTITIES = [UserEntity, UserEnvironmentEntity, UserGroupEntity, UserGroupMemberEntity, RoleEntity, RoleAssignmentEntity];
 
 /**
  * Users, user groups and custom roles, and what they entitle a user's keys to. Each part mounts its own
- * routes. Global, so that authentication (libs/credentials) finds USER_PRIVILEGES without depending on people.
+ * routes. Global only for USER_PRIVILEGES, which authentication (libs/credentials) needs without depending on
+ * people; the parts' services are imported through their modules.
  */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature(PEOPLE_ENTITIES), CredentialsModule, UsersModule, GroupsModule, RolesModule, UserHoldingsPartModule],
   providers: [UserPrivilegesService, { provide: USER_PRIVILEGES, useExisting: UserPrivilegesService }],
-  exports: [USER_PRIVILEGES, UserPrivilegesService],
+  exports: [USER_PRIVILEGES],
 })
 export class PeopleModule {}

@@ -1,4 +1,4 @@
-import type { PolicyRule } from '../../core/src/auth/policy-rule.js';
+import type { PolicyRule } from '@castellan/core';
 import { PermissionCatalog } from './catalog.js';
 import { compilePolicy } from './compiled-policy.js';
 import { holdsWithin, type Holdings, reaches } from './holdings.js';

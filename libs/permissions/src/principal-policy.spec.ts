@@ -1,4 +1,4 @@
-import type { PolicyRule } from '../../core/src/auth/policy-rule.js';
+import type { PolicyRule } from '@castellan/core';
 import { compilePolicy } from './compiled-policy.js';
 import { PrincipalPolicy, type RuleSource } from './principal-policy.js';
 import { catalog } from './test-catalog.fixture.js';

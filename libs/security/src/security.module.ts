@@ -10,17 +10,19 @@ import { AccountSecurityEntity } from './settings/account-security.entity.js';
 import { AccountAllowlistPartModule } from './settings/account-allowlist.part.js';
 import { AccountKeyPolicyService } from './settings/account-key-policy.service.js';
 import { AccountSecurityRepository } from './settings/account-security.repository.js';
+import { SecurityController } from './settings/security.controller.js';
 import { SecurityService } from './settings/security.service.js';
 import { VerificationCodeEntity } from './verification/verification-code.entity.js';
 import { VerificationCodeRepository } from './verification/verification-code.repository.js';
+import { VerificationCodeController } from './verification/verification-code.controller.js';
 import { VerificationCodeService } from './verification/verification-code.service.js';
 
-export const SECURITY_ENTITIES = [AccountSecurityEntity, VerificationCodeEntity];
+const SECURITY_ENTITIES = [AccountSecurityEntity, VerificationCodeEntity];
 
 /**
- * Account security settings and support verification codes. Providers only: the API app mounts the
- * controllers. Global, so that key issuing (libs/credentials) finds ACCOUNT_KEY_POLICY without
- * depending on security.
+ * Account security settings (`/security`) and support verification codes. Global only for the ports of
+ * core it provides (ACCOUNT_KEY_POLICY: the cap on key lifetimes), which key issuing (libs/credentials) needs
+ * without depending on security; its services are not exported.
  */
 @Global()
 @Module({
@@ -32,6 +34,7 @@ export const SECURITY_ENTITIES = [AccountSecurityEntity, VerificationCodeEntity]
     ThrottlingModule,
     AccountAllowlistPartModule,
   ],
+  controllers: [SecurityController, VerificationCodeController],
   providers: [
     AccountSecurityRepository,
     SecurityService,
@@ -41,6 +44,6 @@ export const SECURITY_ENTITIES = [AccountSecurityEntity, VerificationCodeEntity]
     AccountKeyPolicyService,
     { provide: ACCOUNT_KEY_POLICY, useExisting: AccountKeyPolicyService },
   ],
-  exports: [SecurityService, VerificationCodeService, Mailer, ACCOUNT_KEY_POLICY, AccountSecurityRepository],
+  exports: [ACCOUNT_KEY_POLICY],
 })
 export class SecurityModule {}

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { ApiKeyEntity } from '@castellan/credentials';
+import { ApiKeyEntity } from '../../../libs/credentials/src/api-key.entity.js';
 import type { TestAccount } from '../../support/harness.js';
 import { uniqueCloudName } from '../../support/harness.js';
 import { allow, Credentials, Json, ok } from '../../support/http.js';

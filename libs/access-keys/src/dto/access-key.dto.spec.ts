@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { ANY_IP, NEVER } from '../../../core/src/http/fields.js';
-import { createValidationPipe } from '../../../core/src/http/validation.js';
+import { ANY_IP, NEVER } from '@castellan/core';
+import { createValidationPipe } from '@castellan/core';
 import {
   GenerateKeyDto,
   KeyNameDto,

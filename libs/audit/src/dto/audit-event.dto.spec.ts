@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createValidationPipe } from '../../../core/src/http/validation.js';
+import { createValidationPipe } from '@castellan/core';
 import { ISO_DATE_OR_TIME, ListAuditEventsDto } from './audit-event.dto.js';
 
 // The audit log's query string: what each filter accepts, and what it tells a caller it refuses.

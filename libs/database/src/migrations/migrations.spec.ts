@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getMetadataArgsStorage, Table, TableIndex } from 'typeorm';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { uniquenessKey } from '../../../core/src/text/folded.js';
+import { uniquenessKey } from '@castellan/core';
 import { MIGRATIONS } from './index.js';
 import { UnicodeNames1732700000000 } from './1732700000000-unicode-names.js';
 

@@ -1,4 +1,4 @@
-import { SchemaPipe } from '../../../core/src/http/schema-fields.js';
+import { SchemaPipe } from '@castellan/core';
 import { AUTHORIZE_BODY, BATCH_AUTHORIZE_BODY, DECISION_REASONS, MAX_BATCH, REFUSED_KEY_REASONS, SIMULATE_BODY } from './decision.dto.js';
 
 // The decision API's bodies (zod schemas): what a check may hold, what it becomes, and how a refusal names the

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createValidationPipe } from '../../../core/src/http/validation.js';
+import { createValidationPipe } from '@castellan/core';
 import { CLOUD_NAME_PATTERN, CreateEnvironmentDto, ListEnvironmentsDto, UpdateEnvironmentDto } from './environment.dto.js';
 
 // A product environment's fields: cloud_name's rules (letters, digits, "_" and "-", at most 64), the settings fixed at

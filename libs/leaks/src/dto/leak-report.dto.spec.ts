@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { createValidationPipe } from '../../../core/src/http/validation.js';
-import { generateSecret } from '../../../core/src/secrets/secret-format.js';
+import { createValidationPipe } from '@castellan/core';
+import { generateSecret } from '@castellan/core';
 import { LeakReportDto, MAX_REPORTED_SECRETS } from './leak-report.dto.js';
 
 // A leak report comes from anyone, without credentials, as JSON or as a form: what it may hold (1 to 100

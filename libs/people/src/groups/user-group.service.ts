@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, Principal, ReplicaReader, TransactionRunner } from '@castellan/core';
-import { AccountRepository } from '@castellan/accounts';
+import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, Principal, ReplicaReader } from '@castellan/core';
+import { AccountTransactions } from '@castellan/accounts';
 import { GrantService } from '@castellan/credentials';
 import { PermissionCatalog, validatePolicy } from '@castellan/permissions';
 import { RoleRepository } from '../roles/role.repository.js';
+import { RoleAssignmentRepository } from '../roles/role-assignment.repository.js';
 import { isSystemRole } from '../roles/role.service.js';
 import { UserRepository } from '../users/user.repository.js';
 import { UserGroupRepository } from './user-group.repository.js';
@@ -36,9 +37,9 @@ export class UserGroupService {
     private readonly groups: UserGroupRepository,
     private readonly users: UserRepository,
     private readonly roles: RoleRepository,
+    private readonly assignments: RoleAssignmentRepository,
     private readonly grants: GrantService,
-    private readonly accounts: AccountRepository,
-    private readonly transactions: TransactionRunner,
+    private readonly accounts: AccountTransactions,
     private readonly catalog: PermissionCatalog,
     private readonly replicas: ReplicaReader,
   ) {}
@@ -78,11 +79,10 @@ export class UserGroupService {
   /** Cloudinary answers a group delete with `{"ok":true}`, unlike its other deletes. Its members lose what it granted. */
   async delete(caller: Principal, id: string): Promise<DeletedGroupDto> {
     const accountId = caller.accountId;
-    await this.transactions.run(async (manager) => {
-      await this.accounts.lock(manager, accountId);
+    await this.accounts.run(accountId, async (manager) => {
       await this.require(accountId, id, manager);
       await this.grants.change(manager, caller, { subjects: [{ group: id }], widens: false }, async (tx) => {
-        await this.roles.deleteAssignmentsOf(tx, accountId, 'group', id);
+        await this.assignments.deleteOf(tx, accountId, 'group', id);
         await this.groups.delete(tx, accountId, id);
       });
     });
@@ -97,8 +97,7 @@ export class UserGroupService {
   async addMember(caller: Principal, id: string, userId: string): Promise<GroupUsersDto> {
     const accountId = caller.accountId;
     try {
-      await this.transactions.run(async (manager) => {
-        await this.accounts.lock(manager, accountId);
+      await this.accounts.run(accountId, async (manager) => {
         await this.require(accountId, id, manager);
         if (!(await this.users.findById(accountId, userId, manager))) throw userNotFound(userId);
         if (await this.groups.isMember(accountId, id, userId, manager)) return;
@@ -115,8 +114,7 @@ export class UserGroupService {
   /** Removing a member takes the group's grants away from it: only a caller who holds at least what the member holds may. */
   async removeMember(caller: Principal, id: string, userId: string): Promise<GroupUsersDto> {
     const accountId = caller.accountId;
-    await this.transactions.run(async (manager) => {
-      await this.accounts.lock(manager, accountId);
+    await this.accounts.run(accountId, async (manager) => {
       await this.require(accountId, id, manager);
       if (!(await this.groups.isMember(accountId, id, userId, manager))) {
         throw new AppError(ErrorCode.NotFound, `User ${userId} is not a member of user group ${id}`);
@@ -135,7 +133,7 @@ export class UserGroupService {
 
   async permissions(accountId: string, id: string, manager?: EntityManager): Promise<GroupPermissionsDto> {
     const group = await this.require(accountId, id, manager);
-    const held = await this.roles.assignmentsOf(accountId, 'group', [id], manager);
+    const held = await this.assignments.heldBy(accountId, { group: [id] }, manager);
     return { roles: held.map((a) => a.roleId), rules: group.rules ?? [] };
   }
 
@@ -152,9 +150,8 @@ export class UserGroupService {
     if (system) {
       throw AppError.invalid(`roles: "${system}" is a system role; system roles are held by users, not groups, so a group's roles must be ids of custom roles`);
     }
-    return this.transactions.run(async (manager) => {
+    return this.accounts.run(accountId, async (manager) => {
       // Under the account lock, so that a role cannot be deleted between this check and the assignment.
-      await this.accounts.lock(manager, accountId);
       await this.require(accountId, id, manager);
       const roles = await this.roles.findByIds(accountId, roleIds, manager);
       const missing = roleIds.find((roleId) => !roles.some((r) => r.id === roleId));
@@ -163,7 +160,7 @@ export class UserGroupService {
       const stores = [...roles.map((r) => ({ owner: `role ${r.id}`, rules: r.rules })), { owner: `user group ${id}`, rules }];
       await this.grants.change(manager, caller, { subjects: [{ group: id }], widens: true, stores }, async (tx) => {
         await this.groups.replaceRules(tx, accountId, id, rules, new Date());
-        await this.roles.replaceAssignments(tx, accountId, 'group', id, roleIds);
+        await this.assignments.replace(tx, accountId, 'group', id, roleIds);
       });
       return this.permissions(accountId, id, manager);
     });

@@ -3,22 +3,17 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { uniquenessKey } from '@castellan/core';
 import type { GrantedTransaction } from '@castellan/core';
-import type { RoleAssignmentEntity, RoleHolderType } from './role-assignment.entity.js';
-import { RoleAssignmentRepository } from './role-assignment.repository.js';
 import { RoleEntity } from './role.entity.js';
 
 export type RolePatch = Partial<Pick<RoleEntity, 'name' | 'description' | 'rules'>>;
 
 /**
- * Custom roles and who holds them (through RoleAssignmentRepository, which alone reads and writes that). Every
+ * Custom roles (who holds them is RoleAssignmentRepository's, which alone reads and writes role_assignments). Every
  * method takes the account id and puts it in every WHERE.
  */
 @Injectable()
 export class RoleRepository {
-  constructor(
-    @InjectRepository(RoleEntity) private readonly roles: Repository<RoleEntity>,
-    private readonly assignments: RoleAssignmentRepository,
-  ) {}
+  constructor(@InjectRepository(RoleEntity) private readonly roles: Repository<RoleEntity>) {}
 
   private roleRepo(manager?: EntityManager): Repository<RoleEntity> {
     return manager ? manager.getRepository(RoleEntity) : this.roles;
@@ -51,33 +46,5 @@ export class RoleRepository {
 
   async delete(manager: EntityManager, accountId: string, id: string): Promise<void> {
     await this.roleRepo(manager).delete({ accountId, id });
-  }
-
-  /** The custom roles that the given users, groups or keys hold. */
-  assignmentsOf(
-    accountId: string,
-    holderType: RoleHolderType,
-    holderIds: string[],
-    manager?: EntityManager,
-  ): Promise<RoleAssignmentEntity[]> {
-    return this.assignments.heldBy(accountId, { [holderType]: holderIds }, manager);
-  }
-
-  firstHolderOf(manager: EntityManager, accountId: string, roleId: string): Promise<RoleAssignmentEntity | null> {
-    return this.assignments.firstHolderOf(manager, accountId, roleId);
-  }
-
-  replaceAssignments(
-    manager: GrantedTransaction,
-    accountId: string,
-    holderType: RoleHolderType,
-    holderId: string,
-    roleIds: string[],
-  ): Promise<void> {
-    return this.assignments.replace(manager, accountId, holderType, holderId, roleIds);
-  }
-
-  deleteAssignmentsOf(manager: GrantedTransaction, accountId: string, holderType: RoleHolderType, holderId: string): Promise<void> {
-    return this.assignments.deleteOf(manager, accountId, holderType, holderId);
   }
 }

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import type { Principal } from '../../../core/src/auth/principal.js';
-import { AppError, ErrorCode } from '../../../core/src/errors/app-error.js';
-import { PermissionCatalog } from '../../../permissions/src/catalog.js';
-import { adminPlugin } from '../../../permissions/src/plugins/admin.plugin.js';
-import { provisioningPlugin } from '../../../permissions/src/plugins/provisioning.plugin.js';
-import { uploadPlugin } from '../../../permissions/src/plugins/upload.plugin.js';
-import { SYSTEM_ROLE_RULES, SYSTEM_ROLES } from '../../../permissions/src/system-roles.js';
+import type { Principal } from '@castellan/core';
+import { AppError, ErrorCode } from '@castellan/core';
+import { PermissionCatalog } from '@castellan/permissions';
+import { adminPlugin } from '@castellan/permissions';
+import { provisioningPlugin } from '@castellan/permissions';
+import { uploadPlugin } from '@castellan/permissions';
+import { SYSTEM_ROLE_RULES, SYSTEM_ROLES } from '@castellan/permissions';
 import { RoleEntity } from './role.entity.js';
 import { isSystemRole, RoleService } from './role.service.js';
 

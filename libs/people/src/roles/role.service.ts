@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, Principal, ReplicaReader, TransactionRunner } from '@castellan/core';
-import { AccountRepository } from '@castellan/accounts';
+import { AccountTransactions } from '@castellan/accounts';
 import { GrantService } from '@castellan/credentials';
 import { PermissionCatalog, SYSTEM_ROLE_RULES, SYSTEM_ROLES, validatePolicy } from '@castellan/permissions';
 import type { SystemRole } from '@castellan/permissions';
 import { RoleEntity } from './role.entity.js';
+import { RoleAssignmentRepository } from './role-assignment.repository.js';
 import { RoleRepository } from './role.repository.js';
 import { CreateRoleDto, RoleDto, RoleListDto, UpdateRoleDto } from './dto/role.dto.js';
 
@@ -41,7 +42,8 @@ const customDto = (r: RoleEntity): RoleDto => ({
 export class RoleService {
   constructor(
     private readonly roles: RoleRepository,
-    private readonly accounts: AccountRepository,
+    private readonly assignments: RoleAssignmentRepository,
+    private readonly accounts: AccountTransactions,
     private readonly transactions: TransactionRunner,
     private readonly catalog: PermissionCatalog,
     private readonly grants: GrantService,
@@ -85,9 +87,8 @@ export class RoleService {
     if (input.name !== undefined) this.checkNotSystemName(input.name);
     const change = rules ? { subjects: [{ role: id }], widens: true, stores: [{ owner: `role ${id}`, rules }] } : { subjects: [], widens: false };
     await this.mapNameConflict(input.name, () =>
-      this.transactions.run(async (manager) => {
+      this.accounts.run(caller.accountId, async (manager) => {
         // Under the account lock: who holds the role cannot change between the check and the write.
-        await this.accounts.lock(manager, caller.accountId);
         await this.require(caller.accountId, id, manager);
         await this.grants.change(manager, caller, change, (tx) =>
           this.roles.update(tx, caller.accountId, id, { name: input.name, description: input.description, rules }, new Date()),
@@ -101,12 +102,11 @@ export class RoleService {
   /** A role that anyone holds stays: deleting it would silently take privileges away. */
   async delete(accountId: string, id: string): Promise<OkMessageDto> {
     if (isSystemRole(id)) throw readOnly();
-    await this.transactions.run(async (manager) => {
+    await this.accounts.run(accountId, async (manager) => {
       // Assignments are made under the same lock, so none can appear between the check and the delete.
-      await this.accounts.lock(manager, accountId);
       const role = await this.roles.findById(accountId, id, manager);
       if (!role) throw notFound(id);
-      const holder = await this.roles.firstHolderOf(manager, accountId, id);
+      const holder = await this.assignments.firstHolderOf(manager, accountId, id);
       if (holder) throw AppError.conflict(`Role "${role.name}" is held by ${holder.holderType} ${holder.holderId}`);
       await this.roles.delete(manager, accountId, id);
     });

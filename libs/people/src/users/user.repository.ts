@@ -6,6 +6,7 @@ import type { GrantedTransaction } from '@castellan/core';
 import { RoleAssignmentRepository } from '../roles/role-assignment.repository.js';
 import { RoleEntity } from '../roles/role.entity.js';
 import { UserEnvironmentEntity } from './user-environment.entity.js';
+import { UserDirectory } from './user-directory.js';
 import { UserEntity } from './user.entity.js';
 
 export type UserSortColumn = 'name' | 'role' | 'status' | 'activity' | 'created_at';
@@ -49,7 +50,7 @@ const SORT_EXPRESSIONS: Record<UserSortColumn, string> = {
 
 /** Users, the environments they reach and the custom roles they hold. Every query is scoped to one account. */
 @Injectable()
-export class UserRepository {
+export class UserRepository implements UserDirectory {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @InjectRepository(UserEnvironmentEntity) private readonly userEnvironments: Repository<UserEnvironmentEntity>,

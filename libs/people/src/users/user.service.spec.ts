@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import type { Principal } from '../../../core/src/auth/principal.js';
-import { AppError, ErrorCode } from '../../../core/src/errors/app-error.js';
+import type { Principal } from '@castellan/core';
+import { AppError, ErrorCode } from '@castellan/core';
 import type { ListUsersDto, UpdateUserDto } from './dto/user.dto.js';
 import type { UserFilter, UserPage } from './user.repository.js';
 import { UserEntity } from './user.entity.js';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, Principal, reachOf, ReplicaReader, TransactionRunner } from '@castellan/core';
-import { AccountRepository } from '@castellan/accounts';
-import { ApiKeyRepository, GrantService } from '@castellan/credentials';
-import { EnvironmentEntity, EnvironmentRepository } from '@castellan/environments';
+import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, Principal, reachOf, ReplicaReader } from '@castellan/core';
+import { AccountTransactions } from '@castellan/accounts';
+import { KeyStore, GrantService } from '@castellan/credentials';
+import { EnvironmentEntity, EnvironmentDirectory } from '@castellan/environments';
 import type { SystemRole } from '@castellan/permissions';
 import { UserEntity } from './user.entity.js';
 import { UserFilter, UserPage, UserRepository } from './user.repository.js';
@@ -50,11 +50,10 @@ interface Reach {
 export class UserService {
   constructor(
     private readonly users: UserRepository,
-    private readonly environments: EnvironmentRepository,
-    private readonly accounts: AccountRepository,
-    private readonly keys: ApiKeyRepository,
+    private readonly environments: EnvironmentDirectory,
+    private readonly accounts: AccountTransactions,
+    private readonly keys: KeyStore,
     private readonly grants: GrantService,
-    private readonly transactions: TransactionRunner,
     private readonly replicas: ReplicaReader,
   ) {}
 
@@ -94,8 +93,7 @@ export class UserService {
     const role = input.role ?? DEFAULT_USER_ROLE;
     const reach = this.reachOf(role, input) ?? { all: true, environmentIds: [] };
     return this.mapEmailConflict(input.email, () =>
-      this.transactions.run(async (manager) => {
-        await this.accounts.lock(manager, accountId);
+      this.accounts.run(accountId, async (manager) => {
         await this.requireEnvironments(manager, accountId, reach.environmentIds ?? []);
         await this.requireCustomRoles(manager, accountId, input.custom_roles ?? []);
         if (await this.users.findByEmail(accountId, input.email, manager)) throw emailTaken(input.email);
@@ -131,9 +129,8 @@ export class UserService {
   async update(caller: Principal, id: string, input: UpdateUserDto): Promise<UserDto> {
     const accountId = caller.accountId;
     await this.mapEmailConflict(input.email, () =>
-      this.transactions.run(async (manager) => {
+      this.accounts.run(accountId, async (manager) => {
         // The lock comes first, so the master-admin count below sees every earlier change of the account.
-        await this.accounts.lock(manager, accountId);
         const current = await this.require(accountId, id, manager);
         const role = input.role ?? current.role;
         const enabled = input.enabled ?? current.enabled;
@@ -163,8 +160,7 @@ export class UserService {
   /** Deletes a user who holds no more than the caller. */
   async delete(caller: Principal, id: string): Promise<OkMessageDto> {
     const accountId = caller.accountId;
-    await this.transactions.run(async (manager) => {
-      await this.accounts.lock(manager, accountId);
+    await this.accounts.run(accountId, async (manager) => {
       const user = await this.require(accountId, id, manager);
       if (user.role === MASTER_ADMIN && user.enabled) await this.requireAnotherMasterAdmin(manager, accountId, user, 'delete');
       await this.grants.change(manager, caller, { subjects: [{ user: id }], widens: false }, async (tx) => {

@@ -8,6 +8,7 @@ import { RolesModule } from '../roles/roles.module.js';
 import { UserEnvironmentEntity } from './user-environment.entity.js';
 import { UserEntity } from './user.entity.js';
 import { UserController } from './user.controller.js';
+import { UserDirectory } from './user-directory.js';
 import { UserRepository } from './user.repository.js';
 import { UserService } from './user.service.js';
 
@@ -21,7 +22,7 @@ import { UserService } from './user.service.js';
     RolesModule,
   ],
   controllers: [UserController],
-  providers: [UserRepository, UserService],
-  exports: [UserRepository, UserService],
+  providers: [UserRepository, { provide: UserDirectory, useExisting: UserRepository }, UserService],
+  exports: [UserRepository, UserDirectory, UserService],
 })
 export class UsersModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ANY_IP, AppError, isoSeconds, refuseLockOut, TransactionRunner } from '@castellan/core';
-import { AccountRepository } from '@castellan/accounts';
+import { ANY_IP, AppError, isoSeconds, refuseLockOut } from '@castellan/core';
+import { AccountTransactions } from '@castellan/accounts';
 import { AccountSecurityEntity, defaultSecurity } from './account-security.entity.js';
 import { AccountSecurityRepository } from './account-security.repository.js';
 import { parseCertificate, requireCurrentlyValid } from './certificate.js';
@@ -10,8 +10,7 @@ import { CertificateDetailsDto, SecurityDto, UpdateSecurityDto } from './dto/sec
 export class SecurityService {
   constructor(
     private readonly settings: AccountSecurityRepository,
-    private readonly accounts: AccountRepository,
-    private readonly transactions: TransactionRunner,
+    private readonly accounts: AccountTransactions,
   ) {}
 
   async get(accountId: string): Promise<SecurityDto> {
@@ -29,9 +28,8 @@ export class SecurityService {
     const certificate = input.saml?.x509_certificate !== undefined ? parseCertificate(input.saml.x509_certificate) : undefined;
     if (certificate) requireCurrentlyValid(certificate.details, now);
 
-    const saved = await this.transactions.run(async (manager) => {
+    const saved = await this.accounts.run(accountId, async (manager) => {
       // The account row lock serialises writers, so the first two writes cannot both insert.
-      await this.accounts.lock(manager, accountId);
       const current = await this.settings.find(accountId, manager);
       const before = current ?? defaultSecurity(accountId);
       const next: AccountSecurityEntity = {

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
-import { AppError, ErrorCode, isoSeconds, newRecordId, Principal, SecretHasher, TransactionRunner } from '@castellan/core';
-import { AccountRepository } from '@castellan/accounts';
+import { AppError, ErrorCode, isoSeconds, newRecordId, Principal, SecretHasher } from '@castellan/core';
+import { AccountTransactions } from '@castellan/accounts';
 import { RequestLimit, RequestLimiter } from '@castellan/throttling';
 import { Mailer } from '../mail/mailer.js';
 import { VerificationCodeEntity } from './verification-code.entity.js';
 import { VerificationCodeRepository } from './verification-code.repository.js';
-import { UserRepository } from '@castellan/people';
+import { UserDirectory } from '@castellan/people';
 import { VerificationCodeSentDto, VerificationResultDto, VerifyCodeDto } from './dto/verification-code.dto.js';
 
 /** How long a code is accepted. */
@@ -43,10 +43,9 @@ export class VerificationCodeService {
 
   constructor(
     private readonly codes: VerificationCodeRepository,
-    private readonly users: UserRepository,
-    private readonly accounts: AccountRepository,
+    private readonly users: UserDirectory,
+    private readonly accounts: AccountTransactions,
     private readonly hasher: SecretHasher,
-    private readonly transactions: TransactionRunner,
     private readonly mailer: Mailer,
     private readonly requests: RequestLimiter,
   ) {}
@@ -73,9 +72,8 @@ export class VerificationCodeService {
       createdAt: now,
     } satisfies VerificationCodeEntity);
     row.codeHash = this.hasher.hash(hashInput(row.id, code));
-    await this.transactions.run(async (manager) => {
+    await this.accounts.run(accountId, async (manager) => {
       // Under the account lock, two concurrent requests for one user cannot leave two live codes.
-      await this.accounts.lock(manager, accountId);
       await this.codes.replace(manager, row);
     });
     try {

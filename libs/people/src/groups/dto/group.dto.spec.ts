@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createValidationPipe } from '../../../../core/src/http/validation.js';
+import { createValidationPipe } from '@castellan/core';
 import { GroupDetailsQueryDto, GroupNameDto, GroupPermissionsInputDto } from './group.dto.js';
 
 // A user group's name, its permissions (custom roles and rules, each replacing the list) and the details query.

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createValidationPipe } from '../../../../core/src/http/validation.js';
+import { createValidationPipe } from '@castellan/core';
 import { CreateRoleDto, UpdateRoleDto } from './role.dto.js';
 
 // A custom role's body: a name, a description, and rules as a JSON array (JSON text in a form body). The rules'

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createValidationPipe } from '../../../../core/src/http/validation.js';
+import { createValidationPipe } from '@castellan/core';
 import { CreateUserDto, DAY_PATTERN, DEFAULT_USER_ROLE, ListUsersDto, UpdateUserDto } from './user.dto.js';
 
 // The users routes' query string and bodies: the list filters and their days, an email and a role, the lists of
