@@ -1,4 +1,5 @@
 import { createHashRouter, Navigate, NavLink, Outlet, RouterProvider } from 'react-router';
+import type { Schemas } from './api';
 import { AccountKeysPage } from './pages/account-keys/AccountKeysPage';
 import { AuditLogPage } from './pages/audit/AuditLogPage';
 import { EnvironmentPage } from './pages/environments/EnvironmentPage';
@@ -29,7 +30,7 @@ function Layout() {
   const { self, api, accountPath, can, signOut } = useSession();
   // The account's name needs provisioning:account.read; its id comes with every key.
   const account = useLoad(
-    () => (can('provisioning:account.read') ? api.get<{ name: string }>(accountPath).catch(() => null) : Promise.resolve(null)),
+    () => (can('provisioning:account.read') ? api.get<Schemas['AccountDto']>(accountPath).catch(() => null) : Promise.resolve(null)),
     [api, accountPath],
   );
   return (

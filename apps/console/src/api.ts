@@ -1,37 +1,57 @@
 /** The console's only way to Castellan: the same REST API integrators use, with the signed-in key as HTTP Basic. */
+import type { components, operations } from './api-types.generated';
 
 export interface Credentials {
   apiKey: string;
   secret: string;
 }
 
-export interface PolicyRule {
-  effect: 'allow' | 'deny';
-  actions: string[];
-  conditions?: Record<string, unknown>;
-}
+/**
+ * The API's wire types, by the names of its DTOs, as its OpenAPI document describes them: api-types.generated.ts is
+ * generated from /docs-json (`npm run console:types`), so the console's types cannot drift from the API's.
+ */
+export type Schemas = components['schemas'];
 
+/** The JSON body an operation reads, by its operation id (`<Controller>_<method>`, as /docs names it). */
+export type BodyOf<Id extends keyof operations> = operations[Id] extends { requestBody?: { content: { 'application/json': infer Body } } }
+  ? Body
+  : never;
+
+/**
+ * The members of one of the wire format's unions, listed for run time (a select's options, in the order it shows
+ * them): the compiler refuses a list that names a member the API lacks, or leaves out one it has.
+ */
+export const unionMembers =
+  <Union extends string>() =>
+  <const List extends readonly Union[]>(
+    list: List,
+    ..._complete: [Exclude<Union, List[number]>] extends [never] ? [] : [missing: Exclude<Union, List[number]>]
+  ): List =>
+    list;
+
+export type PolicyRule = Schemas['RuleDto'];
 /** `GET /v1_1/keys/self`. */
-export interface KeySelf {
-  api_key: string;
-  name: string;
-  kind: 'account' | 'environment' | 'user';
-  account_id: string;
-  environment: { id: string; cloud_name: string } | null;
-  rules: PolicyRule[];
-  default: boolean;
-}
+export type KeySelf = Schemas['KeySelfDto'];
+export type KeyKind = KeySelf['kind'];
+/** `GET …/permissions` of a key, and what a `PUT` answers. */
+export type Policy = Schemas['PolicyDto'];
 
-/** An answer other than 2xx, with the API's own message. */
+/** An answer other than 2xx, with the API's own message and, for a refused body, the place in it that was refused. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The answer's `error.path`: where in the request body the problem is, e.g. `rules[0].actions[1]`. */
+    readonly path?: string,
   ) {
     super(message);
     this.name = 'ApiError';
   }
 }
+
+/** A `path` of the API's error answers as its keys and indices: `rules[0].actions[1]` → `['rules', 0, 'actions', 1]`. */
+export const pathSegments = (path: string): (string | number)[] =>
+  [...path.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map(([, index, key]) => (index !== undefined ? Number(index) : key!));
 
 export interface Api {
   get<T>(path: string): Promise<T>;
@@ -62,7 +82,10 @@ export function createApi({ apiKey, secret }: Credentials): Api {
     }
     const text = await res.text();
     const json: unknown = text ? safeJson(text) : null;
-    if (!res.ok) throw new ApiError(res.status, messageOf(json) ?? `The request failed (${res.status})`);
+    if (!res.ok) {
+      const error = errorOf(json);
+      throw new ApiError(res.status, error?.message ?? `The request failed (${res.status})`, error?.path);
+    }
     return json as T;
   };
   return {
@@ -81,9 +104,11 @@ function safeJson(text: string): unknown {
   }
 }
 
-function messageOf(json: unknown): string | null {
-  const message = (json as { error?: { message?: unknown } } | null)?.error?.message;
-  return typeof message === 'string' ? message : null;
+/** The error body's message and path, where the answer is one (a proxy in front of Castellan may answer otherwise). */
+function errorOf(json: unknown): { message: string; path?: string } | null {
+  const error = (json as Partial<Schemas['ErrorBodyDto']> | null)?.error;
+  if (typeof error?.message !== 'string') return null;
+  return typeof error.path === 'string' ? { message: error.message, path: error.path } : { message: error.message };
 }
 
 /** The message to show for anything a call threw. */

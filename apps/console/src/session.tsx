@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
-import { type Api, ApiError, type Credentials, createApi, type KeySelf } from './api';
+import { type Api, ApiError, type BodyOf, type Credentials, createApi, type KeySelf, type Schemas } from './api';
 
 /** Kept in sessionStorage only: gone when the tab closes, never in localStorage or a cookie. */
 const STORAGE_KEY = 'castellan.console.credentials';
@@ -29,20 +29,14 @@ export interface SessionStart {
   allowed: string[];
 }
 
-interface Catalog {
-  plugins: { name: string; actions: { name: string; scope: 'environment' | 'account' }[] }[];
-}
-
-interface Check {
-  action: string;
-  cloud_name?: string;
-}
+type Check = BodyOf<'DecisionController_authorizeBatch'>['checks'][number];
+type Decision = Schemas['DecisionDto'];
 
 /** Castellan's decisions for the checks, in order, a batch at a time. */
-async function decide(api: Api, checks: Check[]): Promise<{ allowed: boolean; reason: string }[]> {
-  const decisions: { allowed: boolean; reason: string }[] = [];
+async function decide(api: Api, checks: Check[]): Promise<Decision[]> {
+  const decisions: Decision[] = [];
   for (let i = 0; i < checks.length; i += MAX_BATCH) {
-    const { results } = await api.post<{ results: { allowed: boolean; reason: string }[] }>('/v1_1/authorize/batch', { checks: checks.slice(i, i + MAX_BATCH) });
+    const { results } = await api.post<Schemas['BatchDecisionDto']>('/v1_1/authorize/batch', { checks: checks.slice(i, i + MAX_BATCH) });
     decisions.push(...results);
   }
   return decisions;
@@ -60,7 +54,7 @@ const MAX_BATCH = 100;
  */
 export async function startSession(credentials: Credentials): Promise<SessionStart> {
   const api = createApi(credentials);
-  const reads = Promise.all([api.get<KeySelf>('/v1_1/keys/self'), api.get<Catalog>('/v1_1/permissions/catalog')]);
+  const reads = Promise.all([api.get<KeySelf>('/v1_1/keys/self'), api.get<Schemas['CatalogDto']>('/v1_1/permissions/catalog')]);
   const [self, catalog] = await reads.catch((e: unknown) => {
     throw e instanceof ApiError && e.status === 401 ? new ApiError(401, WRONG_CREDENTIALS) : e;
   });
@@ -75,7 +69,7 @@ export async function startSession(credentials: Credentials): Promise<SessionSta
   const placed = actions.filter((a, i) => a.scope === 'environment' && first[i]?.reason === 'WRONG_ENVIRONMENT');
   if (placed.length) {
     const reached = await api
-      .get<{ sub_accounts: { cloud_name: string }[] }>(`/v1_1/provisioning/accounts/${encodeURIComponent(self.account_id)}/sub_accounts`)
+      .get<Schemas['EnvironmentListDto']>(`/v1_1/provisioning/accounts/${encodeURIComponent(self.account_id)}/sub_accounts`)
       .catch(() => ({ sub_accounts: [] }));
     const where = reached.sub_accounts[0]?.cloud_name;
     if (where) {

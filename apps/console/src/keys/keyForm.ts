@@ -1,5 +1,6 @@
 /** The key forms' rules, checked before anything is sent; the same for every kind of key (libs/access-keys/src/dto). */
 import { type Checked, descriptionError, type Errors, nameError } from '../forms';
+import type { Schemas } from '../api';
 import type { ApiKey } from './keys';
 
 export const RATE_LIMIT_MAX = 1_000_000;
@@ -20,9 +21,9 @@ export const emptyGenerateForm = (): GenerateKeyForm => ({ name: '', description
 /** Addresses and ranges separated by commas, spaces or lines. */
 export const splitIps = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
 
-export function checkGenerateKey(form: GenerateKeyForm, now = new Date()): Checked<Record<string, unknown>, GenerateKeyField> {
+export function checkGenerateKey(form: GenerateKeyForm, now = new Date()): Checked<Schemas['GenerateKeyDto'], GenerateKeyField> {
   const errors: Errors<GenerateKeyField> = {};
-  const body: Record<string, unknown> = {};
+  const body: Schemas['GenerateKeyDto'] = {};
   const name = nameError(form.name, { required: false });
   if (name) errors.name = name;
   else if (form.name.trim()) body.name = form.name.trim();
@@ -54,15 +55,18 @@ export interface EditKeyForm {
 
 export const editKeyForm = (key: ApiKey): EditKeyForm => ({ name: key.name, description: key.description ?? '' });
 
+/** What every kind of key's update takes from this form. */
+type EditKeyBody = Pick<Schemas['UpdateAccessKeyDto'] & Schemas['UpdateAccountKeyDto'], 'name' | 'description'>;
+
 /** Only the fields that changed: an empty body means there is nothing to send. */
-export function checkEditKey(form: EditKeyForm, current: ApiKey): Checked<Record<string, string>, keyof EditKeyForm> {
+export function checkEditKey(form: EditKeyForm, current: ApiKey): Checked<EditKeyBody, keyof EditKeyForm> {
   const errors: Errors<keyof EditKeyForm> = {};
   const name = nameError(form.name, { required: true });
   if (name) errors.name = name;
   const description = descriptionError(form.description);
   if (description) errors.description = description;
   if (Object.keys(errors).length) return { ok: false, errors };
-  const body: Record<string, string> = {};
+  const body: EditKeyBody = {};
   if (form.name.trim() !== current.name) body.name = form.name.trim();
   // The API reads a blank description as "not given", so a description can be replaced but not cleared.
   if (form.description.trim() && form.description.trim() !== (current.description ?? '')) body.description = form.description.trim();

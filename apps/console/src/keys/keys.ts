@@ -1,32 +1,11 @@
+import type { Schemas } from '../api';
 import type { IssuedSecret } from '../components/SecretDialog';
 
 /**
  * The API's `AccessKeyDto`, one shape for the three kinds of key: an environment's access keys, the account's API
- * keys and a user's API keys.
+ * keys and a user's API keys. `api_secret` and its paste-ready forms come only in the generate and rotate answers.
  */
-export interface ApiKey {
-  name: string;
-  api_key: string;
-  /** Only in the generate and rotate responses. */
-  api_secret?: string;
-  created_at: string;
-  updated_at: string;
-  enabled: boolean;
-  root: boolean;
-  description: string | null;
-  last_used_at: string | null;
-  last_used_ip: string | null;
-  expires_at: string | null;
-  previous_secret_expires_at: string | null;
-  allowed_ips: string[] | null;
-  rate_limit_per_minute: number | null;
-  /** Environment keys: the purposes this key is the environment's one key for. */
-  dedicated_for?: string[];
-  /** Environment keys, only with the secret: their CLOUDINARY_URL. */
-  api_environment_variable?: string;
-  /** Account and user keys, only with the secret: `account://<api_key>:<api_secret>@<account_id>`. */
-  account_url?: string;
-}
+export type ApiKey = Schemas['AccessKeyDto'];
 
 /** Whether the key's expiry has passed (an expired key stays listed, and is refused). */
 export const isExpired = (key: Pick<ApiKey, 'expires_at'>, now = Date.now()) => key.expires_at !== null && new Date(key.expires_at).getTime() <= now;

@@ -1,6 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { errorMessage } from '../../api';
+import { errorMessage, type Schemas } from '../../api';
 import { DateTime, Empty, ErrorMessage, Field, Loading } from '../../components/ui';
 import { useLoad } from '../../hooks';
 import { useSession } from '../../session';
@@ -18,17 +18,13 @@ import {
   validateAuditFilters,
 } from './auditQuery';
 
-interface Catalog {
-  plugins: { name: string; actions: { name: string; description: string }[] }[];
-}
-
 /** Actions that are not a route's permission. */
 const OTHER_ACTIONS = [
   { name: 'authentication', description: 'A refused authentication' },
   { name: 'leak_report', description: 'A leaked secret reported' },
 ];
 
-const OUTCOMES: Record<string, string> = { success: 'Success', failure: 'Failure' };
+const OUTCOMES: Record<AuditEvent['outcome'], string> = { success: 'Success', failure: 'Failure' };
 
 /**
  * A name made of parts (`provisioning:access_keys.permissions.update`, `KEY_DISABLED`), which wraps only after a
@@ -58,7 +54,7 @@ export function AuditLogPage() {
   // Answers to an older filter or refresh are dropped.
   const requestId = useRef(0);
 
-  const catalog = useLoad(() => api.get<Catalog>('/v1_1/permissions/catalog').catch(() => null), [api]);
+  const catalog = useLoad(() => api.get<Schemas['CatalogDto']>('/v1_1/permissions/catalog').catch(() => null), [api]);
   const actions = useMemo(() => {
     const provisioning = catalog.data?.plugins.find((p) => p.name === 'provisioning')?.actions ?? [];
     return [...provisioning, ...OTHER_ACTIONS];

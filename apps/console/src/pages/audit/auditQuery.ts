@@ -1,22 +1,8 @@
-import { query } from '../../api';
+import { query, type Schemas } from '../../api';
 
 /** One entry of `GET …/audit_events`. */
-export interface AuditEvent {
-  id: string;
-  created_at: string;
-  actor: { api_key: string | null; kind: string | null; user_id: string | null };
-  ip: string;
-  action: string;
-  target: { type: string; id: string } | null;
-  outcome: 'success' | 'failure' | string;
-  status: number;
-  reason: string | null;
-}
-
-export interface AuditPage {
-  events: AuditEvent[];
-  next_cursor: string | null;
-}
+export type AuditEvent = Schemas['AuditEventDto'];
+export type AuditPage = Schemas['AuditEventListDto'];
 
 /** The API's filters, as typed in the form: `from`/`to` are dates (UTC) from date inputs, or ISO date-times. */
 export interface AuditFilters {
@@ -87,7 +73,7 @@ export function appendEvents(shown: AuditEvent[], page: AuditEvent[]): AuditEven
 }
 
 /** Words for the target's type. */
-export const TARGET_TYPES: Record<string, string> = {
+export const TARGET_TYPES: Record<Schemas['AuditTargetDto']['type'], string> = {
   sub_account: 'Product environment',
   key: 'Key',
   user: 'User',

@@ -5,7 +5,7 @@ import { useSession } from '../../session';
 import { type Errors } from '../../forms';
 import { EnvironmentOptions } from './EnvironmentOptions';
 import { checkCreateEnvironment, type CreateEnvironmentField, type CreateEnvironmentForm, emptyCreateForm } from './forms';
-import { type Environment, FOLDER_MODES, RECORD_LOCATIONS, USAGE_LIMIT_FIELDS } from './types';
+import { type Environment, type EnvironmentList, FOLDER_MODES, RECORD_LOCATIONS, USAGE_LIMIT_FIELDS } from './types';
 
 const FOLDER_MODE_LABELS: Record<string, string> = { dynamic: 'Dynamic', fixed: 'Fixed' };
 const LOCATION_LABELS: Record<string, string> = { us: 'US', eu: 'EU', ap: 'Asia Pacific' };
@@ -23,7 +23,7 @@ export function CreateEnvironmentDialog({ open, onClose, onCreated }: { open: bo
 function CreateEnvironmentForm({ onClose, onCreated }: { onClose: () => void; onCreated: (env: Environment) => void }) {
   const { api, accountPath } = useSession();
   // Every environment, whatever the list behind the dialog is filtered by: candidates for "Base environment".
-  const all = useLoad(() => api.get<{ sub_accounts: Environment[] }>(`${accountPath}/sub_accounts`), [api, accountPath]);
+  const all = useLoad(() => api.get<EnvironmentList>(`${accountPath}/sub_accounts`), [api, accountPath]);
   const environments = all.data?.sub_accounts ?? [];
   const [form, setForm] = useState<CreateEnvironmentForm>(emptyCreateForm);
   const [errors, setErrors] = useState<Errors<CreateEnvironmentField>>({});

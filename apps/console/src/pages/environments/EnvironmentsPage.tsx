@@ -7,7 +7,7 @@ import { useSession } from '../../session';
 import { type IssuedSecret, SecretDialog } from '../../components/SecretDialog';
 import { CreateEnvironmentDialog } from './CreateEnvironmentDialog';
 import { cloudinaryUrl } from '../../keys/keys';
-import type { Environment } from './types';
+import type { Environment, EnvironmentList } from './types';
 import './environments.css';
 
 const STATUSES = [
@@ -42,7 +42,7 @@ export function EnvironmentsPage() {
   }, [typed, params]);
 
   const list = useLoad(
-    () => api.get<{ sub_accounts: Environment[] }>(`${accountPath}/sub_accounts${query({ prefix, enabled: status })}`).then((r) => r.sub_accounts),
+    () => api.get<EnvironmentList>(`${accountPath}/sub_accounts${query({ prefix, enabled: status })}`).then((r) => r.sub_accounts),
     [api, accountPath, prefix, status],
   );
 

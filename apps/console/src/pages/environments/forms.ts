@@ -3,6 +3,7 @@
  * (libs/environments/src/dto, libs/access-keys/src/dto); the API stays the authority and its message is shown
  * when it still refuses.
  */
+import type { Schemas } from '../../api';
 import { type Checked, descriptionError, type Errors, nameError } from '../../forms';
 import { type Environment, FOLDER_MODES, type FolderMode, RECORD_LOCATIONS, type RecordLocation, USAGE_LIMIT_FIELDS, type UsageLimits } from './types';
 
@@ -76,16 +77,7 @@ export interface CreateEnvironmentForm {
 
 export type CreateEnvironmentField = 'name' | 'cloudName' | 'description' | 'attributes' | keyof UsageLimits;
 
-export interface CreateEnvironmentBody {
-  name: string;
-  cloud_name?: string;
-  description?: string;
-  folder_mode?: FolderMode;
-  asset_record_location?: RecordLocation;
-  base_sub_account_id?: string;
-  usage_limits?: UsageLimits;
-  custom_attributes?: Record<string, unknown>;
-}
+export type CreateEnvironmentBody = Schemas['CreateEnvironmentDto'];
 
 export const emptyCreateForm = (): CreateEnvironmentForm => ({
   name: '',
@@ -148,7 +140,10 @@ export const settingsForm = (env: Environment): EnvironmentSettingsForm => ({
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Only the fields that changed, so that a save never sends what the person did not touch. */
-export function checkEnvironmentSettings(form: EnvironmentSettingsForm, current: Environment): Checked<Record<string, unknown>, EnvironmentSettingsField> {
+export function checkEnvironmentSettings(
+  form: EnvironmentSettingsForm,
+  current: Environment,
+): Checked<Schemas['UpdateEnvironmentDto'], EnvironmentSettingsField> {
   const errors: Errors<string> = {};
   const name = nameError(form.name, { required: true });
   if (name) errors.name = name;
@@ -161,7 +156,7 @@ export function checkEnvironmentSettings(form: EnvironmentSettingsForm, current:
   if (attributes.error) errors.attributes = attributes.error;
   if (Object.keys(errors).length) return { ok: false, errors: errors as Errors<EnvironmentSettingsField> };
 
-  const body: Record<string, unknown> = {};
+  const body: Schemas['UpdateEnvironmentDto'] = {};
   if (form.name.trim() !== current.name) body.name = form.name.trim();
   if (form.cloudName.trim().toLowerCase() !== current.cloud_name) body.cloud_name = form.cloudName.trim();
   // A blank description is "not given" to the API, so it cannot be cleared; only a new text is sent.

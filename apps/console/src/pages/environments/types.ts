@@ -1,46 +1,16 @@
-import type { ApiKey } from '../../keys/keys';
+import { type Schemas, unionMembers } from '../../api';
 
 /** Wire shapes of the Provisioning API's product environments and their access keys (libs/environments, libs/access-keys). */
+export type Environment = Schemas['EnvironmentDto'];
+export type EnvironmentKeyRef = Schemas['EnvironmentKeyDto'];
+export type UsageLimits = Schemas['UsageLimitsDto'];
+export type EnvironmentList = Schemas['EnvironmentListDto'];
+export type AccessKeyList = Schemas['AccessKeyListDto'];
+export type FolderMode = Environment['folder_mode'];
+export type RecordLocation = Environment['asset_record_location'];
 
-export const FOLDER_MODES = ['dynamic', 'fixed'] as const;
-export type FolderMode = (typeof FOLDER_MODES)[number];
-export const RECORD_LOCATIONS = ['us', 'eu', 'ap'] as const;
-export type RecordLocation = (typeof RECORD_LOCATIONS)[number];
-
-export interface UsageLimits {
-  credits?: number;
-  storage_gb?: number;
-  bandwidth_gb?: number;
-  transformations?: number;
-}
-
-export interface EnvironmentKeyRef {
-  key: string;
-  enabled: boolean;
-  /** Only in the response that created the environment. */
-  secret?: string;
-  api_environment_variable?: string;
-}
-
-export interface Environment {
-  id: string;
-  cloud_name: string;
-  name: string;
-  enabled: boolean;
-  description: string | null;
-  folder_mode: FolderMode;
-  asset_record_location: RecordLocation;
-  usage_limits: UsageLimits | null;
-  custom_attributes: Record<string, unknown> | null;
-  api_access_keys: EnvironmentKeyRef[];
-  created_at: string;
-  updated_at: string;
-}
-
-export interface AccessKeyList {
-  access_keys: ApiKey[];
-  total: number;
-}
+export const FOLDER_MODES = unionMembers<FolderMode>()(['dynamic', 'fixed']);
+export const RECORD_LOCATIONS = unionMembers<RecordLocation>()(['us', 'eu', 'ap']);
 
 export const USAGE_LIMIT_FIELDS: { key: keyof UsageLimits; label: string }[] = [
   { key: 'credits', label: 'Monthly credits' },

@@ -1,21 +1,11 @@
 /** The usage chart's arithmetic: scale, bars, day ticks and per-day totals, kept apart from React so it can be tested. */
+import type { Schemas } from '../../api';
 
-export interface UsageHour {
-  /** The hour's start, ISO-8601 UTC. */
-  hour: string;
-  allowed: number;
-  denied: number;
-}
+/** One hour of a key's use; `hour` is its start, ISO-8601 UTC. */
+export type UsageHour = Schemas['KeyUsageHourDto'];
 
-/** `GET …/sub_accounts/:id/access_keys/:api_key/usage` */
-export interface KeyUsage {
-  api_key: string;
-  from: string;
-  to: string;
-  /** 168 hours, oldest first. */
-  hours: UsageHour[];
-  totals: { allowed: number; denied: number };
-}
+/** `GET …/sub_accounts/:id/access_keys/:api_key/usage`: 168 hours, oldest first. */
+export type KeyUsage = Schemas['KeyUsageDto'];
 
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
 

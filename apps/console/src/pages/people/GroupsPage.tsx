@@ -1,6 +1,6 @@
 import { type FormEvent, Fragment, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import type { PolicyRule } from '../../api';
+import type { Schemas } from '../../api';
 import { ConfirmByTyping, DateTime, Dialog, DialogForm, ErrorMessage, Field, LoadState, Notice, PageHead } from '../../components/ui';
 import { type DialogStatus, useAction, useLoad } from '../../hooks';
 import { useSession } from '../../session';
@@ -137,7 +137,7 @@ function GroupDetails({ group, onMembersChanged }: { group: Group; onMembersChan
   const base = `${accountPath}/user_groups/${encodeURIComponent(group.id)}`;
   const mayUpdate = can('provisioning:user_groups.update');
   const mayReadUsers = can('provisioning:users.read');
-  const members = useLoad(() => api.get<{ users: GroupMember[] }>(`${base}/users`).then((r) => r.users), [api, base]);
+  const members = useLoad(() => api.get<Schemas['GroupUsersDto']>(`${base}/users`).then((r) => r.users), [api, base]);
   const users = useLoad(() => optional(mayUpdate && can('provisioning:users.read'), () => loadUsers(api, accountPath).then((r) => r.users)), [api, accountPath, mayUpdate]);
   const [chosen, setChosen] = useState('');
   const [missing, setMissing] = useState<string | null>(null);
@@ -149,14 +149,14 @@ function GroupDetails({ group, onMembersChanged }: { group: Group; onMembersChan
     event.preventDefault();
     if (!chosen) return setMissing('Choose a user to add');
     setMissing(null);
-    const res = await memberAction.run(() => api.post<{ users: GroupMember[] }>(`${base}/users/${encodeURIComponent(chosen)}`));
+    const res = await memberAction.run(() => api.post<Schemas['GroupUsersDto']>(`${base}/users/${encodeURIComponent(chosen)}`));
     if (!res) return;
     setChosen('');
     members.reload();
     onMembersChanged();
   };
   const removeMember = async (member: GroupMember) => {
-    const res = await memberAction.run(() => api.delete<{ users: GroupMember[] }>(`${base}/users/${encodeURIComponent(member.id)}`));
+    const res = await memberAction.run(() => api.delete<Schemas['GroupUsersDto']>(`${base}/users/${encodeURIComponent(member.id)}`));
     if (!res) return;
     members.reload();
     onMembersChanged();
@@ -224,7 +224,7 @@ function GroupPermissions({ group }: { group: Group }) {
   const { api, accountPath, can } = useSession();
   const path = `${accountPath}/user_groups/${encodeURIComponent(group.id)}/permissions`;
   const mayUpdate = can('provisioning:user_groups.update');
-  const permissions = useLoad(() => api.get<{ roles: string[]; rules: PolicyRule[] }>(path), [api, path]);
+  const permissions = useLoad(() => api.get<Schemas['GroupPermissionsDto']>(path), [api, path]);
   const roles = useLoad(() => optional(can('provisioning:roles.read'), () => loadRoles(api, accountPath)), [api, accountPath]);
   const customRoles: Role[] = roles.data?.filter((r) => !r.system) ?? [];
   const [chosenRoles, setChosenRoles] = useState<string[]>([]);
@@ -245,7 +245,7 @@ function GroupPermissions({ group }: { group: Group }) {
     const parsed = parseRules(rulesText);
     setRulesError(parsed.error);
     if (!parsed.rules) return;
-    const res = await save.run(() => api.put<{ roles: string[]; rules: PolicyRule[] }>(path, { roles: chosenRoles, rules: parsed.rules }));
+    const res = await save.run(() => api.put<Schemas['GroupPermissionsDto']>(path, { roles: chosenRoles, rules: parsed.rules }));
     if (!res) return;
     setSaved(true);
     permissions.reload();

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
+import type { Schemas } from '../../api';
 import { ConfirmByTyping, DateTime, EnabledBadge, ErrorMessage, LoadState, Notice } from '../../components/ui';
 import { useAction, useLoad } from '../../hooks';
 import { useSession } from '../../session';
@@ -102,7 +103,7 @@ function UserDetails({ user, environments, customRoles }: { user: User; environm
   const mayReadGroups = can('provisioning:user_groups.read');
   const groupsPath = `${accountPath}/users/${encodeURIComponent(user.id)}/groups`;
   const groups = useLoad(
-    () => optional(mayReadGroups, () => api.get<{ groups: { id: string; name: string }[] }>(groupsPath).then((r) => r.groups)),
+    () => optional(mayReadGroups, () => api.get<Schemas['UserGroupsOfUserDto']>(groupsPath).then((r) => r.groups)),
     [api, groupsPath, mayReadGroups],
   );
   const roleNames = user.custom_roles.map((id) => customRoles?.find((r) => r.id === id)?.name ?? id);

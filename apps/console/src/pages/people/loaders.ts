@@ -1,5 +1,5 @@
-import { type Api, query } from '../../api';
-import type { Environment, Group, Role, User } from './people';
+import { type Api, query, type Schemas } from '../../api';
+import type { User } from './people';
 
 /** The API's largest page of users. */
 const USER_PAGE = 1000;
@@ -17,7 +17,7 @@ export async function loadUsers(api: Api, accountPath: string, filters: UserFilt
   const users: User[] = [];
   let total = 0;
   for (let page = 1; page <= MAX_USER_PAGES; page++) {
-    const res = await api.get<{ users: User[]; total: number }>(
+    const res = await api.get<Schemas['UserListDto']>(
       `${accountPath}/users${query({ ...filters, sort_by: 'name', sort_order: 'asc', page_size: USER_PAGE, page })}`,
     );
     users.push(...res.users);
@@ -27,11 +27,13 @@ export async function loadUsers(api: Api, accountPath: string, filters: UserFilt
   return { users, total };
 }
 
-export const loadRoles = (api: Api, accountPath: string) => api.get<{ roles: Role[] }>(`${accountPath}/roles`).then((r) => r.roles);
+export const loadRoles = (api: Api, accountPath: string) => api.get<Schemas['RoleListDto']>(`${accountPath}/roles`).then((r) => r.roles);
 
-export const loadEnvironments = (api: Api, accountPath: string) => api.get<{ sub_accounts: Environment[] }>(`${accountPath}/sub_accounts`).then((r) => r.sub_accounts);
+export const loadEnvironments = (api: Api, accountPath: string) =>
+  api.get<Schemas['EnvironmentListDto']>(`${accountPath}/sub_accounts`).then((r) => r.sub_accounts);
 
-export const loadGroups = (api: Api, accountPath: string) => api.get<{ user_groups: Group[] }>(`${accountPath}/user_groups?extended_details=true`).then((r) => r.user_groups);
+export const loadGroups = (api: Api, accountPath: string) =>
+  api.get<Schemas['UserGroupListDto']>(`${accountPath}/user_groups?extended_details=true`).then((r) => r.user_groups);
 
 /** Loads what the key may read and gives null for the rest, so optional parts of a page do not fail it. */
 export const optional = <T,>(allowed: boolean, load: () => Promise<T>): Promise<T | null> => (allowed ? load().catch(() => null) : Promise.resolve(null));

@@ -1,8 +1,23 @@
-import type { PolicyRule } from '../../api';
+import { type Schemas, unionMembers } from '../../api';
 
+export type User = Schemas['UserDto'];
+export type Role = Schemas['RoleDto'];
+export type GroupMember = Schemas['GroupUserDto'];
+export type Group = Schemas['UserGroupDto'];
+/** What the people pages show of a product environment. */
+export type Environment = Pick<Schemas['EnvironmentDto'], 'id' | 'name' | 'cloud_name' | 'enabled'>;
+
+export type SystemRole = User['role'];
 /** The system roles, in the API's order (least privileged last). */
-export const SYSTEM_ROLES = ['master_admin', 'admin', 'technical_admin', 'billing', 'reports', 'media_library_admin', 'media_library_user'] as const;
-export type SystemRole = (typeof SYSTEM_ROLES)[number];
+export const SYSTEM_ROLES = unionMembers<SystemRole>()([
+  'master_admin',
+  'admin',
+  'technical_admin',
+  'billing',
+  'reports',
+  'media_library_admin',
+  'media_library_user',
+]);
 /** What a user created without a role gets. */
 export const DEFAULT_ROLE: SystemRole = 'media_library_user';
 
@@ -17,52 +32,6 @@ export const ROLE_LABELS: Record<SystemRole, string> = {
 };
 
 export const roleLabel = (role: string): string => ROLE_LABELS[role as SystemRole] ?? role;
-
-export interface User {
-  id: string;
-  name: string;
-  email: string;
-  role: SystemRole;
-  enabled: boolean;
-  pending: boolean;
-  sub_account_ids: string[];
-  all_sub_accounts: boolean;
-  custom_roles: string[];
-  last_login: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface Role {
-  id: string;
-  name: string;
-  description: string | null;
-  rules: PolicyRule[];
-  system: boolean;
-  created_at?: string;
-  updated_at?: string;
-}
-
-export interface GroupMember {
-  id: string;
-  name: string;
-  email: string;
-}
-
-export interface Group {
-  id: string;
-  name: string;
-  users?: GroupMember[];
-  created_at?: string;
-  updated_at?: string;
-}
-
-export interface Environment {
-  id: string;
-  name: string;
-  cloud_name: string;
-  enabled: boolean;
-}
 
 /** The plain-language form of an email check: something@something.tld, no spaces. The API has the last word. */
 export const isEmail = (value: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);

@@ -1,3 +1,4 @@
+import type { Schemas } from '../../api';
 import { isEmail, type SystemRole, type User } from './people';
 
 /** What the user dialog edits. */
@@ -40,8 +41,8 @@ export function validateUserForm(values: UserFormValues): UserFormErrors {
  * so their reach is not sent; otherwise it is `all_sub_accounts: true` or the chosen `sub_account_ids` (never both:
  * the API refuses that). On update `custom_roles: []` clears them, and unchanged fields are left out.
  */
-export function userBody(values: UserFormValues, existing?: User): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
+export function userBody(values: UserFormValues, existing?: User): Schemas['CreateUserDto'] | Schemas['UpdateUserDto'] {
+  const body: Schemas['UpdateUserDto'] = {};
   const name = values.name.trim();
   const email = values.email.trim();
   if (!existing || name !== existing.name) body.name = name;

@@ -73,7 +73,7 @@ function SecurityForm({ settings, onSaved }: { settings: SecuritySettings; onSav
       onSaved();
     } catch (e) {
       const message = errorMessage(e);
-      const field = e instanceof ApiError && (e.status === 400 || e.status === 409) ? fieldOfApiError(message) : null;
+      const field = e instanceof ApiError && (e.status === 400 || e.status === 409) ? fieldOfApiError(e) : null;
       if (field) setErrors({ [field]: message });
       else setGeneral(message);
     } finally {

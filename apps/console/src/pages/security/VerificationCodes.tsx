@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import type { Schemas } from '../../api';
 import { DateTime, ErrorMessage, Field } from '../../components/ui';
 import { useAction, useLoad } from '../../hooks';
 import { useSession } from '../../session';
@@ -58,7 +59,9 @@ function SendCode({ users }: { users: User[] | null }) {
     setSent(null);
     if (!userId.trim()) return setMissing('Choose the user to send a code to');
     setMissing(null);
-    const res = await action.run(() => api.post<{ message: string; expires_at: string }>(`${accountPath}/users/${encodeURIComponent(userId.trim())}/verification_code`));
+    const res = await action.run(() =>
+      api.post<Schemas['VerificationCodeSentDto']>(`${accountPath}/users/${encodeURIComponent(userId.trim())}/verification_code`),
+    );
     if (!res) return;
     const user = users?.find((u) => u.id === userId.trim());
     setSent({ to: user ? `${user.name} (${user.email})` : userId.trim(), expiresAt: res.expires_at });
@@ -95,7 +98,9 @@ function CheckCode({ users }: { users: User[] | null }) {
     const problems = { user: userId.trim() ? undefined : 'Choose the user who received the code', code: /^\d{6}$/.test(code.trim()) ? undefined : 'Enter the 6 digits of the code' };
     setErrors(problems);
     if (problems.user || problems.code) return;
-    const res = await action.run(() => api.post<{ valid: boolean }>(`${accountPath}/verification_codes/verify`, { user_id: userId.trim(), code: code.trim() }));
+    const res = await action.run(() =>
+      api.post<Schemas['VerificationResultDto']>(`${accountPath}/verification_codes/verify`, { user_id: userId.trim(), code: code.trim() }),
+    );
     if (!res) return;
     setResult(res.valid);
     setCode('');

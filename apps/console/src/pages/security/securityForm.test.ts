@@ -65,16 +65,28 @@ describe('validateSecurity', () => {
 });
 
 describe('fieldOfApiError', () => {
-  it('puts a message naming one field on that field', () => {
-    expect(fieldOfApiError('saml.x509_certificate expired on 2020-01-01T00:00:00Z')).toBe('certificate');
-    expect(fieldOfApiError('saml.sso_url must be an https URL')).toBe('ssoUrl');
-    expect(fieldOfApiError('sso_required can be true only while SAML is enabled')).toBe('ssoRequired');
-    expect(fieldOfApiError('allowed_ips: "10.0.0.0/33" has a prefix length outside 0..32')).toBe('allowedIps');
+  it("puts an error on the field at its path, whatever the message says", () => {
+    expect(fieldOfApiError({ message: 'saml.sso_url must be an https URL', path: 'saml.sso_url' })).toBe('ssoUrl');
+    expect(fieldOfApiError({ message: 'allowed_ips: "10.0.0.0/33" has a prefix length outside 0..32', path: 'allowed_ips' })).toBe(
+      'allowedIps',
+    );
+    expect(fieldOfApiError({ message: 'each of them is wrong', path: 'allowed_ips[2]' })).toBe('allowedIps');
+    expect(fieldOfApiError({ message: 'key_max_lifetime_days must be at most 3650', path: 'key_max_lifetime_days' })).toBe(
+      'keyMaxLifetimeDays',
+    );
+    expect(fieldOfApiError({ message: 'saml must be a JSON object', path: 'saml' })).toBeNull();
+    expect(fieldOfApiError({ message: 'saml.sso_url is odd', path: 'name' })).toBeNull();
   });
 
-  it('puts a message naming several SAML fields on the SAML switch, and others nowhere', () => {
-    expect(fieldOfApiError('SAML cannot be enabled without saml.idp_entity_id, saml.sso_url')).toBe('samlEnabled');
-    expect(fieldOfApiError('Not allowed: provisioning:security.update')).toBeNull();
+  it('puts an error without a path on the one field its message names', () => {
+    expect(fieldOfApiError({ message: 'saml.x509_certificate expired on 2020-01-01T00:00:00Z' })).toBe('certificate');
+    expect(fieldOfApiError({ message: 'sso_required can be true only while SAML is enabled' })).toBe('ssoRequired');
+    expect(fieldOfApiError({ message: 'allowed_ips does not include 203.0.113.7, the address of this request' })).toBe('allowedIps');
+  });
+
+  it('puts one naming several SAML fields on the SAML switch, and others nowhere', () => {
+    expect(fieldOfApiError({ message: 'SAML cannot be enabled without saml.idp_entity_id, saml.sso_url' })).toBe('samlEnabled');
+    expect(fieldOfApiError({ message: 'Not allowed: provisioning:security.update' })).toBeNull();
   });
 });
 
