@@ -1,26 +1,10 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import type { PolicyRule } from '../../api';
 import { Field } from '../../components/ui';
-import {
-  addCondition,
-  attributeTypes,
-  type CatalogAttribute,
-  type CatalogPlugin,
-  type ConditionalRule,
-  type ConditionOperator,
-  type Conditions,
-  describeCondition,
-  describeConditions,
-  describeRule,
-  type Effect,
-  listConditions,
-  operatorsFor,
-  parseConditionsJson,
-  parseConditionValue,
-  removeCondition,
-  stableJson,
-  valueHint,
-} from './permission-model';
+import { attributeTypes, type CatalogAttribute, type CatalogPlugin } from './catalogue';
+import { addCondition, type ConditionOperator, describeCondition, describeConditions, describeRule, listConditions, operatorsFor, parseConditionsJson, parseConditionValue, removeCondition, valueHint } from './conditions';
+import type { ConditionalRule, Conditions, Effect } from './policy-state';
+import { stableJson } from './values';
 import { elementId, InPlaceError } from './shared';
 
 export interface NewCondition {

@@ -4,7 +4,7 @@ import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { KeySelf, PolicyRule } from '../../api';
 import { SessionProvider } from '../../session';
-import type { Catalog } from './permission-model';
+import type { Catalog } from './catalogue';
 import { PermissionsPage } from './PermissionsPage';
 
 // The page in jsdom against a fake API: the radios, the review dialog, the PUT it sends, errors in place,
@@ -15,19 +15,35 @@ import { PermissionsPage } from './PermissionsPage';
 const ACCOUNT = '/v1_1/provisioning/accounts/acc';
 const ENV_KEY = `${ACCOUNT}/sub_accounts/env1/access_keys/814`;
 
+const folder = { name: 'folder', type: 'string' as const, description: 'Folder' };
 const catalog: Catalog = {
   plugins: [
-    { name: 'provisioning', title: 'Provisioning API', description: 'Own routes', actions: [{ name: 'provisioning:users.read', description: 'List users', attributes: [] }] },
+    {
+      name: 'provisioning',
+      title: 'Provisioning API',
+      description: 'Own routes',
+      actions: [{ name: 'provisioning:users.read', description: 'List users', attributes: [], scope: 'account' }],
+    },
     {
       name: 'upload',
       title: 'Upload API',
       description: 'Uploads',
       actions: [
-        { name: 'upload:upload', description: 'Upload an asset', attributes: [{ name: 'folder', type: 'string', description: 'Folder' }] },
-        { name: 'upload:destroy', description: 'Delete an asset', attributes: [{ name: 'folder', type: 'string', description: 'Folder' }] },
+        { name: 'upload:upload', description: 'Upload an asset', attributes: [folder], scope: 'environment' },
+        { name: 'upload:destroy', description: 'Delete an asset', attributes: [folder], scope: 'environment' },
       ],
     },
-    { name: 'admin', title: 'Admin API', description: 'Admin', actions: [{ name: 'admin:resources.read', description: 'Read resources', attributes: [] }] },
+    {
+      name: 'admin',
+      title: 'Admin API',
+      description: 'Admin',
+      actions: [{ name: 'admin:resources.read', description: 'Read resources', attributes: [], scope: 'environment' }],
+    },
+  ],
+  key_kinds: [
+    { kind: 'environment', excluded_prefixes: ['provisioning:'] },
+    { kind: 'account', excluded_prefixes: [] },
+    { kind: 'user', excluded_prefixes: [] },
   ],
 };
 
@@ -187,6 +203,10 @@ describe('PermissionsPage', () => {
     expect(section('Upload API')).toBeDefined();
     expect(section('Admin API')).toBeDefined();
     expect(section('Provisioning API')).toBeUndefined();
+    // What the catalogue's key_kinds say environment keys never hold, and the default policy they have, in words.
+    expect(container.textContent).toContain('Environment access key of product1: it never holds provisioning actions.');
+    expect(container.textContent).toContain('This key has the default policy of environment keys (allow upload:*, admin:*).');
+    expect(group('All actions (*)').textContent).toContain('Every upload and admin action, present and future');
     expect(groups().map((g) => g.querySelector('legend')?.textContent)).toEqual([
       'All actions (*)',
       'All upload actions (upload:*)',
@@ -266,7 +286,8 @@ describe('PermissionsPage', () => {
   });
 
   it("shows the API's refusal at the top and next to the rule it names", async () => {
-    putAnswer = () => ({ status: 400, json: { error: { message: 'rules[1].actions[0]: something about upload:destroy' } } });
+    const error = { message: 'rules[1].actions[0]: something about upload:destroy', path: 'rules[1].actions[0]' };
+    putAnswer = () => ({ status: 400, json: { error } });
     await mount('/environments/env1/keys/814/permissions');
     await click(radio('upload:destroy', 'Deny'));
     await click(button('Save'));
@@ -280,7 +301,10 @@ describe('PermissionsPage', () => {
   });
 
   it('adds a rule with conditions from a row, and places a conditions error on it', async () => {
-    putAnswer = (body) => ({ status: 400, json: { error: { message: `rules[${body.rules.length - 1}].conditions.folder: bad` } } });
+    putAnswer = (body) => {
+      const path = `rules[${body.rules.length - 1}].conditions.folder`;
+      return { status: 400, json: { error: { message: `${path}: bad`, path } } };
+    };
     await mount('/environments/env1/keys/814/permissions');
     const row = group('upload:destroy').parentElement!;
     await click(button('Add condition to upload:destroy', row));
@@ -321,6 +345,8 @@ describe('PermissionsPage', () => {
     await mount('/account-keys/900/permissions');
     expect(container.querySelector('h1')?.textContent).toBe('Permissions of Ops');
     expect(section('Provisioning API')).toBeDefined();
+    expect(container.textContent).toContain('Account API key.');
+    expect(group('All actions (*)').textContent).toContain('Every action of every plugin, present and future');
     expect(radio('All actions (*)', 'Allow').checked).toBe(true);
     await click(radio('provisioning:users.read', 'Deny'));
     await click(button('Save'));

@@ -1,47 +1,22 @@
 import { type ReactNode, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { type Api, errorMessage, type PolicyRule } from '../../api';
+import { type Api, ApiError, errorMessage, type KeyKind, type Policy, type PolicyRule, type Schemas } from '../../api';
 import { Dialog, ErrorMessage, Field, Loading } from '../../components/ui';
 import { useLoad } from '../../hooks';
 import { useSession } from '../../session';
+import { attributesForPatterns, type Catalog, type CatalogPlugin, GLOBAL, pluginsFor, wildcardOf } from './catalogue';
+import { diffStates } from './changes';
 import { AdvancedRules, ConditionalRuleCard, type NewCondition } from './ConditionEditors';
-import {
-  addConditionalRule,
-  attributesForPatterns,
-  type Catalog,
-  type CatalogPlugin,
-  type ConditionalRule,
-  diffStates,
-  type EditorState,
-  type ErrorTarget,
-  GLOBAL,
-  type KeyKind,
-  locateError,
-  pluginsFor,
-  readRules,
-  removeAdvancedRule,
-  renumbered,
-  removeConditionalRule,
-  sameState,
-  setSetting,
-  stateToRulesWithOrigins,
-  targetKey,
-  updateConditionalRule,
-  verdictFor,
-  wildcardOf,
-} from './permission-model';
+import { describeRule } from './conditions';
+import { addConditionalRule, removeAdvancedRule, removeConditionalRule, setSetting, updateConditionalRule } from './editing';
+import { type ConditionalRule, type EditorState, readRules, renumbered, sameState, stateToRulesWithOrigins } from './policy-state';
+import { type ErrorTarget, locateError, targetKey } from './save-errors';
 import { SettingRow } from './SettingRow';
-import { InPlaceError, elementId, showTarget } from './shared';
+import { elementId, InPlaceError, showTarget } from './shared';
 import { TryItPanel } from './TryItPanel';
+import { inWords } from './values';
+import { verdictFor } from './verdict';
 import './permissions.css';
-
-/** `GET/PUT …/permissions`. */
-interface Policy {
-  api_key: string;
-  rules: PolicyRule[];
-  roles: string[];
-  default: boolean;
-}
 
 /** What the page shows about the key besides its rules; null where the signed-in key may not read it. */
 interface KeyContext {
@@ -52,12 +27,13 @@ interface KeyContext {
 
 async function loadContext(api: Api, accountPath: string, kind: KeyKind, envId: string | undefined, apiKey: string): Promise<KeyContext> {
   const optional = <T,>(p: Promise<T>): Promise<T | null> => p.catch(() => null);
+  const environmentPath = `${accountPath}/sub_accounts/${encodeURIComponent(envId!)}`;
   const [catalog, keys, environment] = await Promise.all([
     api.get<Catalog>('/v1_1/permissions/catalog'),
     kind === 'environment'
-      ? optional(api.get<{ access_keys: { name: string; api_key: string }[] }>(`${accountPath}/sub_accounts/${encodeURIComponent(envId!)}/access_keys?page_size=1000`).then((r) => r.access_keys))
-      : optional(api.get<{ account_api_keys: { name: string; api_key: string }[] }>(`${accountPath}/account_api_keys?page_size=1000`).then((r) => r.account_api_keys)),
-    kind === 'environment' ? optional(api.get<{ name: string; cloud_name: string }>(`${accountPath}/sub_accounts/${encodeURIComponent(envId!)}`)) : Promise.resolve(null),
+      ? optional(api.get<Schemas['AccessKeyListDto']>(`${environmentPath}/access_keys?page_size=1000`).then((r) => r.access_keys))
+      : optional(api.get<Schemas['AccountKeyListDto']>(`${accountPath}/account_api_keys?page_size=1000`).then((r) => r.account_api_keys)),
+    kind === 'environment' ? optional(api.get<Schemas['EnvironmentDto']>(environmentPath)) : Promise.resolve(null),
   ]);
   return { catalog, name: keys?.find((k) => k.api_key === apiKey)?.name ?? null, environment };
 }
@@ -85,6 +61,11 @@ export function PermissionsPage() {
   }, [loaded.data]);
 
   const plugins = useMemo(() => (context.data ? pluginsFor(context.data.catalog, kind) : null), [context.data, kind]);
+  // Plugins the catalogue says this kind of key never holds: the API refuses them, so no row shows them.
+  const withheld = useMemo(() => {
+    const shown = new Set(plugins?.map((p) => p.name));
+    return (context.data?.catalog.plugins ?? []).filter((p) => !shown.has(p.name)).map((p) => p.name);
+  }, [context.data, plugins]);
   const name = context.data?.name;
 
   return (
@@ -108,7 +89,10 @@ export function PermissionsPage() {
           </>
         ) : null}
         {kind === 'environment' ? (
-          <>Environment access key{context.data?.environment ? ` of ${context.data.environment.cloud_name}` : ''}: it never holds provisioning actions.</>
+          <>
+            Environment access key{context.data?.environment ? ` of ${context.data.environment.cloud_name}` : ''}
+            {withheld.length ? `: it never holds ${inWords(withheld, 'or')} actions` : ''}.
+          </>
         ) : (
           <>Account API key.</>
         )}
@@ -123,6 +107,7 @@ export function PermissionsPage() {
           plugins={plugins}
           policy={policy}
           kind={kind}
+          withheld={withheld}
           apiKey={apiKey}
           editable={editable}
           save={async (rules) => {
@@ -141,10 +126,12 @@ interface SaveError {
   target: ErrorTarget | null;
 }
 
-function Editor({ plugins, policy, kind, apiKey, editable, save }: {
+function Editor({ plugins, policy, kind, withheld, apiKey, editable, save }: {
   plugins: CatalogPlugin[];
   policy: Policy;
   kind: KeyKind;
+  /** The plugins this kind of key never holds. */
+  withheld: string[];
   apiKey: string;
   editable: boolean;
   save(rules: PolicyRule[]): Promise<void>;
@@ -204,7 +191,7 @@ function Editor({ plugins, policy, kind, apiKey, editable, save }: {
       setSaved(true);
     } catch (e) {
       const message = errorMessage(e);
-      setSaveError({ message, target: locateError(message, sent) });
+      setSaveError({ message, target: locateError({ message, path: e instanceof ApiError ? e.path : undefined }, sent) });
       setSaved(false);
     } finally {
       setBusy(false);
@@ -232,6 +219,7 @@ function Editor({ plugins, policy, kind, apiKey, editable, save }: {
     })
     .filter((v) => v.whole || v.actions.length);
   const showGlobal = matches('*', 'all actions');
+  const held = plugins.map((p) => p.name);
 
   const rowProps = (pattern: string) => ({
     pattern,
@@ -248,7 +236,8 @@ function Editor({ plugins, policy, kind, apiKey, editable, save }: {
     <>
       {policy.default ? (
         <p className="perm-note">
-          This key has the default policy of {kind === 'environment' ? 'environment keys' : 'account keys'} ({kind === 'environment' ? 'all upload and admin actions' : 'every action'}).
+          This key has the default policy of {kind === 'environment' ? 'environment keys' : 'account keys'} (
+          {policy.rules.map((rule) => describeRule(rule, plugins)).join('; ') || 'nothing allowed'}).
           {editable ? ' Saving stores the rules below as its own policy.' : ''}
         </p>
       ) : null}
@@ -316,7 +305,7 @@ function Editor({ plugins, policy, kind, apiKey, editable, save }: {
           <SettingRow
             {...rowProps(GLOBAL)}
             legend="All actions (*)"
-            description={kind === 'environment' ? 'Every upload and admin action, present and future' : 'Every action of every plugin, present and future'}
+            description={`Every ${withheld.length ? `${inWords(held, 'and')} action` : 'action of every plugin'}, present and future`}
           />
         </section>
       ) : null}

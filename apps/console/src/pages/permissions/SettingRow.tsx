@@ -1,5 +1,8 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
-import { type CatalogAttribute, type ConditionalRule, describeConditions, type Setting, SETTINGS, type Verdict } from './permission-model';
+import type { CatalogAttribute } from './catalogue';
+import { describeConditions } from './conditions';
+import { type ConditionalRule, type Setting, SETTINGS } from './policy-state';
+import type { Verdict } from './verdict';
 import { ConditionInputs, type NewCondition } from './ConditionEditors';
 import { elementId, InPlaceError, showTarget } from './shared';
 

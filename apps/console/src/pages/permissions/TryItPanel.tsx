@@ -2,7 +2,9 @@ import { type FormEvent, useId, useState } from 'react';
 import { errorMessage } from '../../api';
 import { ErrorMessage, Field } from '../../components/ui';
 import { useSession } from '../../session';
-import { type CatalogPlugin, describeRule, parseResourceJson, type Simulation, simulateRequest } from './permission-model';
+import type { CatalogPlugin } from './catalogue';
+import { describeRule } from './conditions';
+import { parseResourceJson, simulateRequest, type Simulation } from './simulation';
 
 const yesNo = (v: boolean | null): string => (v === null ? '—' : v ? 'yes' : 'no');
 

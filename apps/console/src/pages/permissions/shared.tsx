@@ -1,4 +1,4 @@
-import { type ErrorTarget, targetKey } from './permission-model';
+import { type ErrorTarget, targetKey } from './save-errors';
 
 /** The element id of a row, a rule with conditions, an advanced rule or a plugin section. */
 export const elementId = (target: ErrorTarget): string => `perm-${targetKey(target).replace(/[^a-zA-Z0-9_-]/g, (c) => (c === '*' ? 'all' : '-'))}`;
