@@ -58,7 +58,12 @@ export function summarise(profile, { top = 25, from = -Infinity, to = Infinity }
       continue;
     }
     const name = `${callFrame.functionName || '(anonymous)'}  ${where(callFrame)}`;
-    const fn = byFunction.get(name) ?? { function: callFrame.functionName || '(anonymous)', where: where(callFrame), origin: origin(callFrame), us: 0 };
+    const fn = byFunction.get(name) ?? {
+      function: callFrame.functionName || '(anonymous)',
+      where: where(callFrame),
+      origin: origin(callFrame),
+      us: 0,
+    };
     fn.us += us;
     byFunction.set(name, fn);
     const o = origin(callFrame);

@@ -69,7 +69,10 @@ const redisUrl = opts['redis-url'] ?? null;
 const SERVER_WARMUP_REQUESTS = 12_000;
 
 const log = (line) => process.stderr.write(line + '\n');
-const stamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+const stamp = new Date()
+  .toISOString()
+  .replace(/\.\d+Z$/, 'Z')
+  .replace(/:/g, '-');
 const children = new Set();
 
 // ---------------------------------------------------------------------------------------------- processes
@@ -100,7 +103,11 @@ async function startServer(name, { args, env }) {
   const port = await freePort();
   const logFile = join(resultsDir, `${stamp}-${name}.log`);
   const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...env, HOST: '127.0.0.1', PORT: String(port) }, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...env, HOST: '127.0.0.1', PORT: String(port) },
+    stdio: ['ignore', out, out],
+  });
   closeSync(out);
   children.add(child);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
@@ -140,7 +147,8 @@ async function measure(server, scenario) {
   const request = scenario.request(server.url);
   // One plain request first: a scenario that answers errors is a broken benchmark, not a slow server.
   const probe = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body });
-  if (probe.status !== 200) throw new Error(`${scenario.name}: the first request answered ${probe.status}: ${(await probe.text()).slice(0, 300)}`);
+  if (probe.status !== 200)
+    throw new Error(`${scenario.name}: the first request answered ${probe.status}: ${(await probe.text()).slice(0, 300)}`);
   const options = { connections: scenario.connections ?? connections, timeout: 10, ...request };
   // A fill sends a fixed number of requests and no warm-up, which would fill part of the cache unmeasured.
   const run = scenario.amount ? { amount: scenario.amount } : { duration };
@@ -220,7 +228,12 @@ function scenarios(seeded) {
     cloud_name: large.cloudName,
     resource: { folder: 'team2/prod/cats', resource_type: 'image', tags: ['cat'] },
   });
-  const authorize = (authorization) => (base) => ({ url: `${base}/v1_1/authorize`, method: 'POST', headers: { ...json, authorization }, body: decision });
+  const authorize = (authorization) => (base) => ({
+    url: `${base}/v1_1/authorize`,
+    method: 'POST',
+    headers: { ...json, authorization },
+    body: decision,
+  });
   const keysOf = (env) => `/v1_1/provisioning/accounts/${accountId}/sub_accounts/${env.id}/access_keys`;
   const list = (env, pageSize, page) => (base) => ({
     url: `${base}${keysOf(env)}?page_size=${pageSize}&page=${page}`,
@@ -242,31 +255,100 @@ function scenarios(seeded) {
     ceiling: scenario('fastify', 'ceiling', 'plain Fastify, POST /v1_1/authorize answering a fixed decision', authorize(warmAuth)),
     castellan: [
       scenario('castellan', 'authorize-warm', 'POST /v1_1/authorize, the same environment key every time', authorize(warmAuth)),
-      scenario('castellan', 'authorize-warm-1', 'authorize-warm over 1 connection: the latency of one decision, without queueing', authorize(warmAuth), {
-        connections: 1,
-      }),
-      scenario('castellan', `authorize-${n}-keys`, `POST /v1_1/authorize, round-robin over the ${n} keys of one environment, after one unmeasured round that caches them all`, rotating, {
-        prefill: n,
-      }),
-      scenario('castellan-cold', 'authorize-cold', `authorize-${n}-keys with the cache entries living 1 s: every verification reads the database`, rotating, { coldOver: n }),
-      scenario('castellan-cold', 'authorize-cold-1', 'authorize-cold over 1 connection: the latency of one verification from the database, without queueing', rotating, {
-        coldOver: n,
-        connections: 1,
-      }),
-      scenario('castellan', 'list-100-of-100', 'GET access_keys page 1 (page_size 100) of an environment with 100 keys', list(small, 100, 1)),
-      scenario('castellan', `list-100-of-${n}`, `GET access_keys page 1 (page_size 100) of an environment with ${n} keys`, list(large, 100, 1)),
-      scenario('castellan', `list-100-of-${n}-last`, `GET access_keys page ${lastPage(100)} (page_size 100), the last`, list(large, 100, lastPage(100))),
+      scenario(
+        'castellan',
+        'authorize-warm-1',
+        'authorize-warm over 1 connection: the latency of one decision, without queueing',
+        authorize(warmAuth),
+        {
+          connections: 1,
+        },
+      ),
+      scenario(
+        'castellan',
+        `authorize-${n}-keys`,
+        `POST /v1_1/authorize, round-robin over the ${n} keys of one environment, after one unmeasured round that caches them all`,
+        rotating,
+        {
+          prefill: n,
+        },
+      ),
+      scenario(
+        'castellan-cold',
+        'authorize-cold',
+        `authorize-${n}-keys with the cache entries living 1 s: every verification reads the database`,
+        rotating,
+        { coldOver: n },
+      ),
+      scenario(
+        'castellan-cold',
+        'authorize-cold-1',
+        'authorize-cold over 1 connection: the latency of one verification from the database, without queueing',
+        rotating,
+        {
+          coldOver: n,
+          connections: 1,
+        },
+      ),
+      scenario(
+        'castellan',
+        'list-100-of-100',
+        'GET access_keys page 1 (page_size 100) of an environment with 100 keys',
+        list(small, 100, 1),
+      ),
+      scenario(
+        'castellan',
+        `list-100-of-${n}`,
+        `GET access_keys page 1 (page_size 100) of an environment with ${n} keys`,
+        list(large, 100, 1),
+      ),
+      scenario(
+        'castellan',
+        `list-100-of-${n}-last`,
+        `GET access_keys page ${lastPage(100)} (page_size 100), the last`,
+        list(large, 100, lastPage(100)),
+      ),
       scenario('castellan', `list-1000-of-${n}`, `GET access_keys page 1 (page_size 1000) of the ${n} keys`, list(large, 1000, 1)),
-      scenario('castellan', `list-1000-of-${n}-last`, `GET access_keys page ${lastPage(1000)} (page_size 1000), the last`, list(large, 1000, lastPage(1000))),
+      scenario(
+        'castellan',
+        `list-1000-of-${n}-last`,
+        `GET access_keys page ${lastPage(1000)} (page_size 1000), the last`,
+        list(large, 1000, lastPage(1000)),
+      ),
       scenario(
         'castellan',
         'create-key',
         'POST access_keys: a new environment key (CSPRNG secret, HMAC, insert under the account lock)',
-        (base) => ({ url: `${base}${keysOf(create)}`, method: 'POST', headers: { ...json, authorization: accountAuth }, body: '{"description":"bench"}' }),
+        (base) => ({
+          url: `${base}${keysOf(create)}`,
+          method: 'POST',
+          headers: { ...json, authorization: accountAuth },
+          body: '{"description":"bench"}',
+        }),
       ),
-      scenario('castellan-fill', 'cache-fill', `one authorize for each of the ${n} keys, so that every key is cached; then the resident memory`, rotating, { amount: n }),
-      scenario('castellan-log', 'authorize-warm-log', 'authorize-warm with LOG_LEVEL=log (one access line per request)', authorize(warmAuth)),
-      ...(redisUrl ? [scenario('castellan-redis', 'authorize-warm-redis', 'authorize-warm with REDIS_URL: throttling state in Redis', authorize(warmAuth))] : []),
+      scenario(
+        'castellan-fill',
+        'cache-fill',
+        `one authorize for each of the ${n} keys, so that every key is cached; then the resident memory`,
+        rotating,
+        { amount: n },
+      ),
+      scenario(
+        'castellan-log',
+        'authorize-warm-log',
+        'authorize-warm with LOG_LEVEL=log (one access line per request)',
+        authorize(warmAuth),
+      ),
+      ...(redisUrl
+        ? [
+            scenario(
+              'castellan-redis',
+              'authorize-warm-redis',
+              'authorize-warm with REDIS_URL: throttling state in Redis',
+              authorize(warmAuth),
+            ),
+          ]
+        : []),
     ],
     warmup: authorize(warmAuth),
   };
@@ -291,7 +373,11 @@ function table(rows, ceiling) {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
-  return [line(header), '|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|', ...body.map(line)].join('\n');
+  return [
+    line(header),
+    '|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|',
+    ...body.map(line),
+  ].join('\n');
 }
 
 /** Issue 6's targets, as far as this run can tell; each says by how much it passed or missed. */
@@ -301,23 +387,40 @@ function targets(byName, ceiling, n) {
   const warm = byName['authorize-warm'];
   if (warm) {
     const ratio = warm.requestsPerSecond / ceiling.requestsPerSecond;
-    check('authorize-warm >= 50% of plain Fastify req/s', ratio >= 0.5, `${(100 * ratio).toFixed(1)}% (${warm.requestsPerSecond} of ${ceiling.requestsPerSecond})`);
+    check(
+      'authorize-warm >= 50% of plain Fastify req/s',
+      ratio >= 0.5,
+      `${(100 * ratio).toFixed(1)}% (${warm.requestsPerSecond} of ${ceiling.requestsPerSecond})`,
+    );
     check(`authorize-warm p99 < 10 ms at ${connections} connections`, warm.latencyMs.p99 < 10, `${fixed(warm.latencyMs.p99)} ms`);
   }
   // A latency target means the latency of one verification; at 50 connections the p50 is mostly queueing.
   const cold = byName['authorize-cold-1'];
-  if (cold) check('authorize-cold-1 p50 < 2 ms (the target is for MySQL)', cold.latencyMs.p50 < 2, `${fixed(cold.latencyMs.p50)} ms over 1 connection`);
+  if (cold)
+    check(
+      'authorize-cold-1 p50 < 2 ms (the target is for MySQL)',
+      cold.latencyMs.p50 < 2,
+      `${fixed(cold.latencyMs.p50)} ms over 1 connection`,
+    );
   const big = byName[`list-100-of-${n}`];
   const small = byName['list-100-of-100'];
   if (big && small) {
     const slower = small.requestsPerSecond / big.requestsPerSecond;
-    check(`a page of 100 of ${n} keys within 1.5x of a page of 100 of 100 keys`, slower <= 1.5, `${fixed(slower)}x the time (${big.requestsPerSecond} vs ${small.requestsPerSecond} req/s)`);
+    check(
+      `a page of 100 of ${n} keys within 1.5x of a page of 100 of 100 keys`,
+      slower <= 1.5,
+      `${fixed(slower)}x the time (${big.requestsPerSecond} vs ${small.requestsPerSecond} req/s)`,
+    );
   }
   const fill = byName['cache-fill'];
   if (fill && fill.rssAfterMb !== null) {
     // Only a run with 100,000 keys can meet or miss it; a smaller one still shows the figure.
     const met = n >= 100_000 ? fill.rssAfterMb < 250 : null;
-    check('RSS < 250 MB with 100,000 keys cached', met, `${fill.rssAfterMb} MB with ${n} keys cached${met === null ? ' (run with --keys 100000 to test it)' : ''}`);
+    check(
+      'RSS < 250 MB with 100,000 keys cached',
+      met,
+      `${fill.rssAfterMb} MB with ${n} keys cached${met === null ? ' (run with --keys 100000 to test it)' : ''}`,
+    );
   }
   return out;
 }
@@ -349,7 +452,8 @@ async function main() {
   const host = machine();
   const startLoad = loadavg()[0];
   log(`machine: ${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGb} GB, Node ${host.node}; load average ${startLoad.toFixed(2)}`);
-  if (startLoad > 1.5) log('warning: the machine is busy (load average above 1.5; a run that just ended counts too): the figures will be low and noisy');
+  if (startLoad > 1.5)
+    log('warning: the machine is busy (load average above 1.5; a run that just ended counts too): the figures will be low and noisy');
 
   const db = await scratchDatabase(process.env.DATABASE_URL);
   const cleanUp = async () => {
@@ -370,7 +474,8 @@ async function main() {
     const wanted = plan.castellan.filter((s) => !only || only.has(s.name));
     const profiledName = opts['profile-scenario'] ?? (opts.profile ? 'authorize-warm' : null);
     const toProfile = profiledName && plan.castellan.find((s) => s.name === profiledName);
-    if (profiledName && !toProfile) throw new Error(`--profile-scenario: no scenario ${profiledName}; one of ${plan.castellan.map((s) => s.name).join(', ')}`);
+    if (profiledName && !toProfile)
+      throw new Error(`--profile-scenario: no scenario ${profiledName}; one of ${plan.castellan.map((s) => s.name).join(', ')}`);
     const profileName = `${stamp}-${profiledName}.cpuprofile`;
 
     const castellan = (settings, nodeFlags = []) => ({
@@ -386,11 +491,23 @@ async function main() {
       },
     });
     // One server per setting, in the order the scenarios first name it; each scenario in the order listed.
-    const groups = [{ name: 'fastify', server: { args: [join(root, 'bench', 'fastify-hello.mjs')], env: { PATH: process.env.PATH, NODE_ENV: 'production' } }, runs: [plan.ceiling] }];
+    const groups = [
+      {
+        name: 'fastify',
+        server: { args: [join(root, 'bench', 'fastify-hello.mjs')], env: { PATH: process.env.PATH, NODE_ENV: 'production' } },
+        runs: [plan.ceiling],
+      },
+    ];
     for (const scenario of wanted) {
       const group = groups.find((g) => g.name === scenario.server);
       if (group) group.runs.push(scenario);
-      else groups.push({ name: scenario.server, settings: SERVER_SETTINGS[scenario.server], server: castellan(SERVER_SETTINGS[scenario.server]), runs: [scenario] });
+      else
+        groups.push({
+          name: scenario.server,
+          settings: SERVER_SETTINGS[scenario.server],
+          server: castellan(SERVER_SETTINGS[scenario.server]),
+          runs: [scenario],
+        });
     }
     if (toProfile) {
       groups.push({
@@ -421,7 +538,9 @@ async function main() {
           const shape = scenario.amount ? `${scenario.amount} requests` : `${warmup} s warm-up, ${duration} s measured`;
           log(`${scenario.name}: ${shape}, ${scenario.connections ?? connections} connections...`);
           const row = await measure(server, scenario);
-          log(`  ${row.requestsPerSecond} req/s, p50 ${fixed(row.latencyMs.p50)} ms, p99 ${fixed(row.latencyMs.p99)} ms, non-2xx ${row.non2xx}, errors ${row.errors + row.timeouts}`);
+          log(
+            `  ${row.requestsPerSecond} req/s, p50 ${fixed(row.latencyMs.p50)} ms, p99 ${fixed(row.latencyMs.p99)} ms, non-2xx ${row.non2xx}, errors ${row.errors + row.timeouts}`,
+          );
           rows.push(row);
         }
         const atEnd = memoryOf(server.child.pid);
@@ -467,13 +586,18 @@ async function main() {
     const print = (s = '') => process.stdout.write(s + '\n');
     print();
     print(`${report.command}`);
-    print(`${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGb} GB, Node ${host.node}, ${db.driver}; load average ${report.loadAverageAtStart} at start, ${report.loadAverageAtEnd} at end`);
-    print(`${connections} connections, ${warmup} s warm-up + ${duration} s per scenario; ${report.settings.keys} keys in the large environment`);
+    print(
+      `${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGb} GB, Node ${host.node}, ${db.driver}; load average ${report.loadAverageAtStart} at start, ${report.loadAverageAtEnd} at end`,
+    );
+    print(
+      `${connections} connections, ${warmup} s warm-up + ${duration} s per scenario; ${report.settings.keys} keys in the large environment`,
+    );
     print();
     print(table(rows, ceiling));
     print();
     for (const [name, m] of Object.entries(servers)) {
-      if (name !== 'fastify' && m.rssPeakMb !== null) print(`RSS of ${name}: ${m.rssAtStartMb} MB after start, ${m.rssAtEndMb} MB at the end, peak ${m.rssPeakMb} MB (VmHWM)`);
+      if (name !== 'fastify' && m.rssPeakMb !== null)
+        print(`RSS of ${name}: ${m.rssAtStartMb} MB after start, ${m.rssAtEndMb} MB at the end, peak ${m.rssPeakMb} MB (VmHWM)`);
     }
     for (const r of rows) for (const note of r.notes ?? []) print(`note: ${r.scenario}: ${note}`);
     for (const t of report.targets) print(`${t.met === null ? 'n/a   ' : t.met ? 'met   ' : 'MISSED'}  ${t.target}: ${t.detail}`);

@@ -24,7 +24,10 @@ async function mysqlScratch(url) {
     existed = schemas.length > 0;
     if (existed) {
       const [[{ n }]] = await server.query('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = ?', [database]);
-      if (Number(n) > 0) throw new Error(`database ${database} holds ${n} tables: the benchmark needs an empty or missing database, and will not seed over data`);
+      if (Number(n) > 0)
+        throw new Error(
+          `database ${database} holds ${n} tables: the benchmark needs an empty or missing database, and will not seed over data`,
+        );
     } else {
       await server.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     }

@@ -267,7 +267,10 @@ describe('POST access_keys', () => {
     const env = await newEnvironment();
     const results = await Promise.all([1, 2].map(() => call('post', env.path).send({ name: 'raced' })));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expectError(results.find((r) => !r.ok)!, 409);
+    expectError(
+      results.find((r) => !r.ok)!,
+      409,
+    );
     expect(names((await list(env)).access_keys).filter((n) => n === 'raced')).toHaveLength(1);
   });
 
@@ -344,7 +347,7 @@ describe('PUT access_keys/:api_key', () => {
     expect(await probe(key.api_key, key.api_secret!)).toBe(403);
   });
 
-  test('a key may keep its own name; another key\'s name is refused with 409', async () => {
+  test("a key may keep its own name; another key's name is refused with 409", async () => {
     const env = await newEnvironment();
     const key = await generate(env, { name: 'mine' });
     await generate(env, { name: 'yours' });
@@ -483,7 +486,11 @@ describe('DELETE access_keys', () => {
 const ENDPOINTS: Array<[string, string, (path: string, target: Key, as: Credentials) => Test]> = [
   ['GET list', 'read', (path, _, as) => call('get', path, as)],
   ['POST generate', 'create', (path, _, as) => call('post', path, as).send({ name: 'intruder' })],
-  ['PUT update', 'update', (path, target, as) => call('put', `${path}/${target.api_key}`, as).send({ description: 'intruded', enabled: false })],
+  [
+    'PUT update',
+    'update',
+    (path, target, as) => call('put', `${path}/${target.api_key}`, as).send({ description: 'intruded', enabled: false }),
+  ],
   ['DELETE by api_key', 'delete', (path, target, as) => call('delete', `${path}/${target.api_key}`, as)],
   ['DELETE by name', 'delete', (path, target, as) => call('delete', `${path}?name=${target.name}`, as)],
 ];
@@ -526,7 +533,7 @@ describe('records that are not there', () => {
     });
   });
 
-  test.each(ENDPOINTS)('%s under another account\'s environment, on this account\'s path → 404', async (_, __, send) => {
+  test.each(ENDPOINTS)("%s under another account's environment, on this account's path → 404", async (_, __, send) => {
     const theirs = await newEnvironment(other);
     const target = (await list(theirs, '', other.auth)).access_keys[0]!;
     await expectUnchanged(
@@ -542,13 +549,13 @@ describe('records that are not there', () => {
     await expectUnchanged(env, async () => expectError(await send(env.path, ghost, a.auth), 404));
   });
 
-  test.each(ENDPOINTS.slice(2))('%s of another environment\'s key, through this environment → 404', async (_, __, send) => {
+  test.each(ENDPOINTS.slice(2))("%s of another environment's key, through this environment → 404", async (_, __, send) => {
     const [e1, e2] = [await newEnvironment(), await newEnvironment()];
     const target = await generate(e1, { name: 'lives-in-e1' });
     await expectUnchanged(e1, () => expectUnchanged(e2, async () => expectError(await send(e2.path, target, a.auth), 404)));
   });
 
-  test.each(ENDPOINTS.slice(2))('%s of another account\'s key, through this account\'s environment → 404', async (_, __, send) => {
+  test.each(ENDPOINTS.slice(2))("%s of another account's key, through this account's environment → 404", async (_, __, send) => {
     const [mine, theirs] = [await newEnvironment(), await newEnvironment(other)];
     const target = await generate(theirs, { name: 'theirs-only' }, other.auth);
     await expectUnchanged(theirs, async () => expectError(await send(mine.path, target, a.auth), 404), other.auth);

@@ -51,14 +51,22 @@ function request(verb: Verb, owner: TestAccount, suffix = '', as: Credentials | 
   return as ? req.auth(...as) : req;
 }
 
-async function keysOf(owner: TestAccount, query = '', as: Credentials = owner.auth): Promise<{ account_api_keys: AccountKey[]; total: number }> {
+async function keysOf(
+  owner: TestAccount,
+  query = '',
+  as: Credentials = owner.auth,
+): Promise<{ account_api_keys: AccountKey[]; total: number }> {
   const res = await request('get', owner, query, as);
   expect({ status: res.status, type: res.type }).toEqual({ status: 200, type: 'application/json' });
   return res.body;
 }
 
 /** Setup: a new key and its credentials (the tests of POST itself check the exact status). */
-async function newKey(owner: TestAccount, body: object | string = {}, as: Credentials = owner.auth): Promise<AccountKey & { auth: Credentials }> {
+async function newKey(
+  owner: TestAccount,
+  body: object | string = {},
+  as: Credentials = owner.auth,
+): Promise<AccountKey & { auth: Credentials }> {
   const res = await request('post', owner, '', as).send(body);
   expect(res.ok).toBe(true);
   return { ...res.body, auth: [res.body.api_key, res.body.api_secret] };
@@ -68,7 +76,13 @@ const setEnabled = (owner: TestAccount, apiKey: string, enabled: boolean, as: Cr
   request('put', owner, `/${apiKey}`, as).send({ enabled });
 
 /** 200 when the credentials may read the account, 401 when they are disabled or unknown. */
-const readAccount = async (owner: TestAccount, as: Credentials) => (await server.http().get(owner.base).auth(...as)).status;
+const readAccount = async (owner: TestAccount, as: Credentials) =>
+  (
+    await server
+      .http()
+      .get(owner.base)
+      .auth(...as)
+  ).status;
 
 const keyNamed = async (owner: TestAccount, apiKey: string) => (await keysOf(owner)).account_api_keys.find((k) => k.api_key === apiKey);
 const shown = (k: AccountKey) => Object.fromEntries(SHOWN_FIELDS.map((f) => [f, k[f as keyof AccountKey]]));
@@ -173,14 +187,22 @@ describe('GET account_api_keys', () => {
   test('by default, newest first; pages follow each other without overlap', async () => {
     const all = (await keysOf(owner)).account_api_keys;
     expect(all).toEqual((await keysOf(owner, '?sort_by=created_at&sort_order=desc')).account_api_keys);
-    expect(all.map((k) => k.created_at)).toEqual(all.map((k) => k.created_at).sort().reverse());
+    expect(all.map((k) => k.created_at)).toEqual(
+      all
+        .map((k) => k.created_at)
+        .sort()
+        .reverse(),
+    );
     expect((await keysOf(owner, '?sort_order=asc&page_size=1000')).account_api_keys).toEqual([...all].reverse());
     const paged = [];
     for (const page of [1, 2, 3]) paged.push(...(await keysOf(owner, `?page_size=2&page=${page}`)).account_api_keys);
     expect(paged).toEqual(all);
     expect(await keysOf(owner, '?page_size=2&page=9')).toEqual({ account_api_keys: [], total: 5 });
     expect((await keysOf(owner, '?sort_by=api_key&sort_order=desc')).account_api_keys.map((k) => k.api_key)).toEqual(
-      all.map((k) => k.api_key).sort().reverse(),
+      all
+        .map((k) => k.api_key)
+        .sort()
+        .reverse(),
     );
   });
 
@@ -225,7 +247,7 @@ describe('PUT account_api_keys/:api_key', () => {
     expect(await readAccount(owner, key.auth)).toBe(200);
   });
 
-  test('a key keeps its own name; another key\'s name → 409, unchanged', async () => {
+  test("a key keeps its own name; another key's name → 409, unchanged", async () => {
     const owner = await server.newAccount();
     const key = await newKey(owner, { name: 'first' });
     expect((await request('put', owner, `/${key.api_key}`).send({ name: 'first' })).status).toBe(200);
@@ -332,20 +354,27 @@ describe('who may call', () => {
   beforeAll(async () => {
     owner = await server.newAccount();
     spare = await newKey(owner, { name: 'spare' });
-    const env = await server.http().post(`${owner.base}/sub_accounts`).auth(...owner.auth).send({ name: 'Env', cloud_name: uniqueCloudName('aak') });
+    const env = await server
+      .http()
+      .post(`${owner.base}/sub_accounts`)
+      .auth(...owner.auth)
+      .send({ name: 'Env', cloud_name: uniqueCloudName('aak') });
     expect(env.ok).toBe(true);
     environmentKey = [env.body.api_access_keys[0].key, env.body.api_access_keys[0].secret];
   });
 
-  test.each(ROUTES)('%s with no credentials, then with a valid key of another account → 401 with the Basic challenge', async (_, __, send) => {
-    for (const stranger of [null, other.auth]) {
-      await expectNoChange(owner, async () => {
-        const res = await send(owner, spare.api_key, stranger);
-        expect(res.headers['www-authenticate']).toBe('Basic realm="castellan"');
-        expectFailure(res, 401, BAD_CREDENTIALS);
-      });
-    }
-  });
+  test.each(ROUTES)(
+    '%s with no credentials, then with a valid key of another account → 401 with the Basic challenge',
+    async (_, __, send) => {
+      for (const stranger of [null, other.auth]) {
+        await expectNoChange(owner, async () => {
+          const res = await send(owner, spare.api_key, stranger);
+          expect(res.headers['www-authenticate']).toBe('Basic realm="castellan"');
+          expectFailure(res, 401, BAD_CREDENTIALS);
+        });
+      }
+    },
+  );
 
   test.each(ROUTES)('%s with an environment key of the account → 403', async (_, action, send) => {
     await expectNoChange(owner, async () => {

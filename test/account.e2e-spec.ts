@@ -34,7 +34,10 @@ const UNAUTHORIZED: [string, () => { path: string; auth?: Credentials }][] = [
   ["the account's key with another account's secret", () => ({ path: owner.base, auth: [owner.api_key, other.api_secret] })],
   ["the account's key with a made-up secret", () => ({ path: owner.base, auth: [owner.api_key, 'guess'] })],
   // The key is valid, but not for that path: nothing tells the caller whether the account exists.
-  ["the account's own key on an account id that does not exist", () => ({ path: owner.base.replace(owner.account_id, randomUUID()), auth: owner.auth })],
+  [
+    "the account's own key on an account id that does not exist",
+    () => ({ path: owner.base.replace(owner.account_id, randomUUID()), auth: owner.auth }),
+  ],
 ];
 
 /** 401 for every bad credential and 403 for a product environment's key; the account never changes. */

@@ -45,7 +45,8 @@ const expected: Expected[] = [];
 
 /** One of each kind of change, made with the account's root key; the log must hold each. */
 beforeAll(async () => {
-  const p = (action: string, type: string | null = null, id = '') => expected.push({ action: `provisioning:${action}`, target: type ? { type, id } : null });
+  const p = (action: string, type: string | null = null, id = '') =>
+    expected.push({ action: `provisioning:${action}`, target: type ? { type, id } : null });
   const env = await ok(call('post', `${a.base}/sub_accounts`, a.auth, { name: 'Audited env', cloud_name: uniqueCloudName('au') }));
   secrets.push(env.api_access_keys[0].secret);
   p('sub_accounts.create', 'sub_account', env.id);
@@ -66,14 +67,24 @@ beforeAll(async () => {
   p('account_api_keys.create', 'key', accountKey.api_key);
   await ok(call('put', `${a.base}/account_api_keys/${accountKey.api_key}`, a.auth, { description: 'infra' }));
   p('account_api_keys.update', 'key', accountKey.api_key);
-  await ok(call('put', `${a.base}/account_api_keys/${accountKey.api_key}/permissions`, a.auth, { rules: [{ effect: 'allow', actions: ['provisioning:*'] }] }));
+  await ok(
+    call('put', `${a.base}/account_api_keys/${accountKey.api_key}/permissions`, a.auth, {
+      rules: [{ effect: 'allow', actions: ['provisioning:*'] }],
+    }),
+  );
   p('account_api_keys.permissions.update', 'key', accountKey.api_key);
 
   await sleep(5);
   mid = new Date();
   await sleep(5);
 
-  const user = await ok(call('post', `${a.base}/users`, a.auth, { name: 'Audited person', email: `audited-${Date.now()}@example.com`, role: 'technical_admin' }));
+  const user = await ok(
+    call('post', `${a.base}/users`, a.auth, {
+      name: 'Audited person',
+      email: `audited-${Date.now()}@example.com`,
+      role: 'technical_admin',
+    }),
+  );
   p('users.create', 'user', user.id);
   await ok(call('put', `${a.base}/users/${user.id}`, a.auth, { name: 'Renamed person' }));
   p('users.update', 'user', user.id);
@@ -84,7 +95,9 @@ beforeAll(async () => {
   p('user_api_keys.delete', 'key', userKey.api_key);
   const group = await ok(call('post', `${a.base}/user_groups`, a.auth, { name: 'Designers' }));
   p('user_groups.create', 'user_group', group.id);
-  const role = await ok(call('post', `${a.base}/roles`, a.auth, { name: 'Readers', rules: [{ effect: 'allow', actions: ['provisioning:account.read'] }] }));
+  const role = await ok(
+    call('post', `${a.base}/roles`, a.auth, { name: 'Readers', rules: [{ effect: 'allow', actions: ['provisioning:account.read'] }] }),
+  );
   p('roles.create', 'role', role.id);
   await ok(call('put', `${a.base}/security`, a.auth, { two_factor: 'optional' }));
   p('security.update');
@@ -96,9 +109,24 @@ beforeAll(async () => {
 
 describe('changes', () => {
   const ACTIONS = [
-    'sub_accounts.create', 'sub_accounts.update', 'access_keys.create', 'access_keys.update', 'access_keys.permissions.update', 'access_keys.delete',
-    'account_api_keys.create', 'account_api_keys.update', 'account_api_keys.permissions.update', 'users.create', 'users.update',
-    'user_api_keys.create', 'user_api_keys.delete', 'user_groups.create', 'roles.create', 'security.update', 'users.delete', 'sub_accounts.delete',
+    'sub_accounts.create',
+    'sub_accounts.update',
+    'access_keys.create',
+    'access_keys.update',
+    'access_keys.permissions.update',
+    'access_keys.delete',
+    'account_api_keys.create',
+    'account_api_keys.update',
+    'account_api_keys.permissions.update',
+    'users.create',
+    'users.update',
+    'user_api_keys.create',
+    'user_api_keys.delete',
+    'user_groups.create',
+    'roles.create',
+    'security.update',
+    'users.delete',
+    'sub_accounts.delete',
   ];
 
   test.each(ACTIONS)('%s is recorded with its actor, target and outcome', async (action) => {
@@ -121,7 +149,12 @@ describe('changes', () => {
 
   test('newest first, in the order the changes were made', async () => {
     const events = (await allEvents()).filter((e) => e.outcome === 'success' && e.actor.api_key === a.api_key);
-    expect(events.slice(0, expected.length).reverse().map((e) => ({ action: e.action, target: e.target }))).toEqual(expected);
+    expect(
+      events
+        .slice(0, expected.length)
+        .reverse()
+        .map((e) => ({ action: e.action, target: e.target })),
+    ).toEqual(expected);
     const ids = events.map((e) => e.id);
     expect([...ids].sort().reverse()).toEqual(ids);
   });
@@ -137,22 +170,51 @@ describe('changes', () => {
 
   test.each([
     ['invalid input', 'post', '/sub_accounts', {}, 400, 'provisioning:sub_accounts.create', null],
-    ['no such record', 'put', '/users/0123456789abcdef0123456789abcdef', { name: 'x' }, 404, 'provisioning:users.update', { type: 'user', id: '0123456789abcdef0123456789abcdef' }],
-    ['a refused method', 'delete', '/account_api_keys/{root}', undefined, 405, 'provisioning:account_api_keys.delete', { type: 'key', id: '{root}' }],
+    [
+      'no such record',
+      'put',
+      '/users/0123456789abcdef0123456789abcdef',
+      { name: 'x' },
+      404,
+      'provisioning:users.update',
+      { type: 'user', id: '0123456789abcdef0123456789abcdef' },
+    ],
+    [
+      'a refused method',
+      'delete',
+      '/account_api_keys/{root}',
+      undefined,
+      405,
+      'provisioning:account_api_keys.delete',
+      { type: 'key', id: '{root}' },
+    ],
   ] as const)('a change refused for %s is recorded as a failure with its status', async (_, verb, path, body, status, action, target) => {
     const withRoot = (s: string) => s.replace('{root}', a.api_key);
     expect((await call(verb, a.base + withRoot(path), a.auth, body)).status).toBe(status);
     const [latest] = await allEvents(`&action=${action}`);
-    expect(latest).toMatchObject({ action, outcome: 'failure', status, target: target ? { type: target.type, id: withRoot(target.id) } : null });
+    expect(latest).toMatchObject({
+      action,
+      outcome: 'failure',
+      status,
+      target: target ? { type: target.type, id: withRoot(target.id) } : null,
+    });
   });
 
   test("a change the key may not make is recorded as a failure under the key's kind", async () => {
     const env = await ok(call('post', `${a.base}/sub_accounts`, a.auth, { name: 'Refusals', cloud_name: uniqueCloudName('au') }));
     const envKey: Auth = [env.api_access_keys[0].key, env.api_access_keys[0].secret];
     secrets.push(envKey[1]);
-    expectError(await call('put', a.base, envKey, { name: 'Taken over' }), 403, { error: { message: 'Not allowed: provisioning:account.update' } });
+    expectError(await call('put', a.base, envKey, { name: 'Taken over' }), 403, {
+      error: { message: 'Not allowed: provisioning:account.update' },
+    });
     const [latest] = await allEvents(`&actor=${envKey[0]}`);
-    expect(latest).toMatchObject({ actor: { api_key: envKey[0], kind: 'environment', user_id: null }, action: 'provisioning:account.update', outcome: 'failure', status: 403, target: null });
+    expect(latest).toMatchObject({
+      actor: { api_key: envKey[0], kind: 'environment', user_id: null },
+      action: 'provisioning:account.update',
+      outcome: 'failure',
+      status: 403,
+      target: null,
+    });
   });
 });
 
@@ -176,13 +238,19 @@ describe('failed authentication', () => {
   test("a key used on another account's path is recorded in the key's own account", async () => {
     expectError(await call('put', a.base, other.auth, { name: 'x' }), 401, INVALID_CREDENTIALS);
     const [latest] = await allEvents('&action=authentication', other);
-    expect(latest).toMatchObject({ actor: { api_key: other.api_key, kind: 'account' }, action: 'authentication', outcome: 'failure', status: 401, reason: 'WRONG_ACCOUNT' });
+    expect(latest).toMatchObject({
+      actor: { api_key: other.api_key, kind: 'account' },
+      action: 'authentication',
+      outcome: 'failure',
+      status: 401,
+      reason: 'WRONG_ACCOUNT',
+    });
     expect((await allEvents()).filter((e) => e.actor.api_key === other.api_key)).toEqual([]);
   });
 
   test('an unknown key is visible to no account', async () => {
     expectError(await call('get', a.base, [UNKNOWN_KEY, WRONG_SECRET]), 401, INVALID_CREDENTIALS);
-    for (const owner of [a, other]) expect((await allEvents(`&actor=${UNKNOWN_KEY}`, owner))).toEqual([]);
+    for (const owner of [a, other]) expect(await allEvents(`&actor=${UNKNOWN_KEY}`, owner)).toEqual([]);
   });
 });
 

@@ -90,7 +90,10 @@ describe('account create --json, then a server started on the same database', ()
         expect(res.status).toBe(200);
         expect(res.body).toMatchObject({ id: created.account_id, name: 'Acme', limits: { product_environments: expect.any(Number) } });
         // And the secret is really checked.
-        const wrong = await server.http().get(accountPath(created.account_id)).auth(created.api_key, created.api_secret.slice(0, -1) + 'x');
+        const wrong = await server
+          .http()
+          .get(accountPath(created.account_id))
+          .auth(created.api_key, created.api_secret.slice(0, -1) + 'x');
         expect(wrong.status).toBe(401);
       } finally {
         await server.close();
@@ -125,7 +128,11 @@ describe('with a server running on the same database', () => {
       expect(account.body.id).toBe(created.account_id);
 
       // The server can write for it too, and the CLI can write again while the server holds the database.
-      const env = await server.http().post(`${base}/sub_accounts`).auth(created.api_key, created.api_secret).send({ name: 'Live env', cloud_name: uniqueCloudName('cli') });
+      const env = await server
+        .http()
+        .post(`${base}/sub_accounts`)
+        .auth(created.api_key, created.api_secret)
+        .send({ name: 'Live env', cloud_name: uniqueCloudName('cli') });
       expect(env.status).toBeLessThan(300);
       const limited = await cli('account', 'set-limit', '--account', created.account_id, '--product-environments', '5', '--json');
       expect({ code: limited.code, run: describeRun(limited) }).toEqual({ code: 0, run: expect.any(String) });
@@ -185,9 +192,17 @@ describe('with a server running on the same database', () => {
       // Down to 1: the running server allows one product environment and refuses the second.
       const one = await cli('account', 'set-limit', '--account', created.account_id, '--product-environments', '1', '--json');
       expect(JSON.parse(one.stdout.trim()).limits.product_environments).toBe(1);
-      const first = await server.http().post(`${base}/sub_accounts`).auth(created.api_key, created.api_secret).send({ name: 'One', cloud_name: uniqueCloudName('lim') });
+      const first = await server
+        .http()
+        .post(`${base}/sub_accounts`)
+        .auth(created.api_key, created.api_secret)
+        .send({ name: 'One', cloud_name: uniqueCloudName('lim') });
       expect(first.status).toBeLessThan(300);
-      const second = await server.http().post(`${base}/sub_accounts`).auth(created.api_key, created.api_secret).send({ name: 'Two', cloud_name: uniqueCloudName('lim') });
+      const second = await server
+        .http()
+        .post(`${base}/sub_accounts`)
+        .auth(created.api_key, created.api_secret)
+        .send({ name: 'Two', cloud_name: uniqueCloudName('lim') });
       expect(second.status).toBe(403);
       expect(second.body.error.message).toMatch(/limit/i);
     },
@@ -212,7 +227,11 @@ describe('with a server running on the same database', () => {
       expect((await as(server.http().get(`${base}/account_api_keys`))).status).toBe(200);
 
       // User keys too: their scope is their user.
-      const user = await as(server.http().post(`${base}/users`)).send({ name: 'U', email: `reset-${Date.now()}@example.com`, role: 'admin' });
+      const user = await as(server.http().post(`${base}/users`)).send({
+        name: 'U',
+        email: `reset-${Date.now()}@example.com`,
+        role: 'admin',
+      });
       const userKey = await as(server.http().post(`${base}/users/${user.body.id}/api_keys`)).send({});
       const userKeyPermissions = `${base}/users/${user.body.id}/api_keys/${userKey.body.api_key}/permissions`;
       await as(server.http().put(userKeyPermissions)).send({ rules: [{ effect: 'allow', actions: ['provisioning:account.read'] }] });
@@ -244,11 +263,17 @@ describe('with a server running on the same database', () => {
           previous_secret_expires_at: null,
           enabled: true,
         });
-        expect([await authStatus(created.api_key, rotated.api_secret), await authStatus(created.api_key, created.api_secret)]).toEqual([200, 401]);
+        expect([await authStatus(created.api_key, rotated.api_secret), await authStatus(created.api_key, created.api_secret)]).toEqual([
+          200, 401,
+        ]);
 
-        const graced = JSON.parse((await keyChange('rotate', '--api-key', created.api_key, '--grace-seconds', '600', '--json')).stdout.trim());
+        const graced = JSON.parse(
+          (await keyChange('rotate', '--api-key', created.api_key, '--grace-seconds', '600', '--json')).stdout.trim(),
+        );
         expect(Date.parse(graced.previous_secret_expires_at) - Date.now()).toBeGreaterThan(500_000);
-        expect([await authStatus(created.api_key, graced.api_secret), await authStatus(created.api_key, rotated.api_secret)]).toEqual([200, 200]);
+        expect([await authStatus(created.api_key, graced.api_secret), await authStatus(created.api_key, rotated.api_secret)]).toEqual([
+          200, 200,
+        ]);
       },
       CLI_TIMEOUT * 2,
     );
@@ -280,7 +305,14 @@ describe('with a server running on the same database', () => {
       'an account whose only key a leak report disabled gets back in with --enable, and the leaked secret stays dead',
       async () => {
         const created = await createJson('Leaked');
-        expect((await server.http().post('/v1_1/leaks').send({ secrets: [created.api_secret] })).status).toBe(200);
+        expect(
+          (
+            await server
+              .http()
+              .post('/v1_1/leaks')
+              .send({ secrets: [created.api_secret] })
+          ).status,
+        ).toBe(200);
         await server.app.get(LeakService).settled();
         expect(await authStatus(created.api_key, created.api_secret)).toBe(401);
 
@@ -292,7 +324,9 @@ describe('with a server running on the same database', () => {
         expect({ code: result.code, run: describeRun(result) }).toEqual({ code: 0, run: expect.any(String) });
         const back = JSON.parse(result.stdout.trim());
         expect(back.enabled).toBe(true);
-        expect([await authStatus(created.api_key, back.api_secret), await authStatus(created.api_key, created.api_secret)]).toEqual([200, 401]);
+        expect([await authStatus(created.api_key, back.api_secret), await authStatus(created.api_key, created.api_secret)]).toEqual([
+          200, 401,
+        ]);
       },
       CLI_TIMEOUT * 2,
     );
@@ -380,7 +414,10 @@ describe('with a server running on the same database', () => {
     async () => {
       const before = await cli('account', 'list', '--json');
       const result = await cli('account', 'create', '--name', 'Bad\u001b[2Jname');
-      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: 'error: name must not contain control characters\n' });
+      expect({ code: result.code, stderr: result.stderr }).toEqual({
+        code: 1,
+        stderr: 'error: name must not contain control characters\n',
+      });
       expect((await cli('account', 'list', '--json')).stdout).toBe(before.stdout);
     },
     CLI_TIMEOUT * 2,
@@ -392,7 +429,10 @@ describe('with a server running on the same database', () => {
       const created = await createJson(`Escaped ${randomUUID().slice(0, 8)}`);
       const server = await serverOnSameDatabase();
       try {
-        await server.app.get(DataSource).getRepository(AccountEntity).update({ id: created.account_id }, { name: 'Evil\nfake line\u001b[31m\\' });
+        await server.app
+          .get(DataSource)
+          .getRepository(AccountEntity)
+          .update({ id: created.account_id }, { name: 'Evil\nfake line\u001b[31m\\' });
       } finally {
         await server.close();
       }
@@ -458,4 +498,3 @@ describe('operator mistakes', () => {
     CLI_TIMEOUT * 2,
   );
 });
-

@@ -165,7 +165,12 @@ describe('product environments (sub accounts)', () => {
 
     // Persisted, and a name-only update leaves the rest alone.
     const renamedOnly = await sdk.update_sub_account(created.id, 'Renamed again');
-    expect(renamedOnly).toMatchObject({ name: 'Renamed again', cloud_name: newCloudName.toLowerCase(), enabled: false, custom_attributes: { owner: 'ops' } });
+    expect(renamedOnly).toMatchObject({
+      name: 'Renamed again',
+      cloud_name: newCloudName.toLowerCase(),
+      enabled: false,
+      custom_attributes: { owner: 'ops' },
+    });
     await expect(sdk.sub_account(created.id)).resolves.toMatchObject({ name: 'Renamed again', enabled: false });
   });
 
@@ -272,7 +277,9 @@ describe('access keys', () => {
     });
     // Field order of Cloudinary's live responses: name, api_key, api_secret, created_at, updated_at, enabled, ..., root.
     expect(Object.keys(key).slice(0, 6)).toEqual(['name', 'api_key', 'api_secret', 'created_at', 'updated_at', 'enabled']);
-    expect((key as unknown as { api_environment_variable: string }).api_environment_variable).toBe(`cloudinary://${key.api_key}:${key.api_secret}@${own.cloud_name}`);
+    expect((key as unknown as { api_environment_variable: string }).api_environment_variable).toBe(
+      `cloudinary://${key.api_key}:${key.api_secret}@${own.cloud_name}`,
+    );
     // Only this response had the secret.
     const listed = await sdk.access_keys(own.id);
     expect(listed.access_keys.find((k) => k.api_key === key.api_key)).toMatchObject({ name: 'generated-once' });
@@ -340,7 +347,10 @@ describe('access keys', () => {
     expect(listed.find((k) => k.api_key === b.api_key)?.dedicated_for).toEqual(['webhooks']);
 
     // enabled through the SDK, too.
-    await expect(sdk.update_access_key(env.id, b.api_key, { enabled: false })).resolves.toMatchObject({ api_key: b.api_key, enabled: false });
+    await expect(sdk.update_access_key(env.id, b.api_key, { enabled: false })).resolves.toMatchObject({
+      api_key: b.api_key,
+      enabled: false,
+    });
 
     await sdk.delete_access_key(env.id, a.api_key);
     await sdk.delete_access_key(env.id, b.api_key);
@@ -422,14 +432,20 @@ describe('errors through the SDK', () => {
   test('an environment key (a CLOUDINARY_URL key) cannot use the provisioning API', async () => {
     const env = await newEnvironment('Key kind check');
     const [first] = env.api_access_keys;
-    const error = await rejectionOf(sdk.sub_accounts(ALL, undefined, undefined, as({ account_id: account.account_id, api_key: first.key, api_secret: first.secret })));
+    const error = await rejectionOf(
+      sdk.sub_accounts(ALL, undefined, undefined, as({ account_id: account.account_id, api_key: first.key, api_secret: first.secret })),
+    );
     expect(error.error.http_code).toBe(403);
     expect(error.error.message).toEqual(expect.any(String));
   });
 
   test('an unknown sub account is a 404 for get, update and delete', async () => {
     const missing = 'nosuchenvironment00000000000';
-    for (const call of [() => sdk.sub_account(missing), () => sdk.update_sub_account(missing, 'x'), () => sdk.delete_sub_account(missing)]) {
+    for (const call of [
+      () => sdk.sub_account(missing),
+      () => sdk.update_sub_account(missing, 'x'),
+      () => sdk.delete_sub_account(missing),
+    ]) {
       const error = await rejectionOf(call());
       expect(error.error.http_code).toBe(404);
       expect(error.error.message).toEqual(expect.any(String));
@@ -442,7 +458,9 @@ describe('errors through the SDK', () => {
     expect((await rejectionOf(sdk.create_sub_account('Second', cloudName))).error.http_code).toBe(409);
     expect((await rejectionOf(sdk.create_sub_account('Upper', cloudName.toUpperCase()))).error.http_code).toBe(409);
     const other = await server.newAccount('Cloud name rival');
-    expect((await rejectionOf(sdk.create_sub_account('Rival', cloudName, undefined, undefined, undefined, as(other)))).error.http_code).toBe(409);
+    expect(
+      (await rejectionOf(sdk.create_sub_account('Rival', cloudName, undefined, undefined, undefined, as(other)))).error.http_code,
+    ).toBe(409);
 
     // Renaming onto a taken cloud_name is a conflict too, and leaves the environment as it was.
     const mover = await newEnvironment('Mover');

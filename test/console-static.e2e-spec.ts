@@ -45,7 +45,10 @@ it('serves the page, revalidated on every load, under a policy that allows only 
 
 it('caches hashed assets for a year', async () => {
   const res = await built.http().get('/console/assets/index-AbC123.js');
-  expect({ status: res.status, cache: res.headers['cache-control'] }).toEqual({ status: 200, cache: 'public, max-age=31536000, immutable' });
+  expect({ status: res.status, cache: res.headers['cache-control'] }).toEqual({
+    status: 200,
+    cache: 'public, max-age=31536000, immutable',
+  });
 });
 
 it('answers 404 for a file the build does not have, and 403 for a path out of it', async () => {

@@ -56,10 +56,18 @@ async function setUp(databaseUrl: string): Promise<Setup> {
 
 /** A decision the warm key may make without the database. */
 const decide = (server: TestServer, account: TestAccount) =>
-  server.http().post('/v1_1/authorize').auth(...account.auth).send({ action: 'provisioning:account.read' });
+  server
+    .http()
+    .post('/v1_1/authorize')
+    .auth(...account.auth)
+    .send({ action: 'provisioning:account.read' });
 const health = (server: TestServer) => server.http().get('/health');
 const newEnvironment = (server: TestServer, account: TestAccount) =>
-  server.http().post(`${account.base}/sub_accounts`).auth(...account.auth).send({ name: 'Outage', cloud_name: uniqueCloudName() });
+  server
+    .http()
+    .post(`${account.base}/sub_accounts`)
+    .auth(...account.auth)
+    .send({ name: 'Outage', cloud_name: uniqueCloudName() });
 
 function expectUnavailable(res: Response): void {
   expect(res.status).toBe(503);
@@ -94,20 +102,43 @@ mariadbSuite('a MariaDB stopped with SIGSTOP', () => {
       expect(cached.res.status).toBe(200);
       expect(cached.ms).toBeLessThan(AT_ONCE_MS);
 
-      const first = await timed(s.server.http().get(s.cold.base).auth(...s.cold.auth));
+      const first = await timed(
+        s.server
+          .http()
+          .get(s.cold.base)
+          .auth(...s.cold.auth),
+      );
       expectUnavailable(first.res);
       expect(first.ms).toBeGreaterThanOrEqual(BOUND_MS * 0.9);
       expect(first.ms).toBeLessThan(BOUND_MS + SLACK_MS);
 
       // A probe of its own confirms the database is away (it gets no answer within the bound either); until
       // then a request waits its own bound, never longer, and from then on none waits.
-      const confirmed = await until(() => s.server.http().get(s.cold.base).auth(...s.cold.auth), 503, 3 * (BOUND_MS + SLACK_MS));
+      const confirmed = await until(
+        () =>
+          s.server
+            .http()
+            .get(s.cold.base)
+            .auth(...s.cold.auth),
+        503,
+        3 * (BOUND_MS + SLACK_MS),
+      );
       expect(confirmed).toBeLessThan(2 * (BOUND_MS + SLACK_MS));
-      const refused = await timed(s.server.http().get(s.cold.base).auth(...s.cold.auth));
+      const refused = await timed(
+        s.server
+          .http()
+          .get(s.cold.base)
+          .auth(...s.cold.auth),
+      );
       expectUnavailable(refused.res);
       expect(refused.ms).toBeLessThan(AT_ONCE_MS);
 
-      const read = await timed(s.server.http().get(`${s.warm.base}/sub_accounts`).auth(...s.warm.auth));
+      const read = await timed(
+        s.server
+          .http()
+          .get(`${s.warm.base}/sub_accounts`)
+          .auth(...s.warm.auth),
+      );
       expectUnavailable(read.res);
       expect(read.ms).toBeLessThan(AT_ONCE_MS);
       const checked = await timed(health(s.server));
@@ -119,7 +150,14 @@ mariadbSuite('a MariaDB stopped with SIGSTOP', () => {
     }
 
     await until(() => health(s.server), 200, 5_000);
-    expect((await s.server.http().get(s.cold.base).auth(...s.cold.auth)).status).toBe(200);
+    expect(
+      (
+        await s.server
+          .http()
+          .get(s.cold.base)
+          .auth(...s.cold.auth)
+      ).status,
+    ).toBe(200);
     expect((await newEnvironment(s.server, s.warm)).status).toBe(200);
     log.stop();
     expect(log.text().match(/The database is not answering \(no answer within 1000 ms\)/g)).toHaveLength(1);
@@ -219,7 +257,12 @@ mariadbSuite('a MariaDB stopped with SIGSTOP', () => {
     expect(second.ms).toBeLessThan(AT_ONCE_MS);
 
     // In WAL mode the lock holder cannot keep readers out: a key never seen before verifies, and reads answer.
-    const read = await timed(s.server.http().get(s.cold.base).auth(...s.cold.auth));
+    const read = await timed(
+      s.server
+        .http()
+        .get(s.cold.base)
+        .auth(...s.cold.auth),
+    );
     expect(read.res.status).toBe(200);
     expect(read.ms).toBeLessThan(AT_ONCE_MS);
     const cached = await timed(decide(s.server, s.warm));

@@ -81,7 +81,8 @@ async function newKey(env: Env | null, rules?: Rule[], owner: TestAccount = a): 
   return key;
 }
 
-const update = async (path: string, body: object, owner: TestAccount = a) => expect((await send('put', path, owner.auth, body)).status).toBe(200);
+const update = async (path: string, body: object, owner: TestAccount = a) =>
+  expect((await send('put', path, owner.auth, body)).status).toBe(200);
 
 /** The decision the API must give. */
 const decision = (key: Key, reason: Reason, env: Env | null, rule: number | null) => ({
@@ -121,20 +122,50 @@ describe('POST /v1_1/authorize', () => {
 
   const cases: Array<[string, () => [Key, object, Reason, Env | null, number | null]]> = [
     ['an environment key may upload:destroy by default', () => [home.root, { action: 'upload:destroy' }, 'ALLOWED', home, 0]],
-    ['an environment key naming its own cloud_name in capitals', () => [home.root, { action: 'admin:ping.read', cloud_name: home.cloud_name.toUpperCase() }, 'ALLOWED', home, 0]],
-    ['an environment key never holds provisioning actions', () => [home.root, { action: 'provisioning:account.read' }, 'NO_MATCHING_RULE', home, null]],
-    ['a narrowed key, denied by a condition', () => [narrowed, { action: 'upload:destroy', resource: { folder: 'prod/a' } }, 'DENIED_BY_RULE', home, 1]],
-    ['a narrowed key, outside the deny condition', () => [narrowed, { action: 'upload:destroy', resource: { folder: 'dev/a' } }, 'ALLOWED', home, 0]],
+    [
+      'an environment key naming its own cloud_name in capitals',
+      () => [home.root, { action: 'admin:ping.read', cloud_name: home.cloud_name.toUpperCase() }, 'ALLOWED', home, 0],
+    ],
+    [
+      'an environment key never holds provisioning actions',
+      () => [home.root, { action: 'provisioning:account.read' }, 'NO_MATCHING_RULE', home, null],
+    ],
+    [
+      'a narrowed key, denied by a condition',
+      () => [narrowed, { action: 'upload:destroy', resource: { folder: 'prod/a' } }, 'DENIED_BY_RULE', home, 1],
+    ],
+    [
+      'a narrowed key, outside the deny condition',
+      () => [narrowed, { action: 'upload:destroy', resource: { folder: 'dev/a' } }, 'ALLOWED', home, 0],
+    ],
     ['a narrowed key, no resource: the deny condition cannot hold', () => [narrowed, { action: 'upload:destroy' }, 'ALLOWED', home, 0]],
     ['a narrowed key, an action no rule names', () => [narrowed, { action: 'admin:ping.read' }, 'NO_MATCHING_RULE', home, null]],
-    ['an environment key naming another environment of its account', () => [home.root, { action: 'upload:destroy', cloud_name: sibling.cloud_name }, 'WRONG_ENVIRONMENT', home, null]],
-    ["an environment key naming another account's environment", () => [narrowed, { action: 'upload:upload', cloud_name: foreign.cloud_name }, 'WRONG_ENVIRONMENT', home, null]],
-    ['an account key naming an environment of its account', () => [accountKey, { action: 'upload:destroy', cloud_name: sibling.cloud_name }, 'ALLOWED', sibling, 0]],
-    ['an account key naming it in capitals', () => [accountKey, { action: 'admin:ping.read', cloud_name: sibling.cloud_name.toUpperCase() }, 'ALLOWED', sibling, 0]],
+    [
+      'an environment key naming another environment of its account',
+      () => [home.root, { action: 'upload:destroy', cloud_name: sibling.cloud_name }, 'WRONG_ENVIRONMENT', home, null],
+    ],
+    [
+      "an environment key naming another account's environment",
+      () => [narrowed, { action: 'upload:upload', cloud_name: foreign.cloud_name }, 'WRONG_ENVIRONMENT', home, null],
+    ],
+    [
+      'an account key naming an environment of its account',
+      () => [accountKey, { action: 'upload:destroy', cloud_name: sibling.cloud_name }, 'ALLOWED', sibling, 0],
+    ],
+    [
+      'an account key naming it in capitals',
+      () => [accountKey, { action: 'admin:ping.read', cloud_name: sibling.cloud_name.toUpperCase() }, 'ALLOWED', sibling, 0],
+    ],
     ['an account key naming no environment', () => [accountKey, { action: 'upload:destroy' }, 'ALLOWED', null, 0]],
     ['the account Root key, a provisioning action', () => [rootOf(a), { action: 'provisioning:account.read' }, 'ALLOWED', null, 0]],
-    ['an account key naming an unknown cloud_name', () => [accountKey, { action: 'upload:destroy', cloud_name: uniqueCloudName('none') }, 'WRONG_ENVIRONMENT', null, null]],
-    ["an account key naming another account's environment", () => [accountKey, { action: 'upload:destroy', cloud_name: foreign.cloud_name }, 'WRONG_ENVIRONMENT', null, null]],
+    [
+      'an account key naming an unknown cloud_name',
+      () => [accountKey, { action: 'upload:destroy', cloud_name: uniqueCloudName('none') }, 'WRONG_ENVIRONMENT', null, null],
+    ],
+    [
+      "an account key naming another account's environment",
+      () => [accountKey, { action: 'upload:destroy', cloud_name: foreign.cloud_name }, 'WRONG_ENVIRONMENT', null, null],
+    ],
   ];
   test.each(cases)('%s', async (_, setup) => {
     const [key, body, reason, env, rule] = setup();
@@ -212,10 +243,15 @@ describe('POST /v1_1/authorize/batch', () => {
 
   test('an empty batch has no results; 100 checks are answered', async () => {
     expect((await batch(env.root, [])).body).toEqual({ results: [] });
-    const res = await batch(env.root, Array.from({ length: 100 }, (_, i) => ({ action: i % 2 ? 'upload:destroy' : 'provisioning:account.read' })));
+    const res = await batch(
+      env.root,
+      Array.from({ length: 100 }, (_, i) => ({ action: i % 2 ? 'upload:destroy' : 'provisioning:account.read' })),
+    );
     expect(res.status).toBe(200);
     expect(res.body.results).toHaveLength(100);
-    expect(res.body.results.map((r: { reason: Reason }) => r.reason)).toEqual(Array.from({ length: 100 }, (_, i) => (i % 2 ? 'ALLOWED' : 'NO_MATCHING_RULE')));
+    expect(res.body.results.map((r: { reason: Reason }) => r.reason)).toEqual(
+      Array.from({ length: 100 }, (_, i) => (i % 2 ? 'ALLOWED' : 'NO_MATCHING_RULE')),
+    );
   });
 
   const check = { action: 'upload:upload' };
@@ -298,7 +334,12 @@ describe('GET /v1_1/permissions/catalog', () => {
 
   test('any valid key reads every plugin, its actions and their attributes, and what each kind of key never holds', async () => {
     const env = await newEnvironment();
-    const readers = [env.root, await newKey(env, NARROW), rootOf(a), await newKey(null, [{ effect: 'allow', actions: ['provisioning:account.read'] }])];
+    const readers = [
+      env.root,
+      await newKey(env, NARROW),
+      rootOf(a),
+      await newKey(null, [{ effect: 'allow', actions: ['provisioning:account.read'] }]),
+    ];
     const bodies = await Promise.all(readers.map(async (key) => (await send('get', '/v1_1/permissions/catalog', key.auth)).body));
     for (const body of bodies) expect(body).toEqual(expected);
     const { plugins } = bodies[0] as typeof expected;
@@ -313,7 +354,11 @@ describe('GET /v1_1/permissions/catalog', () => {
           scope: expect.stringMatching(/^(environment|account)$/),
         });
         for (const attribute of action.attributes) {
-          expect(attribute).toEqual({ name: expect.any(String), type: expect.stringMatching(/^(string|number|boolean|string\[\])$/), description: expect.any(String) });
+          expect(attribute).toEqual({
+            name: expect.any(String),
+            type: expect.stringMatching(/^(string|number|boolean|string\[\])$/),
+            description: expect.any(String),
+          });
         }
       }
     }
@@ -355,7 +400,13 @@ describe('the decision routes refuse bad credentials', () => {
 describe('POST /v1_1/provisioning/accounts/:account_id/permissions/simulate', () => {
   const simulate = (body: object, as: Auth | null = a.auth) => send('post', `${a.base}/permissions/simulate`, as, body);
   const trace = (...entries: Array<[boolean, boolean | null, boolean]>) =>
-    entries.map(([covers_action, conditions_match, decisive], rule) => ({ rule, effect: TRACED[rule]!.effect, covers_action, conditions_match, decisive }));
+    entries.map(([covers_action, conditions_match, decisive], rule) => ({
+      rule,
+      effect: TRACED[rule]!.effect,
+      covers_action,
+      conditions_match,
+      decisive,
+    }));
   /** What a simulation adds to a decision: whose rule decided, and the request facts it assumed (this test's own address, now). */
   const simulated = (decided_by: 'key' | 'role' | 'user' | null) => ({
     decided_by,
@@ -425,7 +476,10 @@ describe('POST /v1_1/provisioning/accounts/:account_id/permissions/simulate', ()
     await update(key.path, { enabled: false });
     const res = await simulate({ api_key: key.api_key, action: 'upload:upload' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ ...decision(key, 'KEY_DISABLED', kind === 'environment' ? env : null, null), rules: kind === 'environment' ? ENV_DEFAULT : ACCOUNT_DEFAULT });
+    expect(res.body).toMatchObject({
+      ...decision(key, 'KEY_DISABLED', kind === 'environment' ? env : null, null),
+      rules: kind === 'environment' ? ENV_DEFAULT : ACCOUNT_DEFAULT,
+    });
   });
 
   test('a decision that no rule made has no decisive rule in its trace', async () => {
@@ -474,13 +528,18 @@ describe('POST /v1_1/provisioning/accounts/:account_id/permissions/simulate', ()
 
   test.each([
     ['an environment key', () => env.root.auth],
-    ['an account key narrowed to other actions', async () => (await newKey(null, [{ effect: 'allow', actions: ['provisioning:account.read', 'upload:*'] }])).auth],
+    [
+      'an account key narrowed to other actions',
+      async () => (await newKey(null, [{ effect: 'allow', actions: ['provisioning:account.read', 'upload:*'] }])).auth,
+    ],
   ])('%s → 403', async (_, as) => {
     expectError(await simulate(body(), await as()), 403, { error: { message: 'Not allowed: provisioning:permissions.simulate' } });
   });
 
   test('an account key narrowed to simulating and reading environment keys may simulate them; reading is what it needs', async () => {
-    const auditor = await newKey(null, [{ effect: 'allow', actions: ['provisioning:permissions.simulate', 'provisioning:access_keys.permissions.read'] }]);
+    const auditor = await newKey(null, [
+      { effect: 'allow', actions: ['provisioning:permissions.simulate', 'provisioning:access_keys.permissions.read'] },
+    ]);
     const res = await simulate(body(), auditor.auth);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject(decision(env.root, 'ALLOWED', env, 0));

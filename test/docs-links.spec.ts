@@ -53,7 +53,10 @@ function anchorOf(heading: string): string {
     .replace(/<[^>]+>/g, '')
     .replace(/[`*]/g, '')
     .trim();
-  return rendered.toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc}\- ]/gu, '').replace(/ /g, '-');
+  return rendered
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc}\- ]/gu, '')
+    .replace(/ /g, '-');
 }
 
 /** Every anchor of `markdown`'s headings, with GitHub's -1, -2 … for repeated ones. */

@@ -1,6 +1,18 @@
 import { AccountService } from '@castellan/accounts';
 import { ISO_SECONDS, startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
-import { bind, Credentials, expectErrorMessage, expectUnauthorized, Form, Json, Method, ok, Payload, RawJson, UNKNOWN_ID } from './support/http.js';
+import {
+  bind,
+  Credentials,
+  expectErrorMessage,
+  expectUnauthorized,
+  Form,
+  Json,
+  Method,
+  ok,
+  Payload,
+  RawJson,
+  UNKNOWN_ID,
+} from './support/http.js';
 
 // Product environments (`/sub_accounts`) over real HTTP. Every test that looks at a list works in accounts
 // of its own, so tests never see each other's environments; cloud names come from uniqueCloudName()
@@ -196,10 +208,24 @@ describe('POST /sub_accounts', () => {
     const cloudName = uniqueCloudName();
     const env = await create(
       account,
-      form({ name: 'From a form', cloud_name: cloudName, enabled: 'false', custom_attributes: { team: 'web' }, usage_limits: { credits: 5 }, asset_record_location: 'ap' }),
+      form({
+        name: 'From a form',
+        cloud_name: cloudName,
+        enabled: 'false',
+        custom_attributes: { team: 'web' },
+        usage_limits: { credits: 5 },
+        asset_record_location: 'ap',
+      }),
     );
     expectFreshlyCreated(env);
-    expect(env).toMatchObject({ name: 'From a form', cloud_name: cloudName, enabled: false, custom_attributes: { team: 'web' }, usage_limits: { credits: 5 }, asset_record_location: 'ap' });
+    expect(env).toMatchObject({
+      name: 'From a form',
+      cloud_name: cloudName,
+      enabled: false,
+      custom_attributes: { team: 'web' },
+      usage_limits: { credits: 5 },
+      asset_record_location: 'ap',
+    });
     expect(await read(account, env.id)).toEqual(withoutSecrets(env));
   });
 
@@ -218,17 +244,48 @@ describe('POST /sub_accounts', () => {
   });
 
   test.each<[string, Payload]>([
-    ['JSON with "" and null', { name: 'Blanks', cloud_name: '', description: null, enabled: '', custom_attributes: '', folder_mode: null, asset_record_location: '', usage_limits: null, base_sub_account_id: '' }],
-    ['a form with empty fields', new Form('name=Blanks&cloud_name=&description=&enabled=&custom_attributes=&folder_mode=&asset_record_location=&usage_limits=&base_sub_account_id=')],
+    [
+      'JSON with "" and null',
+      {
+        name: 'Blanks',
+        cloud_name: '',
+        description: null,
+        enabled: '',
+        custom_attributes: '',
+        folder_mode: null,
+        asset_record_location: '',
+        usage_limits: null,
+        base_sub_account_id: '',
+      },
+    ],
+    [
+      'a form with empty fields',
+      new Form(
+        'name=Blanks&cloud_name=&description=&enabled=&custom_attributes=&folder_mode=&asset_record_location=&usage_limits=&base_sub_account_id=',
+      ),
+    ],
   ])('treats empty values as not given (%s)', async (_, payload) => {
     const env = await create(account, payload);
-    expect(env).toMatchObject({ name: 'Blanks', enabled: true, description: null, folder_mode: 'dynamic', asset_record_location: 'us', usage_limits: null, custom_attributes: null });
+    expect(env).toMatchObject({
+      name: 'Blanks',
+      enabled: true,
+      description: null,
+      folder_mode: 'dynamic',
+      asset_record_location: 'us',
+      usage_limits: null,
+      custom_attributes: null,
+    });
     expect(env.cloud_name).toMatch(/^[a-z0-9_-]+$/);
   });
 
   test('accepts values at their limits', async () => {
     const cloudName = uniqueCloudName().padEnd(64, 'z');
-    const env = await create(account, { name: long(255), cloud_name: cloudName, description: long(1000), usage_limits: { credits: 0, storage_gb: 0, bandwidth_gb: 0, transformations: 0 } });
+    const env = await create(account, {
+      name: long(255),
+      cloud_name: cloudName,
+      description: long(1000),
+      usage_limits: { credits: 0, storage_gb: 0, bandwidth_gb: 0, transformations: 0 },
+    });
     expect(env).toMatchObject({ name: long(255), cloud_name: cloudName, description: long(1000) });
     expect(await read(account, env.id)).toEqual(withoutSecrets(env));
   });
@@ -244,13 +301,16 @@ describe('POST /sub_accounts', () => {
     let empty: TestAccount;
     beforeAll(async () => (empty = await server.newAccount()));
 
-    test.each<[string, Payload]>([['no name', {}], ['an empty name', { name: '' }], ['a blank name', { name: '   ' }], ['a null name', { name: null }], ...INVALID_FIELDS])(
-      '%s',
-      async (_, payload) => {
-        expectErrorMessage(await call('post', collection(empty), empty.auth, payload), 400);
-        expect(await list(empty)).toEqual([]);
-      },
-    );
+    test.each<[string, Payload]>([
+      ['no name', {}],
+      ['an empty name', { name: '' }],
+      ['a blank name', { name: '   ' }],
+      ['a null name', { name: null }],
+      ...INVALID_FIELDS,
+    ])('%s', async (_, payload) => {
+      expectErrorMessage(await call('post', collection(empty), empty.auth, payload), 400);
+      expect(await list(empty)).toEqual([]);
+    });
   });
 
   describe('a cloud_name already taken: 409 and nothing created', () => {
@@ -264,7 +324,10 @@ describe('POST /sub_accounts', () => {
       const taken = await create(holder, named('Holder'));
       const creator = where === 'same' ? holder : other;
       const before = await list(creator);
-      expectErrorMessage(await call('post', collection(creator), creator.auth, { name: 'Copycat', cloud_name: spell(taken.cloud_name) }), 409);
+      expectErrorMessage(
+        await call('post', collection(creator), creator.auth, { name: 'Copycat', cloud_name: spell(taken.cloud_name) }),
+        409,
+      );
       expect(await list(creator)).toEqual(before);
     });
 
@@ -281,7 +344,12 @@ describe('POST /sub_accounts', () => {
   });
 
   describe('base_sub_account_id', () => {
-    const copied = { folder_mode: 'fixed', asset_record_location: 'ap', usage_limits: { credits: 7, storage_gb: 3 }, custom_attributes: { team: 'base' } };
+    const copied = {
+      folder_mode: 'fixed',
+      asset_record_location: 'ap',
+      usage_limits: { credits: 7, storage_gb: 3 },
+      custom_attributes: { team: 'base' },
+    };
 
     test('copies usage_limits, folder_mode, custom_attributes and asset_record_location, never keys', async () => {
       const a = await server.newAccount();
@@ -297,7 +365,12 @@ describe('POST /sub_accounts', () => {
     test('explicit values win over the base environment', async () => {
       const a = await server.newAccount();
       const base = await create(a, named('Base', copied));
-      const explicit = { folder_mode: 'dynamic', asset_record_location: 'eu', usage_limits: { transformations: 9 }, custom_attributes: { team: 'own' } };
+      const explicit = {
+        folder_mode: 'dynamic',
+        asset_record_location: 'eu',
+        usage_limits: { transformations: 9 },
+        custom_attributes: { team: 'own' },
+      };
       const env = await create(a, { name: 'Own', base_sub_account_id: base.id, ...explicit });
       expect(env).toMatchObject(explicit);
       expect(await read(a, env.id)).toEqual(withoutSecrets(env));
@@ -343,7 +416,12 @@ describe('POST /sub_accounts', () => {
     });
   });
 
-  testAccessRules({ method: 'post', path: (g) => collection(g.owner), payload: () => named('Intruder'), permission: 'provisioning:sub_accounts.create' });
+  testAccessRules({
+    method: 'post',
+    path: (g) => collection(g.owner),
+    payload: () => named('Intruder'),
+    permission: 'provisioning:sub_accounts.create',
+  });
 });
 
 // ------------------------------------------------------------------------------------- GET /sub_accounts
@@ -370,7 +448,16 @@ describe('GET /sub_accounts', () => {
     let a: TestAccount;
     let f: Fixture;
     let foreign: Json;
-    const NAMES = { alpha1: 'Alpha one', alpha2: 'alpha two', beta: 'Beta', fifty: '50% off', fiveHundred: '500 things', underscore: 'a_b', letter: 'axb', bang: '!bang' };
+    const NAMES = {
+      alpha1: 'Alpha one',
+      alpha2: 'alpha two',
+      beta: 'Beta',
+      fifty: '50% off',
+      fiveHundred: '500 things',
+      underscore: 'a_b',
+      letter: 'axb',
+      bang: '!bang',
+    };
     const DISABLED = ['alpha2'];
     const ALL = Object.keys(NAMES);
     const ENABLED = ALL.filter((k) => !DISABLED.includes(k));
@@ -467,7 +554,13 @@ describe('PUT /sub_accounts/:id', () => {
     const a = await server.newAccount();
     const env = await create(
       a,
-      named('Original', { description: 'before', custom_attributes: { v: 1 }, usage_limits: { credits: 1 }, folder_mode: 'fixed', asset_record_location: 'eu' }),
+      named('Original', {
+        description: 'before',
+        custom_attributes: { v: 1 },
+        usage_limits: { credits: 1 },
+        folder_mode: 'fixed',
+        asset_record_location: 'eu',
+      }),
     );
     return { a, env: withoutSecrets(env) };
   }
@@ -482,7 +575,13 @@ describe('PUT /sub_accounts/:id', () => {
   test('changes every changeable field and lower-cases the cloud_name; the answer matches later reads', async () => {
     const { a, env } = await subject();
     const cloudName = uniqueCloudName('ReNaMeD');
-    const changes = { name: 'Renamed', description: 'after', enabled: false, custom_attributes: { v: 2, team: 'x' }, usage_limits: { storage_gb: 4, transformations: 10 } };
+    const changes = {
+      name: 'Renamed',
+      description: 'after',
+      enabled: false,
+      custom_attributes: { v: 2, team: 'x' },
+      usage_limits: { storage_gb: 4, transformations: 10 },
+    };
     const updated = ok(await call('put', member(a, env.id), a.auth, { ...changes, cloud_name: cloudName }));
     expect(updated).toEqual({ ...env, ...changes, cloud_name: cloudName.toLowerCase(), updated_at: expect.stringMatching(ISO_SECONDS) });
     expect(await read(a, env.id)).toEqual(updated);
@@ -505,8 +604,23 @@ describe('PUT /sub_accounts/:id', () => {
 
   test.each<[string, Payload]>([
     ['an empty JSON body', {}],
-    ['JSON with "" and null', { name: '', cloud_name: null, description: '', enabled: null, custom_attributes: '', usage_limits: null, folder_mode: '', asset_record_location: null }],
-    ['a form with empty fields', new Form('name=&cloud_name=&description=&enabled=&custom_attributes=&usage_limits=&folder_mode=&asset_record_location=')],
+    [
+      'JSON with "" and null',
+      {
+        name: '',
+        cloud_name: null,
+        description: '',
+        enabled: null,
+        custom_attributes: '',
+        usage_limits: null,
+        folder_mode: '',
+        asset_record_location: null,
+      },
+    ],
+    [
+      'a form with empty fields',
+      new Form('name=&cloud_name=&description=&enabled=&custom_attributes=&usage_limits=&folder_mode=&asset_record_location='),
+    ],
   ])('treats empty values as not given (%s): nothing changes', async (_, payload) => {
     const { a, env } = await subject();
     const updated = ok(await call('put', member(a, env.id), a.auth, payload));
@@ -559,7 +673,12 @@ describe('PUT /sub_accounts/:id', () => {
     await target.expectUntouched();
   });
 
-  testAccessRules({ method: 'put', path: (g) => member(g.owner, g.env.id), payload: () => ({ name: 'Changed' }), permission: 'provisioning:sub_accounts.update' });
+  testAccessRules({
+    method: 'put',
+    path: (g) => member(g.owner, g.env.id),
+    payload: () => ({ name: 'Changed' }),
+    permission: 'provisioning:sub_accounts.update',
+  });
 });
 
 // ------------------------------------------------------------------------------ DELETE /sub_accounts/:id

@@ -140,7 +140,11 @@ describe('with logs at the error level', () => {
       ['a reversed pair', '"\\ude00\\ud83d"'],
     ])('%s in a JSON string is a 400, changing nothing', async (_, name) => {
       await refused(() => create(new RawJson(`{"name":${name}}`)), 400, 'Body is not valid Unicode: a string holds a lone surrogate');
-      await refused(() => create(new RawJson(`{"name":"ok","custom_attributes":{${name}:"x"}}`)), 400, 'Body is not valid Unicode: a string holds a lone surrogate');
+      await refused(
+        () => create(new RawJson(`{"name":"ok","custom_attributes":{${name}:"x"}}`)),
+        400,
+        'Body is not valid Unicode: a string holds a lone surrogate',
+      );
     });
 
     test('a surrogate pair spelled as escapes is text, and an escaped backslash before u is not an escape', async () => {
@@ -149,9 +153,12 @@ describe('with logs at the error level', () => {
       ok(await call('delete', `${environments(b)}/${created.id}`, b.auth));
     });
 
-    test.each(['prefix=%FF', 'prefix=%E2%82', 'prefix=%zz'])('a query string that does not decode to UTF-8 (%s) is a 400', async (query) => {
-      expectStandardError(await call('get', `${environments(b)}?${query}`, b.auth), 400, 'Query string is not valid UTF-8');
-    });
+    test.each(['prefix=%FF', 'prefix=%E2%82', 'prefix=%zz'])(
+      'a query string that does not decode to UTF-8 (%s) is a 400',
+      async (query) => {
+        expectStandardError(await call('get', `${environments(b)}?${query}`, b.auth), 400, 'Query string is not valid UTF-8');
+      },
+    );
 
     test('%-encoded UTF-8 still reads as text, in a query string and in a form body', async () => {
       const created = ok(await create(new Form(`name=Caf%C3%A9+%E2%82%AC&cloud_name=${uniqueCloudName()}`)));
@@ -185,7 +192,10 @@ describe('with logs at the error level', () => {
     test.each<[string, () => Test]>([
       ['arrays in an unknown JSON field', () => create(new RawJson(`{"name":"Deep","junk":${deep(10_000)}}`))],
       ['objects in a JSON object field', () => create(new RawJson(`{"name":"Deep","custom_attributes":${deepObject(10_000)}}`))],
-      ['objects in JSON text in a form field', () => create(new Form(`name=Deep&custom_attributes=${encodeURIComponent(deepObject(10_000))}`))],
+      [
+        'objects in JSON text in a form field',
+        () => create(new Form(`name=Deep&custom_attributes=${encodeURIComponent(deepObject(10_000))}`)),
+      ],
     ])('10,000 levels of nesting (%s) are a 400', async (_, attempt) => {
       await refused(attempt, 400, 'JSON may nest at most 64 levels deep');
     });
@@ -201,7 +211,9 @@ describe('with logs at the error level', () => {
     test('unknown fields never reach the service, prototype keys included', async () => {
       const forged = '0123456789abcdef0123456789abcdef';
       const prototypeKeys = '"__proto__":{"enabled":false},"constructor":{"prototype":{"polluted":true}}';
-      const created = ok(await create(new RawJson(`{"name":"Extra","id":"${forged}","created_at":"2000-01-01T00:00:00Z",${prototypeKeys}}`)));
+      const created = ok(
+        await create(new RawJson(`{"name":"Extra","id":"${forged}","created_at":"2000-01-01T00:00:00Z",${prototypeKeys}}`)),
+      );
       expect(created).toMatchObject({ name: 'Extra', enabled: true });
       expect(created.id).not.toBe(forged);
       expect(created.created_at).not.toMatch(/^2000/);
@@ -262,7 +274,12 @@ describe('with logs at the error level', () => {
       socket.on('error', reject);
     });
     const [head, body] = raw.split('\r\n\r\n');
-    const headers = Object.fromEntries(head!.split('\r\n').slice(1).map((line) => line.split(': ') as [string, string]));
+    const headers = Object.fromEntries(
+      head!
+        .split('\r\n')
+        .slice(1)
+        .map((line) => line.split(': ') as [string, string]),
+    );
     expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(headers).toMatchObject(SECURITY_HEADERS);
     expect(JSON.parse(body!)).toEqual({ error: { message: 'Malformed HTTP request' } });
@@ -314,7 +331,8 @@ describe('with logs at the log level', () => {
     expect(accessLine(logs, 'access-1')).toMatch(
       new RegExp(`LOG \\[HTTP\\] \\[req access-1\\] POST ${path} 200 \\d+ms ip=\\S+ key=${a.api_key} req=access-1$`),
     );
-    for (const leak of ['query-text', 'body-text', a.api_secret, 'Basic ', res.body.api_access_keys[0].secret]) expect(logs).not.toContain(leak);
+    for (const leak of ['query-text', 'body-text', a.api_secret, 'Basic ', res.body.api_access_keys[0].secret])
+      expect(logs).not.toContain(leak);
   });
 
   test('a refused request is logged without a key', async () => {

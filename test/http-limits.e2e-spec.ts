@@ -85,10 +85,14 @@ test('an idle kept-alive connection is closed after the keep-alive timeout', asy
 
 test(`past ${MAX_CONNECTIONS} connections, one more is closed unanswered; once they go, requests are served again`, async () => {
   const held = await Promise.all(
-    Array.from({ length: MAX_CONNECTIONS }, () => new Promise<Socket>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(socket));
-      socket.on('error', () => undefined);
-    })),
+    Array.from(
+      { length: MAX_CONNECTIONS },
+      () =>
+        new Promise<Socket>((resolve) => {
+          const socket = connect(port, '127.0.0.1', () => resolve(socket));
+          socket.on('error', () => undefined);
+        }),
+    ),
   );
   // The server counts a connection once it accepts it.
   await new Promise((resolve) => setTimeout(resolve, 100));

@@ -15,7 +15,8 @@ const LOOPBACK = '127.0.0.0/8';
 const OUTSIDE = '203.0.113.9';
 const OUTSIDE_RANGE = '203.0.113.0/24';
 
-const lockOut = (address: string) => `allowed_ips does not include ${address}, the address of this request: the change would lock the caller out`;
+const lockOut = (address: string) =>
+  `allowed_ips does not include ${address}, the address of this request: the change would lock the caller out`;
 
 /** `call`, as forwarded by a proxy for the client `from` (no header when undefined). */
 function via(from: string | undefined, ...request: Parameters<typeof call>) {
@@ -39,7 +40,13 @@ interface Tenant {
 async function newTenant(name: string): Promise<Tenant> {
   const account = await server.newAccount(name);
   const env = await okBody(call('post', `${account.base}/sub_accounts`, account.auth, { name: 'Env', cloud_name: uniqueCloudName('ip') }));
-  const user = await okBody(call('post', `${account.base}/users`, account.auth, { name: 'Ada', email: `${uniqueCloudName('ada')}@example.com`, role: 'master_admin' }));
+  const user = await okBody(
+    call('post', `${account.base}/users`, account.auth, {
+      name: 'Ada',
+      email: `${uniqueCloudName('ada')}@example.com`,
+      role: 'master_admin',
+    }),
+  );
   return {
     account,
     collection: {
@@ -67,7 +74,8 @@ const keysOf = async (t: Tenant, kind: Kind, from?: string): Promise<Json[]> =>
   ok(await via(from, 'get', `${t.collection[kind]}?page_size=1000`, t.account.auth))[LIST_FIELD[kind]];
 
 /** A key as its list shows it. */
-const listed = async (t: Tenant, kind: Kind, apiKey: string, from?: string): Promise<Json> => (await keysOf(t, kind, from)).find((k) => k.api_key === apiKey);
+const listed = async (t: Tenant, kind: Kind, apiKey: string, from?: string): Promise<Json> =>
+  (await keysOf(t, kind, from)).find((k) => k.api_key === apiKey);
 
 /** What a refused change must leave alone (not the last use, which the background flush may write meanwhile). */
 const settingsOf = async (t: Tenant, kind: Kind, apiKey: string): Promise<Json> => {
@@ -82,12 +90,19 @@ async function lastAuthFailure(t: Tenant, apiKey: string, from?: string): Promis
 }
 
 function expectRefusedForIp(event: Json, apiKey: string, kind: Kind): void {
-  expect(event).toMatchObject({ actor: { api_key: apiKey, kind }, action: 'authentication', outcome: 'failure', status: 401, reason: 'IP_NOT_ALLOWED' });
+  expect(event).toMatchObject({
+    actor: { api_key: apiKey, kind },
+    action: 'authentication',
+    outcome: 'failure',
+    status: 401,
+    reason: 'IP_NOT_ALLOWED',
+  });
 }
 
 const securityPath = (t: Tenant) => `${t.account.base}/security`;
 const readAllowedIps = async (t: Tenant): Promise<Json> => ok(await call('get', securityPath(t), t.account.auth)).allowed_ips;
-const putSecurity = async (t: Tenant, body: Payload, from?: string): Promise<Json> => ok(await via(from, 'put', securityPath(t), t.account.auth, body));
+const putSecurity = async (t: Tenant, body: Payload, from?: string): Promise<Json> =>
+  ok(await via(from, 'put', securityPath(t), t.account.auth, body));
 
 /** Every way allowed_ips can be wrong, and the message that names it. */
 const BAD_RANGES: [string, unknown, string][] = [
@@ -113,7 +128,7 @@ describe('TRUST_PROXY off (the default)', () => {
   afterAll(() => server.close());
 
   describe.each(KINDS)('%s keys', (kind) => {
-    test('a key allowed only 10.0.0.0/8 is refused with 401, and its account\'s audit log says why', async () => {
+    test("a key allowed only 10.0.0.0/8 is refused with 401, and its account's audit log says why", async () => {
       const key = await newKey(t, kind, { allowed_ips: ['10.0.0.0/8'] });
       expect(key.body.allowed_ips).toEqual(['10.0.0.0/8']);
       expectUnauthorized(await self(key.auth));
@@ -122,7 +137,11 @@ describe('TRUST_PROXY off (the default)', () => {
 
     test.each<[string, Payload, string[]]>([
       ['a single address', { allowed_ips: ['127.0.0.1'] }, ['127.0.0.1/32']],
-      ['a range with host bits, in a form body with an IPv6 range', new Form('allowed_ips=127.1.2.3/8,2001:DB8::/32'), [LOOPBACK, '2001:db8::/32']],
+      [
+        'a range with host bits, in a form body with an IPv6 range',
+        new Form('allowed_ips=127.1.2.3/8,2001:DB8::/32'),
+        [LOOPBACK, '2001:db8::/32'],
+      ],
       ['an IPv4-mapped IPv6 address', { allowed_ips: '::ffff:127.0.0.1' }, ['127.0.0.1/32']],
       ['repeated ranges', { allowed_ips: [LOOPBACK, '127.0.0.0/8', '127.0.0.1/8'] }, [LOOPBACK]],
     ])('a key allowed loopback as %s works; its list is stored normalised', async (_, payload, stored) => {
@@ -195,7 +214,10 @@ describe('TRUST_PROXY off (the default)', () => {
         async () => expectErrorMessage(await call('put', key.path, key.auth, { allowed_ips: ['10.0.0.0/8'] }), 409, lockOut('127.0.0.1')),
       );
       ok(await self(key.auth));
-      expect((await okBody(call('put', key.path, key.auth, { allowed_ips: ['10.0.0.0/8', LOOPBACK] }))).allowed_ips).toEqual(['10.0.0.0/8', LOOPBACK]);
+      expect((await okBody(call('put', key.path, key.auth, { allowed_ips: ['10.0.0.0/8', LOOPBACK] }))).allowed_ips).toEqual([
+        '10.0.0.0/8',
+        LOOPBACK,
+      ]);
       ok(await self(key.auth));
       expect((await okBody(call('put', key.path, key.auth, { allowed_ips: 'any' }))).allowed_ips).toBeNull();
       // Another key's list is its caller's to set, even if it leaves the caller's address out.
@@ -208,7 +230,12 @@ describe('TRUST_PROXY off (the default)', () => {
       const root = `${t.collection.account}/${t.account.api_key}`;
       await expectUnchanged(
         () => settingsOf(t, 'account', t.account.api_key),
-        async () => expectErrorMessage(await call('put', root, t.account.auth, { allowed_ips: '10.0.0.0/8', name: 'Renamed' }), 409, lockOut('127.0.0.1')),
+        async () =>
+          expectErrorMessage(
+            await call('put', root, t.account.auth, { allowed_ips: '10.0.0.0/8', name: 'Renamed' }),
+            409,
+            lockOut('127.0.0.1'),
+          ),
       );
     });
   });
@@ -220,13 +247,22 @@ describe('TRUST_PROXY off (the default)', () => {
     test('409 for a list without the address of the request; nothing changes', async () => {
       await expectUnchanged(
         () => readAllowedIps(s),
-        async () => expectErrorMessage(await call('put', securityPath(s), s.account.auth, { allowed_ips: ['10.0.0.0/8'], two_factor: 'required' }), 409, lockOut('127.0.0.1')),
+        async () =>
+          expectErrorMessage(
+            await call('put', securityPath(s), s.account.auth, { allowed_ips: ['10.0.0.0/8'], two_factor: 'required' }),
+            409,
+            lockOut('127.0.0.1'),
+          ),
       );
     });
 
     test('a list holding the caller is stored normalised and every kind of key keeps working; "any" and [] remove it', async () => {
       const keys = await Promise.all(KINDS.map((kind) => newKey(s, kind)));
-      expect((await putSecurity(s, { allowed_ips: ['127.0.0.1', '::1', '2001:DB8::/32'] })).allowed_ips).toEqual(['127.0.0.1/32', '::1/128', '2001:db8::/32']);
+      expect((await putSecurity(s, { allowed_ips: ['127.0.0.1', '::1', '2001:DB8::/32'] })).allowed_ips).toEqual([
+        '127.0.0.1/32',
+        '::1/128',
+        '2001:db8::/32',
+      ]);
       expect(await readAllowedIps(s)).toEqual(['127.0.0.1/32', '::1/128', '2001:db8::/32']);
       for (const key of keys) ok(await self(key.auth));
       expect((await putSecurity(s, { two_factor: 'required' })).allowed_ips).toEqual(['127.0.0.1/32', '::1/128', '2001:db8::/32']);
@@ -305,7 +341,12 @@ describe('TRUST_PROXY=true', () => {
     test('409 for a list without the address the proxy names; nothing changes', async () => {
       await expectUnchanged(
         () => readAllowedIps(t),
-        async () => expectErrorMessage(await via(OUTSIDE, 'put', securityPath(t), t.account.auth, { allowed_ips: [LOOPBACK] }), 409, lockOut(OUTSIDE)),
+        async () =>
+          expectErrorMessage(
+            await via(OUTSIDE, 'put', securityPath(t), t.account.auth, { allowed_ips: [LOOPBACK] }),
+            409,
+            lockOut(OUTSIDE),
+          ),
       );
     });
 

@@ -36,17 +36,23 @@ const { call } = bind(() => server);
 const ok = okBody;
 
 /** The status a request authenticated with `auth` gets, from an address every allowlist below admits. */
-const status = async (auth: Credentials, target: TestServer = server): Promise<number> => (await target.http().get('/v1_1/keys/self').auth(auth[0], auth[1])).status;
+const status = async (auth: Credentials, target: TestServer = server): Promise<number> =>
+  (await target.http().get('/v1_1/keys/self').auth(auth[0], auth[1])).status;
 const decide = async (auth: Credentials, action: string, cloudName?: string): Promise<string> =>
   (await ok(call('post', '/v1_1/authorize', auth, { action, ...(cloudName ? { cloud_name: cloudName } : {}) }))).reason;
 const credentials = (key: Json): Credentials => [key.api_key, key.api_secret];
 
 async function newEnvironment(): Promise<{ id: string; keys: string; auth: Credentials }> {
   const env = await ok(call('post', `${a.base}/sub_accounts`, a.auth, { name: 'Env', cloud_name: uniqueCloudName('kc') }));
-  return { id: env.id, keys: `${a.base}/sub_accounts/${env.id}/access_keys`, auth: [env.api_access_keys[0].key, env.api_access_keys[0].secret] };
+  return {
+    id: env.id,
+    keys: `${a.base}/sub_accounts/${env.id}/access_keys`,
+    auth: [env.api_access_keys[0].key, env.api_access_keys[0].secret],
+  };
 }
 let names = 0;
-const newAccountKey = async (): Promise<Credentials> => credentials(await ok(call('post', `${a.base}/account_api_keys`, a.auth, { name: `cached ${++names}` })));
+const newAccountKey = async (): Promise<Credentials> =>
+  credentials(await ok(call('post', `${a.base}/account_api_keys`, a.auth, { name: `cached ${++names}` })));
 
 /** Counts the calls of a method of a real repository. */
 function countCalls(repository: object, method: string): { count: () => number; restore: () => void } {
@@ -85,7 +91,11 @@ describe('answers from the cache', () => {
     expect(await decide(env.auth, 'upload:upload')).toBe('ALLOWED');
     const lookups = countCalls(server.app.get(EnvironmentRepository), 'findById');
     try {
-      expect([await decide(env.auth, 'upload:upload'), await decide(env.auth, 'upload:destroy'), await status(env.auth)]).toEqual(['ALLOWED', 'ALLOWED', 200]);
+      expect([await decide(env.auth, 'upload:upload'), await decide(env.auth, 'upload:destroy'), await status(env.auth)]).toEqual([
+        'ALLOWED',
+        'ALLOWED',
+        200,
+      ]);
       expect(lookups.count()).toBe(0);
     } finally {
       lookups.restore();
@@ -104,12 +114,18 @@ describe('a miss is one query, whatever the key holds', () => {
       spy.mockRestore();
     }
   }
-  const newRole = async (rules: Json[]): Promise<string> => (await ok(call('post', `${a.base}/roles`, a.auth, { name: `kc held ${++names}`, rules }))).id;
+  const newRole = async (rules: Json[]): Promise<string> =>
+    (await ok(call('post', `${a.base}/roles`, a.auth, { name: `kc held ${++names}`, rules }))).id;
 
-  test('a user key: its user, the user\'s roles, groups, group roles and environments', async () => {
+  test("a user key: its user, the user's roles, groups, group roles and environments", async () => {
     const [home, elsewhere] = [await newEnvironment(), await newEnvironment()];
     const group = (await ok(call('post', `${a.base}/user_groups`, a.auth, { name: `kc group ${++names}` }))).id;
-    await ok(call('put', `${a.base}/user_groups/${group}/permissions`, a.auth, { rules: [allow('upload:context')], roles: [await newRole([allow('upload:tags')])] }));
+    await ok(
+      call('put', `${a.base}/user_groups/${group}/permissions`, a.auth, {
+        rules: [allow('upload:context')],
+        roles: [await newRole([allow('upload:tags')])],
+      }),
+    );
     const user = await ok(
       call('post', `${a.base}/users`, a.auth, {
         name: 'Holder',
@@ -127,20 +143,31 @@ describe('a miss is one query, whatever the key holds', () => {
     expect(await selects(() => decide(key, 'upload:tags'))).toBe(0);
     // The user's own role, the group's role, the group's rules, nothing else, where the user reaches (it must name it).
     const homeName = (await ok(call('get', `${a.base}/sub_accounts/${home.id}`, a.auth))).cloud_name;
-    expect(await Promise.all(['upload:rename', 'upload:tags', 'upload:context', 'upload:destroy'].map((action) => decide(key, action, homeName)))).toEqual([
-      'ALLOWED',
-      'ALLOWED',
-      'ALLOWED',
-      'NO_MATCHING_RULE',
-    ]);
+    expect(
+      await Promise.all(
+        ['upload:rename', 'upload:tags', 'upload:context', 'upload:destroy'].map((action) => decide(key, action, homeName)),
+      ),
+    ).toEqual(['ALLOWED', 'ALLOWED', 'ALLOWED', 'NO_MATCHING_RULE']);
     const where = async (env: { id: string }) =>
-      (await ok(call('post', '/v1_1/authorize', key, { action: 'upload:rename', cloud_name: (await ok(call('get', `${a.base}/sub_accounts/${env.id}`, a.auth))).cloud_name }))).reason;
+      (
+        await ok(
+          call('post', '/v1_1/authorize', key, {
+            action: 'upload:rename',
+            cloud_name: (await ok(call('get', `${a.base}/sub_accounts/${env.id}`, a.auth))).cloud_name,
+          }),
+        )
+      ).reason;
     expect([await where(home), await where(elsewhere)]).toEqual(['ALLOWED', 'WRONG_ENVIRONMENT']);
   });
 
   test('an environment key with its own rules and a custom role', async () => {
     const env = await newEnvironment();
-    await ok(call('put', `${env.keys}/${env.auth[0]}/permissions`, a.auth, { rules: [allow('upload:upload')], roles: [await newRole([allow('upload:rename')])] }));
+    await ok(
+      call('put', `${env.keys}/${env.auth[0]}/permissions`, a.auth, {
+        rules: [allow('upload:upload')],
+        roles: [await newRole([allow('upload:rename')])],
+      }),
+    );
     server.app.get(KeyCache).clear();
     expect(await selects(() => decide(env.auth, 'upload:rename'))).toBe(1);
     expect(await Promise.all(['upload:upload', 'upload:rename', 'upload:destroy'].map((action) => decide(env.auth, action)))).toEqual([
@@ -178,7 +205,9 @@ describe('a change made through the API is seen by the very next request', () =>
   });
 
   test('disabling the user of a user key', async () => {
-    const user = (await ok(call('post', `${a.base}/users`, a.auth, { name: 'Cached', email: `kc-${Date.now()}@example.com`, role: 'admin' }))).id;
+    const user = (
+      await ok(call('post', `${a.base}/users`, a.auth, { name: 'Cached', email: `kc-${Date.now()}@example.com`, role: 'admin' }))
+    ).id;
     const key = credentials(await ok(call('post', `${a.base}/users/${user}/api_keys`, a.auth, {})));
     expect(await status(key)).toBe(200);
     await ok(call('put', `${a.base}/users/${user}`, a.auth, { enabled: false }));
@@ -196,7 +225,8 @@ describe('a change made through the API is seen by the very next request', () =>
     const env = await newEnvironment();
     expect(await status(env.auth)).toBe(200);
     // Set from inside the list, or the change would lock its caller out (409); the keys are then used from outside it.
-    const fromInside = (allowed_ips: unknown) => ok(call('put', `${a.base}/security`, a.auth, { allowed_ips }).set('x-forwarded-for', '203.0.113.5'));
+    const fromInside = (allowed_ips: unknown) =>
+      ok(call('put', `${a.base}/security`, a.auth, { allowed_ips }).set('x-forwarded-for', '203.0.113.5'));
     await fromInside(['203.0.113.0/24']);
     expect(await status(env.auth)).toBe(401);
     await fromInside('any');
@@ -253,7 +283,15 @@ describe('while the database cannot be read', () => {
   beforeAll(async () => {
     cut = await startServer();
     owner = await cut.newAccount('Database outage');
-    uncached = credentials(await okBody(cut.http().post(`${owner.base}/account_api_keys`).auth(...owner.auth).send({ name: 'never used' })));
+    uncached = credentials(
+      await okBody(
+        cut
+          .http()
+          .post(`${owner.base}/account_api_keys`)
+          .auth(...owner.auth)
+          .send({ name: 'never used' }),
+      ),
+    );
     // The outage logs an error by design.
     Logger.overrideLogger(false);
   });
@@ -316,7 +354,15 @@ withServices('two instances over one Redis', () => {
     // Were the Basic strategy registered in Passport's process-wide registry, the instance made last (two) would
     // verify for both, and a change made on one would reach that cache through Redis only, after the next request.
     const owner = await one.newAccount('Own caches');
-    const key = credentials(await okBody(one.http().post(`${owner.base}/account_api_keys`).auth(...owner.auth).send({ name: 'own' })));
+    const key = credentials(
+      await okBody(
+        one
+          .http()
+          .post(`${owner.base}/account_api_keys`)
+          .auth(...owner.auth)
+          .send({ name: 'own' }),
+      ),
+    );
     const lookups = [one, two].map((instance) => countCalls(instance.app.get(ApiKeyRepository), 'findForVerification'));
     try {
       expect(await status(key, one)).toBe(200);
@@ -330,9 +376,23 @@ withServices('two instances over one Redis', () => {
 
   test('a change made on one drops the entries of the other within a second', async () => {
     const owner = await one.newAccount('Two instances');
-    const key = credentials(await okBody(one.http().post(`${owner.base}/account_api_keys`).auth(...owner.auth).send({ name: 'shared' })));
+    const key = credentials(
+      await okBody(
+        one
+          .http()
+          .post(`${owner.base}/account_api_keys`)
+          .auth(...owner.auth)
+          .send({ name: 'shared' }),
+      ),
+    );
     expect([await status(key, one), await status(key, two)]).toEqual([200, 200]);
-    await okBody(one.http().put(`${owner.base}/account_api_keys/${key[0]}`).auth(...owner.auth).send({ enabled: false }));
+    await okBody(
+      one
+        .http()
+        .put(`${owner.base}/account_api_keys/${key[0]}`)
+        .auth(...owner.auth)
+        .send({ enabled: false }),
+    );
     expect(await status(key, one)).toBe(401);
     expect(await withinASecond(() => status(key, two), 401)).toBe(401);
   });
@@ -347,13 +407,18 @@ withServices('the invalidation channel', () => {
   function instance(name: string): { cache: KeyCache; invalidator: KeyCacheInvalidator } {
     const cache = new KeyCache(60_000);
     const publisher = connectRedis(REDIS_URL);
-    const invalidator = new KeyCacheInvalidator(cache, { publisher, subscriber: publisher.duplicate({ connectionName: `${channel}-${name}` }), channel });
+    const invalidator = new KeyCacheInvalidator(cache, {
+      publisher,
+      subscriber: publisher.duplicate({ connectionName: `${channel}-${name}` }),
+      channel,
+    });
     started.push(invalidator);
     return { cache, invalidator };
   }
   const subscribers = async (): Promise<number> => ((await inspector.pubsub('NUMSUB', channel)) as [string, number])[1];
   /** The version the cache answers k1 of account "acc" with: 1 while the first entry is kept. */
-  const version = async (cache: KeyCache): Promise<string | undefined> => (await cache.get('k1', loaded(cachedKey('k1', 'acc', 2))))?.principal.name;
+  const version = async (cache: KeyCache): Promise<string | undefined> =>
+    (await cache.get('k1', loaded(cachedKey('k1', 'acc', 2))))?.principal.name;
 
   beforeAll(async () => {
     inspector = new Redis(REDIS_URL);
@@ -384,6 +449,8 @@ withServices('the invalidation channel', () => {
     expect(await withinASecond(subscribers, started.length)).toBe(started.length);
     await two.cache.get('k2', loaded(cachedKey('k2', 'acc')));
     await one.invalidator.invalidate('acc');
-    expect(await withinASecond(async () => (await two.cache.get('k2', loaded(cachedKey('k2', 'acc', 2))))?.principal.name, 'v2')).toBe('v2');
+    expect(await withinASecond(async () => (await two.cache.get('k2', loaded(cachedKey('k2', 'acc', 2))))?.principal.name, 'v2')).toBe(
+      'v2',
+    );
   });
 });

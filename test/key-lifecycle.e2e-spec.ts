@@ -91,20 +91,24 @@ interface Key {
 }
 
 let names = 0;
-const generate = (k: Kind, t: Tenant, fields: Record<string, unknown> = {}) => call('post', k.collection(t), t.account.auth, { name: `key${++names}`, ...fields });
+const generate = (k: Kind, t: Tenant, fields: Record<string, unknown> = {}) =>
+  call('post', k.collection(t), t.account.auth, { name: `key${++names}`, ...fields });
 async function newKey(k: Kind, t: Tenant, fields: Record<string, unknown> = {}): Promise<Key> {
   const body = await ok(generate(k, t, fields));
   return { api_key: body.api_key, auth: [body.api_key, body.api_secret], body };
 }
 const keyPath = (k: Kind, t: Tenant, apiKey: string) => `${k.collection(t)}/${apiKey}`;
-const update = (k: Kind, t: Tenant, apiKey: string, payload: Record<string, unknown> | Form) => call('put', keyPath(k, t, apiKey), t.account.auth, payload);
+const update = (k: Kind, t: Tenant, apiKey: string, payload: Record<string, unknown> | Form) =>
+  call('put', keyPath(k, t, apiKey), t.account.auth, payload);
 const rotate = (k: Kind, t: Tenant, apiKey: string, payload?: Record<string, unknown> | Form, as: Credentials | null = t.account.auth) =>
   call('post', `${keyPath(k, t, apiKey)}/rotate`, as, payload);
 /** The whole list the key sits in, as JSON text (to look for secrets in). */
 const listText = async (k: Kind, t: Tenant) => JSON.stringify(await ok(call('get', `${k.collection(t)}?page_size=1000`, t.account.auth)));
 /** The key as its list shows it. */
 async function listed(k: Kind, t: Tenant, apiKey: string): Promise<Json> {
-  return (await ok(call('get', `${k.collection(t)}?page_size=1000`, t.account.auth)))[k.listField].find((key: Json) => key.api_key === apiKey);
+  return (await ok(call('get', `${k.collection(t)}?page_size=1000`, t.account.auth)))[k.listField].find(
+    (key: Json) => key.api_key === apiKey,
+  );
 }
 /** 200 when the credentials authenticate, 401 when not; the decision API takes any valid key of any kind. */
 const authStatus = async (auth: Credentials): Promise<number> => (await call('get', '/v1_1/keys/self', auth)).status;
@@ -115,7 +119,11 @@ async function auditEvents(t: Tenant, query: string): Promise<Json[]> {
   return (await ok(call('get', `${t.account.base}/audit_events?page_size=200${query}`, t.account.auth))).events;
 }
 /** A fixture: the key's expiry set in the past directly, as if its time had run out. */
-const expireNow = (apiKey: string) => server.app.get(DataSource).getRepository(ApiKeyEntity).update({ apiKey }, { expiresAt: new Date(Date.now() - SECOND) });
+const expireNow = (apiKey: string) =>
+  server.app
+    .get(DataSource)
+    .getRepository(ApiKeyEntity)
+    .update({ apiKey }, { expiresAt: new Date(Date.now() - SECOND) });
 
 describe('expires_at', () => {
   let t: Tenant;
@@ -157,7 +165,12 @@ describe('expires_at', () => {
       const key = await newKey(k, t);
       await expectUnchanged(
         () => listed(k, t, key.api_key),
-        async () => expectErrorMessage(await update(k, t, key.api_key, { expires_at: value(), description: 'refused' }), 400, expect.stringMatching(message)),
+        async () =>
+          expectErrorMessage(
+            await update(k, t, key.api_key, { expires_at: value(), description: 'refused' }),
+            400,
+            expect.stringMatching(message),
+          ),
       );
     },
   );
@@ -217,14 +230,22 @@ describe("the account's cap on key lifetimes (key_max_lifetime_days)", () => {
 
   eachKind('%s key: keys made before the cap keep their expiry, and other changes to them still work', async (_, k) => {
     const { never, late } = beforeCap.get(k)!;
-    for (const [key, expiresAt] of [[never, null], [late, LATE]] as const) {
-      expect(await ok(update(k, t, key.api_key, { description: 'still mine' }))).toMatchObject({ expires_at: expiresAt, description: 'still mine' });
+    for (const [key, expiresAt] of [
+      [never, null],
+      [late, LATE],
+    ] as const) {
+      expect(await ok(update(k, t, key.api_key, { description: 'still mine' }))).toMatchObject({
+        expires_at: expiresAt,
+        description: 'still mine',
+      });
       expect(await authStatus(key.auth)).toBe(200);
     }
   });
 
   test('the first key of a new product environment expires at the cap too', async () => {
-    const env = await ok(call('post', `${t.account.base}/sub_accounts`, t.account.auth, { name: 'Capped env', cloud_name: uniqueCloudName('lc') }));
+    const env = await ok(
+      call('post', `${t.account.base}/sub_accounts`, t.account.auth, { name: 'Capped env', cloud_name: uniqueCloudName('lc') }),
+    );
     const { access_keys: keys } = await ok(call('get', `${t.account.base}/sub_accounts/${env.id}/access_keys`, t.account.auth));
     expect(keys).toEqual([expect.objectContaining({ root: true, expires_at: expect.any(String) })]);
     expect(Date.parse(keys[0].expires_at)).toBeGreaterThan(Date.now() + (CAP_DAYS - 1) * DAY);
@@ -314,14 +335,17 @@ describe('rotation', () => {
     expect(await statuses(key.api_key, [first.api_secret, second.api_secret, third.api_secret])).toEqual([401, 401, 200]);
   });
 
-  eachKind('%s key: grace_seconds 0 to 604800 (a week), never past the key\'s own expires_at', async (_, k) => {
+  eachKind("%s key: grace_seconds 0 to 604800 (a week), never past the key's own expires_at", async (_, k) => {
     const lasting = await newKey(k, t);
     const week = Date.parse((await ok(rotate(k, t, lasting.api_key, { grace_seconds: 604800 }))).previous_secret_expires_at);
     expect(Math.abs(week - (Date.now() + 7 * DAY))).toBeLessThan(60 * SECOND);
 
     const expiresAt = isoIn(60 * SECOND);
     const expiring = await newKey(k, t, { expires_at: expiresAt });
-    expect(await ok(rotate(k, t, expiring.api_key, { grace_seconds: 604800 }))).toMatchObject({ expires_at: expiresAt, previous_secret_expires_at: expiresAt });
+    expect(await ok(rotate(k, t, expiring.api_key, { grace_seconds: 604800 }))).toMatchObject({
+      expires_at: expiresAt,
+      previous_secret_expires_at: expiresAt,
+    });
   });
 
   eachKind('%s key: a disabled key rotates and stays disabled; an expired one stays expired', async (_, k) => {
@@ -347,7 +371,12 @@ describe('rotation', () => {
       const key = await newKey(k, t);
       await expectUnchanged(
         () => listed(k, t, key.api_key),
-        async () => expectErrorMessage(await rotate(k, t, key.api_key, { grace_seconds: value }), 400, expect.stringMatching(/^grace_seconds must be/)),
+        async () =>
+          expectErrorMessage(
+            await rotate(k, t, key.api_key, { grace_seconds: value }),
+            400,
+            expect.stringMatching(/^grace_seconds must be/),
+          ),
       );
       expect(await authStatus(key.auth)).toBe(200);
     },
@@ -436,7 +465,11 @@ describe('who may rotate', () => {
     const envKey = await newKey(ENVIRONMENT, t);
     expect((await rotate(ENVIRONMENT, t, envKey.api_key, {}, admin.auth)).status).toBe(200);
     const accountKey = await newKey(ACCOUNT, t);
-    expectErrorMessage(await rotate(ACCOUNT, t, accountKey.api_key, {}, admin.auth), 403, 'Not allowed: provisioning:account_api_keys.rotate');
+    expectErrorMessage(
+      await rotate(ACCOUNT, t, accountKey.api_key, {}, admin.auth),
+      403,
+      'Not allowed: provisioning:account_api_keys.rotate',
+    );
   });
 });
 
@@ -457,14 +490,20 @@ describe('concurrent rotations', () => {
     expect(await authStatus(key.auth)).toBe(401);
   });
 
-  eachKind('%s key: 10 in parallel with grace leave exactly two of their secrets working: the last and the one it replaced', async (_, k) => {
-    const key = await newKey(k, t);
-    const answers = await parallelRotations(k, key.api_key, 600);
-    expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
-    const works = await statuses(key.api_key, answers.map((r) => r.body.api_secret));
-    expect(works.filter((s) => s === 200)).toHaveLength(2);
-    expect(await authStatus(key.auth)).toBe(401);
-  });
+  eachKind(
+    '%s key: 10 in parallel with grace leave exactly two of their secrets working: the last and the one it replaced',
+    async (_, k) => {
+      const key = await newKey(k, t);
+      const answers = await parallelRotations(k, key.api_key, 600);
+      expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
+      const works = await statuses(
+        key.api_key,
+        answers.map((r) => r.body.api_secret),
+      );
+      expect(works.filter((s) => s === 200)).toHaveLength(2);
+      expect(await authStatus(key.auth)).toBe(401);
+    },
+  );
 
   // Account API keys are never deleted (405).
   test.each([ENVIRONMENT, USER].map((k) => [k.kind, k] as const))(

@@ -37,7 +37,12 @@ beforeAll(async () => {
   const env = await okBody(call('post', `${a.base}/sub_accounts`, a.auth, { name: 'Lists', cloud_name: uniqueCloudName('kl') }));
   const user = await okBody(call('post', `${a.base}/users`, a.auth, { name: 'Lister', email: `lister-${Date.now()}@example.com` }));
   scopes.push(
-    { label: 'environment', path: `${a.base}/sub_accounts/${env.id}/access_keys`, field: 'access_keys', where: { kind: 'environment', environmentId: env.id } },
+    {
+      label: 'environment',
+      path: `${a.base}/sub_accounts/${env.id}/access_keys`,
+      field: 'access_keys',
+      where: { kind: 'environment', environmentId: env.id },
+    },
     { label: 'account', path: `${a.base}/account_api_keys`, field: 'account_api_keys', where: { kind: 'account' } },
     { label: 'user', path: `${a.base}/users/${user.id}/api_keys`, field: 'api_keys', where: { kind: 'user', userId: user.id } },
   );
@@ -85,7 +90,9 @@ describe.each(['environment', 'account', 'user'])('the %s key list', (label) => 
           listed[run] = [];
           const pages = Math.ceil(n / pageSize);
           for (let page = 1; page <= pages + 1; page++) {
-            const body: Json = await okBody(call('get', `${scope().path}?sort_by=${sortBy}&sort_order=${order}&page_size=${pageSize}&page=${page}`, a.auth));
+            const body: Json = await okBody(
+              call('get', `${scope().path}?sort_by=${sortBy}&sort_order=${order}&page_size=${pageSize}&page=${page}`, a.auth),
+            );
             expect({ run, page, total: body.total, size: body[scope().field].length }).toEqual({
               run,
               page,
@@ -106,7 +113,9 @@ describe.each(['environment', 'account', 'user'])('the %s key list', (label) => 
       // The last page is read from the other end, backwards along the same index.
       for (const page of [1, 6]) {
         const run = `${sortBy} page ${page}`;
-        const sent = await queriesDuring(source, () => okBody(call('get', `${scope().path}?sort_by=${sortBy}&page_size=2&page=${page}`, a.auth)));
+        const sent = await queriesDuring(source, () =>
+          okBody(call('get', `${scope().path}?sort_by=${sortBy}&page_size=2&page=${page}`, a.auth)),
+        );
         const reading = (table: string) => sent.filter(([sql]) => new RegExp(`FROM\\W+${table}\\W`).test(sql));
         // Authentication may read api_keys too (a cache miss), but never in an order.
         const [pages, totals] = [reading('api_keys').filter(([sql]) => /ORDER BY/.test(sql)), reading('api_key_counts')];
@@ -137,7 +146,7 @@ describe('the total', () => {
     return body.total as number;
   };
 
-  test("follows every key made and deleted, and goes with its environment or its user", async () => {
+  test('follows every key made and deleted, and goes with its environment or its user', async () => {
     const env = await okBody(call('post', `${a.base}/sub_accounts`, a.auth, { name: 'Totals', cloud_name: uniqueCloudName('kt') }));
     const envKeys = `${a.base}/sub_accounts/${env.id}/access_keys`;
     const user = await okBody(call('post', `${a.base}/users`, a.auth, { name: 'Counted', email: `counted-${Date.now()}@example.com` }));
@@ -153,7 +162,9 @@ describe('the total', () => {
       environment: await counted({ kind: 'environment', environmentId: env.id }),
       user: await counted({ kind: 'user', userId: user.id }),
     });
-    expect([await counted({ kind: 'environment', environmentId: env.id }), await counted({ kind: 'user', userId: user.id })]).toEqual([2, 1]);
+    expect([await counted({ kind: 'environment', environmentId: env.id }), await counted({ kind: 'user', userId: user.id })]).toEqual([
+      2, 1,
+    ]);
 
     await okBody(call('delete', `${a.base}/sub_accounts/${env.id}`, a.auth));
     await okBody(call('delete', `${a.base}/users/${user.id}`, a.auth));
@@ -191,7 +202,12 @@ interface Plan {
 /** The plan of a query, from EXPLAIN QUERY PLAN on SQLite and EXPLAIN on MySQL. */
 async function explain(source: DataSource, [sql, parameters]: SentQuery): Promise<Plan> {
   if (usingMysql()) {
-    const rows = (await source.query(`EXPLAIN ${sql}`, parameters)) as Array<{ table: string; type: string; key: string | null; Extra: string | null }>;
+    const rows = (await source.query(`EXPLAIN ${sql}`, parameters)) as Array<{
+      table: string;
+      type: string;
+      key: string | null;
+      Extra: string | null;
+    }>;
     const read = rows.filter((r) => !r.table.startsWith('<'));
     return {
       indexes: read.flatMap((r) => (r.key ? [r.key] : [])),

@@ -20,7 +20,8 @@ const { call: send } = bind(() => server);
 const ok = okBody;
 const allow = (...actions: string[]): Rules => [{ effect: 'allow', actions }];
 let roles = 0;
-const newRole = async (rules: Rules): Promise<string> => (await ok(send('post', `${a.base}/roles`, a.auth, { name: `role ${++roles}`, rules }))).id;
+const newRole = async (rules: Rules): Promise<string> =>
+  (await ok(send('post', `${a.base}/roles`, a.auth, { name: `role ${++roles}`, rules }))).id;
 
 async function newEnvironmentKey(): Promise<{ envId: string; path: string; auth: Auth }> {
   const env = await ok(send('post', `${a.base}/sub_accounts`, a.auth, { name: 'Env', cloud_name: uniqueCloudName('kr') }));
@@ -34,11 +35,11 @@ test('an environment key holds the union of its rules and its roles, and follows
   const key = await newEnvironmentKey();
   expect(await ok(send('put', key.path, a.auth, { rules: allow('upload:upload'), roles: [role] }))).toMatchObject({ roles: [role] });
   expect(await ok(send('get', key.path, a.auth))).toMatchObject({ rules: allow('upload:upload'), roles: [role], default: false });
-  expect([await decide(key.auth, 'upload:upload'), await decide(key.auth, 'upload:destroy'), await decide(key.auth, 'upload:rename')]).toEqual([
-    'ALLOWED',
-    'ALLOWED',
-    'NO_MATCHING_RULE',
-  ]);
+  expect([
+    await decide(key.auth, 'upload:upload'),
+    await decide(key.auth, 'upload:destroy'),
+    await decide(key.auth, 'upload:rename'),
+  ]).toEqual(['ALLOWED', 'ALLOWED', 'NO_MATCHING_RULE']);
   await ok(send('put', `${a.base}/roles/${role}`, a.auth, { rules: allow('upload:rename') }));
   expect([await decide(key.auth, 'upload:destroy'), await decide(key.auth, 'upload:rename')]).toEqual(['NO_MATCHING_RULE', 'ALLOWED']);
 });
@@ -84,7 +85,9 @@ test('unknown roles are 404, roles on a user key are 400, and neither changes an
 test('a caller cannot hand a key a role granting what the caller lacks', async () => {
   const role = await newRole(allow('upload:destroy'));
   const narrow = await ok(send('post', `${a.base}/account_api_keys`, a.auth, { name: `granter ${Date.now()}` }));
-  await ok(send('put', `${a.base}/account_api_keys/${narrow.api_key}/permissions`, a.auth, { rules: allow('provisioning:*', 'upload:upload') }));
+  await ok(
+    send('put', `${a.base}/account_api_keys/${narrow.api_key}/permissions`, a.auth, { rules: allow('provisioning:*', 'upload:upload') }),
+  );
   const key = await newEnvironmentKey();
   const res = await send('put', key.path, [narrow.api_key, narrow.api_secret], { rules: allow('upload:upload'), roles: [role] });
   expectError(res, 403);

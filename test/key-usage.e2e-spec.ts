@@ -43,7 +43,9 @@ beforeAll(async () => {
   };
   server = await startServer(shared);
   [owner, other] = [await server.newAccount('Usage owner'), await server.newAccount('Usage outsider')];
-  const made = await okBody(call('post', `${owner.base}/sub_accounts`, owner.auth, { name: 'Usage env', cloud_name: uniqueCloudName('use') }));
+  const made = await okBody(
+    call('post', `${owner.base}/sub_accounts`, owner.auth, { name: 'Usage env', cloud_name: uniqueCloudName('use') }),
+  );
   env = { path: `${owner.base}/sub_accounts/${made.id}`, root: [made.api_access_keys[0].key, made.api_access_keys[0].secret] };
 });
 afterAll(async () => {
@@ -157,7 +159,10 @@ describe('what counts', () => {
     const disabled = await newKey('account', { enabled: false });
     const expired = await newKey('account');
     // The API refuses an expiry in the past; the key was never used, so nothing cached it.
-    await server.app.get(DataSource).getRepository(ApiKeyEntity).update({ apiKey: expired.api_key }, { expiresAt: new Date(Date.now() - 60_000) });
+    await server.app
+      .get(DataSource)
+      .getRepository(ApiKeyEntity)
+      .update({ apiKey: expired.api_key }, { expiresAt: new Date(Date.now() - 60_000) });
     const fenced = await newKey('account', { allowed_ips: ['203.0.113.0/24'] });
     for (const key of [disabled, expired, fenced]) {
       expectUnauthorized(await self(key.auth));
@@ -174,7 +179,13 @@ describe('what counts', () => {
   });
 
   test('user keys are counted too', async () => {
-    const user = await okBody(call('post', `${owner.base}/users`, owner.auth, { name: 'Counted', email: `${uniqueCloudName('counted')}@example.com`, role: 'admin' }));
+    const user = await okBody(
+      call('post', `${owner.base}/users`, owner.auth, {
+        name: 'Counted',
+        email: `${uniqueCloudName('counted')}@example.com`,
+        role: 'admin',
+      }),
+    );
     const key = await okBody(call('post', `${owner.base}/users/${user.id}/api_keys`, owner.auth, { name: 'laptop' }));
     ok(await self([key.api_key, key.api_secret]));
     // Admins may not change security settings.
@@ -213,7 +224,9 @@ describe('who may read it', () => {
   });
 
   test("an unknown key, a key of another environment, of another kind or of another account: 404 like the key's other routes", async () => {
-    const otherEnv = await okBody(call('post', `${owner.base}/sub_accounts`, owner.auth, { name: 'Other env', cloud_name: uniqueCloudName('use') }));
+    const otherEnv = await okBody(
+      call('post', `${owner.base}/sub_accounts`, owner.auth, { name: 'Other env', cloud_name: uniqueCloudName('use') }),
+    );
     const foreign = await newKey('account', {}, other);
     const cases: Array<[string, string]> = [
       [`${env.path}/access_keys/999999999999999/usage`, 'Access key 999999999999999 not found'],
@@ -221,7 +234,10 @@ describe('who may read it', () => {
       [`${env.path}/access_keys/${accountKey.api_key}/usage`, `Access key ${accountKey.api_key} not found`],
       [`${owner.base}/account_api_keys/${envKey.api_key}/usage`, `Account API key ${envKey.api_key} not found`],
       [`${owner.base}/account_api_keys/${foreign.api_key}/usage`, `Account API key ${foreign.api_key} not found`],
-      [`${owner.base}/sub_accounts/0123456789abcdef0123456789abcdef/access_keys/${envKey.api_key}/usage`, 'Product environment 0123456789abcdef0123456789abcdef not found'],
+      [
+        `${owner.base}/sub_accounts/0123456789abcdef0123456789abcdef/access_keys/${envKey.api_key}/usage`,
+        'Product environment 0123456789abcdef0123456789abcdef not found',
+      ],
     ];
     for (const [path, message] of cases) expectErrorMessage(await call('get', path, owner.auth), 404, message);
   });
@@ -237,7 +253,11 @@ describe('who may read it', () => {
     ];
     for (const path of paths) {
       const res = await call('get', path, owner.auth);
-      expect({ path, status: res.status >= 400 && res.status < 500, body: res.body }).toEqual({ path, status: true, body: { error: { message: expect.any(String) } } });
+      expect({ path, status: res.status >= 400 && res.status < 500, body: res.body }).toEqual({
+        path,
+        status: true,
+        body: { error: { message: expect.any(String) } },
+      });
     }
   });
 });
@@ -284,12 +304,27 @@ describe('written in batches', () => {
     try {
       ok(await self(key.auth));
       await recorder().flush();
-      ok(await second.http().get('/v1_1/keys/self').auth(...key.auth));
-      ok(await second.http().get('/v1_1/keys/self').auth(...key.auth));
+      ok(
+        await second
+          .http()
+          .get('/v1_1/keys/self')
+          .auth(...key.auth),
+      );
+      ok(
+        await second
+          .http()
+          .get('/v1_1/keys/self')
+          .auth(...key.auth),
+      );
       await recorder(second).flush();
       expect(await stored(key.api_key)).toEqual({ allowed: 3, denied: 0 });
       // Held in memory only, until the second instance closes.
-      ok(await second.http().get('/v1_1/keys/self').auth(...key.auth));
+      ok(
+        await second
+          .http()
+          .get('/v1_1/keys/self')
+          .auth(...key.auth),
+      );
     } finally {
       await second.close();
     }
@@ -313,7 +348,9 @@ describe('written in batches', () => {
     const key = await newKey('account');
     const closing = recorder();
     // Stands in for a request that ends after the flush before shutdown, while the HTTP server waits for it.
-    jest.spyOn(closing, 'beforeApplicationShutdown').mockImplementation(async () => closing.count({ accountId: owner.account_id, apiKey: key.api_key }, true));
+    jest
+      .spyOn(closing, 'beforeApplicationShutdown')
+      .mockImplementation(async () => closing.count({ accountId: owner.account_id, apiKey: key.api_key }, true));
     await restart();
     expect(await stored(key.api_key)).toEqual({ allowed: 1, denied: 0 });
   });
@@ -323,10 +360,18 @@ describe('written in batches', () => {
     const rows = () => server.app.get(DataSource).getRepository(KeyUsageHourEntity);
     await clearOfTheHourEnd();
     const now = currentHour();
-    const at = (hoursAgo: number, allowed: number) => ({ accountId: owner.account_id, apiKey: key.api_key, hourStart: new Date((now - hoursAgo) * HOUR_MS), allowed, denied: 0 });
+    const at = (hoursAgo: number, allowed: number) => ({
+      accountId: owner.account_id,
+      apiKey: key.api_key,
+      hourStart: new Date((now - hoursAgo) * HOUR_MS),
+      allowed,
+      denied: 0,
+    });
     /** How many hours ago each stored hour of the key is. */
     const hoursStored = async () =>
-      (await rows().findBy({ accountId: owner.account_id, apiKey: key.api_key })).map((r) => now - r.hourStart.getTime() / HOUR_MS).sort((a, b) => a - b);
+      (await rows().findBy({ accountId: owner.account_id, apiKey: key.api_key }))
+        .map((r) => now - r.hourStart.getTime() / HOUR_MS)
+        .sort((a, b) => a - b);
     // Past the 8 days; the last hour of the 8 days; inside the 7 days shown.
     await rows().insert([at(24 * 8 + 1, 100), at(24 * 8, 10), at(100, 1)]);
     await restart();

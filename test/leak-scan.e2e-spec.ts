@@ -26,7 +26,9 @@ beforeAll(async () => {
   server = await startServer();
   account = await server.newAccount('Scanned');
   const { call } = bind(() => server);
-  const env = await okBody(call('post', `${account.base}/sub_accounts`, account.auth, { name: 'Scanned env', cloud_name: uniqueCloudName('scan') }));
+  const env = await okBody(
+    call('post', `${account.base}/sub_accounts`, account.auth, { name: 'Scanned env', cloud_name: uniqueCloudName('scan') }),
+  );
   environmentKey = env.api_access_keys[0];
   secrets.push(account.api_secret, environmentKey.secret);
 }, 180_000);
@@ -40,7 +42,8 @@ afterAll(async () => {
  * The scan with a DATABASE_URL no command could open: a scan must need neither the database nor the
  * configuration (it runs in CI jobs that have neither).
  */
-const scan = (args: string[], input?: string | Buffer): Promise<CliResult> => runCli(['scan', ...args], { DATABASE_URL: 'postgres://nowhere' }, input);
+const scan = (args: string[], input?: string | Buffer): Promise<CliResult> =>
+  runCli(['scan', ...args], { DATABASE_URL: 'postgres://nowhere' }, input);
 
 function file(name: string, content: string | Buffer): string {
   const path = join(dir, name);
@@ -60,7 +63,10 @@ describe('scan', () => {
     async () => {
       const user = generateSecret('user');
       secrets.push(user);
-      const env = file('.env', `CLOUDINARY_URL=${environmentKey.api_environment_variable}\r\nCLOUDINARY_ACCOUNT_URL=${account.account_url}\r\n`);
+      const env = file(
+        '.env',
+        `CLOUDINARY_URL=${environmentKey.api_environment_variable}\r\nCLOUDINARY_ACCOUNT_URL=${account.account_url}\r\n`,
+      );
       const yaml = file('config.yml', `castellan:\n  api_key: 100000000000042\n  api_secret: ${user}\n`);
       const clean = file('clean.txt', `nothing here but a look-alike: cstle_${'a'.repeat(38)}\n`);
 
@@ -107,7 +113,12 @@ describe('scan', () => {
       const result = await scan(['--json', ...args], input);
       expect(result.code).toBe(1);
       expect(JSON.parse(result.stdout)).toEqual([
-        expect.objectContaining({ file: '(stdin)', kind: 'environment', api_key: environmentKey.key, secret_preview: preview(environmentKey.secret) }),
+        expect.objectContaining({
+          file: '(stdin)',
+          kind: 'environment',
+          api_key: environmentKey.key,
+          secret_preview: preview(environmentKey.secret),
+        }),
       ]);
       expectNoWholeSecret(result);
     },
@@ -167,7 +178,9 @@ describe('scan', () => {
       const result = await scan([found]);
       expect(result.code).toBe(1);
       expect(result.stdout.split('\n').filter((line) => line !== '')).toHaveLength(1);
-      expect(result.stdout).toBe(`${dir}/evil\\nxxx:1:1  account  123456789012345  cstla_FAKE…\\x1b[2K.txt:1:17  account  ${account.api_key}  ${preview(account.api_secret)}\n`);
+      expect(result.stdout).toBe(
+        `${dir}/evil\\nxxx:1:1  account  123456789012345  cstla_FAKE…\\x1b[2K.txt:1:17  account  ${account.api_key}  ${preview(account.api_secret)}\n`,
+      );
     },
     CLI_TIMEOUT,
   );

@@ -2,7 +2,19 @@ import { AuditRecorder } from '@castellan/audit';
 import { generateSecret } from '@castellan/core';
 import { LEAK_REPORT_LIMIT, LeakService } from '@castellan/leaks';
 import { expectUnchanged, startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
-import { bind, Credentials, expectErrorMessage, expectUnauthorized, Form, Json, ok, okBody, Payload, RawJson, twoAccounts } from './support/http.js';
+import {
+  bind,
+  Credentials,
+  expectErrorMessage,
+  expectUnauthorized,
+  Form,
+  Json,
+  ok,
+  okBody,
+  Payload,
+  RawJson,
+  twoAccounts,
+} from './support/http.js';
 
 // Leak response: POST /v1_1/leaks takes secrets from anyone, with no credentials, and stops the keys they belong
 // to. Its answer is the same whether or not a secret matched, so it cannot be used to test secrets.
@@ -57,7 +69,12 @@ describe('a reported secret stops its key', () => {
     await refused(envKey);
     await works(spare);
     const listed = (await okBody(call('get', keys, owner.auth))).access_keys as Json[];
-    expect(listed.map((k) => [k.api_key, k.enabled]).sort()).toEqual([[envKey[0], false], [spare[0], true]].sort());
+    expect(listed.map((k) => [k.api_key, k.enabled]).sort()).toEqual(
+      [
+        [envKey[0], false],
+        [spare[0], true],
+      ].sort(),
+    );
     const events = await leakEvents(owner);
     expect(events).toEqual([leakEvent(envKey[0], 'LEAKED_SECRET')]);
     expect(JSON.stringify(events)).not.toContain(envKey[1]);
@@ -82,7 +99,9 @@ describe('a reported secret stops its key', () => {
 
   test("a user key's", async () => {
     const owner = await server.newAccount('Leaky people');
-    const user = await okBody(call('post', `${owner.base}/users`, owner.auth, { name: 'Leaky', email: `leaky-${Date.now()}@example.com`, role: 'admin' }));
+    const user = await okBody(
+      call('post', `${owner.base}/users`, owner.auth, { name: 'Leaky', email: `leaky-${Date.now()}@example.com`, role: 'admin' }),
+    );
     const userKeys = `${owner.base}/users/${user.id}/api_keys`;
     const userKey = keyOf(await okBody(call('post', userKeys, owner.auth, { name: 'laptop' })));
     await works(userKey);
@@ -98,7 +117,9 @@ describe('a reported secret stops its key', () => {
 
   test('several secrets in one report, duplicates and unknown ones among them, each key once', async () => {
     const owner = await server.newAccount('Leaky batch');
-    const made = await Promise.all(['a', 'b'].map(async (name) => keyOf(await okBody(call('post', `${owner.base}/account_api_keys`, owner.auth, { name })))));
+    const made = await Promise.all(
+      ['a', 'b'].map(async (name) => keyOf(await okBody(call('post', `${owner.base}/account_api_keys`, owner.auth, { name })))),
+    );
     const [a, b] = [made[0]!, made[1]!];
 
     await reportOk(a[1], generateSecret('account'), b[1], a[1]);
@@ -113,7 +134,8 @@ describe('a reported secret stops its key', () => {
   test('a form body works too, with repeated or comma-joined fields', async () => {
     const owner = await server.newAccount('Leaky forms');
     const made: Credentials[] = [];
-    for (const name of ['a', 'b', 'c']) made.push(keyOf(await okBody(call('post', `${owner.base}/account_api_keys`, owner.auth, { name }))));
+    for (const name of ['a', 'b', 'c'])
+      made.push(keyOf(await okBody(call('post', `${owner.base}/account_api_keys`, owner.auth, { name }))));
     const [a, b, c] = made as [Credentials, Credentials, Credentials];
 
     expect(ok(await report(new Form(`secrets=${a[1]}&secrets=${b[1]}`)))).toEqual(OK_BODY);
@@ -132,7 +154,9 @@ describe('a secret a rotation replaced', () => {
     const fresh = await okBody(call('post', `${path}/rotate`, owner.auth, { grace_seconds: grace }));
     const current: Credentials = [envKey[0], fresh.api_secret];
     const listed = async () =>
-      ((await okBody(call('get', `${owner.base}/sub_accounts/${env.id}/access_keys`, owner.auth))).access_keys as Json[]).find((k) => k.api_key === envKey[0]);
+      ((await okBody(call('get', `${owner.base}/sub_accounts/${env.id}/access_keys`, owner.auth))).access_keys as Json[]).find(
+        (k) => k.api_key === envKey[0],
+      );
     return { owner, previous: envKey, current, listed };
   }
 
@@ -223,7 +247,11 @@ describe('a report that is not a list of secrets is refused whole', () => {
     ['no body', () => ({}), 'secrets is required'],
     ['null', () => ({ secrets: null }), 'secrets is required'],
     ['an empty list', () => ({ secrets: [] }), 'secrets must hold at least one secret'],
-    ['over 100 entries', () => ({ secrets: [live[1], ...Array.from({ length: 100 }, () => generateSecret('user'))] }), 'secrets may hold at most 100 secrets'],
+    [
+      'over 100 entries',
+      () => ({ secrets: [live[1], ...Array.from({ length: 100 }, () => generateSecret('user'))] }),
+      'secrets may hold at most 100 secrets',
+    ],
     ['an object', () => ({ secrets: { 0: live[1] } }), 'secrets must be a list of secrets'],
     ['a number', () => ({ secrets: 5 }), 'secrets must be a list of secrets'],
     ['a string that is no secret', () => ({ secrets: 'hunter2' }), 'secrets[0] is not a Castellan secret'],
@@ -252,14 +280,26 @@ describe('abuse', () => {
     const proxied = await startServer({ TRUST_PROXY: 'true' });
     try {
       const owner = await proxied.newAccount('Flooded');
-      const from = (ip: string, secret = generateSecret('user')) => proxied.http().post('/v1_1/leaks').set('x-forwarded-for', ip).send({ secrets: [secret] });
+      const from = (ip: string, secret = generateSecret('user')) =>
+        proxied
+          .http()
+          .post('/v1_1/leaks')
+          .set('x-forwarded-for', ip)
+          .send({ secrets: [secret] });
       for (let i = 0; i < LEAK_REPORT_LIMIT.points; i++) expect(ok(await from('203.0.113.7'))).toEqual(OK_BODY);
 
       const limited = await from('203.0.113.7', owner.api_secret);
       expectErrorMessage(limited, 429, expect.stringMatching(/^Too many leak reports: 60 a minute per address; retry after \d+ seconds$/));
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
       await proxied.app.get(LeakService).settled();
-      expect((await proxied.http().get('/v1_1/keys/self').auth(...owner.auth)).status).toBe(200);
+      expect(
+        (
+          await proxied
+            .http()
+            .get('/v1_1/keys/self')
+            .auth(...owner.auth)
+        ).status,
+      ).toBe(200);
 
       expect(ok(await from('203.0.113.8'))).toEqual(OK_BODY);
     } finally {

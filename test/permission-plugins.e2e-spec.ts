@@ -7,7 +7,11 @@ import { expectError, startServer, TestAccount, TestServer, uniqueCloudName } fr
 
 type Grant = { effect: 'allow' | 'deny'; actions: string[]; conditions?: Record<string, unknown> };
 
-const allow = (actions: string[], conditions?: Record<string, unknown>): Grant => ({ effect: 'allow', actions, ...(conditions && { conditions }) });
+const allow = (actions: string[], conditions?: Record<string, unknown>): Grant => ({
+  effect: 'allow',
+  actions,
+  ...(conditions && { conditions }),
+});
 const SHORT_VIDEOS = [allow(['video:transcode'], { duration_seconds: { $lte: 600 } })];
 
 // One server at a time: Passport keeps one Basic strategy per process, so a second live server would answer
@@ -17,17 +21,29 @@ let owner: TestAccount;
 
 /** A fresh environment of `account` on `server`: its path and its Root key's credentials. */
 async function environmentOn(server: TestServer, account: TestAccount) {
-  const res = await server.http().post(`${account.base}/sub_accounts`).auth(...account.auth).send({ name: 'Video env', cloud_name: uniqueCloudName('vid') });
+  const res = await server
+    .http()
+    .post(`${account.base}/sub_accounts`)
+    .auth(...account.auth)
+    .send({ name: 'Video env', cloud_name: uniqueCloudName('vid') });
   expect(res.ok).toBe(true);
   const { key, secret } = res.body.api_access_keys[0];
   return { path: `${account.base}/sub_accounts/${res.body.id}/access_keys/${key}`, auth: [key, secret] as [string, string] };
 }
 
 const grant = (server: TestServer, account: TestAccount, keyPath: string, rules: Grant[]) =>
-  server.http().put(`${keyPath}/permissions`).auth(...account.auth).send({ rules });
+  server
+    .http()
+    .put(`${keyPath}/permissions`)
+    .auth(...account.auth)
+    .send({ rules });
 
 const check = (server: TestServer, auth: [string, string], action: string, resource?: object) =>
-  server.http().post('/v1_1/authorize').auth(...auth).send({ action, resource });
+  server
+    .http()
+    .post('/v1_1/authorize')
+    .auth(...auth)
+    .send({ action, resource });
 
 /** `[allowed, reason, rule]` of a decision by the server with the plugin. */
 async function verdict(auth: [string, string], action: string, resource?: object) {
@@ -45,14 +61,22 @@ describe('a server with the video plugin', () => {
 
   test('the catalogue lists the video plugin after the built-in ones, with its actions and attributes', async () => {
     const env = await environmentOn(withVideo, owner);
-    const res = await withVideo.http().get('/v1_1/permissions/catalog').auth(...env.auth);
+    const res = await withVideo
+      .http()
+      .get('/v1_1/permissions/catalog')
+      .auth(...env.auth);
     expect(res.status).toBe(200);
     expect(res.body.plugins.map((p: { name: string }) => p.name)).toEqual(['provisioning', 'upload', 'admin', 'video']);
     expect(res.body.plugins[3]).toEqual({
       name: 'video',
       title: videoPlugin.title,
       description: videoPlugin.description,
-      actions: videoPlugin.actions.map((a) => ({ name: `video:${a.name}`, description: a.description, attributes: a.attributes, scope: 'environment' })),
+      actions: videoPlugin.actions.map((a) => ({
+        name: `video:${a.name}`,
+        description: a.description,
+        attributes: a.attributes,
+        scope: 'environment',
+      })),
     });
     expect(res.body.plugins[3].actions.map((a: { name: string }) => a.name)).toEqual([
       'video:transcode',
@@ -61,7 +85,11 @@ describe('a server with the video plugin', () => {
       'video:live_stream.start',
       'video:live_stream.stop',
     ]);
-    expect(res.body.plugins[3].actions[0].attributes).toContainEqual({ name: 'duration_seconds', type: 'number', description: expect.any(String) });
+    expect(res.body.plugins[3].actions[0].attributes).toContainEqual({
+      name: 'duration_seconds',
+      type: 'number',
+      description: expect.any(String),
+    });
   });
 
   test('default policies: an environment key (upload:*, admin:*) may not transcode; an account key (*) may', async () => {
@@ -75,7 +103,10 @@ describe('a server with the video plugin', () => {
     beforeAll(async () => {
       env = await environmentOn(withVideo, owner);
       const res = await grant(withVideo, owner, env.path, SHORT_VIDEOS);
-      expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { api_key: env.auth[0], rules: SHORT_VIDEOS, roles: [], default: false } });
+      expect({ status: res.status, body: res.body }).toEqual({
+        status: 200,
+        body: { api_key: env.auth[0], rules: SHORT_VIDEOS, roles: [], default: false },
+      });
     });
 
     test.each([
@@ -92,7 +123,11 @@ describe('a server with the video plugin', () => {
     });
 
     // As in MongoDB, a value of another type is not ordered against a number; a 400 would do as well as a refusal.
-    test.each([['a word', 'unknown'], ['a boolean', true], ['an object', { $lte: 1 }]])('a duration that is %s is never within the limit', async (_, duration) => {
+    test.each([
+      ['a word', 'unknown'],
+      ['a boolean', true],
+      ['an object', { $lte: 1 }],
+    ])('a duration that is %s is never within the limit', async (_, duration) => {
       const res = await check(withVideo, env.auth, 'video:transcode', { duration_seconds: duration });
       expect([200, 400]).toContain(res.status);
       expect(res.body.allowed).not.toBe(true);
@@ -101,8 +136,16 @@ describe('a server with the video plugin', () => {
 
   test('video:* covers every video action, and its conditions may use only attributes they all declare', async () => {
     const env = await environmentOn(withVideo, owner);
-    const everyVideo: Grant[] = [allow(['video:*']), { effect: 'deny', actions: ['video:*'], conditions: { folder: { $regex: '^archive/' } } }];
-    expect((await grant(withVideo, owner, env.path, everyVideo)).body).toEqual({ api_key: env.auth[0], rules: everyVideo, roles: [], default: false });
+    const everyVideo: Grant[] = [
+      allow(['video:*']),
+      { effect: 'deny', actions: ['video:*'], conditions: { folder: { $regex: '^archive/' } } },
+    ];
+    expect((await grant(withVideo, owner, env.path, everyVideo)).body).toEqual({
+      api_key: env.auth[0],
+      rules: everyVideo,
+      roles: [],
+      default: false,
+    });
     for (const action of videoPlugin.actions.map((a) => `video:${a.name}`)) {
       expect([action, await verdict(env.auth, action, { folder: 'live/a' })]).toEqual([action, [true, 'ALLOWED', 0]]);
       expect([action, await verdict(env.auth, action, { folder: 'archive/a' })]).toEqual([action, [false, 'DENIED_BY_RULE', 1]]);
@@ -111,16 +154,35 @@ describe('a server with the video plugin', () => {
   });
 
   test.each([
-    ['an attribute some video actions lack', allow(['video:*'], { duration_seconds: { $lte: 600 } }), 'rules[0].conditions.duration_seconds'],
-    ['a string operand for a number', allow(['video:transcode'], { duration_seconds: { $lte: '600' } }), 'rules[0].conditions.duration_seconds.$lte: must be a number'],
-    ['$regex on a number', allow(['video:transcode'], { duration_seconds: { $regex: '^1' } }), 'rules[0].conditions.duration_seconds.$regex'],
+    [
+      'an attribute some video actions lack',
+      allow(['video:*'], { duration_seconds: { $lte: 600 } }),
+      'rules[0].conditions.duration_seconds',
+    ],
+    [
+      'a string operand for a number',
+      allow(['video:transcode'], { duration_seconds: { $lte: '600' } }),
+      'rules[0].conditions.duration_seconds.$lte: must be a number',
+    ],
+    [
+      '$regex on a number',
+      allow(['video:transcode'], { duration_seconds: { $regex: '^1' } }),
+      'rules[0].conditions.duration_seconds.$regex',
+    ],
     ['an unknown video action', allow(['video:transcode', 'video:render']), 'rules[0].actions[1]: unknown action "video:render"'],
   ])('a video policy with %s → 400 naming its place, policy unchanged', async (_, rule, place) => {
     const env = await environmentOn(withVideo, owner);
     const res = await grant(withVideo, owner, env.path, [rule]);
     expectError(res, 400);
     expect(res.body.error.message).toContain(place);
-    expect((await withVideo.http().get(`${env.path}/permissions`).auth(...owner.auth)).body).toMatchObject({ default: true });
+    expect(
+      (
+        await withVideo
+          .http()
+          .get(`${env.path}/permissions`)
+          .auth(...owner.auth)
+      ).body,
+    ).toMatchObject({ default: true });
   });
 });
 
@@ -142,8 +204,13 @@ describe('a server without the plugin', () => {
   });
 
   test('refuses video:transcode in /v1_1/authorize with 400, and lists no video plugin', async () => {
-    expectError(await check(without, env.auth, 'video:transcode', { duration_seconds: 1 }), 400, { error: { message: 'action: unknown action "video:transcode"' } });
-    const catalog = await without.http().get('/v1_1/permissions/catalog').auth(...account.auth);
+    expectError(await check(without, env.auth, 'video:transcode', { duration_seconds: 1 }), 400, {
+      error: { message: 'action: unknown action "video:transcode"' },
+    });
+    const catalog = await without
+      .http()
+      .get('/v1_1/permissions/catalog')
+      .auth(...account.auth);
     expect(catalog.body.plugins.map((p: { name: string }) => p.name)).toEqual(['provisioning', 'upload', 'admin']);
   });
 });

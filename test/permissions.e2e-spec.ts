@@ -1,5 +1,13 @@
 import type { Test } from 'supertest';
-import { expectError, expectUnchanged, INVALID_CREDENTIALS, startServer, TestAccount, TestServer, uniqueCloudName } from './support/harness.js';
+import {
+  expectError,
+  expectUnchanged,
+  INVALID_CREDENTIALS,
+  startServer,
+  TestAccount,
+  TestServer,
+  uniqueCloudName,
+} from './support/harness.js';
 
 // Key policies: GET|PUT .../access_keys/:api_key/permissions and .../account_api_keys/:api_key/permissions,
 // their validation, their enforcement on the very next request, and the rule that no key grants what it
@@ -146,7 +154,7 @@ const METHODS: Array<[string, 'read' | 'update', (path: string, as: Credentials 
 const EVERY_ENDPOINT = KIND_NAMES.flatMap((kind) => METHODS.map(([method, action, send]) => [kind, method, action, send] as const));
 
 describe('reading and replacing a policy', () => {
-  test.each(KIND_NAMES)('a new %s has its kind\'s default policy', async (kind) => {
+  test.each(KIND_NAMES)("a new %s has its kind's default policy", async (kind) => {
     const key = await newKey(kind);
     expect(await readPolicy(key.path)).toEqual({ api_key: key.apiKey, rules: KINDS[kind].defaults, roles: [], default: true });
   });
@@ -200,7 +208,8 @@ describe('who may call the policy endpoints', () => {
   test.each(EVERY_ENDPOINT)('%s, %s with an environment key of the account → 403', async (kind, _, action, send) => {
     await expectUnchanged(
       () => readPolicy(targets[kind].path),
-      async () => expectError(await send(targets[kind].path, envCaller), 403, notAllowed(`provisioning:${KINDS[kind].family}.permissions.${action}`)),
+      async () =>
+        expectError(await send(targets[kind].path, envCaller), 403, notAllowed(`provisioning:${KINDS[kind].family}.permissions.${action}`)),
     );
   });
 });
@@ -209,7 +218,9 @@ describe('who may call the policy endpoints', () => {
 type Miss = { path: string; real?: Target; owner?: TestAccount };
 
 const freshEnvironmentKeys = async () => (await newEnvironment()).keys;
-const unknownKey = (collection: () => Promise<string> | string) => async (): Promise<Miss> => ({ path: permissionsOf(await collection(), UNKNOWN_KEY) });
+const unknownKey = (collection: () => Promise<string> | string) => async (): Promise<Miss> => ({
+  path: permissionsOf(await collection(), UNKNOWN_KEY),
+});
 /** A real key, asked for through a collection it is not in. */
 const elsewhere =
   (real: () => Promise<Target>, through: () => Promise<string> | string, owner = () => a) =>
@@ -220,13 +231,43 @@ const elsewhere =
 
 const MISSES: Array<[KindName, string, () => Promise<Miss>]> = [
   ['environment key', 'an unknown api_key', unknownKey(freshEnvironmentKeys)],
-  ['environment key', 'a key under an unknown environment', elsewhere(() => newKey('environment key'), () => `${a.base}/sub_accounts/${UNKNOWN_ID}/access_keys`)],
+  [
+    'environment key',
+    'a key under an unknown environment',
+    elsewhere(
+      () => newKey('environment key'),
+      () => `${a.base}/sub_accounts/${UNKNOWN_ID}/access_keys`,
+    ),
+  ],
   ['environment key', 'a key of another environment', elsewhere(() => newKey('environment key'), freshEnvironmentKeys)],
-  ['environment key', "another account's key, through this account's environment", elsewhere(() => newKey('environment key', other), freshEnvironmentKeys, () => other)],
+  [
+    'environment key',
+    "another account's key, through this account's environment",
+    elsewhere(
+      () => newKey('environment key', other),
+      freshEnvironmentKeys,
+      () => other,
+    ),
+  ],
   ['environment key', 'an account key of the account', elsewhere(() => newKey('account key'), freshEnvironmentKeys)],
   ['account key', 'an unknown api_key', unknownKey(() => accountKeys(a))],
-  ['account key', "another account's key, through this account", elsewhere(() => newKey('account key', other), () => accountKeys(a), () => other)],
-  ['account key', 'an environment key of the account', elsewhere(async () => (await newEnvironment()).root, () => accountKeys(a))],
+  [
+    'account key',
+    "another account's key, through this account",
+    elsewhere(
+      () => newKey('account key', other),
+      () => accountKeys(a),
+      () => other,
+    ),
+  ],
+  [
+    'account key',
+    'an environment key of the account',
+    elsewhere(
+      async () => (await newEnvironment()).root,
+      () => accountKeys(a),
+    ),
+  ],
 ];
 
 describe('keys that are not there', () => {
@@ -246,10 +287,20 @@ const folderRule = (condition: unknown): Rule => when(allow('upload:destroy'), {
 const INVALID: Array<[string, unknown, string, string]> = [
   ['a body without rules', {}, 'rules', 'is required'],
   ['rules that are not an array', { rules: allow('upload:upload') }, 'rules', 'must be an array'],
-  ['an unknown action', { rules: [allow('upload:upload'), deny('upload:destroy', 'upload:nope')] }, 'rules[1].actions[1]', 'unknown action "upload:nope"'],
+  [
+    'an unknown action',
+    { rules: [allow('upload:upload'), deny('upload:destroy', 'upload:nope')] },
+    'rules[1].actions[1]',
+    'unknown action "upload:nope"',
+  ],
   ['an unknown plugin wildcard', { rules: [allow('nope:*')] }, 'rules[0].actions[0]', 'unknown action "nope:*"'],
   ['$where on an attribute', { rules: [folderRule({ $where: 'sleep(1000)' })] }, 'rules[0].conditions.folder.$where', '$where'],
-  ['$where in place of an attribute', { rules: [when(allow('upload:destroy'), { $where: 'true' })] }, 'rules[0].conditions.$where', '$where'],
+  [
+    '$where in place of an attribute',
+    { rules: [when(allow('upload:destroy'), { $where: 'true' })] },
+    'rules[0].conditions.$where',
+    '$where',
+  ],
   [
     'an attribute the action does not declare',
     { rules: [when(allow('upload:destroy'), { upload_preset: 'signed' })] },

@@ -53,18 +53,26 @@ let onReplica: EnvironmentEntity;
 
 beforeAll(async () => {
   await onServer([PRIMARY, REPLICA].map((db) => `CREATE DATABASE \`${db}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`));
-  replica = await new DataSource(dataSourceOptions(parseDatabaseUrl(urlOf(REPLICA)), [AccountEntity, EnvironmentEntity], 2000)).initialize();
+  replica = await new DataSource(
+    dataSourceOptions(parseDatabaseUrl(urlOf(REPLICA)), [AccountEntity, EnvironmentEntity], 2000),
+  ).initialize();
   await runMigrations(replica);
   server = await startServer({ DATABASE_URL: urlOf(PRIMARY), DATABASE_REPLICA_URLS: urlOf(REPLICA) });
   account = await server.newAccount('Replicated');
 
   // Writes, and the authentication before them, reach the primary: the replica holds no account to authenticate.
-  const created = await server.http().post(`${account.base}/sub_accounts`).auth(...account.auth).send({ name: 'Primary', cloud_name: uniqueCloudName() });
+  const created = await server
+    .http()
+    .post(`${account.base}/sub_accounts`)
+    .auth(...account.auth)
+    .send({ name: 'Primary', cloud_name: uniqueCloudName() });
   expect(created.status).toBe(200);
   onPrimary = created.body as { id: string };
 
   const now = new Date();
-  await replica.getRepository(AccountEntity).insert({ id: account.account_id, name: 'Replicated', maxProductEnvironments: 100, lockVersion: 0, createdAt: now, updatedAt: now });
+  await replica
+    .getRepository(AccountEntity)
+    .insert({ id: account.account_id, name: 'Replicated', maxProductEnvironments: 100, lockVersion: 0, createdAt: now, updatedAt: now });
   onReplica = Object.assign(new EnvironmentEntity(), {
     id: newRecordId(),
     accountId: account.account_id,
@@ -88,14 +96,22 @@ afterAll(async () => {
   await onServer([PRIMARY, REPLICA].map((db) => `DROP DATABASE IF EXISTS \`${db}\``));
 });
 
-const get = (path: string) => server.http().get(`${account.base}${path}`).auth(...account.auth);
+const get = (path: string) =>
+  server
+    .http()
+    .get(`${account.base}${path}`)
+    .auth(...account.auth);
 
 withServices('with DATABASE_REPLICA_URLS', () => {
   test('listings and single records are read from the replica', async () => {
     const list = await get('/sub_accounts');
     expect(list.status).toBe(200);
     expect((list.body as { sub_accounts: { id: string }[] }).sub_accounts.map((e) => e.id)).toEqual([onReplica.id]);
-    expect((await get(`/sub_accounts/${onReplica.id}`)).body).toMatchObject({ id: onReplica.id, name: 'Replica only', api_access_keys: [] });
+    expect((await get(`/sub_accounts/${onReplica.id}`)).body).toMatchObject({
+      id: onReplica.id,
+      name: 'Replica only',
+      api_access_keys: [],
+    });
     expect((await get(`/sub_accounts/${onPrimary.id}`)).status).toBe(404);
     // The caller's own key is on the primary only.
     expect((await get('/account_api_keys')).body).toEqual({ account_api_keys: [], total: 0 });
@@ -103,10 +119,22 @@ withServices('with DATABASE_REPLICA_URLS', () => {
   });
 
   test('a change reads what it changes from the primary, and answers from there', async () => {
-    const renamed = await server.http().put(`${account.base}/sub_accounts/${onPrimary.id}`).auth(...account.auth).send({ name: 'Renamed' });
+    const renamed = await server
+      .http()
+      .put(`${account.base}/sub_accounts/${onPrimary.id}`)
+      .auth(...account.auth)
+      .send({ name: 'Renamed' });
     expect(renamed.status).toBe(200);
-    expect(renamed.body).toMatchObject({ id: onPrimary.id, name: 'Renamed', api_access_keys: [expect.objectContaining({ enabled: true })] });
-    const onlyOnReplica = await server.http().put(`${account.base}/sub_accounts/${onReplica.id}`).auth(...account.auth).send({ name: 'Renamed' });
+    expect(renamed.body).toMatchObject({
+      id: onPrimary.id,
+      name: 'Renamed',
+      api_access_keys: [expect.objectContaining({ enabled: true })],
+    });
+    const onlyOnReplica = await server
+      .http()
+      .put(`${account.base}/sub_accounts/${onReplica.id}`)
+      .auth(...account.auth)
+      .send({ name: 'Renamed' });
     expect(onlyOnReplica.status).toBe(404);
   });
 
@@ -114,10 +142,19 @@ withServices('with DATABASE_REPLICA_URLS', () => {
     const fallback = await startServer({ DATABASE_URL: urlOf(PRIMARY), DATABASE_REPLICA_URLS: UNREACHABLE_REPLICA_URL });
     try {
       const own = await fallback.newAccount('Replica down');
-      const created = await fallback.http().post(`${own.base}/sub_accounts`).auth(...own.auth).send({ name: 'Seen', cloud_name: uniqueCloudName() });
-      const list = await fallback.http().get(`${own.base}/sub_accounts`).auth(...own.auth);
+      const created = await fallback
+        .http()
+        .post(`${own.base}/sub_accounts`)
+        .auth(...own.auth)
+        .send({ name: 'Seen', cloud_name: uniqueCloudName() });
+      const list = await fallback
+        .http()
+        .get(`${own.base}/sub_accounts`)
+        .auth(...own.auth);
       expect(list.status).toBe(200);
-      expect((list.body as { sub_accounts: { id: string }[] }).sub_accounts.map((e) => e.id)).toEqual([(created.body as { id: string }).id]);
+      expect((list.body as { sub_accounts: { id: string }[] }).sub_accounts.map((e) => e.id)).toEqual([
+        (created.body as { id: string }).id,
+      ]);
     } finally {
       await fallback.close();
     }

@@ -1,6 +1,22 @@
 import { SYSTEM_ROLE_RULES, SYSTEM_ROLES } from '@castellan/permissions';
 import { expectUnchanged, ISO_SECONDS, startServer, TestAccount, TestServer } from './support/harness.js';
-import { allow, bind, Credentials, deny, expectErrorMessage, expectUnauthorized, Form, Json, Method, ok, Payload, RawJson, Rule, twoAccounts, UNKNOWN_ID } from './support/http.js';
+import {
+  allow,
+  bind,
+  Credentials,
+  deny,
+  expectErrorMessage,
+  expectUnauthorized,
+  Form,
+  Json,
+  Method,
+  ok,
+  Payload,
+  RawJson,
+  Rule,
+  twoAccounts,
+  UNKNOWN_ID,
+} from './support/http.js';
 
 // Custom roles (`/roles`): system roles listed first and read-only, custom roles with unique names per account,
 // rules validated like key policies, no escalation (nobody puts into a role what they do not hold), and no
@@ -29,7 +45,8 @@ const uniqueName = (prefix = 'Role') => `${prefix} ${++counter}`;
 const create = async (owner: TestAccount, body: Record<string, unknown> = {}): Promise<Json> =>
   ok(await call('post', roles(owner), owner.auth, { name: uniqueName(), rules: [allow('upload:*')], ...body }));
 /** A refused grant names the action, then what would have held it. */
-const notAllowed = (action: string) => expect.stringMatching(new RegExp(`^Not allowed: ${action.replace(/[.*]/g, '\\$&')} is not held by the caller, and `));
+const notAllowed = (action: string) =>
+  expect.stringMatching(new RegExp(`^Not allowed: ${action.replace(/[.*]/g, '\\$&')} is not held by the caller, and `));
 
 /** Runs a refused request and proves the account's roles did not change. */
 const unchanged = (owner: TestAccount, attempt: () => Promise<void>): Promise<void> => expectUnchanged(() => list(owner), attempt);
@@ -107,7 +124,9 @@ describe('POST /roles', () => {
 
   test('accepts a form body, with the rules as JSON text; the description is optional', async () => {
     const rules = [allow('admin:*')];
-    const created = ok(await call('post', roles(a), a.auth, new Form(`name=Form%20role&rules=${encodeURIComponent(JSON.stringify(rules))}`)));
+    const created = ok(
+      await call('post', roles(a), a.auth, new Form(`name=Form%20role&rules=${encodeURIComponent(JSON.stringify(rules))}`)),
+    );
     expect(created).toMatchObject({ name: 'Form role', description: null, rules, system: false });
   });
 
@@ -120,7 +139,11 @@ describe('POST /roles', () => {
     ['a blank name', { name: '  ', rules: [] }, 'name is required'],
     ['a name over 255 characters', { name: 'x'.repeat(256), rules: [] }, 'name must be at most 255 characters'],
     ['a name that is not a string', { name: 7, rules: [] }, 'name must be a string'],
-    ['a description over 1000 characters', { name: 'D', description: 'x'.repeat(1001), rules: [] }, 'description must be at most 1000 characters'],
+    [
+      'a description over 1000 characters',
+      { name: 'D', description: 'x'.repeat(1001), rules: [] },
+      'description must be at most 1000 characters',
+    ],
     ['no rules', { name: 'No rules' }, 'rules is required'],
     ['rules that are not an array', { name: 'Obj', rules: { effect: 'allow' } }, 'rules must be an array'],
     ['an unknown action', { name: 'Unknown', rules: [allow('upload:teleport')] }, 'rules[0].actions[0]: unknown action "upload:teleport"'],
@@ -151,8 +174,16 @@ describe('PUT /roles/:role_id', () => {
   test('changes the name, the description and the rules, and bumps updated_at', async () => {
     const created = await create(a);
     await new Promise((r) => setTimeout(r, 1100));
-    const updated = ok(await call('put', role(a, created.id), a.auth, { name: 'Renamed role', description: 'Now', rules: [allow('admin:resources.read')] }));
-    expect(updated).toEqual({ ...created, name: 'Renamed role', description: 'Now', rules: [allow('admin:resources.read')], updated_at: expect.stringMatching(ISO_SECONDS) });
+    const updated = ok(
+      await call('put', role(a, created.id), a.auth, { name: 'Renamed role', description: 'Now', rules: [allow('admin:resources.read')] }),
+    );
+    expect(updated).toEqual({
+      ...created,
+      name: 'Renamed role',
+      description: 'Now',
+      rules: [allow('admin:resources.read')],
+      updated_at: expect.stringMatching(ISO_SECONDS),
+    });
     expect(updated.updated_at > created.updated_at).toBe(true);
     expect(ok(await call('get', role(a, created.id), a.auth))).toEqual(updated);
   });
@@ -181,7 +212,9 @@ describe('PUT /roles/:role_id', () => {
   test('409 for the name of another role, and nothing changes', async () => {
     const [first, second] = [await create(a), await create(a)];
     const name = first.name.toUpperCase();
-    await unchanged(a, async () => expectErrorMessage(await call('put', role(a, second.id), a.auth, { name }), 409, `A role named "${name}" already exists`));
+    await unchanged(a, async () =>
+      expectErrorMessage(await call('put', role(a, second.id), a.auth, { name }), 409, `A role named "${name}" already exists`),
+    );
   });
 
   test.each(SYSTEM_ROLES.map((name) => [name]))('403 for the system role %s, which is read-only', async (name) => {
@@ -247,12 +280,22 @@ describe('DELETE /roles/:role_id', () => {
 // ------------------------------------------------------------------------------------------- no escalation
 
 describe('nobody puts into a role what they do not hold', () => {
-  const ROLE_MANAGER = [allow('provisioning:roles.read', 'provisioning:roles.create', 'provisioning:roles.update', 'provisioning:sub_accounts.read', 'upload:upload')];
+  const ROLE_MANAGER = [
+    allow(
+      'provisioning:roles.read',
+      'provisioning:roles.create',
+      'provisioning:roles.update',
+      'provisioning:sub_accounts.read',
+      'upload:upload',
+    ),
+  ];
   let narrowed: Credentials;
   beforeAll(async () => (narrowed = await narrowedKey(a, ROLE_MANAGER)));
 
   test('a narrowed key creates a role within what it holds', async () => {
-    const res = ok(await call('post', roles(a), narrowed, { name: uniqueName(), rules: [allow('upload:upload', 'provisioning:sub_accounts.read')] }));
+    const res = ok(
+      await call('post', roles(a), narrowed, { name: uniqueName(), rules: [allow('upload:upload', 'provisioning:sub_accounts.read')] }),
+    );
     expect(res.rules).toEqual([allow('upload:upload', 'provisioning:sub_accounts.read')]);
   });
 
@@ -265,7 +308,9 @@ describe('nobody puts into a role what they do not hold', () => {
     ['a wildcard over actions it lacks', [allow('upload:*')], 'upload:explicit'],
     ['everything', [allow('*')], 'provisioning:account.read'],
   ])('403 for a role granting %s, and nothing is created', async (_, rules, action) => {
-    await unchanged(a, async () => expectErrorMessage(await call('post', roles(a), narrowed, { name: uniqueName(), rules }), 403, notAllowed(action)));
+    await unchanged(a, async () =>
+      expectErrorMessage(await call('post', roles(a), narrowed, { name: uniqueName(), rules }), 403, notAllowed(action)),
+    );
   });
 
   test('403 for an update that would grant more, and the role stays as it was', async () => {
@@ -294,22 +339,23 @@ describe('access rules of every route', () => {
     ['delete', () => role(a, target.id), 'delete'],
   ];
 
-  describe.each(ROUTES.map(([method, path, action, payload]) => [`${method.toUpperCase()} ${action}`, method, path, action, payload] as const))(
-    '%s',
-    (_, method, path, action, payload) => {
-      test.each<[string, () => Credentials | undefined]>([
-        ['no credentials', () => undefined],
-        ["another account's key", () => other.auth],
-      ])('401 with %s, and nothing changes', async (__, credentials) => {
-        await unchanged(a, async () => {
-          const res = await call(method, path(), credentials(), payload);
-          expectUnauthorized(res);
-        });
+  describe.each(
+    ROUTES.map(([method, path, action, payload]) => [`${method.toUpperCase()} ${action}`, method, path, action, payload] as const),
+  )('%s', (_, method, path, action, payload) => {
+    test.each<[string, () => Credentials | undefined]>([
+      ['no credentials', () => undefined],
+      ["another account's key", () => other.auth],
+    ])('401 with %s, and nothing changes', async (__, credentials) => {
+      await unchanged(a, async () => {
+        const res = await call(method, path(), credentials(), payload);
+        expectUnauthorized(res);
       });
+    });
 
-      test(`403 for an environment key (needs provisioning:roles.${action}), and nothing changes`, async () => {
-        await unchanged(a, async () => expectErrorMessage(await call(method, path(), envKey, payload), 403, `Not allowed: provisioning:roles.${action}`));
-      });
-    },
-  );
+    test(`403 for an environment key (needs provisioning:roles.${action}), and nothing changes`, async () => {
+      await unchanged(a, async () =>
+        expectErrorMessage(await call(method, path(), envKey, payload), 403, `Not allowed: provisioning:roles.${action}`),
+      );
+    });
+  });
 });

@@ -15,17 +15,23 @@ describe('deny by default', () => {
   });
 
   test('every route declares its permission or that it is public', () => {
-    const undeclared = registeredRoutes().filter((r) => r.access === undefined).map((r) => r.name);
+    const undeclared = registeredRoutes()
+      .filter((r) => r.access === undefined)
+      .map((r) => r.name);
     expect(undeclared).toEqual([]);
   });
 
   test('only the health check and leak reports are public', () => {
-    const open = registeredRoutes().filter((r) => r.access?.public).map((r) => r.name);
+    const open = registeredRoutes()
+      .filter((r) => r.access?.public)
+      .map((r) => r.name);
     expect(open.sort()).toEqual([expect.stringMatching(/^HealthController\./), expect.stringMatching(/^LeakController\./)]);
   });
 
   test('every route answers a success with 200, as the Cloudinary SDKs require', () => {
-    const other = registeredRoutes().filter((r) => r.status !== 200).map((r) => `${r.name}: ${r.status}`);
+    const other = registeredRoutes()
+      .filter((r) => r.status !== 200)
+      .map((r) => `${r.name}: ${r.status}`);
     expect(other).toEqual([]);
   });
 
@@ -33,16 +39,23 @@ describe('deny by default', () => {
     const catalog = server.app.get(PermissionCatalog);
     // A route for a user's own things names the action its owner needs too.
     const permissions = registeredRoutes().flatMap((r) =>
-      r.access && !r.access.public && r.access.permission ? [r.access.permission, ...(r.access.owner ? [r.access.owner.permission] : [])] : [],
+      r.access && !r.access.public && r.access.permission
+        ? [r.access.permission, ...(r.access.owner ? [r.access.owner.permission] : [])]
+        : [],
     );
     expect(permissions).toContain('provisioning:own_api_keys.rotate');
     expect(permissions.filter((p) => !p.startsWith('provisioning:') || !catalog.get(p))).toEqual([]);
   });
 
   test('every route that can change something tells the change observers (audit log, key cache); no other route pays for it', () => {
-    const changing = (r: RegisteredRoute) => ['post', 'put', 'delete'].includes(r.method) && r.access && !r.access.public && mayChange(r.access.permission);
+    const changing = (r: RegisteredRoute) =>
+      ['post', 'put', 'delete'].includes(r.method) && r.access && !r.access.public && mayChange(r.access.permission);
     const observed = (r: RegisteredRoute) => r.interceptors.includes(ChangeInterceptor);
-    expect(registeredRoutes().filter((r) => changing(r) && !observed(r)).map((r) => r.name)).toEqual([]);
+    expect(
+      registeredRoutes()
+        .filter((r) => changing(r) && !observed(r))
+        .map((r) => r.name),
+    ).toEqual([]);
     const decisions = registeredRoutes().filter((r) => r.controller === 'DecisionController');
     expect(decisions.length).toBeGreaterThan(0);
     expect(decisions.filter((r) => r.interceptors.length > 0).map((r) => r.name)).toEqual([]);
@@ -94,16 +107,29 @@ describe('errors below the routes keep the Cloudinary error format', () => {
     ['a body over 1 MiB', 'application/json', JSON.stringify({ name: 'x'.repeat(1100000) }), 413],
   ])('%s', async (_, type, body, status) => {
     const a = await server.newAccount();
-    const res = await server.http().post(`${a.base}/sub_accounts`).auth(...a.auth).set('content-type', type).send(body);
+    const res = await server
+      .http()
+      .post(`${a.base}/sub_accounts`)
+      .auth(...a.auth)
+      .set('content-type', type)
+      .send(body);
     expect(res.status).toBe(status);
     expect(res.body).toEqual({ error: { message: expect.any(String) } });
-    const list = await server.http().get(`${a.base}/sub_accounts`).auth(...a.auth);
+    const list = await server
+      .http()
+      .get(`${a.base}/sub_accounts`)
+      .auth(...a.auth);
     expect(list.body.sub_accounts).toEqual([]);
   });
 
   test('an empty body with a JSON content type reads as no fields', async () => {
     const a = await server.newAccount();
-    const res = await server.http().post(`${a.base}/sub_accounts`).auth(...a.auth).set('content-type', 'application/json').send('');
+    const res = await server
+      .http()
+      .post(`${a.base}/sub_accounts`)
+      .auth(...a.auth)
+      .set('content-type', 'application/json')
+      .send('');
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/name/);
   });

@@ -61,7 +61,8 @@ const propagation: Record<string, number> = {};
 const on = (instance: Instance, from = CLIENT): Call => bind(() => instance, { 'x-forwarded-for': from }).call;
 const ok = okBody;
 const credentials = (key: Json): Credentials => [key.api_key, key.api_secret];
-const status = async (instance: Instance, auth: Credentials): Promise<number> => (await on(instance)('get', '/v1_1/keys/self', auth)).status;
+const status = async (instance: Instance, auth: Credentials): Promise<number> =>
+  (await on(instance)('get', '/v1_1/keys/self', auth)).status;
 const decide = async (instance: Instance, auth: Credentials, action: string): Promise<string> =>
   (await ok(on(instance)('post', '/v1_1/authorize', auth, { action }))).reason;
 let names = 0;
@@ -74,7 +75,11 @@ beforeAll(async () => {
   databaseUrl = process.env.TEST_DATABASE_URL || `sqlite:${join(dir, 'scale-out.sqlite')}`;
   [a, b] = await Promise.all([instances.start('A', deployment(databaseUrl)), instances.start('B', deployment(databaseUrl))]);
   // The CLI rather than a first-start banner: the run's MySQL database is not empty when other suites ran first.
-  const created = await run('node', ['dist/apps/cli/src/main.js', 'account', 'create', '--name', 'Scale-out', '--json'], deployment(databaseUrl));
+  const created = await run(
+    'node',
+    ['dist/apps/cli/src/main.js', 'account', 'create', '--name', 'Scale-out', '--json'],
+    deployment(databaseUrl),
+  );
   if (created.code !== 0) throw new Error(`account create failed: ${describeRun(created)}`);
   const account = JSON.parse(created.stdout) as { account_id: string; api_key: string; api_secret: string };
   owner = { base: `/v1_1/provisioning/accounts/${account.account_id}`, auth: [account.api_key, account.api_secret] };
@@ -112,7 +117,9 @@ async function seenByB<T>(name: string, probe: () => Promise<T>, before: T, afte
 }
 
 async function newEnvironment(through: Instance): Promise<{ keys: string; auth: Credentials }> {
-  const env = await ok(on(through)('post', `${owner.base}/sub_accounts`, owner.auth, { name: 'Scale-out', cloud_name: uniqueCloudName('so') }));
+  const env = await ok(
+    on(through)('post', `${owner.base}/sub_accounts`, owner.auth, { name: 'Scale-out', cloud_name: uniqueCloudName('so') }),
+  );
   return { keys: `${owner.base}/sub_accounts/${env.id}/access_keys`, auth: [env.api_access_keys[0].key, env.api_access_keys[0].secret] };
 }
 
@@ -131,20 +138,36 @@ withServices('two instances on one database and one Redis', () => {
 
   test('a key disabled through A is refused by B within a second', async () => {
     const key = await newAccountKey(a);
-    await seenByB('disable', () => status(b, key), 200, 401, () => ok(on(a)('put', `${owner.base}/account_api_keys/${key[0]}`, owner.auth, { enabled: false })));
+    await seenByB(
+      'disable',
+      () => status(b, key),
+      200,
+      401,
+      () => ok(on(a)('put', `${owner.base}/account_api_keys/${key[0]}`, owner.auth, { enabled: false })),
+    );
     expectUnauthorized(await on(b)('get', '/v1_1/keys/self', key));
   });
 
   test('a key deleted through A is refused by B within a second', async () => {
     const env = await newEnvironment(a);
     const key = credentials(await ok(on(a)('post', env.keys, owner.auth, { name: 'doomed' })));
-    await seenByB('delete', () => status(b, key), 200, 401, () => ok(on(a)('delete', `${env.keys}/${key[0]}`, owner.auth)));
+    await seenByB(
+      'delete',
+      () => status(b, key),
+      200,
+      401,
+      () => ok(on(a)('delete', `${env.keys}/${key[0]}`, owner.auth)),
+    );
   });
 
   test("a deny added to a key's rules through A changes B's decision within a second", async () => {
     const env = await newEnvironment(a);
-    await seenByB('deny', () => decide(b, env.auth, 'upload:destroy'), 'ALLOWED', 'DENIED_BY_RULE', () =>
-      ok(on(a)('put', `${env.keys}/${env.auth[0]}/permissions`, owner.auth, { rules: [allow('upload:*'), deny('upload:destroy')] })),
+    await seenByB(
+      'deny',
+      () => decide(b, env.auth, 'upload:destroy'),
+      'ALLOWED',
+      'DENIED_BY_RULE',
+      () => ok(on(a)('put', `${env.keys}/${env.auth[0]}/permissions`, owner.auth, { rules: [allow('upload:*'), deny('upload:destroy')] })),
     );
     expect(await decide(b, env.auth, 'upload:upload')).toBe('ALLOWED');
   });
@@ -162,7 +185,7 @@ withServices('two instances on one database and one Redis', () => {
     expect(await status(b, key)).toBe(429);
   });
 
-  test("failed authentications from one address count on both: past the burst (10), both block it", async () => {
+  test('failed authentications from one address count on both: past the burst (10), both block it', async () => {
     const attacker = runAddress();
     const burst = 10;
     const statuses = [];

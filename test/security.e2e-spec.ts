@@ -5,7 +5,18 @@ import { CODE_VALIDITY_MS, CODES_PER_CALLER, CODES_PER_USER, Mailer, MailMessage
 import { VerificationCodeEntity } from '../libs/security/src/verification/verification-code.entity.js';
 import { makeExpiredCertificate, makeFutureCertificate, makeValidCertificate } from '../libs/security/src/testing/certificates.fixture.js';
 import { expectUnchanged, ISO_SECONDS, startServer, TestAccount, TestServer } from './support/harness.js';
-import { bind, Credentials, expectErrorMessage, expectUnauthorized, Json, Method, ok, Payload, twoAccounts, UNKNOWN_ID } from './support/http.js';
+import {
+  bind,
+  Credentials,
+  expectErrorMessage,
+  expectUnauthorized,
+  Json,
+  Method,
+  ok,
+  Payload,
+  twoAccounts,
+  UNKNOWN_ID,
+} from './support/http.js';
 import { captureStderr } from './support/logs.js';
 
 // Account security settings (/security) and support verification codes over real HTTP. Users are written
@@ -33,7 +44,12 @@ const DEFAULTS = {
   key_max_lifetime_days: null,
   updated_at: null,
 };
-const SAML = { enabled: true, idp_entity_id: 'https://idp.example/metadata', sso_url: 'https://idp.example/sso', x509_certificate: VALID_PEM };
+const SAML = {
+  enabled: true,
+  idp_entity_id: 'https://idp.example/metadata',
+  sso_url: 'https://idp.example/sso',
+  x509_certificate: VALID_PEM,
+};
 
 const security = (a: TestAccount) => `${a.base}/security`;
 const readSecurity = async (a: TestAccount): Promise<Json> => ok(await call('get', security(a), a.auth));
@@ -48,7 +64,13 @@ beforeAll(async () => {
 });
 
 /** 401 without credentials or with another account's key, 403 for an environment key; none changes anything. */
-function testAccessRules(method: Method, path: () => string, permission: string, payload: () => Payload | undefined, read: () => Promise<unknown>): void {
+function testAccessRules(
+  method: Method,
+  path: () => string,
+  permission: string,
+  payload: () => Payload | undefined,
+  read: () => Promise<unknown>,
+): void {
   test.each<[string, () => Credentials | undefined]>([
     ['no credentials', () => undefined],
     ["another account's key", () => intruder.auth],
@@ -60,7 +82,9 @@ function testAccessRules(method: Method, path: () => string, permission: string,
   });
 
   test(`403 for a product environment key (needs ${permission}), and nothing changes`, async () => {
-    await expectUnchanged(read, async () => expectErrorMessage(await call(method, path(), environmentKey, payload()), 403, `Not allowed: ${permission}`));
+    await expectUnchanged(read, async () =>
+      expectErrorMessage(await call(method, path(), environmentKey, payload()), 403, `Not allowed: ${permission}`),
+    );
   });
 }
 
@@ -71,7 +95,13 @@ describe('GET /security', () => {
     expect(await readSecurity(await server.newAccount())).toEqual(DEFAULTS);
   });
 
-  testAccessRules('get', () => security(owner), 'provisioning:security.read', () => undefined, () => readSecurity(owner));
+  testAccessRules(
+    'get',
+    () => security(owner),
+    'provisioning:security.read',
+    () => undefined,
+    () => readSecurity(owner),
+  );
 });
 
 describe('PUT /security', () => {
@@ -117,7 +147,11 @@ describe('PUT /security', () => {
     const account = await server.newAccount();
     const before = await putSecurity(account, { two_factor: 'required', saml: SAML, sso_required: true });
     const after = await putSecurity(account, { saml: { sso_url: 'https://idp.example/sso2' } });
-    expect(after).toEqual({ ...before, saml: { ...before.saml, sso_url: 'https://idp.example/sso2' }, updated_at: expect.stringMatching(ISO_SECONDS) });
+    expect(after).toEqual({
+      ...before,
+      saml: { ...before.saml, sso_url: 'https://idp.example/sso2' },
+      updated_at: expect.stringMatching(ISO_SECONDS),
+    });
     const viaForm = ok(await call('put', security(account), account.auth).type('form').send('two_factor=optional'));
     expect(viaForm).toEqual({ ...after, two_factor: 'optional', updated_at: expect.stringMatching(ISO_SECONDS) });
   });
@@ -141,17 +175,34 @@ describe('PUT /security', () => {
     ['saml that is not an object', { saml: 'on' }, 'saml must be a JSON object'],
     ['an http sso_url', { saml: { sso_url: 'http://idp.example/sso' } }, 'saml.sso_url must be an https URL'],
     ['an sso_url that is no URL', { saml: { sso_url: 'idp.example/sso' } }, 'saml.sso_url must be an https URL'],
-    ['a certificate that is no PEM', { saml: { x509_certificate: 'MIIC-not-a-certificate' } }, 'saml.x509_certificate is not a valid PEM certificate'],
+    [
+      'a certificate that is no PEM',
+      { saml: { x509_certificate: 'MIIC-not-a-certificate' } },
+      'saml.x509_certificate is not a valid PEM certificate',
+    ],
     ['a corrupt PEM', { saml: { x509_certificate: VALID_PEM.replace(/M/g, 'A') } }, 'saml.x509_certificate is not a valid PEM certificate'],
     ['an expired certificate', { saml: { x509_certificate: EXPIRED_PEM } }, 'saml.x509_certificate expired on 2020-01-02T00:00:00Z'],
-    ['a certificate not valid yet', { saml: { x509_certificate: FUTURE_PEM } }, /^saml\.x509_certificate is not valid before \d{4}-\d\d-\d\dT/],
+    [
+      'a certificate not valid yet',
+      { saml: { x509_certificate: FUTURE_PEM } },
+      /^saml\.x509_certificate is not valid before \d{4}-\d\d-\d\dT/,
+    ],
     ['enabling SAML without a certificate', { saml: { enabled: true } }, 'SAML cannot be enabled without saml.x509_certificate'],
     ['sso_required without SAML', { sso_required: true }, 'sso_required can be true only while SAML is enabled'],
-    ['a valid change along with an invalid one', { two_factor: 'optional', saml: { enabled: true, sso_url: 'ftp://x' } }, 'saml.sso_url must be an https URL'],
+    [
+      'a valid change along with an invalid one',
+      { two_factor: 'optional', saml: { enabled: true, sso_url: 'ftp://x' } },
+      'saml.sso_url must be an https URL',
+    ],
   ])('400 for %s, and nothing changes', async (_, body, message) => {
     await expectUnchanged(
       () => readSecurity(refused),
-      async () => expectErrorMessage(await call('put', security(refused), refused.auth, body), 400, typeof message === 'string' ? message : expect.stringMatching(message)),
+      async () =>
+        expectErrorMessage(
+          await call('put', security(refused), refused.auth, body),
+          400,
+          typeof message === 'string' ? message : expect.stringMatching(message),
+        ),
     );
   });
 
@@ -170,7 +221,12 @@ describe('PUT /security', () => {
     await putSecurity(account, { saml: SAML, sso_required: true });
     await expectUnchanged(
       () => readSecurity(account),
-      async () => expectErrorMessage(await call('put', security(account), account.auth, { saml: { enabled: false } }), 400, 'sso_required can be true only while SAML is enabled'),
+      async () =>
+        expectErrorMessage(
+          await call('put', security(account), account.auth, { saml: { enabled: false } }),
+          400,
+          'sso_required can be true only while SAML is enabled',
+        ),
     );
   });
 
@@ -181,11 +237,22 @@ describe('PUT /security', () => {
     await db().query('UPDATE account_security SET saml_certificate = ? WHERE account_id = ?', [EXPIRED_PEM, account.account_id]);
     await expectUnchanged(
       () => readSecurity(account),
-      async () => expectErrorMessage(await call('put', security(account), account.auth, { saml: { enabled: true } }), 400, 'saml.x509_certificate expired on 2020-01-02T00:00:00Z'),
+      async () =>
+        expectErrorMessage(
+          await call('put', security(account), account.auth, { saml: { enabled: true } }),
+          400,
+          'saml.x509_certificate expired on 2020-01-02T00:00:00Z',
+        ),
     );
   });
 
-  testAccessRules('put', () => security(owner), 'provisioning:security.update', () => ({ two_factor: 'required' }), () => readSecurity(owner));
+  testAccessRules(
+    'put',
+    () => security(owner),
+    'provisioning:security.update',
+    () => ({ two_factor: 'required' }),
+    () => readSecurity(owner),
+  );
 });
 
 // ------------------------------------------------------------------------------- verification codes
@@ -212,7 +279,9 @@ async function addUser(account: TestAccount): Promise<UserEntity> {
     createdAt: now,
     updatedAt: now,
   } satisfies UserEntity);
-  await db().getRepository(UserEntity).insert({ ...user, emailKey: uniquenessKey(user.email) });
+  await db()
+    .getRepository(UserEntity)
+    .insert({ ...user, emailKey: uniquenessKey(user.email) });
   return user;
 }
 
@@ -229,7 +298,8 @@ async function sendCode(a: TestAccount, user: UserEntity): Promise<{ body: Json;
   return { body, code: /\b(\d{6})\b/.exec(mail.text)![1]! };
 }
 
-const verify = async (a: TestAccount, userId: string, code: string): Promise<boolean> => ok(await call('post', verifyPath(a), a.auth, { user_id: userId, code })).valid;
+const verify = async (a: TestAccount, userId: string, code: string): Promise<boolean> =>
+  ok(await call('post', verifyPath(a), a.auth, { user_id: userId, code })).valid;
 const codeRows = (userId: string): Promise<Json[]> => db().query('SELECT * FROM verification_codes WHERE user_id = ?', [userId]);
 const wrong = (code: string): string => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
@@ -299,7 +369,11 @@ describe('POST /users/:user_id/verification_code', () => {
     for (let i = 0; i < CODES_PER_USER.points; i++) await sendCode(sender, target);
     const count = mails.length;
     const res = await call('post', sendPath(sender, target.id), sender.auth);
-    expectErrorMessage(res, 429, expect.stringMatching(/^Too many verification codes: a user may be sent 5 every 10 minutes; retry after \d+ seconds$/));
+    expectErrorMessage(
+      res,
+      429,
+      expect.stringMatching(/^Too many verification codes: a user may be sent 5 every 10 minutes; retry after \d+ seconds$/),
+    );
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(mails).toHaveLength(count);
     await sendCode(sender, other);
@@ -312,15 +386,25 @@ describe('POST /users/:user_id/verification_code', () => {
     const users = await Promise.all(Array.from({ length: CODES_PER_CALLER.points + 1 }, () => addUser(sender)));
     for (const user of users.slice(0, -1)) ok(await call('post', sendPath(sender, user.id), sender.auth));
     const res = await call('post', sendPath(sender, users.at(-1)!.id), sender.auth);
-    expectErrorMessage(res, 429, expect.stringMatching(/^Too many verification codes: this key may send 30 every 10 minutes; retry after \d+ seconds$/));
+    expectErrorMessage(
+      res,
+      429,
+      expect.stringMatching(/^Too many verification codes: this key may send 30 every 10 minutes; retry after \d+ seconds$/),
+    );
   });
 
   let guardedUser: UserEntity;
   beforeAll(async () => (guardedUser = await addUser(owner)));
-  testAccessRules('post', () => sendPath(owner, guardedUser.id), 'provisioning:verification_codes.create', () => undefined, async () => ({
-    rows: await codeRows(guardedUser.id),
-    mails: mails.length,
-  }));
+  testAccessRules(
+    'post',
+    () => sendPath(owner, guardedUser.id),
+    'provisioning:verification_codes.create',
+    () => undefined,
+    async () => ({
+      rows: await codeRows(guardedUser.id),
+      mails: mails.length,
+    }),
+  );
 });
 
 describe('POST /verification_codes/verify', () => {
@@ -355,7 +439,9 @@ describe('POST /verification_codes/verify', () => {
     const user = await addUser(owner);
     const { code } = await sendCode(owner, user);
     // A test of time: the code's expiry is moved to the past rather than waiting 10 minutes.
-    await db().getRepository(VerificationCodeEntity).update({ userId: user.id }, { expiresAt: new Date(Date.now() - 1000) });
+    await db()
+      .getRepository(VerificationCodeEntity)
+      .update({ userId: user.id }, { expiresAt: new Date(Date.now() - 1000) });
     expect(await verify(owner, user.id, code)).toBe(false);
   });
 
@@ -366,8 +452,16 @@ describe('POST /verification_codes/verify', () => {
   test("404 for an unknown user and for another account's user, even with their right code", async () => {
     const foreign = await addUser(intruder);
     const { code } = await sendCode(intruder, foreign);
-    expectErrorMessage(await call('post', verifyPath(owner), owner.auth, { user_id: UNKNOWN_ID, code }), 404, `User ${UNKNOWN_ID} not found`);
-    expectErrorMessage(await call('post', verifyPath(owner), owner.auth, { user_id: foreign.id, code }), 404, `User ${foreign.id} not found`);
+    expectErrorMessage(
+      await call('post', verifyPath(owner), owner.auth, { user_id: UNKNOWN_ID, code }),
+      404,
+      `User ${UNKNOWN_ID} not found`,
+    );
+    expectErrorMessage(
+      await call('post', verifyPath(owner), owner.auth, { user_id: foreign.id, code }),
+      404,
+      `User ${foreign.id} not found`,
+    );
     expect(Number((await codeRows(foreign.id))[0].attempts)).toBe(0);
     expect(await verify(intruder, foreign.id, code)).toBe(true);
   });
@@ -402,7 +496,11 @@ describe('POST /verification_codes/verify', () => {
     guardedUser = await addUser(owner);
     await sendCode(owner, guardedUser);
   });
-  testAccessRules('post', () => verifyPath(owner), 'provisioning:verification_codes.verify', () => ({ user_id: guardedUser.id, code: '000000' }), () =>
-    codeRows(guardedUser.id),
+  testAccessRules(
+    'post',
+    () => verifyPath(owner),
+    'provisioning:verification_codes.verify',
+    () => ({ user_id: guardedUser.id, code: '000000' }),
+    () => codeRows(guardedUser.id),
   );
 });

@@ -45,7 +45,9 @@ const waitOut = (seconds: number) => sleep(seconds * 1000 + 100);
 /** The account's failed authentications presented with its root api_key, oldest first. */
 async function authenticationEvents(account: TestAccount): Promise<{ reason: string; status: number }[]> {
   await server.app.get(AuditRecorder).settled();
-  const { events } = await okBody(call('get', `${account.base}/audit_events?action=authentication&actor=${account.api_key}&page_size=200`, account.auth));
+  const { events } = await okBody(
+    call('get', `${account.base}/audit_events?action=authentication&actor=${account.api_key}&page_size=200`, account.auth),
+  );
   return events.map((e: Json) => ({ reason: e.reason, status: e.status })).reverse();
 }
 const times = <T>(n: number, item: T): T[] => Array<T>(n).fill(item);
@@ -140,7 +142,9 @@ describe('per-key request limits (rate_limit_per_minute)', () => {
   });
   /** A new account API key of the owner, with that limit. */
   const limitedKey = async (limit: number): Promise<Credentials> => {
-    const key = await okBody(call('post', `${owner.base}/account_api_keys`, owner.auth, { name: `limited-${Math.random()}`, rate_limit_per_minute: limit }));
+    const key = await okBody(
+      call('post', `${owner.base}/account_api_keys`, owner.auth, { name: `limited-${Math.random()}`, rate_limit_per_minute: limit }),
+    );
     return [key.api_key, key.api_secret];
   };
   /** The window's end, as X-FeatureRateLimit-Reset gives it (an HTTP date), within the minute that started before it. */
@@ -178,7 +182,11 @@ describe('per-key request limits (rate_limit_per_minute)', () => {
     // A key without a limit of its own is neither limited nor told about limits.
     const other = await call('get', owner.base, owner.auth);
     ok(other);
-    expect(limitHeaders(other)).toEqual({ 'x-featureratelimit-limit': undefined, 'x-featureratelimit-remaining': undefined, 'x-featureratelimit-reset': undefined });
+    expect(limitHeaders(other)).toEqual({
+      'x-featureratelimit-limit': undefined,
+      'x-featureratelimit-remaining': undefined,
+      'x-featureratelimit-reset': undefined,
+    });
     // Another limited key has its own window.
     expect((await call('get', owner.base, await limitedKey(3))).headers['x-featureratelimit-remaining']).toBe('2');
   });
@@ -204,7 +212,11 @@ describe('per-key request limits (rate_limit_per_minute)', () => {
 
   test('the Cloudinary SDK reads the limit off a provisioning call', async () => {
     const [apiKey, apiSecret] = await limitedKey(5);
-    const cloudinary = await loadCloudinarySdk(await listen(server), { account_id: owner.account_id, api_key: apiKey, api_secret: apiSecret });
+    const cloudinary = await loadCloudinarySdk(await listen(server), {
+      account_id: owner.account_id,
+      api_key: apiKey,
+      api_secret: apiSecret,
+    });
     const before = Date.now();
     const result = (await cloudinary.provisioning.account.sub_accounts(true)) as Json;
     expect(result).toMatchObject({ sub_accounts: [], rate_limit_allowed: 5, rate_limit_remaining: 4 });

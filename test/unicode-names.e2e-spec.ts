@@ -37,7 +37,9 @@ describe('e-mail addresses', () => {
     const plain = ok(await create(`elise@${at}`));
     expect(plain.id).not.toBe(elise.id);
     // Filters and changes follow the same rule.
-    expect(ok(await call('get', `${a.base}/users?emails=${encodeURIComponent(NFD(`ÉLISE@${at}`))}`, a.auth)).users.map((u: Json) => u.id)).toEqual([elise.id]);
+    expect(
+      ok(await call('get', `${a.base}/users?emails=${encodeURIComponent(NFD(`ÉLISE@${at}`))}`, a.auth)).users.map((u: Json) => u.id),
+    ).toEqual([elise.id]);
     expectErrorMessage(await call('put', `${a.base}/users/${plain.id}`, a.auth, { email: `ÉLISE@${at}` }), 409);
   });
 });
@@ -106,7 +108,10 @@ describe('the migration to the rule', () => {
   test('fills in every key, and keeps a later duplicate as it is, with a key no name can have', async () => {
     const { source, options } = await before();
     const now = new Date().toISOString().slice(0, 23).replace('T', ' ');
-    await source.query('INSERT INTO accounts (id, name, max_product_environments, lock_version, created_at, updated_at) VALUES (?, ?, 5, 0, ?, ?)', ['acc', 'A', now, now]);
+    await source.query(
+      'INSERT INTO accounts (id, name, max_product_environments, lock_version, created_at, updated_at) VALUES (?, ?, 5, 0, ?, ?)',
+      ['acc', 'A', now, now],
+    );
     const key = (id: string, name: string, at: string) =>
       source.query(
         'INSERT INTO api_keys (id, account_id, kind, api_key, secret_hash, name, enabled, root, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, 0, ?, ?)',

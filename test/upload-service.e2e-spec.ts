@@ -90,7 +90,9 @@ it('refuses a disabled key at once, and takes it back when enabled', async () =>
 });
 
 it('refuses missing and wrong credentials with 401', async () => {
-  expect(await answer(upload('x', 'dev', [], ''))).toEqual(refused(401, 'Missing credentials: send the access key and secret with HTTP Basic'));
+  expect(await answer(upload('x', 'dev', [], ''))).toEqual(
+    refused(401, 'Missing credentials: send the access key and secret with HTTP Basic'),
+  );
   expect(await answer(upload('x', 'dev', [], basic(key.api_key, 'q'.repeat(32))))).toEqual(refused(401, 'Invalid credentials'));
 });
 
@@ -98,7 +100,9 @@ it("refuses another environment's key, and another account's", async () => {
   const stranger = await castellan.newKey({ in: castellan.otherEnv });
   expect(await answer(upload('x', 'dev', [], stranger.authorization))).toEqual(refused(403, 'Not allowed: upload:upload'));
   const outsider = await castellan.server.newAccount('Upload outsider');
-  expect(await answer(upload('x', 'dev', [], basic(outsider.api_key, outsider.api_secret)))).toEqual(refused(403, 'Not allowed: upload:upload'));
+  expect(await answer(upload('x', 'dev', [], basic(outsider.api_key, outsider.api_secret)))).toEqual(
+    refused(403, 'Not allowed: upload:upload'),
+  );
 });
 
 it('answers bad input with 400 before asking Castellan', async () => {

@@ -33,11 +33,17 @@ const ok = okBody;
 
 let emails = 0;
 async function newUser(fields: Record<string, unknown> = {}, owner: TestAccount = a): Promise<string> {
-  const body = await ok(call('post', `${owner.base}/users`, owner.auth, { name: 'Person', email: `p${++emails}-${Date.now()}@example.com`, ...fields }));
+  const body = await ok(
+    call('post', `${owner.base}/users`, owner.auth, { name: 'Person', email: `p${++emails}-${Date.now()}@example.com`, ...fields }),
+  );
   return body.id;
 }
 const keysPath = (userId: string, owner: TestAccount = a) => `${owner.base}/users/${userId}/api_keys`;
-async function newKey(userId: string, as: Auth = a.auth, owner: TestAccount = a): Promise<{ api_key: string; auth: Auth; body: Record<string, unknown> }> {
+async function newKey(
+  userId: string,
+  as: Auth = a.auth,
+  owner: TestAccount = a,
+): Promise<{ api_key: string; auth: Auth; body: Record<string, unknown> }> {
   const body = await ok(call('post', keysPath(userId, owner), as, { name: `k${Math.random().toString(36).slice(2, 8)}` }));
   return { api_key: body.api_key, auth: [body.api_key, body.api_secret], body };
 }
@@ -81,14 +87,16 @@ describe('generating and listing', () => {
   });
 });
 
-describe('a user key acts with its user\'s current privileges', () => {
+describe("a user key acts with its user's current privileges", () => {
   test('demoting the user narrows the key at once; promoting widens it', async () => {
     const user = await newUser({ role: 'technical_admin' });
     const key = await newKey(user);
     expect(await status(call('get', `${a.base}/sub_accounts`, key.auth))).toBe(200);
     expectError(await call('get', `${a.base}/users`, key.auth), 403, { error: { message: 'Not allowed: provisioning:users.read' } });
     await setRole(user, 'media_library_user');
-    expectError(await call('get', `${a.base}/sub_accounts`, key.auth), 403, { error: { message: 'Not allowed: provisioning:sub_accounts.read' } });
+    expectError(await call('get', `${a.base}/sub_accounts`, key.auth), 403, {
+      error: { message: 'Not allowed: provisioning:sub_accounts.read' },
+    });
     await setRole(user, 'admin');
     expect(await status(call('get', `${a.base}/users`, key.auth))).toBe(200);
   });
@@ -123,7 +131,8 @@ describe('a user key acts with its user\'s current privileges', () => {
     );
     const user = await newUser({ role: 'media_library_user', sub_account_ids: [envs[0].id] });
     const key = await newKey(user);
-    const decide = (cloudName: string, action = 'upload:upload') => ok(call('post', '/v1_1/authorize', key.auth, { action, cloud_name: cloudName }));
+    const decide = (cloudName: string, action = 'upload:upload') =>
+      ok(call('post', '/v1_1/authorize', key.auth, { action, cloud_name: cloudName }));
     expect(await decide(envs[0].cloud_name)).toMatchObject({ allowed: true, reason: 'ALLOWED', key: { kind: 'user' } });
     expect(await decide(envs[1].cloud_name)).toMatchObject({ allowed: false, reason: 'WRONG_ENVIRONMENT' });
     expect(await decide(envs[0].cloud_name, 'upload:destroy')).toMatchObject({ allowed: false, reason: 'NO_MATCHING_RULE' });
@@ -137,14 +146,20 @@ describe('who may manage user keys', () => {
     expect(await status(call('get', keysPath(me), key.auth))).toBe(200);
     const second = await ok(call('post', keysPath(me), key.auth, { name: 'second' }));
     expect(await status(call('delete', `${keysPath(me)}/${second.api_key}`, key.auth))).toBe(200);
-    expectError(await call('get', keysPath(someone), key.auth), 403, { error: { message: 'Not allowed: provisioning:user_api_keys.read' } });
+    expectError(await call('get', keysPath(someone), key.auth), 403, {
+      error: { message: 'Not allowed: provisioning:user_api_keys.read' },
+    });
   });
 
-  test("a key cannot be made for a user who holds more than the maker", async () => {
+  test('a key cannot be made for a user who holds more than the maker', async () => {
     const boss = await newUser({ role: 'master_admin' });
     const narrow = await ok(call('post', `${a.base}/account_api_keys`, a.auth, { name: `narrow-${Date.now()}` }));
     const narrowAuth: Auth = [narrow.api_key, narrow.api_secret];
-    await ok(call('put', `${a.base}/account_api_keys/${narrow.api_key}/permissions`, a.auth, { rules: [{ effect: 'allow', actions: ['provisioning:*'] }] }));
+    await ok(
+      call('put', `${a.base}/account_api_keys/${narrow.api_key}/permissions`, a.auth, {
+        rules: [{ effect: 'allow', actions: ['provisioning:*'] }],
+      }),
+    );
     const res = await call('post', keysPath(boss), narrowAuth, { name: 'stolen' });
     expect(res.status).toBe(403);
     expect(res.body.error.message).toMatch(/^Not allowed: (upload|admin):/);
@@ -168,7 +183,7 @@ describe('who may manage user keys', () => {
     expect((await ok(call('get', keysPath(user), a.auth))).total).toBe(1);
   });
 
-  test('unknown users and keys, and other accounts\' users → 404', async () => {
+  test("unknown users and keys, and other accounts' users → 404", async () => {
     const stranger = await newUser({}, other);
     const user = await newUser();
     expectError(await call('get', keysPath('0123456789abcdef0123456789abcdef'), a.auth), 404);
@@ -203,6 +218,9 @@ describe('last use', () => {
     const accountKeys = (await ok(call('get', `${a.base}/account_api_keys`, a.auth))).account_api_keys;
     expect(accountKeys.find((k: { api_key: string }) => k.api_key === a.api_key)).toMatchObject(used);
     // The user is no longer pending once one of its keys has been used.
-    expect(await ok(call('get', `${a.base}/users/${user}`, a.auth))).toMatchObject({ pending: false, last_login: expect.stringMatching(ISO_SECONDS) });
+    expect(await ok(call('get', `${a.base}/users/${user}`, a.auth))).toMatchObject({
+      pending: false,
+      last_login: expect.stringMatching(ISO_SECONDS),
+    });
   });
 });

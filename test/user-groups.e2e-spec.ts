@@ -1,5 +1,21 @@
 import { expectUnchanged, ISO_SECONDS, startServer, TestAccount, TestServer } from './support/harness.js';
-import { allow, bind, Credentials, deny, expectErrorMessage, expectUnauthorized, Form, Json, Method, ok, Payload, RawJson, Rule, twoAccounts, UNKNOWN_ID } from './support/http.js';
+import {
+  allow,
+  bind,
+  Credentials,
+  deny,
+  expectErrorMessage,
+  expectUnauthorized,
+  Form,
+  Json,
+  Method,
+  ok,
+  Payload,
+  RawJson,
+  Rule,
+  twoAccounts,
+  UNKNOWN_ID,
+} from './support/http.js';
 import { as, Cloudinary, listen, loadCloudinarySdk, rejectionOf } from './support/sdk.js';
 
 // User groups (`/user_groups`) in Cloudinary's wire format, with its quirks (a form body on update, `{"ok":true}`
@@ -33,11 +49,18 @@ const groupsOfUser = (owner: TestAccount, userId: string) => `${owner.base}/user
 
 let counter = 0;
 const unique = (prefix: string) => `${prefix} ${++counter}`;
-const newGroup = async (owner: TestAccount, name = unique('Group')): Promise<Json> => ok(await call('post', groups(owner), owner.auth, { name }));
+const newGroup = async (owner: TestAccount, name = unique('Group')): Promise<Json> =>
+  ok(await call('post', groups(owner), owner.auth, { name }));
 const newRole = async (owner: TestAccount, rules: Rule[]): Promise<Json> =>
   ok(await call('post', `${owner.base}/roles`, owner.auth, { name: unique('Role'), rules }));
 const newUser = async (owner: TestAccount, name = unique('user')): Promise<{ id: string; name: string; email: string }> => {
-  const user = ok(await call('post', `${owner.base}/users`, owner.auth, { name, email: `${name.replace(/\W/g, '_')}.${counter}@example.com`, role: 'reports' }));
+  const user = ok(
+    await call('post', `${owner.base}/users`, owner.auth, {
+      name,
+      email: `${name.replace(/\W/g, '_')}.${counter}@example.com`,
+      role: 'reports',
+    }),
+  );
   return { id: user.id, name: user.name, email: user.email };
 };
 /** Everything about an account's groups that a request could change. */
@@ -48,7 +71,8 @@ const snapshot = async (owner: TestAccount): Promise<Json> => {
 };
 const unchanged = (owner: TestAccount, attempt: () => Promise<void>): Promise<void> => expectUnchanged(() => snapshot(owner), attempt);
 /** A refused grant names the action, then what would have held it. */
-const notAllowed = (action: string) => expect.stringMatching(new RegExp(`^Not allowed: ${action.replace(/[.*]/g, '\\$&')} is not held by the caller, and `));
+const notAllowed = (action: string) =>
+  expect.stringMatching(new RegExp(`^Not allowed: ${action.replace(/[.*]/g, '\\$&')} is not held by the caller, and `));
 
 /** An account key of `owner`, narrowed to `rules`. */
 async function narrowedKey(owner: TestAccount, rules: Rule[]): Promise<Credentials> {
@@ -76,7 +100,14 @@ describe('creating, reading, renaming and deleting groups', () => {
     const [first, second] = [await newGroup(owner, 'First'), await newGroup(owner, 'Second')];
     expect(ok(await call('get', groups(owner), owner.auth))).toEqual({ user_groups: [first, second] });
     const extended = ok(await call('get', groups(owner), owner.auth).query('extended_details=1')).user_groups;
-    expect(extended).toEqual([first, second].map((g) => ({ ...g, users: [], created_at: expect.stringMatching(ISO_SECONDS), updated_at: expect.stringMatching(ISO_SECONDS) })));
+    expect(extended).toEqual(
+      [first, second].map((g) => ({
+        ...g,
+        users: [],
+        created_at: expect.stringMatching(ISO_SECONDS),
+        updated_at: expect.stringMatching(ISO_SECONDS),
+      })),
+    );
   });
 
   test.each<[string, Payload]>([
@@ -151,7 +182,7 @@ describe('members', () => {
     expect(ok(await call('get', groupsOfUser(a, user.id), a.auth))).toEqual({ groups: [g1, g2] });
   });
 
-  test("deleting a user takes it out of its groups", async () => {
+  test('deleting a user takes it out of its groups', async () => {
     const g = await newGroup(a);
     const user = await newUser(a);
     ok(await call('post', membership(a, g.id, user.id), a.auth));
@@ -173,14 +204,39 @@ describe('members', () => {
 
     test.each<[string, Method, () => string, () => string]>([
       ['list members of an unknown group', 'get', () => members(a, UNKNOWN_ID), () => `User group ${UNKNOWN_ID} not found`],
-      ["list members of another account's group", 'get', () => members(a, foreignGroup.id), () => `User group ${foreignGroup.id} not found`],
+      [
+        "list members of another account's group",
+        'get',
+        () => members(a, foreignGroup.id),
+        () => `User group ${foreignGroup.id} not found`,
+      ],
       ['add to an unknown group', 'post', () => membership(a, UNKNOWN_ID, member.id), () => `User group ${UNKNOWN_ID} not found`],
-      ["add to another account's group", 'post', () => membership(a, foreignGroup.id, member.id), () => `User group ${foreignGroup.id} not found`],
+      [
+        "add to another account's group",
+        'post',
+        () => membership(a, foreignGroup.id, member.id),
+        () => `User group ${foreignGroup.id} not found`,
+      ],
       ['add an unknown user', 'post', () => membership(a, g.id, UNKNOWN_ID), () => `User ${UNKNOWN_ID} not found`],
       ["add another account's user", 'post', () => membership(a, g.id, foreignUser.id), () => `User ${foreignUser.id} not found`],
-      ['remove a user who is not a member', 'delete', () => membership(a, g.id, stranger.id), () => `User ${stranger.id} is not a member of user group ${g.id}`],
-      ['remove an unknown user', 'delete', () => membership(a, g.id, UNKNOWN_ID), () => `User ${UNKNOWN_ID} is not a member of user group ${g.id}`],
-      ["remove from another account's group", 'delete', () => membership(a, foreignGroup.id, member.id), () => `User group ${foreignGroup.id} not found`],
+      [
+        'remove a user who is not a member',
+        'delete',
+        () => membership(a, g.id, stranger.id),
+        () => `User ${stranger.id} is not a member of user group ${g.id}`,
+      ],
+      [
+        'remove an unknown user',
+        'delete',
+        () => membership(a, g.id, UNKNOWN_ID),
+        () => `User ${UNKNOWN_ID} is not a member of user group ${g.id}`,
+      ],
+      [
+        "remove from another account's group",
+        'delete',
+        () => membership(a, foreignGroup.id, member.id),
+        () => `User group ${foreignGroup.id} not found`,
+      ],
       ['the groups of an unknown user', 'get', () => groupsOfUser(a, UNKNOWN_ID), () => `User ${UNKNOWN_ID} not found`],
       ["the groups of another account's user", 'get', () => groupsOfUser(a, foreignUser.id), () => `User ${foreignUser.id} not found`],
     ])('%s', async (_, method, path, message) => {
@@ -208,7 +264,9 @@ describe('GET|PUT /user_groups/:group_id/permissions', () => {
     const g = await newGroup(a);
     const role = await newRole(a, [allow('upload:upload')]);
     const rules = [allow('admin:tags.read')];
-    const res = ok(await call('put', permissions(a, g.id), a.auth, new Form(`roles=${role.id}&rules=${encodeURIComponent(JSON.stringify(rules))}`)));
+    const res = ok(
+      await call('put', permissions(a, g.id), a.auth, new Form(`roles=${role.id}&rules=${encodeURIComponent(JSON.stringify(rules))}`)),
+    );
     expect(res).toEqual({ roles: [role.id], rules });
   });
 
@@ -217,7 +275,12 @@ describe('GET|PUT /user_groups/:group_id/permissions', () => {
     let foreignRole: Json;
     beforeAll(async () => {
       g = await newGroup(a);
-      ok(await call('put', permissions(a, g.id), a.auth, { roles: [(await newRole(a, [allow('upload:upload')])).id], rules: [allow('admin:ping.read')] }));
+      ok(
+        await call('put', permissions(a, g.id), a.auth, {
+          roles: [(await newRole(a, [allow('upload:upload')])).id],
+          rules: [allow('admin:ping.read')],
+        }),
+      );
       foreignRole = await newRole(other, []);
     });
 
@@ -225,12 +288,18 @@ describe('GET|PUT /user_groups/:group_id/permissions', () => {
       ['no rules', 400, () => ({ roles: [] }), () => 'rules is required'],
       ['rules that are not an array', 400, () => ({ rules: 'everything' }), () => 'rules must be an array'],
       ['an unknown action', 400, () => ({ rules: [allow('upload:fly')] }), () => 'rules[0].actions[0]: unknown action "upload:fly"'],
-      ['a rule without actions', 400, () => ({ rules: [{ effect: 'allow', actions: [] }] }), () => 'rules[0].actions: must be a non-empty array'],
+      [
+        'a rule without actions',
+        400,
+        () => ({ rules: [{ effect: 'allow', actions: [] }] }),
+        () => 'rules[0].actions: must be a non-empty array',
+      ],
       [
         'a system role',
         400,
         () => ({ roles: ['admin'], rules: [] }),
-        () => 'roles: "admin" is a system role; system roles are held by users, not groups, so a group\'s roles must be ids of custom roles',
+        () =>
+          'roles: "admin" is a system role; system roles are held by users, not groups, so a group\'s roles must be ids of custom roles',
       ],
       ['malformed JSON', 400, () => new RawJson('{"rules":['), () => 'Malformed JSON body'],
       ['an unknown role', 404, () => ({ roles: [UNKNOWN_ID], rules: [] }), () => `Role ${UNKNOWN_ID} not found`],
@@ -245,7 +314,9 @@ describe('GET|PUT /user_groups/:group_id/permissions', () => {
     ])("%s: 404 for an unknown group and for another account's group", async (_, method) => {
       const foreign = await newGroup(other);
       for (const id of [UNKNOWN_ID, foreign.id]) {
-        await unchanged(a, async () => expectErrorMessage(await call(method, permissions(a, id), a.auth, { rules: [] }), 404, `User group ${id} not found`));
+        await unchanged(a, async () =>
+          expectErrorMessage(await call(method, permissions(a, id), a.auth, { rules: [] }), 404, `User group ${id} not found`),
+        );
       }
       expect(ok(await call('get', permissions(other, foreign.id), other.auth))).toEqual({ roles: [], rules: [] });
     });
@@ -274,12 +345,18 @@ describe('nobody makes a group grant, or hands on, what they do not hold', () =>
   });
 
   test.each<[string, () => Payload, string]>([
-    ['rules that grant an action it lacks', () => ({ rules: [allow('provisioning:sub_accounts.create')] }), 'provisioning:sub_accounts.create'],
+    [
+      'rules that grant an action it lacks',
+      () => ({ rules: [allow('provisioning:sub_accounts.create')] }),
+      'provisioning:sub_accounts.create',
+    ],
     ['rules that grant everything', () => ({ rules: [allow('*')] }), 'provisioning:account.update'],
     ['a role that grants more', () => ({ roles: [wideRole.id], rules: [] }), 'admin:ping.read'],
   ])('403 for %s, and nothing changes', async (_, payload, action) => {
     const g = await newGroup(a);
-    await unchanged(a, async () => expectErrorMessage(await call('put', permissions(a, g.id), narrowed, payload()), 403, notAllowed(action)));
+    await unchanged(a, async () =>
+      expectErrorMessage(await call('put', permissions(a, g.id), narrowed, payload()), 403, notAllowed(action)),
+    );
   });
 
   test('403 for adding a member to a group that grants more than the key holds; within its grants, adding works', async () => {
@@ -287,7 +364,9 @@ describe('nobody makes a group grant, or hands on, what they do not hold', () =>
     ok(await call('put', permissions(a, wide.id), a.auth, { roles: [wideRole.id], rules: [] }));
     ok(await call('put', permissions(a, narrow.id), a.auth, { roles: [narrowRole.id], rules: [allow('upload:upload')] }));
     const user = await newUser(a);
-    await unchanged(a, async () => expectErrorMessage(await call('post', membership(a, wide.id, user.id), narrowed), 403, notAllowed('admin:ping.read')));
+    await unchanged(a, async () =>
+      expectErrorMessage(await call('post', membership(a, wide.id, user.id), narrowed), 403, notAllowed('admin:ping.read')),
+    );
     expect(ok(await call('post', membership(a, narrow.id, user.id), narrowed))).toEqual({ users: [user] });
   });
 });
@@ -348,22 +427,25 @@ describe('access rules of every route', () => {
     ['get', () => groupsOfUser(a, user.id), 'read'],
   ];
 
-  describe.each(ROUTES.map(([method, path, action, payload], i) => [`#${i + 1} ${method.toUpperCase()} (${action})`, method, path, action, payload] as const))(
-    '%s',
-    (_, method, path, action, payload) => {
-      test.each<[string, () => Credentials | undefined]>([
-        ['no credentials', () => undefined],
-        ["another account's key", () => other.auth],
-      ])('401 with %s, and nothing changes', async (__, credentials) => {
-        await unchanged(a, async () => {
-          const res = await call(method, path(), credentials(), payload);
-          expectUnauthorized(res);
-        });
+  describe.each(
+    ROUTES.map(
+      ([method, path, action, payload], i) => [`#${i + 1} ${method.toUpperCase()} (${action})`, method, path, action, payload] as const,
+    ),
+  )('%s', (_, method, path, action, payload) => {
+    test.each<[string, () => Credentials | undefined]>([
+      ['no credentials', () => undefined],
+      ["another account's key", () => other.auth],
+    ])('401 with %s, and nothing changes', async (__, credentials) => {
+      await unchanged(a, async () => {
+        const res = await call(method, path(), credentials(), payload);
+        expectUnauthorized(res);
       });
+    });
 
-      test(`403 for an environment key (needs provisioning:user_groups.${action}), and nothing changes`, async () => {
-        await unchanged(a, async () => expectErrorMessage(await call(method, path(), envKey, payload), 403, `Not allowed: provisioning:user_groups.${action}`));
-      });
-    },
-  );
+    test(`403 for an environment key (needs provisioning:user_groups.${action}), and nothing changes`, async () => {
+      await unchanged(a, async () =>
+        expectErrorMessage(await call(method, path(), envKey, payload), 403, `Not allowed: provisioning:user_groups.${action}`),
+      );
+    });
+  });
 });

@@ -25,7 +25,20 @@ const { call } = bind(() => server);
 
 // ---------------------------------------------------------------------------------------------- helpers
 
-const USER_FIELDS = ['id', 'name', 'email', 'role', 'enabled', 'pending', 'sub_account_ids', 'all_sub_accounts', 'custom_roles', 'last_login', 'created_at', 'updated_at'];
+const USER_FIELDS = [
+  'id',
+  'name',
+  'email',
+  'role',
+  'enabled',
+  'pending',
+  'sub_account_ids',
+  'all_sub_accounts',
+  'custom_roles',
+  'last_login',
+  'created_at',
+  'updated_at',
+];
 
 const users = (a: TestAccount): string => `${a.base}/users`;
 const member = (a: TestAccount, id: string): string => `${users(a)}/${id}`;
@@ -49,7 +62,18 @@ const setUser = (id: string, patch: Partial<UserEntity>) => db().getRepository(U
 async function customRole(a: TestAccount, name = `role-${counter++}`): Promise<string> {
   const now = new Date();
   const id = newRecordId();
-  await db().getRepository(RoleEntity).insert({ id, accountId: a.account_id, name, nameKey: uniquenessKey(name), description: null, rules: [], createdAt: now, updatedAt: now });
+  await db()
+    .getRepository(RoleEntity)
+    .insert({
+      id,
+      accountId: a.account_id,
+      name,
+      nameKey: uniquenessKey(name),
+      description: null,
+      rules: [],
+      createdAt: now,
+      updatedAt: now,
+    });
   return id;
 }
 
@@ -81,9 +105,20 @@ const ROUTES: [string, Route][] = [
   ['GET /users', { method: 'get', path: (g) => users(g.owner), permission: 'provisioning:users.read' }],
   ['POST /users', { method: 'post', path: (g) => users(g.owner), payload: () => person(), permission: 'provisioning:users.create' }],
   ['GET /users/:id', { method: 'get', path: (g) => member(g.owner, g.user.id), permission: 'provisioning:users.read' }],
-  ['PUT /users/:id', { method: 'put', path: (g) => member(g.owner, g.user.id), payload: () => ({ name: 'Hijacked' }), permission: 'provisioning:users.update' }],
+  [
+    'PUT /users/:id',
+    {
+      method: 'put',
+      path: (g) => member(g.owner, g.user.id),
+      payload: () => ({ name: 'Hijacked' }),
+      permission: 'provisioning:users.update',
+    },
+  ],
   ['DELETE /users/:id', { method: 'delete', path: (g) => member(g.owner, g.user.id), permission: 'provisioning:users.delete' }],
-  ['GET /users/:id/sub_accounts', { method: 'get', path: (g) => `${member(g.owner, g.user.id)}/sub_accounts`, permission: 'provisioning:users.read' }],
+  [
+    'GET /users/:id/sub_accounts',
+    { method: 'get', path: (g) => `${member(g.owner, g.user.id)}/sub_accounts`, permission: 'provisioning:users.read' },
+  ],
 ];
 
 const BAD_CREDENTIALS: [string, (g: Guarded) => Credentials | undefined][] = [
@@ -165,7 +200,16 @@ describe('POST /users', () => {
     const a = await server.newAccount();
     const envs = [await environment(a), await environment(a)];
     const roles = [await customRole(a), await customRole(a)];
-    const user = await create(a, person({ name: 'Full', role: 'technical_admin', enabled: false, sub_account_ids: envs.map((e) => e.id).reverse(), custom_roles: roles }));
+    const user = await create(
+      a,
+      person({
+        name: 'Full',
+        role: 'technical_admin',
+        enabled: false,
+        sub_account_ids: envs.map((e) => e.id).reverse(),
+        custom_roles: roles,
+      }),
+    );
     expect(user).toMatchObject({
       name: 'Full',
       role: 'technical_admin',
@@ -176,7 +220,9 @@ describe('POST /users', () => {
       custom_roles: [...roles].sort(),
     });
     expect(await read(a, user.id)).toEqual(user);
-    const held = await db().getRepository(RoleAssignmentEntity).find({ where: { holderId: user.id } });
+    const held = await db()
+      .getRepository(RoleAssignmentEntity)
+      .find({ where: { holderId: user.id } });
     expect(held.map((r) => [r.roleId, r.holderType, r.accountId]).sort()).toEqual(roles.sort().map((r) => [r, 'user', a.account_id]));
   });
 
@@ -184,14 +230,23 @@ describe('POST /users', () => {
     const a = await server.newAccount();
     const [e1, e2] = [await environment(a), await environment(a)];
     const mail = email();
-    const user = await create(a, new Form(`name=Form&email=${encodeURIComponent(mail)}&role=billing&enabled=false&sub_account_ids=${e1.id}&sub_account_ids=${e2.id}`));
+    const user = await create(
+      a,
+      new Form(`name=Form&email=${encodeURIComponent(mail)}&role=billing&enabled=false&sub_account_ids=${e1.id}&sub_account_ids=${e2.id}`),
+    );
     expect(user).toMatchObject({ name: 'Form', email: mail, role: 'billing', enabled: false, sub_account_ids: [e1.id, e2.id].sort() });
   });
 
   test('treats "" and null as not given', async () => {
     const a = await server.newAccount();
     const user = await create(a, person({ role: '', sub_account_ids: null, enabled: '', custom_roles: null, all_sub_accounts: '' }));
-    expect(user).toMatchObject({ role: 'media_library_user', enabled: true, all_sub_accounts: true, sub_account_ids: [], custom_roles: [] });
+    expect(user).toMatchObject({
+      role: 'media_library_user',
+      enabled: true,
+      all_sub_accounts: true,
+      sub_account_ids: [],
+      custom_roles: [],
+    });
   });
 
   test('ignores sub_account_ids for a master_admin, who reaches every environment', async () => {
@@ -258,7 +313,11 @@ describe('POST /users', () => {
     ])('409 for %s, and nothing created', async (_, spell) => {
       const a = await server.newAccount();
       const first = await create(a, person());
-      expectErrorMessage(await call('post', users(a), a.auth, person({ email: spell(first.email) })), 409, expect.stringContaining('already exists'));
+      expectErrorMessage(
+        await call('post', users(a), a.auth, person({ email: spell(first.email) })),
+        409,
+        expect.stringContaining('already exists'),
+      );
       expect((await list(a)).users).toEqual([first]);
     });
 
@@ -292,14 +351,25 @@ describe('PUT /users/:id', () => {
   test('changes every field; the answer matches later reads', async () => {
     const { a, envs, roles, user } = await subject();
     const changes = { name: 'Renamed', email: email('renamed'), role: 'reports', enabled: false };
-    const updated = ok(await call('put', member(a, user.id), a.auth, { ...changes, sub_account_ids: [envs[1].id], custom_roles: [roles[1]] }));
-    expect(updated).toEqual({ ...user, ...changes, sub_account_ids: [envs[1].id], custom_roles: [roles[1]], updated_at: expect.stringMatching(ISO_SECONDS) });
+    const updated = ok(
+      await call('put', member(a, user.id), a.auth, { ...changes, sub_account_ids: [envs[1].id], custom_roles: [roles[1]] }),
+    );
+    expect(updated).toEqual({
+      ...user,
+      ...changes,
+      sub_account_ids: [envs[1].id],
+      custom_roles: [roles[1]],
+      updated_at: expect.stringMatching(ISO_SECONDS),
+    });
     expect(await read(a, user.id)).toEqual(updated);
   });
 
   test.each<[string, Payload]>([
     ['an empty JSON body', {}],
-    ['JSON with "" and null', { name: '', email: null, role: '', enabled: null, sub_account_ids: '', custom_roles: null, all_sub_accounts: '' }],
+    [
+      'JSON with "" and null',
+      { name: '', email: null, role: '', enabled: null, sub_account_ids: '', custom_roles: null, all_sub_accounts: '' },
+    ],
     ['a form with empty fields', new Form('name=&email=&role=&enabled=&sub_account_ids=&custom_roles=&all_sub_accounts=')],
   ])('treats empty values as not given (%s)', async (_, payload) => {
     const { a, user } = await subject();
@@ -315,10 +385,21 @@ describe('PUT /users/:id', () => {
 
   test('promotion to master_admin reaches every environment, and stays so after a demotion', async () => {
     const { a, envs, user } = await subject();
-    expect(ok(await call('put', member(a, user.id), a.auth, { role: 'master_admin' }))).toMatchObject({ role: 'master_admin', all_sub_accounts: true, sub_account_ids: [] });
+    expect(ok(await call('put', member(a, user.id), a.auth, { role: 'master_admin' }))).toMatchObject({
+      role: 'master_admin',
+      all_sub_accounts: true,
+      sub_account_ids: [],
+    });
     await create(a, person({ role: 'master_admin' }));
-    expect(ok(await call('put', member(a, user.id), a.auth, { role: 'billing' }))).toMatchObject({ role: 'billing', all_sub_accounts: true, sub_account_ids: [] });
-    expect(ok(await call('put', member(a, user.id), a.auth, { sub_account_ids: [envs[1].id] }))).toMatchObject({ all_sub_accounts: false, sub_account_ids: [envs[1].id] });
+    expect(ok(await call('put', member(a, user.id), a.auth, { role: 'billing' }))).toMatchObject({
+      role: 'billing',
+      all_sub_accounts: true,
+      sub_account_ids: [],
+    });
+    expect(ok(await call('put', member(a, user.id), a.auth, { sub_account_ids: [envs[1].id] }))).toMatchObject({
+      all_sub_accounts: false,
+      sub_account_ids: [envs[1].id],
+    });
   });
 
   test('keeps its own email in other case', async () => {
@@ -355,12 +436,19 @@ describe('PUT /users/:id', () => {
 describe('DELETE /users/:id', () => {
   test('deletes the user with its custom roles; a second delete is 404', async () => {
     const a = await server.newAccount();
-    const [kept, doomed] = [await create(a, person()), await create(a, person({ custom_roles: [await customRole(a)], sub_account_ids: [(await environment(a)).id] }))];
+    const [kept, doomed] = [
+      await create(a, person()),
+      await create(a, person({ custom_roles: [await customRole(a)], sub_account_ids: [(await environment(a)).id] })),
+    ];
     expect(ok(await call('delete', member(a, doomed.id), a.auth))).toEqual({ message: 'ok' });
     expectErrorMessage(await call('get', member(a, doomed.id), a.auth), 404);
     expectErrorMessage(await call('delete', member(a, doomed.id), a.auth), 404);
     expect((await list(a)).users).toEqual([kept]);
-    expect(await db().getRepository(RoleAssignmentEntity).count({ where: { holderId: doomed.id } })).toBe(0);
+    expect(
+      await db()
+        .getRepository(RoleAssignmentEntity)
+        .count({ where: { holderId: doomed.id } }),
+    ).toBe(0);
   });
 
   test('frees the email for a new user', async () => {
@@ -378,9 +466,17 @@ describe('GET /users/:id/sub_accounts', () => {
     const a = await server.newAccount();
     const [e1, e2] = [await environment(a, 'First'), await environment(a, 'Second')];
     ok(await call('put', `${a.base}/sub_accounts/${e2.id}`, a.auth, { enabled: false, description: 'off' }));
-    const shape = (e: Json, extra: Record<string, unknown> = {}) => ({ id: e.id, name: e.name, description: e.description, cloud_name: e.cloud_name, enabled: e.enabled, ...extra });
+    const shape = (e: Json, extra: Record<string, unknown> = {}) => ({
+      id: e.id,
+      name: e.name,
+      description: e.description,
+      cloud_name: e.cloud_name,
+      enabled: e.enabled,
+      ...extra,
+    });
     const all = [shape(e1), shape(e2, { enabled: false, description: 'off' })];
-    const reach = async (body: Record<string, unknown>) => ok(await call('get', `${member(a, (await create(a, person(body))).id)}/sub_accounts`, a.auth));
+    const reach = async (body: Record<string, unknown>) =>
+      ok(await call('get', `${member(a, (await create(a, person(body))).id)}/sub_accounts`, a.auth));
     expect(await reach({ role: 'master_admin', all_sub_accounts: false })).toEqual({ sub_accounts: all });
     expect(await reach({})).toEqual({ sub_accounts: all });
     expect(await reach({ sub_account_ids: [e2.id] })).toEqual({ sub_accounts: [all[1]] });
@@ -451,9 +547,16 @@ describe('an account keeps at least one enabled master_admin', () => {
       for (let round = 0; round < 5; round++) {
         const a = await server.newAccount();
         const [m1, m2] = [await create(a, person({ role: 'master_admin' })), await create(a, person({ role: 'master_admin' }))];
-        const results = await Promise.all([call(methodA, member(a, m1.id), a.auth, payloadA), call(methodB, member(a, m2.id), a.auth, payloadB)]);
+        const results = await Promise.all([
+          call(methodA, member(a, m1.id), a.auth, payloadA),
+          call(methodB, member(a, m2.id), a.auth, payloadB),
+        ]);
         expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
-        expectErrorMessage(results.find((r) => r.status === 409)!, 409, expect.stringMatching(LAST));
+        expectErrorMessage(
+          results.find((r) => r.status === 409)!,
+          409,
+          expect.stringMatching(LAST),
+        );
         const masters = (await list(a)).users.filter((u: Json) => u.role === 'master_admin' && u.enabled);
         expect(masters).toHaveLength(1);
       }
@@ -489,7 +592,11 @@ describe('GET /users', () => {
 
     beforeAll(async () => {
       a = await server.newAccount();
-      env = { mine: await environment(a, 'Mine'), other: await environment(a, 'Other'), foreign: await environment(await server.newAccount(), 'Foreign') };
+      env = {
+        mine: await environment(a, 'Mine'),
+        other: await environment(a, 'Other'),
+        foreign: await environment(await server.newAccount(), 'Foreign'),
+      };
       f = {};
       let i = 0;
       for (const [key, name, local, role, reach, pending, lastLogin] of USERS) {
@@ -531,7 +638,11 @@ describe('GET /users', () => {
       ['a prefix with a literal %', q(`prefix=${encodeURIComponent('50%')}`), ['dave']],
       ['a prefix with a literal _', q('prefix=erin_'), ['erin']],
       ['a prefix nothing matches', q('prefix=zzzz'), []],
-      ['sub_account_id: listed users, users of all environments and master admins', () => `sub_account_id=${env.mine.id}`, ['alice', 'bob', 'carol', 'erin']],
+      [
+        'sub_account_id: listed users, users of all environments and master admins',
+        () => `sub_account_id=${env.mine.id}`,
+        ['alice', 'bob', 'carol', 'erin'],
+      ],
       ['sub_account_id of the other environment', () => `sub_account_id=${env.other.id}`, ['alice', 'bob', 'dave', 'frank']],
       ['last_login=true', q('last_login=true'), ['alice', 'bob', 'erin', 'frank']],
       ['last_login=false', q('last_login=false'), ['carol', 'dave']],
@@ -539,11 +650,19 @@ describe('GET /users', () => {
       ['last_login=true on one day', q('last_login=true&from=2026-03-05&to=2026-03-05'), ['erin']],
       ['last_login=true from a day on', q('last_login=true&from=2026-03-02'), ['bob', 'erin']],
       ['last_login=true up to a day', q('last_login=true&to=2026-03-01'), ['alice', 'frank']],
-      ['last_login=false within days: not logged in then', q('last_login=false&from=2026-03-01&to=2026-03-02'), ['carol', 'dave', 'erin', 'frank']],
+      [
+        'last_login=false within days: not logged in then',
+        q('last_login=false&from=2026-03-01&to=2026-03-02'),
+        ['carol', 'dave', 'erin', 'frank'],
+      ],
       ['from and to without last_login apply to nothing', q('from=2026-03-01&to=2026-03-01'), ALL],
       ['prefix (of the email) AND pending', q('prefix=d&pending=true'), ['dave']],
       ['prefix AND pending, nothing left', q('prefix=b&pending=true'), []],
-      ['sub_account_id AND pending AND last_login', () => `sub_account_id=${env.mine.id}&pending=false&last_login=true&from=2026-03-01`, ['alice', 'bob', 'erin']],
+      [
+        'sub_account_id AND pending AND last_login',
+        () => `sub_account_id=${env.mine.id}&pending=false&last_login=true&from=2026-03-01`,
+        ['alice', 'bob', 'erin'],
+      ],
       ['ids AND prefix', () => `ids=${f.alice.id},${f.bob.id}&prefix=b`, ['bob']],
       ['emails AND sub_account_id', () => `emails=${f.dave.email},${f.carol.email}&sub_account_id=${env.other.id}`, ['dave']],
     ])('%s', async (_, query, expected) => {
@@ -561,7 +680,9 @@ describe('GET /users', () => {
     });
 
     const many = (field: string, count: number, sep = '&') =>
-      field.endsWith('=') ? `${field}${Array.from({ length: count }, (_, i) => `x${i}`).join(',')}` : Array.from({ length: count }, (_, i) => `${field}=x${i}`).join(sep);
+      field.endsWith('=')
+        ? `${field}${Array.from({ length: count }, (_, i) => `x${i}`).join(',')}`
+        : Array.from({ length: count }, (_, i) => `${field}=x${i}`).join(sep);
     test.each([
       ['pending=maybe', 'pending=maybe'],
       ['last_login=sometimes', 'last_login=sometimes'],
@@ -605,7 +726,11 @@ describe('GET /users', () => {
 
       test('a disabled user sorts after pending ones by status', async () => {
         const b = await server.newAccount();
-        const [disabled, pending, active] = [await create(b, person({ enabled: false })), await create(b, person()), await create(b, person())];
+        const [disabled, pending, active] = [
+          await create(b, person({ enabled: false })),
+          await create(b, person()),
+          await create(b, person()),
+        ];
         await setUser(active.id, { pending: false });
         await setUser(disabled.id, { pending: false });
         expect(await listIds(b, 'sort_by=status')).toEqual([active.id, pending.id, disabled.id]);
@@ -642,7 +767,15 @@ describe('the official SDK', () => {
     const env = await environment(a);
     const mail = email('sdk');
     const created = await sdk.create_user('SDK User', mail, 'billing', [env.id], opts());
-    expect(created).toMatchObject({ name: 'SDK User', email: mail, role: 'billing', pending: true, enabled: true, sub_account_ids: [env.id], all_sub_accounts: false });
+    expect(created).toMatchObject({
+      name: 'SDK User',
+      email: mail,
+      role: 'billing',
+      pending: true,
+      enabled: true,
+      sub_account_ids: [env.id],
+      all_sub_accounts: false,
+    });
     await expect(sdk.user(created.id, opts())).resolves.toMatchObject({ id: created.id, email: mail });
 
     const updated = await sdk.update_user(created.id, 'Renamed', `renamed.${mail}`, 'admin', undefined, opts());
@@ -659,7 +792,10 @@ describe('the official SDK', () => {
     expect(idsOf(await sdk.users(undefined as unknown as boolean, [created.id], undefined, undefined, range(false)))).toEqual([created.id]);
 
     expect(await sdk.delete_user(created.id, opts())).toEqual({ message: 'ok' });
-    expect((await rejectionOf(sdk.user(created.id, opts()))).error).toMatchObject({ http_code: 404, message: `User ${created.id} not found` });
+    expect((await rejectionOf(sdk.user(created.id, opts()))).error).toMatchObject({
+      http_code: 404,
+      message: `User ${created.id} not found`,
+    });
   });
 
   test('create_user without a role gets media_library_user; errors arrive as SDK rejections', async () => {

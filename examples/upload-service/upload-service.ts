@@ -80,30 +80,44 @@ export async function buildUploadService(castellan: CastellanClient): Promise<Fa
     action: 'upload:destroy',
     resource: ({ params, body }) => {
       const asset = assets.get(idOf(params.cloud_name, body.public_id));
-      return { resource_type: 'image', type: 'upload', public_id: body.public_id, folder: folderOf(body.public_id), tags: asset?.tags ?? [] };
+      return {
+        resource_type: 'image',
+        type: 'upload',
+        public_id: body.public_id,
+        folder: folderOf(body.public_id),
+        tags: asset?.tags ?? [],
+      };
     },
   };
 
-  app.post('/v1_1/:cloud_name/image/upload', { schema: { body: UPLOAD_SCHEMA }, config: { castellan: uploadCheck } }, async (request: UploadRequest) => {
-    const publicId = publicIdOf(request.body);
-    const asset: Asset = {
-      public_id: publicId,
-      folder: folderOf(publicId),
-      tags: request.body.tags ?? [],
-      version: Math.floor(Date.now() / 1000),
-      created_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-      resource_type: 'image',
-      type: 'upload',
-    };
-    assets.set(idOf(request.params.cloud_name, publicId), asset);
-    // Cloudinary's upload response names the api_key that uploaded; here it is the key Castellan verified.
-    return { ...asset, api_key: keyOf((request as WithDecision<UploadRequest>).castellan) };
-  });
+  app.post(
+    '/v1_1/:cloud_name/image/upload',
+    { schema: { body: UPLOAD_SCHEMA }, config: { castellan: uploadCheck } },
+    async (request: UploadRequest) => {
+      const publicId = publicIdOf(request.body);
+      const asset: Asset = {
+        public_id: publicId,
+        folder: folderOf(publicId),
+        tags: request.body.tags ?? [],
+        version: Math.floor(Date.now() / 1000),
+        created_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        resource_type: 'image',
+        type: 'upload',
+      };
+      assets.set(idOf(request.params.cloud_name, publicId), asset);
+      // Cloudinary's upload response names the api_key that uploaded; here it is the key Castellan verified.
+      return { ...asset, api_key: keyOf((request as WithDecision<UploadRequest>).castellan) };
+    },
+  );
 
-  app.post('/v1_1/:cloud_name/image/destroy', { schema: { body: DESTROY_SCHEMA }, config: { castellan: destroyCheck } }, async (request: DestroyRequest) => {
-    const deleted = assets.delete(idOf(request.params.cloud_name, request.body.public_id));
-    return { result: deleted ? 'ok' : 'not found' };
-  });
+  app.post(
+    '/v1_1/:cloud_name/image/destroy',
+    { schema: { body: DESTROY_SCHEMA }, config: { castellan: destroyCheck } },
+    async (request: DestroyRequest) => {
+      const deleted = assets.delete(idOf(request.params.cloud_name, request.body.public_id));
+      return { result: deleted ? 'ok' : 'not found' };
+    },
+  );
 
   return app;
 }

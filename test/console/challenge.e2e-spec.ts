@@ -40,7 +40,11 @@ describe('the Basic challenge on a 401', () => {
   it('is left out when credentials are missing too, and the marker changes nothing else', async () => {
     const missing = await server.http().get('/v1_1/keys/self').set('X-Requested-With', 'XMLHttpRequest');
     expect([missing.status, missing.headers['www-authenticate']]).toEqual([401, undefined]);
-    const ok = await server.http().get('/v1_1/keys/self').auth(...account.auth).set('X-Requested-With', 'XMLHttpRequest');
+    const ok = await server
+      .http()
+      .get('/v1_1/keys/self')
+      .auth(...account.auth)
+      .set('X-Requested-With', 'XMLHttpRequest');
     expect([ok.status, ok.body.api_key]).toEqual([200, account.api_key]);
   });
 });

@@ -48,7 +48,13 @@ suite('console in a browser', () => {
   });
 
   /** The API itself, with the account's root key: what the browser did must show there. */
-  const api = async (path: string) => (await server.http().get(`${account.base}${path}`).auth(...account.auth)).body;
+  const api = async (path: string) =>
+    (
+      await server
+        .http()
+        .get(`${account.base}${path}`)
+        .auth(...account.auth)
+    ).body;
   const shoot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
   /** No serious or critical accessibility violation on the page as it is. */
   const expectAccessible = async () => {
@@ -64,7 +70,7 @@ suite('console in a browser', () => {
   let apiKey = '';
   let secret = '';
 
-  it("says so in the form when the secret is wrong: the browser does not take the 401 over with its own sign-in", async () => {
+  it('says so in the form when the secret is wrong: the browser does not take the 401 over with its own sign-in', async () => {
     await page.goto(`${url}/console/`);
     await page.getByLabel('Access key').fill(account.api_key);
     await page.getByLabel('Secret').fill(`${account.api_secret}x`);
@@ -80,7 +86,9 @@ suite('console in a browser', () => {
     await page.getByLabel('Secret').fill(account.api_secret);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('link', { name: 'Product environments' }).waitFor();
-    const stored = await page.evaluate(`({ session: Object.keys(sessionStorage), local: Object.keys(localStorage), cookies: document.cookie })`);
+    const stored = await page.evaluate(
+      `({ session: Object.keys(sessionStorage), local: Object.keys(localStorage), cookies: document.cookie })`,
+    );
     expect(stored).toEqual({ session: ['castellan.console.credentials'], local: [], cookies: '' });
     // The header names the account, and gives its id.
     await page.getByRole('banner').getByText('Console test account').waitFor();
@@ -122,7 +130,11 @@ suite('console in a browser', () => {
     const question = dialog.getByText('Close without saving the secret?');
     const keepOpen = dialog.getByRole('button', { name: 'Keep the dialog open' });
     for (const closing of [
-      () => page.keyboard.press('Escape').then(() => page.keyboard.press('Escape')).then(() => page.keyboard.press('Escape')),
+      () =>
+        page.keyboard
+          .press('Escape')
+          .then(() => page.keyboard.press('Escape'))
+          .then(() => page.keyboard.press('Escape')),
       () => dialog.getByRole('button', { name: 'Close', exact: true }).click(),
       () => page.mouse.click(5, 5),
     ]) {
@@ -203,7 +215,12 @@ suite('console in a browser', () => {
   it('shows each step in the audit log, newest first', async () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     const table = page.getByRole('table');
-    for (const action of ['provisioning:sub_accounts.create', 'provisioning:access_keys.create', 'provisioning:access_keys.permissions.update', 'provisioning:access_keys.update']) {
+    for (const action of [
+      'provisioning:sub_accounts.create',
+      'provisioning:access_keys.create',
+      'provisioning:access_keys.permissions.update',
+      'provisioning:access_keys.update',
+    ]) {
       await table.getByText(action).first().waitFor();
     }
     const text = await table.innerText();
@@ -218,7 +235,13 @@ suite('console in a browser', () => {
   });
 
   it('passes axe on the other pages, and signing out forgets the key', async () => {
-    for (const [link, name] of [['Account API keys', 'account-keys'], ['Users', 'users'], ['Groups', 'groups'], ['Roles', 'roles'], ['Security', 'security']]) {
+    for (const [link, name] of [
+      ['Account API keys', 'account-keys'],
+      ['Users', 'users'],
+      ['Groups', 'groups'],
+      ['Roles', 'roles'],
+      ['Security', 'security'],
+    ]) {
       await page.getByRole('link', { name: link }).click();
       await page.getByRole('heading', { level: 1 }).waitFor();
       await page.waitForLoadState('networkidle');
@@ -231,9 +254,21 @@ suite('console in a browser', () => {
   });
 
   it('a user limited to one environment sees that one, with its keys, and no other', async () => {
-    const post = async (path: string, body: object) => (await server.http().post(`${account.base}${path}`).auth(...account.auth).send(body)).body;
+    const post = async (path: string, body: object) =>
+      (
+        await server
+          .http()
+          .post(`${account.base}${path}`)
+          .auth(...account.auth)
+          .send(body)
+      ).body;
     await post('/sub_accounts', { name: 'Elsewhere', cloud_name: uniqueCloudName('console') });
-    const user = await post('/users', { name: 'Limited', email: 'limited@console.example', role: 'technical_admin', sub_account_ids: [await environmentId()] });
+    const user = await post('/users', {
+      name: 'Limited',
+      email: 'limited@console.example',
+      role: 'technical_admin',
+      sub_account_ids: [await environmentId()],
+    });
     const key = await post(`/users/${user.id}/api_keys`, { name: 'console' });
     await page.getByLabel('Access key').fill(key.api_key);
     await page.getByLabel('Secret').fill(key.api_secret);

@@ -39,7 +39,8 @@ const UNUSABLE: CredentialName[] = [
 function expected(route: (typeof routes)[number], credential: CredentialName): { status: 401 | 403; message: string } | undefined {
   if (UNUSABLE.includes(credential)) return { status: 401, message: 'Invalid credentials' };
   // A valid key of another account is answered like a wrong secret; the decision API has no account in its path.
-  if (credential === 'another account') return route.params.includes('account_id') ? { status: 401, message: 'Invalid credentials' } : undefined;
+  if (credential === 'another account')
+    return route.params.includes('account_id') ? { status: 401, message: 'Invalid credentials' } : undefined;
   // Environment keys never hold provisioning actions, and the weak user's role holds none.
   return route.access.permission ? { status: 403, message: `Not allowed: ${route.access.permission}` } : undefined;
 }
@@ -70,7 +71,11 @@ describe('the access matrix', () => {
       });
       // A body the route would accept, so that a missing check shows as a success rather than a 400.
       const answers = await inParallel(cells, IN_FLIGHT, ({ route }) =>
-        send(route, target.credentials[credential], route.method === 'post' || route.method === 'put' ? validBody(doc, route, target) : undefined),
+        send(
+          route,
+          target.credentials[credential],
+          route.method === 'post' || route.method === 'put' ? validBody(doc, route, target) : undefined,
+        ),
       );
       const failures = answers.flatMap((res, i) => {
         const { route, want } = cells[i]!;

@@ -62,14 +62,18 @@ function casesFor(route: RegisteredRoute): Case[] {
   if (input.body) {
     const properties = Object.entries(input.body.properties ?? {});
     for (const [name, property] of properties) {
-      for (const bad of badValues(doc, property)) cases.push({ label: `body ${name}: ${bad.why}`, body: { ...base, [name]: bad.value }, hardening: bad.hardening });
+      for (const bad of badValues(doc, property))
+        cases.push({ label: `body ${name}: ${bad.why}`, body: { ...base, [name]: bad.value }, hardening: bad.hardening });
     }
     // null and "" mean "not given" on this wire format: refused where the field is required, a no-op elsewhere.
     for (const name of input.body.required ?? []) {
       const { [name]: _, ...without } = base;
       cases.push(
         { label: `body ${name}: missing`, body: without },
-        ...[null, '', '   '].map((blank) => ({ label: `body ${name}: ${JSON.stringify(blank)} for a required field`, body: { ...base, [name]: blank } })),
+        ...[null, '', '   '].map((blank) => ({
+          label: `body ${name}: ${JSON.stringify(blank)} for a required field`,
+          body: { ...base, [name]: blank },
+        })),
       );
     }
     cases.push(
@@ -87,8 +91,10 @@ function casesFor(route: RegisteredRoute): Case[] {
     );
   }
   for (const { name, schema } of input.query) {
-    for (const bad of badQueryValues(schema)) cases.push({ label: `query ${name}: ${bad.why}`, query: queryString(name, bad.value), hardening: bad.hardening });
-    if (schema.type === 'string' || schema.type === 'array') cases.push({ label: `query ${name}: invalid UTF-8`, query: `${name}=%C3%28`, hardening: true, reason: NOT_UTF8 });
+    for (const bad of badQueryValues(schema))
+      cases.push({ label: `query ${name}: ${bad.why}`, query: queryString(name, bad.value), hardening: bad.hardening });
+    if (schema.type === 'string' || schema.type === 'array')
+      cases.push({ label: `query ${name}: invalid UTF-8`, query: `${name}=%C3%28`, hardening: true, reason: NOT_UTF8 });
   }
   // Query cases travel with the body the route accepts, so that only the query is wrong.
   return cases.map((c) => (c.query !== undefined && input.body ? { ...c, body: base } : c));
@@ -99,7 +105,15 @@ function send(route: RegisteredRoute, c: Case, path = pathFor(route, target)): P
   if (Buffer.isBuffer(c.body)) {
     // Byte for byte: superagent would otherwise serialise the Buffer object as JSON.
     const raw = c.body;
-    return Promise.resolve(server.http()[route.method as Method](url).auth(...target.account.auth).type('json').serialize(() => raw as unknown as string).send(raw));
+    return Promise.resolve(
+      server
+        .http()
+        [route.method as Method](url)
+        .auth(...target.account.auth)
+        .type('json')
+        .serialize(() => raw as unknown as string)
+        .send(raw),
+    );
   }
   return Promise.resolve(server.call(route.method as Method, url, target.account.auth, c.body));
 }
@@ -148,7 +162,10 @@ describe('bad input', () => {
         for (const value of values) {
           checked++;
           const res = await send(route, { label: name, body: { ...validBody(doc, route, target), [name]: value } });
-          if (res.status !== 200) failures.push(`${route.method.toUpperCase()} ${route.path} | ${name} = ${JSON.stringify(value)}: ${res.status} ${res.text.slice(0, 160)}`);
+          if (res.status !== 200)
+            failures.push(
+              `${route.method.toUpperCase()} ${route.path} | ${name} = ${JSON.stringify(value)}: ${res.status} ${res.text.slice(0, 160)}`,
+            );
         }
       }
     }
@@ -176,14 +193,22 @@ describe('bad input', () => {
       route.params
         .filter((p) => p !== 'account_id')
         .flatMap((param) => [
-          ...values.map((value) => ({ route, label: `:${param} = ${JSON.stringify(value.slice(0, 20))}`, path: pathFor(route, target, { [param]: value }) })),
+          ...values.map((value) => ({
+            route,
+            label: `:${param} = ${JSON.stringify(value.slice(0, 20))}`,
+            path: pathFor(route, target, { [param]: value }),
+          })),
           { route, label: `:${param} = invalid UTF-8`, path: pathFor(route, target, { [param]: '\u0001' }).replace('%01', '%C3%28') },
         ]),
     );
-    const answers = await inParallel(requests, IN_FLIGHT, ({ route, label, path }) => send(route, { label, body: validBody(doc, route, target) }, path));
+    const answers = await inParallel(requests, IN_FLIGHT, ({ route, label, path }) =>
+      send(route, { label, body: validBody(doc, route, target) }, path),
+    );
     const failures = answers.flatMap((res, i) => {
       const problems = refusalProblems(res);
-      return problems.length ? [`${requests[i]!.route.method.toUpperCase()} ${requests[i]!.route.path} | ${requests[i]!.label}: ${problems.join('; ')}`] : [];
+      return problems.length
+        ? [`${requests[i]!.route.method.toUpperCase()} ${requests[i]!.route.path} | ${requests[i]!.label}: ${problems.join('; ')}`]
+        : [];
     });
     expect(failures).toEqual([]);
     expect(changes(before, await snapshot(server.app)).map((c) => `${c.table} ${c.key}`)).toEqual([]);

@@ -21,7 +21,9 @@ afterAll(() => server?.close());
 const PARALLEL = 200;
 
 async function newEnvironment(): Promise<{ keys: string; root: string }> {
-  const env = ok(await server.call('post', `${owner.base}/sub_accounts`, owner.auth, { name: 'Parallel', cloud_name: uniqueCloudName('sec') }));
+  const env = ok(
+    await server.call('post', `${owner.base}/sub_accounts`, owner.auth, { name: 'Parallel', cloud_name: uniqueCloudName('sec') }),
+  );
   return { keys: `${owner.base}/sub_accounts/${env.id}/access_keys`, root: env.api_access_keys[0].key };
 }
 
@@ -60,16 +62,25 @@ describe('a product environment or a user deleted while keys are made in it', ()
     expect(answers.map((res) => res.status).filter((status) => status !== 200 && status !== 404)).toEqual([]);
     expect(answers.at(-1)!.status).toBe(200);
     expect(answers.some((res) => res.status === 404 || res.status === 200)).toBe(true);
-    expect(await server.app.get(DataSource).getRepository(ApiKeyEntity).countBy({ accountId: owner.account_id, ...parent })).toBe(0);
+    expect(
+      await server.app
+        .get(DataSource)
+        .getRepository(ApiKeyEntity)
+        .countBy({ accountId: owner.account_id, ...parent }),
+    ).toBe(0);
   }
 
   test('an environment: every generate is a 200 or a 404, never a 500, and none of its keys remains', async () => {
-    const env = ok(await server.call('post', `${owner.base}/sub_accounts`, owner.auth, { name: 'Going', cloud_name: uniqueCloudName('sec') }));
+    const env = ok(
+      await server.call('post', `${owner.base}/sub_accounts`, owner.auth, { name: 'Going', cloud_name: uniqueCloudName('sec') }),
+    );
     await race(`${owner.base}/sub_accounts/${env.id}/access_keys`, `${owner.base}/sub_accounts/${env.id}`, { environmentId: env.id });
   });
 
   test('a user: likewise for its personal keys', async () => {
-    const user = ok(await server.call('post', `${owner.base}/users`, owner.auth, { name: 'Going', email: `going-${Date.now()}@example.com` }));
+    const user = ok(
+      await server.call('post', `${owner.base}/users`, owner.auth, { name: 'Going', email: `going-${Date.now()}@example.com` }),
+    );
     await race(`${owner.base}/users/${user.id}/api_keys`, `${owner.base}/users/${user.id}`, { userId: user.id });
   });
 });
@@ -119,7 +130,8 @@ async function newKey(collection: string): Promise<{ apiKey: string; secret: str
   return { apiKey: key.api_key, secret: key.api_secret };
 }
 
-const rotate = (collection: string, apiKey: string) => server.call('post', `${collection}/${apiKey}/rotate`, owner.auth, { grace_seconds: 0 });
+const rotate = (collection: string, apiKey: string) =>
+  server.call('post', `${collection}/${apiKey}/rotate`, owner.auth, { grace_seconds: 0 });
 const disable = (collection: string, apiKey: string) => server.call('put', `${collection}/${apiKey}`, owner.auth, { enabled: false });
 const remove = (collection: string, apiKey: string) => server.call('delete', `${collection}/${apiKey}`, owner.auth);
 

@@ -52,7 +52,8 @@ async function narrow(w: World, userId: string, apiKey: string, rules: Rule[]): 
   ok(await call('put', `${w.a.base}/users/${userId}/api_keys/${apiKey}/permissions`, w.a.auth, { rules }));
 }
 
-const newRole = async (w: World, rules: Rule[]): Promise<string> => ok(await call('post', `${w.a.base}/roles`, w.a.auth, { name: `r${next()}`, rules })).id;
+const newRole = async (w: World, rules: Rule[]): Promise<string> =>
+  ok(await call('post', `${w.a.base}/roles`, w.a.auth, { name: `r${next()}`, rules })).id;
 
 async function decide(key: Credentials, action: string, cloudName?: string): Promise<Json> {
   return ok(await call('post', '/v1_1/authorize', key, { action, ...(cloudName ? { cloud_name: cloudName } : {}) }));
@@ -83,10 +84,15 @@ const unchanged = (w: World, attempt: () => Promise<void>) => expectUnchanged(()
 describe('the nine paths of issue 14', () => {
   test('1. a key allowed users.create and users.update makes or promotes no master admin', async () => {
     const w = await world();
-    const staff = await accountKey(w, [allow('provisioning:users.read', 'provisioning:users.create', 'provisioning:users.update', 'provisioning:user_api_keys.create')]);
+    const staff = await accountKey(w, [
+      allow('provisioning:users.read', 'provisioning:users.create', 'provisioning:users.update', 'provisioning:user_api_keys.create'),
+    ]);
     const someone = await person(w, { role: 'media_library_user' });
     await unchanged(w, async () => {
-      refused(await call('post', `${w.a.base}/users`, staff, { name: 'Boss', email: `boss${next()}@example.com`, role: 'master_admin' }), 'provisioning:account.read');
+      refused(
+        await call('post', `${w.a.base}/users`, staff, { name: 'Boss', email: `boss${next()}@example.com`, role: 'master_admin' }),
+        'provisioning:account.read',
+      );
       // Someone already holds more than it: it may not change them at all.
       refused(await call('put', `${w.a.base}/users/${someone.id}`, staff, { role: 'master_admin' }), 'provisioning:own_api_keys.read');
       refused(await call('post', `${w.a.base}/users/${someone.id}/api_keys`, staff, { name: 'mine' }), 'provisioning:own_api_keys.read');
@@ -96,8 +102,17 @@ describe('the nine paths of issue 14', () => {
   test('2. an admin does not promote itself to master_admin; security stays closed to it', async () => {
     const w = await world();
     const admin = await person(w, { role: 'admin' });
-    await unchanged(w, async () => refused(await call('put', `${w.a.base}/users/${admin.id}`, admin.key, { role: 'master_admin' }), 'provisioning:account_api_keys.create'));
-    expectErrorMessage(await call('put', `${w.a.base}/security`, admin.key, { two_factor: 'required' }), 403, 'Not allowed: provisioning:security.update');
+    await unchanged(w, async () =>
+      refused(
+        await call('put', `${w.a.base}/users/${admin.id}`, admin.key, { role: 'master_admin' }),
+        'provisioning:account_api_keys.create',
+      ),
+    );
+    expectErrorMessage(
+      await call('put', `${w.a.base}/security`, admin.key, { two_factor: 'required' }),
+      403,
+      'Not allowed: provisioning:security.update',
+    );
   });
 
   test('3. an admin does not give itself a custom role holding more, nor every environment', async () => {
@@ -107,14 +122,19 @@ describe('the nine paths of issue 14', () => {
     await unchanged(w, async () => {
       refused(await call('put', `${w.a.base}/users/${admin.id}`, admin.key, { custom_roles: [keeper] }), 'provisioning:security.update');
       refused(await call('put', `${w.a.base}/users/${admin.id}`, admin.key, { all_sub_accounts: true }), 'provisioning:sub_accounts.read');
-      refused(await call('put', `${w.a.base}/users/${admin.id}`, admin.key, { sub_account_ids: [w.envs[0].id, w.envs[1].id] }), 'provisioning:sub_accounts.read');
+      refused(
+        await call('put', `${w.a.base}/users/${admin.id}`, admin.key, { sub_account_ids: [w.envs[0].id, w.envs[1].id] }),
+        'provisioning:sub_accounts.read',
+      );
     });
   });
 
   test('4. a key that may only rotate account keys does not rotate a wider one', async () => {
     const w = await world();
     const rotator = await accountKey(w, [allow('provisioning:account_api_keys.rotate')]);
-    await unchanged(w, async () => refused(await call('post', `${w.a.base}/account_api_keys/${w.a.api_key}/rotate`, rotator, {}), 'provisioning:account.read'));
+    await unchanged(w, async () =>
+      refused(await call('post', `${w.a.base}/account_api_keys/${w.a.api_key}/rotate`, rotator, {}), 'provisioning:account.read'),
+    );
     expect((await call('get', w.a.base, w.a.auth)).status).toBe(200);
   });
 
@@ -122,7 +142,10 @@ describe('the nine paths of issue 14', () => {
     const w = await world();
     const [admin, boss] = [await person(w, { role: 'admin' }), await person(w, { role: 'master_admin' })];
     await unchanged(w, async () =>
-      refused(await call('post', `${w.a.base}/users/${boss.id}/api_keys/${boss.apiKey}/rotate`, admin.key, {}), 'provisioning:account_api_keys.create'),
+      refused(
+        await call('post', `${w.a.base}/users/${boss.id}/api_keys/${boss.apiKey}/rotate`, admin.key, {}),
+        'provisioning:account_api_keys.create',
+      ),
     );
     expect((await call('get', w.a.base, boss.key)).status).toBe(200);
   });
@@ -131,7 +154,9 @@ describe('the nine paths of issue 14', () => {
     const w = await world();
     const rotator = await accountKey(w, [allow('provisioning:access_keys.rotate')]);
     const env = w.envs[0];
-    await unchanged(w, async () => refused(await call('post', `${w.a.base}/sub_accounts/${env.id}/access_keys/${env.root[0]}/rotate`, rotator, {}), 'upload:upload'));
+    await unchanged(w, async () =>
+      refused(await call('post', `${w.a.base}/sub_accounts/${env.id}/access_keys/${env.root[0]}/rotate`, rotator, {}), 'upload:upload'),
+    );
     expect((await decide(env.root, 'upload:upload')).allowed).toBe(true);
   });
 
@@ -153,7 +178,10 @@ describe('the nine paths of issue 14', () => {
     const rules = [allow('provisioning:own_api_keys.create', 'upload:upload')];
     await narrow(w, me.id, me.apiKey, rules);
     const made = ok(await call('post', `${w.a.base}/users/${me.id}/api_keys`, me.key, { name: 'made' }));
-    expect(ok(await call('get', `${w.a.base}/users/${me.id}/api_keys/${made.api_key}/permissions`, w.a.auth))).toMatchObject({ rules, default: false });
+    expect(ok(await call('get', `${w.a.base}/users/${me.id}/api_keys/${made.api_key}/permissions`, w.a.auth))).toMatchObject({
+      rules,
+      default: false,
+    });
     const madeKey: Credentials = [made.api_key, made.api_secret];
     expect((await decide(madeKey, 'upload:upload')).allowed).toBe(true);
     expect((await decide(madeKey, 'upload:destroy')).allowed).toBe(false);
@@ -166,7 +194,9 @@ describe('the nine paths of issue 14', () => {
     const rules = [allow('provisioning:own_api_keys.rotate', 'provisioning:own_api_keys.create', 'upload:upload')];
     await narrow(w, me.id, me.apiKey, rules);
     const wide = ok(await call('post', `${w.a.base}/users/${me.id}/api_keys`, w.a.auth, { name: 'wide' }));
-    await unchanged(w, async () => refused(await call('post', `${w.a.base}/users/${me.id}/api_keys/${wide.api_key}/rotate`, me.key, {}), 'provisioning:account.read'));
+    await unchanged(w, async () =>
+      refused(await call('post', `${w.a.base}/users/${me.id}/api_keys/${wide.api_key}/rotate`, me.key, {}), 'provisioning:account.read'),
+    );
     const alike = ok(await call('post', `${w.a.base}/users/${me.id}/api_keys`, me.key, { name: 'alike' }));
     expect(ok(await call('post', `${w.a.base}/users/${me.id}/api_keys/${alike.api_key}/rotate`, me.key, {})).api_secret).toMatch(/^cstlu_/);
   });
@@ -179,7 +209,11 @@ describe('environment reach is part of what a principal holds', () => {
     const tech = await person(w, { role: 'technical_admin', sub_account_ids: [one.id] });
     expect(ok(await call('get', `${w.a.base}/sub_accounts`, tech.key)).sub_accounts.map((e: Json) => e.id)).toEqual([one.id]);
     expect(ok(await call('get', `${w.a.base}/sub_accounts?ids=${two.id}`, tech.key)).sub_accounts).toEqual([]);
-    expectErrorMessage(await call('get', `${w.a.base}/sub_accounts/${two.id}`, tech.key), 403, `Not allowed: provisioning:sub_accounts.read in product environment ${two.id}`);
+    expectErrorMessage(
+      await call('get', `${w.a.base}/sub_accounts/${two.id}`, tech.key),
+      403,
+      `Not allowed: provisioning:sub_accounts.read in product environment ${two.id}`,
+    );
     await unchanged(w, async () =>
       expectErrorMessage(
         await call('post', `${w.a.base}/sub_accounts`, tech.key, { name: 'Mine', cloud_name: uniqueCloudName('esc') }),
@@ -199,7 +233,10 @@ describe('environment reach is part of what a principal holds', () => {
     const admin = await person(w, { role: 'admin', sub_account_ids: [w.envs[0].id] });
     const tech = await person(w, { role: 'technical_admin' });
     await unchanged(w, async () =>
-      refused(await call('post', `${w.a.base}/users/${tech.id}/api_keys`, admin.key, { name: 'stolen' }), 'provisioning:sub_accounts.read in every product environment'),
+      refused(
+        await call('post', `${w.a.base}/users/${tech.id}/api_keys`, admin.key, { name: 'stolen' }),
+        'provisioning:sub_accounts.read in every product environment',
+      ),
     );
   });
 
@@ -213,9 +250,18 @@ describe('environment reach is part of what a principal holds', () => {
     ok(await call('put', `${w.a.base}/users/${everywhere.id}`, w.a.auth, { custom_roles: [role] }));
     const uploader = await newRole(w, [allow('upload:*')]);
     await unchanged(w, async () => {
-      refused(await call('put', `${w.a.base}/user_groups/${group}/permissions`, admin.key, { rules: [allow('upload:destroy')] }), 'provisioning:sub_accounts.read in every');
-      refused(await call('put', `${w.a.base}/user_groups/${group}/permissions`, admin.key, { roles: [uploader], rules: [] }), 'provisioning:sub_accounts.read in every');
-      refused(await call('put', `${w.a.base}/roles/${role}`, admin.key, { rules: [allow('upload:destroy')] }), 'provisioning:sub_accounts.read in every');
+      refused(
+        await call('put', `${w.a.base}/user_groups/${group}/permissions`, admin.key, { rules: [allow('upload:destroy')] }),
+        'provisioning:sub_accounts.read in every',
+      );
+      refused(
+        await call('put', `${w.a.base}/user_groups/${group}/permissions`, admin.key, { roles: [uploader], rules: [] }),
+        'provisioning:sub_accounts.read in every',
+      );
+      refused(
+        await call('put', `${w.a.base}/roles/${role}`, admin.key, { rules: [allow('upload:destroy')] }),
+        'provisioning:sub_accounts.read in every',
+      );
     });
     expect((await decide(everywhere.key, 'upload:destroy', w.envs[1].cloud_name)).allowed).toBe(false);
   });
@@ -258,7 +304,10 @@ describe('the other findings', () => {
     const tech = await person(w, { role: 'technical_admin' });
     await narrow(w, tech.id, tech.apiKey, [allow('upload:upload')]);
     await unchanged(w, async () =>
-      refused(await call('put', `${w.a.base}/users/${tech.id}/api_keys/${tech.apiKey}/permissions`, editor, { rules: [allow('*')] }), 'provisioning:account.read'),
+      refused(
+        await call('put', `${w.a.base}/users/${tech.id}/api_keys/${tech.apiKey}/permissions`, editor, { rules: [allow('*')] }),
+        'provisioning:account.read',
+      ),
     );
   });
 
@@ -270,7 +319,10 @@ describe('the other findings', () => {
       refused(await call('delete', `${w.a.base}/users/${boss.id}`, admin.key), 'provisioning:account_api_keys.create');
       refused(await call('put', `${w.a.base}/users/${boss.id}`, admin.key, { enabled: false }), 'provisioning:account_api_keys.create');
       refused(await call('put', `${w.a.base}/users/${boss.id}`, admin.key, { name: 'Renamed' }), 'provisioning:account_api_keys.create');
-      refused(await call('delete', `${w.a.base}/users/${boss.id}/api_keys/${boss.apiKey}`, admin.key), 'provisioning:account_api_keys.create');
+      refused(
+        await call('delete', `${w.a.base}/users/${boss.id}/api_keys/${boss.apiKey}`, admin.key),
+        'provisioning:account_api_keys.create',
+      );
     });
     // A master admin may.
     ok(await call('delete', `${w.a.base}/users/${boss.id}`, w.a.auth));
@@ -280,7 +332,13 @@ describe('the other findings', () => {
     const w = await world();
     const me = await person(w, { role: 'technical_admin' });
     const own = `${w.a.base}/users/${me.id}/api_keys/${me.apiKey}`;
-    ok(await call('put', own, w.a.auth, { allowed_ips: ['127.0.0.1', '::1', '::ffff:127.0.0.1'], rate_limit_per_minute: 1000, expires_at: new Date(Date.now() + 86_400_000).toISOString() }));
+    ok(
+      await call('put', own, w.a.auth, {
+        allowed_ips: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
+        rate_limit_per_minute: 1000,
+        expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+      }),
+    );
     await narrow(w, me.id, me.apiKey, [deny('*')]);
     const sibling = ok(await call('post', `${w.a.base}/users/${me.id}/api_keys`, w.a.auth, { name: 'sibling' }));
     ok(await call('put', `${w.a.base}/users/${me.id}/api_keys/${sibling.api_key}`, w.a.auth, { enabled: false }));
@@ -288,7 +346,11 @@ describe('the other findings', () => {
       for (const body of [{ allowed_ips: 'any' }, { rate_limit_per_minute: 0 }, { expires_at: 'never' }]) {
         expectErrorMessage(await call('put', own, me.key, body), 403, 'Not allowed: provisioning:own_api_keys.update');
       }
-      expectErrorMessage(await call('put', `${w.a.base}/users/${me.id}/api_keys/${sibling.api_key}`, me.key, { enabled: true }), 403, 'Not allowed: provisioning:own_api_keys.update');
+      expectErrorMessage(
+        await call('put', `${w.a.base}/users/${me.id}/api_keys/${sibling.api_key}`, me.key, { enabled: true }),
+        403,
+        'Not allowed: provisioning:own_api_keys.update',
+      );
     });
   });
 });
@@ -299,14 +361,26 @@ describe('what a caller may not read directly, it does not learn through another
     const tech = await person(w, { role: 'technical_admin', sub_account_ids: [w.envs[0].id] });
     const boss = await person(w, { role: 'master_admin' });
     const simulate = (api_key: string, cloud_name?: string) =>
-      call('post', `${w.a.base}/permissions/simulate`, tech.key, { api_key, action: 'upload:upload', ...(cloud_name ? { cloud_name } : {}) });
-    expectErrorMessage(await simulate(w.envs[1].root[0]), 403, `Not allowed: provisioning:access_keys.permissions.read in product environment ${w.envs[1].id}`);
+      call('post', `${w.a.base}/permissions/simulate`, tech.key, {
+        api_key,
+        action: 'upload:upload',
+        ...(cloud_name ? { cloud_name } : {}),
+      });
+    expectErrorMessage(
+      await simulate(w.envs[1].root[0]),
+      403,
+      `Not allowed: provisioning:access_keys.permissions.read in product environment ${w.envs[1].id}`,
+    );
     expectErrorMessage(await simulate(w.a.api_key), 403, 'Not allowed: provisioning:account_api_keys.permissions.read');
     expectErrorMessage(await simulate(boss.apiKey), 403, 'Not allowed: provisioning:user_api_keys.read');
     expect(ok(await simulate(w.envs[0].root[0]))).toMatchObject({ allowed: true, environment: { id: w.envs[0].id } });
     // Its own key, yes; but not in an environment it does not reach.
     expect(ok(await simulate(tech.apiKey, w.envs[0].cloud_name))).toMatchObject({ allowed: true });
-    expectErrorMessage(await simulate(tech.apiKey, w.envs[1].cloud_name), 403, `Not allowed: provisioning:permissions.simulate in product environment ${w.envs[1].id}`);
+    expectErrorMessage(
+      await simulate(tech.apiKey, w.envs[1].cloud_name),
+      403,
+      `Not allowed: provisioning:permissions.simulate in product environment ${w.envs[1].id}`,
+    );
   });
 
   test('copying a base environment needs the right to read it', async () => {
@@ -315,7 +389,11 @@ describe('what a caller may not read directly, it does not learn through another
     const creator = await accountKey(w, [allow('provisioning:sub_accounts.create')]);
     await unchanged(w, async () =>
       expectErrorMessage(
-        await call('post', `${w.a.base}/sub_accounts`, creator, { name: 'Copy', cloud_name: uniqueCloudName('esc'), base_sub_account_id: w.envs[0].id }),
+        await call('post', `${w.a.base}/sub_accounts`, creator, {
+          name: 'Copy',
+          cloud_name: uniqueCloudName('esc'),
+          base_sub_account_id: w.envs[0].id,
+        }),
         403,
         'Not allowed: provisioning:sub_accounts.read',
       ),
@@ -329,9 +407,15 @@ describe('the check reads the caller afresh, in its own transaction', () => {
     const admin = await person(w, { role: 'admin' });
     // Warm the verification cache with the admin, then demote it behind the cache's back, as another instance would.
     expect((await call('get', `${w.a.base}/users`, admin.key)).status).toBe(200);
-    await server.app.get(DataSource).getRepository(UserEntity).update({ accountId: w.a.account_id, id: admin.id }, { role: 'media_library_user' });
+    await server.app
+      .get(DataSource)
+      .getRepository(UserEntity)
+      .update({ accountId: w.a.account_id, id: admin.id }, { role: 'media_library_user' });
     await unchanged(w, async () =>
-      refused(await call('post', `${w.a.base}/users`, admin.key, { name: 'Helper', email: `h${next()}@example.com`, role: 'admin' }), 'provisioning:account.read'),
+      refused(
+        await call('post', `${w.a.base}/users`, admin.key, { name: 'Helper', email: `h${next()}@example.com`, role: 'admin' }),
+        'provisioning:account.read',
+      ),
     );
   });
 
@@ -341,7 +425,10 @@ describe('the check reads the caller afresh, in its own transaction', () => {
     expect((await call('get', `${w.a.base}/users`, admin.key)).status).toBe(200);
     await server.app.get(DataSource).getRepository(UserEntity).update({ accountId: w.a.account_id, id: admin.id }, { enabled: false });
     await unchanged(w, async () =>
-      refused(await call('post', `${w.a.base}/users`, admin.key, { name: 'Helper', email: `h${next()}@example.com`, role: 'billing' }), 'provisioning:account.read'),
+      refused(
+        await call('post', `${w.a.base}/users`, admin.key, { name: 'Helper', email: `h${next()}@example.com`, role: 'billing' }),
+        'provisioning:account.read',
+      ),
     );
   });
 });

@@ -16,8 +16,15 @@ function sources(dir: string): string[] {
     return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') ? [path] : [];
   });
 }
-const files = [...sources('libs'), ...sources('apps')].map((path) => ({ path: relative(ROOT, join(ROOT, path)), text: readFileSync(join(ROOT, path), 'utf8') }));
-const using = (pattern: RegExp) => files.filter((f) => pattern.test(f.text)).map((f) => f.path).sort();
+const files = [...sources('libs'), ...sources('apps')].map((path) => ({
+  path: relative(ROOT, join(ROOT, path)),
+  text: readFileSync(join(ROOT, path), 'utf8'),
+}));
+const using = (pattern: RegExp) =>
+  files
+    .filter((f) => pattern.test(f.text))
+    .map((f) => f.path)
+    .sort();
 
 test('the walk reads the libraries', () => {
   expect(files.length).toBeGreaterThan(100);

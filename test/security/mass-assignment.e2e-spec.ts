@@ -66,15 +66,19 @@ function writtenAttack(change: RowChange, route: RegisteredRoute, declared: Set<
   const row = change.after;
   if (!row) return [];
   const text = JSON.stringify(row);
-  const found = [...TRACES, target.other.account_id, target.foreign.envId, target.foreign.userId].filter((t) => text.includes(t) && !JSON.stringify(change.before ?? {}).includes(t));
+  const found = [...TRACES, target.other.account_id, target.foreign.envId, target.foreign.userId].filter(
+    (t) => text.includes(t) && !JSON.stringify(change.before ?? {}).includes(t),
+  );
   if (change.table === 'api_keys') {
     const created = !change.before;
     if (created && !route.path.endsWith('/sub_accounts') && Boolean(row.root)) found.push('root: true');
     if (!created && Boolean(row.root) !== Boolean(change.before.root)) found.push('root changed');
-    if (created && !route.path.endsWith('/sub_accounts') && row.kind !== keyKindOf(`${route.path}/:api_key`)) found.push(`kind ${row.kind}`);
+    if (created && !route.path.endsWith('/sub_accounts') && row.kind !== keyKindOf(`${route.path}/:api_key`))
+      found.push(`kind ${row.kind}`);
     if (!created && row.kind !== change.before.kind) found.push('kind changed');
   }
-  if (change.table === 'users' && !declared.has('role') && row.role === 'master_admin' && change.before?.role !== 'master_admin') found.push('role master_admin');
+  if (change.table === 'users' && !declared.has('role') && row.role === 'master_admin' && change.before?.role !== 'master_admin')
+    found.push('role master_admin');
   return found;
 }
 
@@ -88,14 +92,22 @@ describe('mass assignment', () => {
       const declared = new Set(Object.keys(inputOf(doc, route)!.body!.properties ?? {}));
       const extra = Object.fromEntries(Object.entries(attackerFields()).filter(([name]) => !declared.has(name)));
       // __proto__ is an own key only in JSON text: an object literal would set the prototype instead.
-      const body = new RawJson(JSON.stringify({ ...valid, ...extra }).replace(/^\{/, `{"__proto__":{"polluted":"${MARK}","root":true},"constructor":{"prototype":{"polluted":"${MARK}"}},`));
+      const body = new RawJson(
+        JSON.stringify({ ...valid, ...extra }).replace(
+          /^\{/,
+          `{"__proto__":{"polluted":"${MARK}","root":true},"constructor":{"prototype":{"polluted":"${MARK}"}},`,
+        ),
+      );
       const before = await snapshot(server.app);
       const res = await server.call(route.method as Method, pathFor(route, target), target.account.auth, body);
-      if (res.status !== 200) failures.push(`${route.method.toUpperCase()} ${route.path}: the valid body was refused: ${res.status} ${res.text.slice(0, 160)}`);
-      if (res.text.includes(MARK) || res.text.includes('987654321')) failures.push(`${route.method.toUpperCase()} ${route.path}: the answer echoes an attacker value`);
+      if (res.status !== 200)
+        failures.push(`${route.method.toUpperCase()} ${route.path}: the valid body was refused: ${res.status} ${res.text.slice(0, 160)}`);
+      if (res.text.includes(MARK) || res.text.includes('987654321'))
+        failures.push(`${route.method.toUpperCase()} ${route.path}: the answer echoes an attacker value`);
       for (const change of changes(before, await snapshot(server.app))) {
         const found = writtenAttack(change, route, declared);
-        if (found.length) failures.push(`${route.method.toUpperCase()} ${route.path}: ${change.table} ${change.key} got ${found.join(', ')}`);
+        if (found.length)
+          failures.push(`${route.method.toUpperCase()} ${route.path}: ${change.table} ${change.key} got ${found.join(', ')}`);
       }
       if (({} as Json).polluted !== undefined) failures.push(`${route.method.toUpperCase()} ${route.path}: Object.prototype was polluted`);
     }
@@ -107,22 +119,53 @@ describe('injection text in free-text fields is data', () => {
   let initial: Snapshot;
   beforeAll(async () => (initial = await snapshot(server.app)));
 
-  const INJECTIONS = [...SQL_INJECTION, "Robert'); DROP TABLE users;--", NOSQL_TEXT, '{"$where": "1"}', "\\'; SELECT * FROM accounts; --", '%_*'];
+  const INJECTIONS = [
+    ...SQL_INJECTION,
+    "Robert'); DROP TABLE users;--",
+    NOSQL_TEXT,
+    '{"$where": "1"}',
+    "\\'; SELECT * FROM accounts; --",
+    '%_*',
+  ];
 
   /** Each free-text field, written with every injection text and read back. */
-  const ROUND_TRIPS: Array<{ what: string; write: (value: string, i: number) => [Method, string, Record<string, unknown>]; read: (created: Json) => string; fields: string[] }> = [
-    { what: 'the account name', write: (v) => ['put', target.account.base, { name: v }], read: () => target.account.base, fields: ['name'] },
+  const ROUND_TRIPS: Array<{
+    what: string;
+    write: (value: string, i: number) => [Method, string, Record<string, unknown>];
+    read: (created: Json) => string;
+    fields: string[];
+  }> = [
+    {
+      what: 'the account name',
+      write: (v) => ['put', target.account.base, { name: v }],
+      read: () => target.account.base,
+      fields: ['name'],
+    },
     {
       what: 'a product environment',
       write: (v) => ['post', `${target.account.base}/sub_accounts`, { name: v, description: v }],
       read: (c) => `${target.account.base}/sub_accounts/${c.id}`,
       fields: ['name', 'description'],
     },
-    { what: 'a user', write: (v, i) => ['post', `${target.account.base}/users`, { name: v, email: `injection.${i}@${target.account.account_id}.example` }], read: (c) => `${target.account.base}/users/${c.id}`, fields: ['name'] },
-    { what: 'a user group', write: (v) => ['post', `${target.account.base}/user_groups`, { name: v }], read: (c) => `${target.account.base}/user_groups/${c.id}`, fields: ['name'] },
+    {
+      what: 'a user',
+      write: (v, i) => ['post', `${target.account.base}/users`, { name: v, email: `injection.${i}@${target.account.account_id}.example` }],
+      read: (c) => `${target.account.base}/users/${c.id}`,
+      fields: ['name'],
+    },
+    {
+      what: 'a user group',
+      write: (v) => ['post', `${target.account.base}/user_groups`, { name: v }],
+      read: (c) => `${target.account.base}/user_groups/${c.id}`,
+      fields: ['name'],
+    },
     {
       what: 'a custom role',
-      write: (v) => ['post', `${target.account.base}/roles`, { name: v, description: v, rules: [{ effect: 'allow', actions: ['upload:upload'] }] }],
+      write: (v) => [
+        'post',
+        `${target.account.base}/roles`,
+        { name: v, description: v, rules: [{ effect: 'allow', actions: ['upload:upload'] }] },
+      ],
       read: (c) => `${target.account.base}/roles/${c.id}`,
       fields: ['name', 'description'],
     },
@@ -152,11 +195,19 @@ describe('injection text in free-text fields is data', () => {
 
   test('filters take it literally: a prefix matches only names that start with it', async () => {
     for (const value of INJECTIONS) {
-      const environments = ok(await server.call('get', `${target.account.base}/sub_accounts?prefix=${encodeURIComponent(value)}`, target.account.auth));
+      const environments = ok(
+        await server.call('get', `${target.account.base}/sub_accounts?prefix=${encodeURIComponent(value)}`, target.account.auth),
+      );
       expect((environments.sub_accounts as Json[]).filter((e) => !e.name.toLowerCase().startsWith(value.toLowerCase()))).toEqual([]);
       const users = ok(await server.call('get', `${target.account.base}/users?prefix=${encodeURIComponent(value)}`, target.account.auth));
-      expect((users.users as Json[]).filter((u) => !u.name.toLowerCase().startsWith(value.toLowerCase()) && !u.email.toLowerCase().startsWith(value.toLowerCase()))).toEqual([]);
-      const events = ok(await server.call('get', `${target.account.base}/audit_events?action=${encodeURIComponent(value)}`, target.account.auth));
+      expect(
+        (users.users as Json[]).filter(
+          (u) => !u.name.toLowerCase().startsWith(value.toLowerCase()) && !u.email.toLowerCase().startsWith(value.toLowerCase()),
+        ),
+      ).toEqual([]);
+      const events = ok(
+        await server.call('get', `${target.account.base}/audit_events?action=${encodeURIComponent(value)}`, target.account.auth),
+      );
       expect(events.events).toEqual([]);
     }
   });

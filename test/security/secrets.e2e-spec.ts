@@ -50,7 +50,12 @@ function needles({ apiKey, secret }: Issued): string[] {
 const send: Call = (...request) => server.call(...request);
 
 /** Issues a key through the API and notes its secret with the answer that showed it. */
-async function issue(what: string, path: string, body: Record<string, unknown>, read: (json: Json) => [string, string] = (j) => [j.api_key, j.api_secret]) {
+async function issue(
+  what: string,
+  path: string,
+  body: Record<string, unknown>,
+  read: (json: Json) => [string, string] = (j) => [j.api_key, j.api_secret],
+) {
   const res = await send('post', path, owner.auth, body);
   const [apiKey, secret] = read(ok(res));
   issued.push({ what, apiKey, secret, issuedBy: res });
@@ -62,8 +67,12 @@ async function use(apiKey: string, secret: string, keyPath: string, statusWhenVa
   const self = '/v1_1/keys/self';
   expect((await send('get', self, [apiKey, secret])).status).toBe(statusWhenValid);
   expect((await send('post', '/v1_1/authorize', [apiKey, secret], { action: 'upload:upload' })).status).toBe(statusWhenValid);
-  expect((await send('post', '/v1_1/authorize', [apiKey, secret], new Form(`action=upload%3Aupload&api_secret=${secret}`))).status).toBe(statusWhenValid);
-  expect((await send('post', '/v1_1/authorize', [apiKey, secret], { action: 'upload:upload', api_secret: secret, secret })).status).toBe(statusWhenValid);
+  expect((await send('post', '/v1_1/authorize', [apiKey, secret], new Form(`action=upload%3Aupload&api_secret=${secret}`))).status).toBe(
+    statusWhenValid,
+  );
+  expect((await send('post', '/v1_1/authorize', [apiKey, secret], { action: 'upload:upload', api_secret: secret, secret })).status).toBe(
+    statusWhenValid,
+  );
   expect((await send('get', `${self}?api_secret=${secret}`, [apiKey, secret])).status).toBe(statusWhenValid);
   // Wrong: a broken checksum, another key's secret, an unknown api_key, another account's path.
   const broken = `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
@@ -91,15 +100,26 @@ async function stopped(collection: string, apiKey: string): Promise<void> {
 
 describe('secrets stay secret', () => {
   test('keys of every kind are made, used, misused, rotated, disabled and reported', async () => {
-    const env = await issue('the first key of an environment', `${owner.base}/sub_accounts`, { name: 'Secrets env', cloud_name: uniqueCloudName('sec') }, (j) => [
-      j.api_access_keys[0].key,
-      j.api_access_keys[0].secret,
-    ]);
+    const env = await issue(
+      'the first key of an environment',
+      `${owner.base}/sub_accounts`,
+      { name: 'Secrets env', cloud_name: uniqueCloudName('sec') },
+      (j) => [j.api_access_keys[0].key, j.api_access_keys[0].secret],
+    );
     const envKeys = `${owner.base}/sub_accounts/${env.json.id}/access_keys`;
-    const user = ok(await send('post', `${owner.base}/users`, owner.auth, { name: 'Secret keeper', email: `keeper@${owner.account_id}.example`, role: 'admin' }));
+    const user = ok(
+      await send('post', `${owner.base}/users`, owner.auth, {
+        name: 'Secret keeper',
+        email: `keeper@${owner.account_id}.example`,
+        role: 'admin',
+      }),
+    );
     const userKeys = `${owner.base}/users/${user.id}/api_keys`;
     const keys = [
-      { collection: `${owner.base}/account_api_keys`, made: await issue('an account API key', `${owner.base}/account_api_keys`, { name: 'account' }) },
+      {
+        collection: `${owner.base}/account_api_keys`,
+        made: await issue('an account API key', `${owner.base}/account_api_keys`, { name: 'account' }),
+      },
       { collection: envKeys, made: await issue('an environment access key', envKeys, { name: 'environment' }) },
       { collection: userKeys, made: await issue('a user API key', userKeys, { name: 'user' }) },
     ];
@@ -131,14 +151,22 @@ describe('secrets stay secret', () => {
   test('no secret is in the logs, which the run did fill', async () => {
     const text = logged.join('');
     expect(text).toMatch(/GET \/v1_1\/keys\/self 200/);
-    expect(issued.flatMap((s) => needles(s).filter((n) => text.includes(n)).map(() => s.what))).toEqual([]);
+    expect(
+      issued.flatMap((s) =>
+        needles(s)
+          .filter((n) => text.includes(n))
+          .map(() => s.what),
+      ),
+    ).toEqual([]);
   });
 
   test('no secret is in any answer but the one that issued it', () => {
     const leaks: string[] = [];
     for (const res of answers) {
       const text = `${JSON.stringify(res.headers)}\n${res.text}`;
-      for (const s of issued) if (res !== s.issuedBy && needles(s).some((n) => text.includes(n))) leaks.push(`${s.what} in ${res.status} ${res.text.slice(0, 120)}`);
+      for (const s of issued)
+        if (res !== s.issuedBy && needles(s).some((n) => text.includes(n)))
+          leaks.push(`${s.what} in ${res.status} ${res.text.slice(0, 120)}`);
     }
     expect(leaks).toEqual([]);
     expect(answers.length).toBeGreaterThan(100);
@@ -146,7 +174,9 @@ describe('secrets stay secret', () => {
 
   test('no secret is in the database: every row of every table (the audit log too), and the SQLite files byte for byte', async () => {
     const tables = (await dumpEveryTable(server.app)).split('\n');
-    const files = (sqliteFiles(server.app) ?? []).filter((f) => existsSync(f)).map((f) => ({ name: f, bytes: readFileSync(f).toString('latin1') }));
+    const files = (sqliteFiles(server.app) ?? [])
+      .filter((f) => existsSync(f))
+      .map((f) => ({ name: f, bytes: readFileSync(f).toString('latin1') }));
     const found = issued.flatMap((s) => [
       ...tables.filter((rows) => needles(s).some((n) => rows.includes(n))).map((rows) => `${s.what} in table ${rows.split(':', 1)[0]}`),
       ...files.filter((f) => needles(s).some((n) => f.bytes.includes(n))).map((f) => `${s.what} in ${f.name}`),

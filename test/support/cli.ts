@@ -50,7 +50,13 @@ export function cleanEnvironment(overrides: Record<string, string>): NodeJS.Proc
  * Runs a command in the repository root as a user's shell would, and collects everything it printed. `input`
  * is written to its standard input, which is otherwise empty.
  */
-export function run(command: string, args: string[], env: Record<string, string> = {}, timeoutMs = 60_000, input?: string | Buffer): Promise<CliResult> {
+export function run(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+  input?: string | Buffer,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: REPO_ROOT, env: cleanEnvironment(env), stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdin.end(input);

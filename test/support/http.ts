@@ -44,7 +44,11 @@ export function bind(server: () => Pick<TestServer, 'http'>, headers: Record<str
 
 /** A 200 with a JSON body; a failure shows the error the server gave. */
 export function ok(res: Response): Json {
-  expect({ status: res.status, type: res.type, error: res.body?.error }).toEqual({ status: 200, type: 'application/json', error: undefined });
+  expect({ status: res.status, type: res.type, error: res.body?.error }).toEqual({
+    status: 200,
+    type: 'application/json',
+    error: undefined,
+  });
   return res.body;
 }
 
@@ -85,6 +89,8 @@ export async function twoAccounts(
 ): Promise<{ owner: TestAccount; other: TestAccount; env: Json; envKey: Credentials }> {
   const [owner, other] = [await server.newAccount(ownerName), await server.newAccount(otherName)];
   const { call } = bind(() => server);
-  const env = ok(await call('post', `${owner.base}/sub_accounts`, owner.auth, { name: 'Env', cloud_name: uniqueCloudName(cloudNamePrefix) }));
+  const env = ok(
+    await call('post', `${owner.base}/sub_accounts`, owner.auth, { name: 'Env', cloud_name: uniqueCloudName(cloudNamePrefix) }),
+  );
   return { owner, other, env, envKey: [env.api_access_keys[0].key, env.api_access_keys[0].secret] };
 }

@@ -101,7 +101,8 @@ export async function serving(instance: Instance): Promise<void> {
   void instance.exited.then((e) => (exit = e));
   while (!(await isServing(instance))) {
     if (exit) throw new Error(`${instance.name} exited during its start (${exit.code ?? exit.signal}): ${describeInstance(instance)}`);
-    if (Date.now() > deadline) throw new Error(`${instance.name} did not answer /health within ${START_TIMEOUT_MS} ms: ${describeInstance(instance)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${instance.name} did not answer /health within ${START_TIMEOUT_MS} ms: ${describeInstance(instance)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

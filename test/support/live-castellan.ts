@@ -49,15 +49,33 @@ export async function startLiveCastellan(env: Record<string, string> = {}): Prom
     if (res.status >= 300) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
   };
   const newEnvironment = async (): Promise<LiveEnvironment> => {
-    const res = await server.http().post(`${account.base}/sub_accounts`).auth(...account.auth).send({ name: 'Clients', cloud_name: uniqueCloudName('cl') });
+    const res = await server
+      .http()
+      .post(`${account.base}/sub_accounts`)
+      .auth(...account.auth)
+      .send({ name: 'Clients', cloud_name: uniqueCloudName('cl') });
     expectOk(res, 'environment');
     return { id: res.body.id, cloud_name: res.body.cloud_name, path: `${account.base}/sub_accounts/${res.body.id}` };
   };
   const setRules = async (key: LiveKey, rules: Rule[]): Promise<void> => {
-    expectOk(await server.http().put(`${key.path}/permissions`).auth(...account.auth).send({ rules }), 'permissions');
+    expectOk(
+      await server
+        .http()
+        .put(`${key.path}/permissions`)
+        .auth(...account.auth)
+        .send({ rules }),
+      'permissions',
+    );
   };
   const update = async (key: LiveKey, settings: Record<string, unknown>): Promise<void> => {
-    expectOk(await server.http().put(key.path).auth(...account.auth).send(settings), 'key update');
+    expectOk(
+      await server
+        .http()
+        .put(key.path)
+        .auth(...account.auth)
+        .send(settings),
+      'key update',
+    );
   };
   const [envA, envB] = [await newEnvironment(), await newEnvironment()];
 
@@ -69,10 +87,20 @@ export async function startLiveCastellan(env: Record<string, string> = {}): Prom
     otherEnv: envB,
     async newKey({ rules, settings = {}, in: environment = envA } = {}) {
       const collection = `${environment.path}/access_keys`;
-      const res = await server.http().post(collection).auth(...account.auth).send({ name: `k-${Math.random().toString(36).slice(2, 10)}`, ...settings });
+      const res = await server
+        .http()
+        .post(collection)
+        .auth(...account.auth)
+        .send({ name: `k-${Math.random().toString(36).slice(2, 10)}`, ...settings });
       expectOk(res, 'key');
       const { api_key, name, api_secret } = res.body;
-      const key: LiveKey = { api_key, name, secret: api_secret, authorization: basic(api_key, api_secret), path: `${collection}/${api_key}` };
+      const key: LiveKey = {
+        api_key,
+        name,
+        secret: api_secret,
+        authorization: basic(api_key, api_secret),
+        path: `${collection}/${api_key}`,
+      };
       if (rules) await setRules(key, rules);
       return key;
     },

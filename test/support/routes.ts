@@ -47,7 +47,10 @@ export function registeredRoutes(app: INestApplication): RegisteredRoute[] {
           params: [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!),
           access: Reflect.getMetadata(ACCESS_METADATA, handler) ?? Reflect.getMetadata(ACCESS_METADATA, metatype),
           status: Reflect.getMetadata(HTTP_CODE_METADATA, handler) ?? (verb === RequestMethod.POST ? 201 : 200),
-          interceptors: [...(Reflect.getMetadata(INTERCEPTORS_METADATA, metatype) ?? []), ...(Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? [])],
+          interceptors: [
+            ...(Reflect.getMetadata(INTERCEPTORS_METADATA, metatype) ?? []),
+            ...(Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []),
+          ],
         });
       }
     }

@@ -24,7 +24,10 @@ export async function listen(server: TestServer): Promise<number> {
  * from the upload_prefix it reads from the environment, so the variable must be set before the import; a static
  * import would be hoisted above it. Each Jest test file has its own module registry, so this loads a fresh copy.
  */
-export async function loadCloudinarySdk(port: number, account: { account_id: string; api_key: string; api_secret: string }): Promise<Cloudinary> {
+export async function loadCloudinarySdk(
+  port: number,
+  account: { account_id: string; api_key: string; api_secret: string },
+): Promise<Cloudinary> {
   delete process.env.CLOUDINARY_URL;
   process.env.CLOUDINARY_ACCOUNT_URL = `account://${account.api_key}:${account.api_secret}@${account.account_id}?upload_prefix=http://127.0.0.1:${port}`;
   const loaded = (await import('cloudinary')) as unknown as { v2?: Cloudinary; default?: { v2: Cloudinary } };
@@ -37,7 +40,10 @@ export async function loadCloudinarySdk(port: number, account: { account_id: str
  * Per-call options that make one SDK call act as another account. A fresh object on every call matters: SDK
  * functions write `content_type` into the options they are given, which would change how a later call encodes.
  */
-export function as(account: { account_id: string; api_key: string; api_secret: string }, extra: Record<string, unknown> = {}): ProvisioningCredentials & Record<string, unknown> {
+export function as(
+  account: { account_id: string; api_key: string; api_secret: string },
+  extra: Record<string, unknown> = {},
+): ProvisioningCredentials & Record<string, unknown> {
   return { account_id: account.account_id, provisioning_api_key: account.api_key, provisioning_api_secret: account.api_secret, ...extra };
 }
 

@@ -46,6 +46,8 @@ export async function describeWith(suiteUrl: string, ...services: Service[]): Pr
 
 /** `describe.skip`, saying so: for a suite that lacks something other than a server (a program, a browser). */
 export function skipped(suiteUrl: string, why: string): jest.Describe {
-  process.stderr.write(`\nSKIPPED ${basename(fileURLToPath(suiteUrl))}: ${why}. CI sets TEST_REQUIRE_SERVICES=1, which makes this a failure.\n`);
+  process.stderr.write(
+    `\nSKIPPED ${basename(fileURLToPath(suiteUrl))}: ${why}. CI sets TEST_REQUIRE_SERVICES=1, which makes this a failure.\n`,
+  );
   return describe.skip;
 }

@@ -30,6 +30,12 @@ export async function registerConsole(fastify: FastifyInstance, dir: string): Pr
       void reply.header('content-security-policy', CONSOLE_CSP);
       done(null, payload);
     });
-    await scope.register(fastifyStatic, { root: dir, prefix: `${CONSOLE_PATH}/`, cacheControl: false, decorateReply: false, index: 'index.html' });
+    await scope.register(fastifyStatic, {
+      root: dir,
+      prefix: `${CONSOLE_PATH}/`,
+      cacheControl: false,
+      decorateReply: false,
+      index: 'index.html',
+    });
   });
 }

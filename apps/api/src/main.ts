@@ -28,7 +28,7 @@ function bannerLines(config: AppConfig, firstStart: boolean): string[] {
     `   console    ${url}/console`,
     `   API docs   ${url}/docs`,
     firstStart
-      ? ' Next: sign in to the console with the api_key and api_secret above, or follow the README\'s walk-through with curl.'
+      ? " Next: sign in to the console with the api_key and api_secret above, or follow the README's walk-through with curl."
       : ' Next: sign in to the console with an account API key. Lost every secret? `npm run -s cli -- key rotate --api-key KEY`.',
   ];
 }

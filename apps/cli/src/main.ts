@@ -36,24 +36,25 @@ const printLine = (value: unknown): void => void process.stdout.write(JSON.strin
 
 function printCreated(created: CreatedAccount): void {
   process.stdout.write(
-    [
-      `Account ${printable(created.name)} created.`,
-      ...credentialLines(created),
-      'The secret is shown this once. Keep it now.',
-      '',
-    ].join('\n'),
+    [`Account ${printable(created.name)} created.`, ...credentialLines(created), 'The secret is shown this once. Keep it now.', ''].join(
+      '\n',
+    ),
   );
 }
 
 function printAccount(account: AccountDto): void {
-  process.stdout.write(`${account.id}  ${printable(account.name)}  (product environments: at most ${account.limits.product_environments})\n`);
+  process.stdout.write(
+    `${account.id}  ${printable(account.name)}  (product environments: at most ${account.limits.product_environments})\n`,
+  );
 }
 
 function printRotated(key: RecoveredKeyDto): void {
   const previous = key.previous_secret_expires_at
     ? `The previous secret works until ${key.previous_secret_expires_at}.`
     : 'The previous secret no longer works.';
-  const pasteReady = key.api_environment_variable ? `CLOUDINARY_URL=${key.api_environment_variable}` : `CLOUDINARY_ACCOUNT_URL=${key.account_url}`;
+  const pasteReady = key.api_environment_variable
+    ? `CLOUDINARY_URL=${key.api_environment_variable}`
+    : `CLOUDINARY_ACCOUNT_URL=${key.account_url}`;
   process.stdout.write(
     [
       `The ${key.kind} key ${key.api_key} of account ${key.account_id} has a new secret.`,

@@ -82,7 +82,8 @@ export async function scanCommand(files: string[], opts: { json?: boolean }): Pr
   if (opts.json) process.stdout.write(JSON.stringify(findings) + '\n');
   else {
     // A file name is the one text here that comes from outside: a newline or an escape in it must not fake a line.
-    for (const f of findings) process.stdout.write(`${printable(f.file)}:${f.line}:${f.column}  ${f.kind}  ${f.api_key ?? 'unknown'}  ${f.secret_preview}\n`);
+    for (const f of findings)
+      process.stdout.write(`${printable(f.file)}:${f.line}:${f.column}  ${f.kind}  ${f.api_key ?? 'unknown'}  ${f.secret_preview}\n`);
   }
   return failed ? SCAN_EXIT.error : findings.length > 0 ? SCAN_EXIT.found : SCAN_EXIT.clean;
 }

@@ -4,7 +4,15 @@ import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, OkMessageDt
 import type { Principal } from '@castellan/core';
 import { AccessKeyService } from './access-key.service.js';
 import { PolicyDto, PolicyInputDto } from './dto/permissions.dto.js';
-import { AccessKeyDto, AccessKeyListDto, GenerateKeyDto, KeyNameDto, ListKeysDto, RotateKeyDto, UpdateAccessKeyDto } from './dto/access-key.dto.js';
+import {
+  AccessKeyDto,
+  AccessKeyListDto,
+  GenerateKeyDto,
+  KeyNameDto,
+  ListKeysDto,
+  RotateKeyDto,
+  UpdateAccessKeyDto,
+} from './dto/access-key.dto.js';
 
 /** What the routes of every kind of key say alike: account and user API keys use it too. */
 export const KEY_WORDING = {
@@ -14,7 +22,7 @@ export const KEY_WORDING = {
     '`sort_order` `desc` (the default) or `asc`.',
   secretOnce: (url: string) => `This answer alone shows \`api_secret\` and \`${url}\``,
   rotation:
-    "Gives the key a new secret; its api_key, name, policy and settings stay. The replaced secret works `grace_seconds` longer " +
+    'Gives the key a new secret; its api_key, name, policy and settings stay. The replaced secret works `grace_seconds` longer ' +
     "(default 0: it stops at once), never past the key's `expires_at`.",
   update: 'Changes the fields given: `name`, `description`, `enabled`, `expires_at`, `allowed_ips`, `rate_limit_per_minute`.',
   policy:
@@ -40,7 +48,11 @@ export class AccessKeyController {
   })
   @ApiRefusals({ 400: REFUSED.keyPage, 404: NO_ENVIRONMENT })
   @ApiOkResponse({ type: AccessKeyListDto })
-  list(@CurrentPrincipal() p: Principal, @Param('sub_account_id') environmentId: string, @Query() query: ListKeysDto): Promise<AccessKeyListDto> {
+  list(
+    @CurrentPrincipal() p: Principal,
+    @Param('sub_account_id') environmentId: string,
+    @Query() query: ListKeysDto,
+  ): Promise<AccessKeyListDto> {
     return this.keys.list(p.accountId, environmentId, query);
   }
 
@@ -55,7 +67,11 @@ export class AccessKeyController {
   })
   @ApiRefusals({ ...bodyRefusals(REFUSED.keySettings), 404: NO_ENVIRONMENT, 409: REFUSED.keyNameTaken })
   @ApiOkResponse({ type: AccessKeyDto, description: 'The new key; api_secret is shown in this response only' })
-  generate(@CurrentPrincipal() p: Principal, @Param('sub_account_id') environmentId: string, @Body() body: GenerateKeyDto): Promise<AccessKeyDto> {
+  generate(
+    @CurrentPrincipal() p: Principal,
+    @Param('sub_account_id') environmentId: string,
+    @Body() body: GenerateKeyDto,
+  ): Promise<AccessKeyDto> {
     return this.keys.generate(p, environmentId, body);
   }
 
@@ -109,7 +125,11 @@ export class AccessKeyController {
   })
   @ApiRefusals({ 404: REFUSED.noEnvironmentKey })
   @ApiOkResponse({ type: OkMessageDto })
-  delete(@CurrentPrincipal() p: Principal, @Param('sub_account_id') environmentId: string, @Param('api_key') apiKey: string): Promise<OkMessageDto> {
+  delete(
+    @CurrentPrincipal() p: Principal,
+    @Param('sub_account_id') environmentId: string,
+    @Param('api_key') apiKey: string,
+  ): Promise<OkMessageDto> {
     return this.keys.deleteByKey(p, environmentId, apiKey);
   }
 
@@ -144,7 +164,11 @@ export class AccessKeyController {
   })
   @ApiRefusals({ 404: REFUSED.noEnvironmentKey })
   @ApiOkResponse({ type: PolicyDto })
-  getPermissions(@CurrentPrincipal() p: Principal, @Param('sub_account_id') environmentId: string, @Param('api_key') apiKey: string): Promise<PolicyDto> {
+  getPermissions(
+    @CurrentPrincipal() p: Principal,
+    @Param('sub_account_id') environmentId: string,
+    @Param('api_key') apiKey: string,
+  ): Promise<PolicyDto> {
     return this.keys.permissions(p.accountId, environmentId, apiKey);
   }
 

@@ -37,7 +37,13 @@ export class AccessKeyService {
   async update(caller: KeyCaller, environmentId: string, apiKey: string, input: UpdateAccessKeyDto): Promise<AccessKeyDto> {
     const accountId = caller.principal.accountId;
     const { scope } = await this.environment(accountId, environmentId);
-    const patch = { name: input.name, description: input.description, enabled: input.enabled, dedicatedFor: input.dedicated_for, ...settingsPatch(input) };
+    const patch = {
+      name: input.name,
+      description: input.description,
+      enabled: input.enabled,
+      dedicatedFor: input.dedicated_for,
+      ...settingsPatch(input),
+    };
     const key = await this.manager.updateBy(caller, accountId, scope, apiKey, patch, async (tx, current) => {
       // One key per environment holds a purpose: giving it to this key takes it from the other.
       if (input.dedicated_for && current.dedicatedFor !== input.dedicated_for) {
@@ -75,7 +81,11 @@ export class AccessKeyService {
     return this.policies.replace(caller, scope, apiKey, body);
   }
 
-  private async environment(accountId: string, environmentId: string, manager?: EntityManager): Promise<{ environment: EnvironmentEntity; scope: KeyScope }> {
+  private async environment(
+    accountId: string,
+    environmentId: string,
+    manager?: EntityManager,
+  ): Promise<{ environment: EnvironmentEntity; scope: KeyScope }> {
     const environment = await this.environments.findById(accountId, environmentId, manager);
     if (!environment) throw AppError.notFound('Product environment', environmentId);
     return { environment, scope: { kind: 'environment', environmentId } };

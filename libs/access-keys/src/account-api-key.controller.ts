@@ -45,7 +45,12 @@ export class AccountApiKeyController {
     409: `${KEY_WORDING.updateConflict}; or disabling the last enabled account API key`,
   })
   @ApiOkResponse({ type: AccessKeyDto })
-  update(@CurrentPrincipal() p: Principal, @Ip() ip: string, @Param('api_key') apiKey: string, @Body() body: UpdateAccountKeyDto): Promise<AccessKeyDto> {
+  update(
+    @CurrentPrincipal() p: Principal,
+    @Ip() ip: string,
+    @Param('api_key') apiKey: string,
+    @Body() body: UpdateAccountKeyDto,
+  ): Promise<AccessKeyDto> {
     return this.keys.update({ principal: p, ip }, apiKey, body);
   }
 
@@ -53,7 +58,10 @@ export class AccountApiKeyController {
   @Authenticated({ permission: 'provisioning:account_api_keys.rotate' })
   @ApiOperation({ summary: 'Rotate an account API key', description: `${KEY_WORDING.rotation} ${KEY_WORDING.secretOnce('account_url')}.` })
   @ApiRefusals({ ...bodyRefusals(REFUSED.graceSeconds), 403: REFUSED.beyondCaller, 404: REFUSED.noAccountKey })
-  @ApiOkResponse({ type: AccessKeyDto, description: 'The key with its new secret; api_secret and account_url are shown in this response only' })
+  @ApiOkResponse({
+    type: AccessKeyDto,
+    description: 'The key with its new secret; api_secret and account_url are shown in this response only',
+  })
   rotate(@CurrentPrincipal() p: Principal, @Param('api_key') apiKey: string, @Body() body: RotateKeyDto): Promise<AccessKeyDto> {
     return this.keys.rotate(p, p.accountId, apiKey, body);
   }

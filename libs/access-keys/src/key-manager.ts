@@ -39,7 +39,12 @@ export class KeyManager {
    * `scopeExists` checks again, under the account lock, that the key's environment or user is still there: one
    * deleted meanwhile is a 404, never a key that outlives it (or a foreign-key failure).
    */
-  generate(maker: Principal, scope: KeyScope, input: GenerateKeyDto, scopeExists: (manager: EntityManager) => Promise<unknown>): Promise<IssuedKey> {
+  generate(
+    maker: Principal,
+    scope: KeyScope,
+    input: GenerateKeyDto,
+    scopeExists: (manager: EntityManager) => Promise<unknown>,
+  ): Promise<IssuedKey> {
     const accountId = maker.accountId;
     return this.accounts.run(accountId, async (manager) => {
       await scopeExists(manager);
@@ -58,12 +63,23 @@ export class KeyManager {
    * Changes a key. Its rules, and enabling it, can widen what it holds; `before` may store more of the same kind
    * (custom roles) and must say so with `widens`.
    */
-  update(caller: Caller, accountId: string, scope: KeyScope, apiKey: string, patch: KeyPatch, before?: BeforeKeyUpdate, widens = false): Promise<ApiKeyEntity> {
+  update(
+    caller: Caller,
+    accountId: string,
+    scope: KeyScope,
+    apiKey: string,
+    patch: KeyPatch,
+    before?: BeforeKeyUpdate,
+    widens = false,
+  ): Promise<ApiKeyEntity> {
     return this.accounts.run(accountId, async (manager) => {
       const key = await this.require(accountId, scope, apiKey, manager);
       if (patch.name !== undefined) await this.settings.assertNameFree(manager, accountId, scope, patch.name, key.id);
       const capped = { ...patch, expiresAt: await this.settings.cappedExpiry(manager, accountId, patch.expiresAt, false) };
-      const change = { subjects: [{ key: key.id }], widens: widens || patch.rules !== undefined || (patch.enabled === true && !key.enabled) };
+      const change = {
+        subjects: [{ key: key.id }],
+        widens: widens || patch.rules !== undefined || (patch.enabled === true && !key.enabled),
+      };
       return this.grants.change(manager, caller, change, async (tx) => {
         await before?.(tx, key, capped);
         const now = new Date();
@@ -77,7 +93,14 @@ export class KeyManager {
    * `update` as a request asks for it. A key may narrow its own allowlist, but not to one that leaves out the
    * address it calls from: its next request would be refused.
    */
-  updateBy(caller: KeyCaller, accountId: string, scope: KeyScope, apiKey: string, patch: KeyPatch, before?: BeforeKeyUpdate): Promise<ApiKeyEntity> {
+  updateBy(
+    caller: KeyCaller,
+    accountId: string,
+    scope: KeyScope,
+    apiKey: string,
+    patch: KeyPatch,
+    before?: BeforeKeyUpdate,
+  ): Promise<ApiKeyEntity> {
     return this.update(caller.principal, accountId, scope, apiKey, patch, async (tx, key, capped) => {
       if (key.id === caller.principal.keyId) refuseLockOut(capped.allowedIps, caller.ip);
       await before?.(tx, key, capped);
@@ -94,8 +117,12 @@ export class KeyManager {
   delete(caller: Caller, accountId: string, scope: KeyScope, find: { apiKey: string } | { name: string }): Promise<void> {
     return this.accounts.run(accountId, async (manager) => {
       const key =
-        'apiKey' in find ? await this.require(accountId, scope, find.apiKey, manager) : await this.requireNamed(accountId, scope, find.name, manager);
-      await this.grants.change(manager, caller, { subjects: [{ key: key.id }], widens: false }, (tx) => this.keys.delete(tx, accountId, scope, key.id));
+        'apiKey' in find
+          ? await this.require(accountId, scope, find.apiKey, manager)
+          : await this.requireNamed(accountId, scope, find.name, manager);
+      await this.grants.change(manager, caller, { subjects: [{ key: key.id }], widens: false }, (tx) =>
+        this.keys.delete(tx, accountId, scope, key.id),
+      );
     });
   }
 

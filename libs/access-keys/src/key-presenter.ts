@@ -15,7 +15,10 @@ export function keyPage(query: ListKeysDto): KeyPage {
 }
 
 /** The wire shape of any key; the secret and its paste-ready form are passed only by the call that made it. */
-export function presentKey(key: ApiKeyEntity, revealed?: { secret: string; asUrl: string; urlField: 'api_environment_variable' | 'account_url' }): AccessKeyDto {
+export function presentKey(
+  key: ApiKeyEntity,
+  revealed?: { secret: string; asUrl: string; urlField: 'api_environment_variable' | 'account_url' },
+): AccessKeyDto {
   const lastUse = { last_used_at: key.lastUsedAt ? isoSeconds(key.lastUsedAt) : null, last_used_ip: key.lastUsedIp };
   const grace = key.previousSecretExpiresAt && key.previousSecretExpiresAt > new Date() ? isoSeconds(key.previousSecretExpiresAt) : null;
   return {

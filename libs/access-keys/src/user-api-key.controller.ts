@@ -17,7 +17,10 @@ export class UserApiKeyController {
   constructor(private readonly keys: UserApiKeyService) {}
 
   @Get()
-  @Authenticated({ permission: 'provisioning:user_api_keys.read', owner: { param: 'user_id', permission: 'provisioning:own_api_keys.read' } })
+  @Authenticated({
+    permission: 'provisioning:user_api_keys.read',
+    owner: { param: 'user_id', permission: 'provisioning:own_api_keys.read' },
+  })
   @ApiOperation({ summary: "List a user's API keys", description: KEY_WORDING.list('api_keys') })
   @ApiRefusals({ 400: REFUSED.keyPage, 404: NO_USER })
   @ApiOkResponse({ type: UserKeyListDto })
@@ -26,7 +29,10 @@ export class UserApiKeyController {
   }
 
   @Post()
-  @Authenticated({ permission: 'provisioning:user_api_keys.create', owner: { param: 'user_id', permission: 'provisioning:own_api_keys.create' } })
+  @Authenticated({
+    permission: 'provisioning:user_api_keys.create',
+    owner: { param: 'user_id', permission: 'provisioning:own_api_keys.create' },
+  })
   @ApiOperation({
     summary: 'Generate a user API key',
     description:
@@ -41,7 +47,10 @@ export class UserApiKeyController {
   }
 
   @Put(':api_key')
-  @Authenticated({ permission: 'provisioning:user_api_keys.update', owner: { param: 'user_id', permission: 'provisioning:own_api_keys.update' } })
+  @Authenticated({
+    permission: 'provisioning:user_api_keys.update',
+    owner: { param: 'user_id', permission: 'provisioning:own_api_keys.update' },
+  })
   @ApiOperation({ summary: 'Update a user API key', description: KEY_WORDING.update })
   @ApiRefusals({ ...bodyRefusals(REFUSED.keySettings), 403: REFUSED.beyondCaller, 404: NOT_FOUND, 409: KEY_WORDING.updateConflict })
   @ApiOkResponse({ type: AccessKeyDto })
@@ -56,10 +65,16 @@ export class UserApiKeyController {
   }
 
   @Post(':api_key/rotate')
-  @Authenticated({ permission: 'provisioning:user_api_keys.rotate', owner: { param: 'user_id', permission: 'provisioning:own_api_keys.rotate' } })
+  @Authenticated({
+    permission: 'provisioning:user_api_keys.rotate',
+    owner: { param: 'user_id', permission: 'provisioning:own_api_keys.rotate' },
+  })
   @ApiOperation({ summary: 'Rotate a user API key', description: `${KEY_WORDING.rotation} ${KEY_WORDING.secretOnce('account_url')}.` })
   @ApiRefusals({ ...bodyRefusals(REFUSED.graceSeconds), 403: REFUSED.beyondCaller, 404: NOT_FOUND })
-  @ApiOkResponse({ type: AccessKeyDto, description: 'The key with its new secret; api_secret and account_url are shown in this response only' })
+  @ApiOkResponse({
+    type: AccessKeyDto,
+    description: 'The key with its new secret; api_secret and account_url are shown in this response only',
+  })
   rotate(
     @CurrentPrincipal() p: Principal,
     @Param('user_id') userId: string,
@@ -70,7 +85,10 @@ export class UserApiKeyController {
   }
 
   @Delete(':api_key')
-  @Authenticated({ permission: 'provisioning:user_api_keys.delete', owner: { param: 'user_id', permission: 'provisioning:own_api_keys.delete' } })
+  @Authenticated({
+    permission: 'provisioning:user_api_keys.delete',
+    owner: { param: 'user_id', permission: 'provisioning:own_api_keys.delete' },
+  })
   @ApiOperation({ summary: 'Revoke a user API key', description: 'Deletes the key, which stops working on the next request.' })
   @ApiRefusals({ 403: REFUSED.beyondCaller, 404: NOT_FOUND })
   @ApiOkResponse({ type: OkMessageDto, description: 'Revoked: the key stops working on the next request' })
@@ -79,7 +97,10 @@ export class UserApiKeyController {
   }
 
   @Get(':api_key/permissions')
-  @Authenticated({ permission: 'provisioning:user_api_keys.read', owner: { param: 'user_id', permission: 'provisioning:own_api_keys.read' } })
+  @Authenticated({
+    permission: 'provisioning:user_api_keys.read',
+    owner: { param: 'user_id', permission: 'provisioning:own_api_keys.read' },
+  })
   @ApiOperation({
     summary: "Get a user API key's permissions",
     description: `${KEY_WORDING.policy} A user key's rules only narrow its user's privileges, and \`roles\` is always empty.`,
@@ -91,7 +112,10 @@ export class UserApiKeyController {
   }
 
   @Put(':api_key/permissions')
-  @Authenticated({ permission: 'provisioning:user_api_keys.update', owner: { param: 'user_id', permission: 'provisioning:own_api_keys.update' } })
+  @Authenticated({
+    permission: 'provisioning:user_api_keys.update',
+    owner: { param: 'user_id', permission: 'provisioning:own_api_keys.update' },
+  })
   @ApiOperation({
     summary: "Replace a user API key's permissions",
     description: "Replaces the key's own `rules`, which narrow its user's privileges, from the key's next request on.",

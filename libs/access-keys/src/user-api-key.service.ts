@@ -42,7 +42,9 @@ export class UserApiKeyService {
   }
 
   async rotate(caller: Caller, accountId: string, userId: string, apiKey: string, input: RotateKeyDto): Promise<AccessKeyDto> {
-    return presentIssued(await this.manager.rotate(caller, accountId, await this.scope(accountId, userId), apiKey, input.grace_seconds ?? 0));
+    return presentIssued(
+      await this.manager.rotate(caller, accountId, await this.scope(accountId, userId), apiKey, input.grace_seconds ?? 0),
+    );
   }
 
   async revoke(caller: Principal, userId: string, apiKey: string): Promise<OkMessageDto> {

@@ -14,7 +14,8 @@ export class AccountController {
   @Authenticated({ permission: 'provisioning:account.read' })
   @ApiOperation({
     summary: 'Get the account',
-    description: 'Answers the id and name of the account, its limits, and the endpoints a client needs: the Provisioning API, ' +
+    description:
+      'Answers the id and name of the account, its limits, and the endpoints a client needs: the Provisioning API, ' +
       '`/v1_1/authorize` and these docs.',
   })
   @ApiOkResponse({ type: AccountDto, description: 'The account, its limits and the endpoints a caller needs' })

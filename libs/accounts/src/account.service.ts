@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppConfig, AppError, FIELD_MESSAGES, isoSeconds, isUniqueViolation, MAX_ENVIRONMENT_LIMIT, newAccountId, NO_CONTROL_CHARACTERS, TransactionRunner } from '@castellan/core';
+import {
+  AppConfig,
+  AppError,
+  FIELD_MESSAGES,
+  isoSeconds,
+  isUniqueViolation,
+  MAX_ENVIRONMENT_LIMIT,
+  newAccountId,
+  NO_CONTROL_CHARACTERS,
+  TransactionRunner,
+} from '@castellan/core';
 import { KeyStore, GrantService, KeyCacheInvalidator, OPERATOR, scopeOf } from '@castellan/credentials';
 import { AccountEntity } from './account.entity.js';
 import { AccountRepository } from './account.repository.js';
@@ -38,7 +48,8 @@ export class AccountService {
     if (!Number.isSafeInteger(limit) || limit < 0 || limit > MAX_ENVIRONMENT_LIMIT) {
       throw AppError.invalid(`product_environments must be a whole number from 0 to ${MAX_ENVIRONMENT_LIMIT}`);
     }
-    if (!(await this.accounts.update(accountId, { maxProductEnvironments: limit }, new Date()))) throw AppError.notFound('Account', accountId);
+    if (!(await this.accounts.update(accountId, { maxProductEnvironments: limit }, new Date())))
+      throw AppError.notFound('Account', accountId);
     return this.get(accountId);
   }
 

@@ -26,7 +26,9 @@ export class AuditEventRepository {
 
   /** Newest first, keyset-paged on the time-sortable id; `limit` rows at most. */
   list(accountId: string, filter: AuditEventFilter, limit: number, manager?: EntityManager): Promise<AuditEventEntity[]> {
-    const query = (manager?.getRepository(AuditEventEntity) ?? this.events).createQueryBuilder('e').where('e.account_id = :accountId', { accountId });
+    const query = (manager?.getRepository(AuditEventEntity) ?? this.events)
+      .createQueryBuilder('e')
+      .where('e.account_id = :accountId', { accountId });
     if (filter.minId !== undefined) query.andWhere('e.id >= :minId', { minId: filter.minId });
     if (filter.belowId !== undefined) query.andWhere('e.id < :belowId', { belowId: filter.belowId });
     if (filter.cursor !== undefined) query.andWhere('e.id < :cursor', { cursor: filter.cursor });

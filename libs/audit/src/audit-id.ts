@@ -7,7 +7,10 @@ const RANDOM_SPACE = 16n ** BigInt(RANDOM_DIGITS);
 
 export const AUDIT_ID_PATTERN = /^[0-9a-f]{32}$/;
 
-const timePart = (ms: number): string => Math.min(Math.max(Math.floor(ms), 0), MAX_TIME).toString(16).padStart(TIME_DIGITS, '0');
+const timePart = (ms: number): string =>
+  Math.min(Math.max(Math.floor(ms), 0), MAX_TIME)
+    .toString(16)
+    .padStart(TIME_DIGITS, '0');
 
 /** The smallest id of a millisecond: ids at or after `ms` compare >= this one. */
 export const auditIdFloor = (ms: number): string => timePart(ms) + '0'.repeat(RANDOM_DIGITS);

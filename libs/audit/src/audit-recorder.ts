@@ -149,7 +149,12 @@ export class AuditRecorder implements AuditSink, ChangeObserver, OnModuleInit, B
   private async write(fields: Omit<AuditEventEntity, 'id' | 'createdAt'>): Promise<void> {
     try {
       const now = new Date();
-      const event = Object.assign(new AuditEventEntity(), { id: this.ids.next(now), createdAt: now, ...fields, ip: fields.ip.slice(0, 64) });
+      const event = Object.assign(new AuditEventEntity(), {
+        id: this.ids.next(now),
+        createdAt: now,
+        ...fields,
+        ip: fields.ip.slice(0, 64),
+      });
       await this.transactions.run((manager) => this.events.insert(manager, event));
     } catch (error) {
       this.logFailure(error, fields.action);

@@ -66,7 +66,14 @@ const clip = (id: string): string => redactSecrets(id).slice(0, MAX_TARGET_ID);
  */
 export function targetOf(route: RecordedRoute, response?: unknown): AuditTarget | null {
   const last = route.segments[route.segments.length - 1];
-  if (route.method === 'POST' && last !== undefined && !last.startsWith(':') && COLLECTION_TYPES[last] && typeof response === 'object' && response !== null) {
+  if (
+    route.method === 'POST' &&
+    last !== undefined &&
+    !last.startsWith(':') &&
+    COLLECTION_TYPES[last] &&
+    typeof response === 'object' &&
+    response !== null
+  ) {
     const { id, api_key } = response as { id?: unknown; api_key?: unknown };
     const created = typeof api_key === 'string' ? api_key : typeof id === 'string' ? id : undefined;
     if (created) return { type: COLLECTION_TYPES[last]!, id: clip(created) };

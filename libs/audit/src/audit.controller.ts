@@ -20,7 +20,10 @@ export class AuditController {
       '`page_size` is 1–200 (default 50); pass `next_cursor` as `cursor` for the next page. No body or secret is ever recorded.',
   })
   @ApiRefusals({ 400: 'A filter breaks its rule: a date that is not ISO-8601, from after to, an actor that is no api_key, a bad cursor' })
-  @ApiOkResponse({ type: AuditEventListDto, description: 'Changes, refused changes and failed authentications of this account, newest first' })
+  @ApiOkResponse({
+    type: AuditEventListDto,
+    description: 'Changes, refused changes and failed authentications of this account, newest first',
+  })
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListAuditEventsDto): Promise<AuditEventListDto> {
     return this.audit.list(principal.accountId, query);
   }

@@ -19,12 +19,7 @@ const AUDIT_ENTITIES = [AuditEventEntity];
 @Module({
   imports: [TypeOrmModule.forFeature(AUDIT_ENTITIES), CredentialsModule],
   controllers: [AuditController],
-  providers: [
-    AuditEventRepository,
-    AuditRecorder,
-    AuditService,
-    { provide: AUDIT_SINK, useExisting: AuditRecorder },
-  ],
+  providers: [AuditEventRepository, AuditRecorder, AuditService, { provide: AUDIT_SINK, useExisting: AuditRecorder }],
   exports: [AUDIT_SINK, AuditRecorder],
 })
 export class AuditModule {}

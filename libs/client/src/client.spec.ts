@@ -1,7 +1,14 @@
 import { createServer } from 'node:http';
 import type { DecisionDto, KeySelfDto, REFUSED_KEY_REASONS } from '@castellan/decisions';
 import { allow, deny, type Rule } from '../../../test/support/http.js';
-import { basic, deadUrl, type LiveCastellan, type LiveKey, silentServer, startLiveCastellan } from '../../../test/support/live-castellan.js';
+import {
+  basic,
+  deadUrl,
+  type LiveCastellan,
+  type LiveKey,
+  silentServer,
+  startLiveCastellan,
+} from '../../../test/support/live-castellan.js';
 import {
   BadRequestError,
   CastellanErrorCode,
@@ -64,7 +71,11 @@ describe('options', () => {
     [{ baseUrl: 'http://c', timeoutMs: 0 }, RangeError, 'timeoutMs must be a whole number from 1 to 600000, not 0'],
     [{ baseUrl: 'http://c', cache: { ttlMs: 5001 } }, RangeError, 'cache.ttlMs must be a whole number from 1 to 5000, not 5001'],
     [{ baseUrl: 'http://c', cache: { ttlMs: 0.5 } }, RangeError, 'cache.ttlMs must be a whole number from 1 to 5000, not 0.5'],
-    [{ baseUrl: 'http://c', cache: { ttlMs: 1000, maxEntries: 0 } }, RangeError, 'cache.maxEntries must be a whole number from 1 to 1000000, not 0'],
+    [
+      { baseUrl: 'http://c', cache: { ttlMs: 1000, maxEntries: 0 } },
+      RangeError,
+      'cache.maxEntries must be a whole number from 1 to 1000000, not 0',
+    ],
   ])('refuses %j', (options, type, message) => {
     expect(() => createCastellanClient(options)).toThrow(new type(message));
   });
@@ -103,7 +114,11 @@ describe('authorize', () => {
     await client.authorize(upload(limited));
     const error = await client.authorize(upload(limited)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
-    expect(error).toMatchObject({ code: CastellanErrorCode.RateLimited, status: 429, message: expect.stringMatching(/^Rate limit exceeded/) });
+    expect(error).toMatchObject({
+      code: CastellanErrorCode.RateLimited,
+      status: 429,
+      message: expect.stringMatching(/^Rate limit exceeded/),
+    });
     expect((error as RateLimitedError).retryAfterSeconds).toBeGreaterThan(0);
   });
 
@@ -115,17 +130,27 @@ describe('authorize', () => {
 
   it('throws CastellanUnreachableError when nothing listens', async () => {
     const url = await deadUrl();
-    const error = await createCastellanClient({ baseUrl: url }).authorize(upload(narrow)).catch((e: unknown) => e);
+    const error = await createCastellanClient({ baseUrl: url })
+      .authorize(upload(narrow))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CastellanUnreachableError);
-    expect(error).toMatchObject({ code: CastellanErrorCode.Unreachable, status: null, message: expect.stringContaining(`Castellan is unreachable at ${url}/v1_1/authorize`) });
+    expect(error).toMatchObject({
+      code: CastellanErrorCode.Unreachable,
+      status: null,
+      message: expect.stringContaining(`Castellan is unreachable at ${url}/v1_1/authorize`),
+    });
   });
 
   it('throws CastellanUnreachableError for a 5xx, such as a load balancer with no instance behind it', async () => {
-    const balancer = createServer((_req, res) => res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>503 Service Unavailable</h1>'));
+    const balancer = createServer((_req, res) =>
+      res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>503 Service Unavailable</h1>'),
+    );
     await new Promise<void>((resolve) => balancer.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = balancer.address() as { port: number };
-      const error = await createCastellanClient({ baseUrl: `http://127.0.0.1:${port}` }).authorize(upload(narrow)).catch((e: unknown) => e);
+      const error = await createCastellanClient({ baseUrl: `http://127.0.0.1:${port}` })
+        .authorize(upload(narrow))
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CastellanUnreachableError);
       expect(error).toMatchObject({ status: 503, message: 'Castellan answered 503: Castellan answered 503' });
     } finally {
@@ -136,9 +161,15 @@ describe('authorize', () => {
   it('throws CastellanTimeoutError when Castellan does not answer in time', async () => {
     const silent = await silentServer();
     try {
-      const error = await createCastellanClient({ baseUrl: silent.url, timeoutMs: 150 }).authorize(upload(narrow)).catch((e: unknown) => e);
+      const error = await createCastellanClient({ baseUrl: silent.url, timeoutMs: 150 })
+        .authorize(upload(narrow))
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CastellanTimeoutError);
-      expect(error).toMatchObject({ code: CastellanErrorCode.Timeout, status: null, message: `Castellan did not answer POST ${silent.url}/v1_1/authorize within 150 ms` });
+      expect(error).toMatchObject({
+        code: CastellanErrorCode.Timeout,
+        status: null,
+        message: `Castellan did not answer POST ${silent.url}/v1_1/authorize within 150 ms`,
+      });
     } finally {
       await silent.close();
     }
@@ -148,7 +179,12 @@ describe('authorize', () => {
 describe('authorizeBatch', () => {
   it("answers in order, for several callers' credentials", async () => {
     const open = await castellan.newKey();
-    const decisions = await client.authorizeBatch([destroy(narrow, 'prod/a'), destroy(open, 'prod/a'), upload(narrow), destroy(narrow, 'dev')]);
+    const decisions = await client.authorizeBatch([
+      destroy(narrow, 'prod/a'),
+      destroy(open, 'prod/a'),
+      upload(narrow),
+      destroy(narrow, 'dev'),
+    ]);
     expect(decisions).toEqual([
       decisionOf(narrow, false, 'DENIED_BY_RULE', 1),
       decisionOf(open, true, 'ALLOWED', 0),
@@ -164,9 +200,9 @@ describe('authorizeBatch', () => {
   });
 
   it("rejects when any caller's credentials are refused", async () => {
-    await expect(client.authorizeBatch([upload(narrow), { ...upload(narrow), authorization: basic(narrow.api_key, 'y'.repeat(32)) }])).rejects.toBeInstanceOf(
-      InvalidCredentialsError,
-    );
+    await expect(
+      client.authorizeBatch([upload(narrow), { ...upload(narrow), authorization: basic(narrow.api_key, 'y'.repeat(32)) }]),
+    ).rejects.toBeInstanceOf(InvalidCredentialsError);
   });
 
   it('answers an empty list without a call', async () => {

@@ -116,7 +116,12 @@ export class CastellanClient {
     return expressMiddleware(this, check);
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, caller: Pick<AuthorizeRequest, 'authorization' | 'clientIp'>, body?: object): Promise<T> {
+  private async call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    caller: Pick<AuthorizeRequest, 'authorization' | 'clientIp'>,
+    body?: object,
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (caller.authorization) headers.authorization = caller.authorization;
     if (caller.clientIp) headers['x-forwarded-for'] = caller.clientIp;

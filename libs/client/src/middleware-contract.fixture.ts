@@ -62,7 +62,10 @@ export function describeMiddleware(framework: string, build: BuildApp, more?: (c
     const destroyIn = (cloudName: string) => ROUTES.destroy.replace(':cloud_name', cloudName);
     const destroy = (authorization: string | null, folder: string, app = context.app) =>
       app.post(destroyIn(context.castellan.env.cloud_name), authorization, { public_id: 'cat', folder });
-    const refusal = (status: number, message: string | RegExp) => ({ status, body: { error: { message: message instanceof RegExp ? expect.stringMatching(message) : message } } });
+    const refusal = (status: number, message: string | RegExp) => ({
+      status,
+      body: { error: { message: message instanceof RegExp ? expect.stringMatching(message) : message } },
+    });
     const answered = ({ status, body }: Answer) => ({ status, body });
 
     it('lets an allowed request through and hands the decision to the handler', async () => {
@@ -100,7 +103,10 @@ export function describeMiddleware(framework: string, build: BuildApp, more?: (c
 
     it('answers 401 when Castellan refuses the credentials', async () => {
       const res = await destroy(basic(context.key.api_key, 'w'.repeat(32)), 'dev');
-      expect({ ...answered(res), challenge: res.headers['www-authenticate'] }).toEqual({ ...refusal(401, 'Invalid credentials'), challenge: 'Basic realm="castellan"' });
+      expect({ ...answered(res), challenge: res.headers['www-authenticate'] }).toEqual({
+        ...refusal(401, 'Invalid credentials'),
+        challenge: 'Basic realm="castellan"',
+      });
     });
 
     it("answers 429 with Castellan's Retry-After past the key's rate limit", async () => {
@@ -113,17 +119,27 @@ export function describeMiddleware(framework: string, build: BuildApp, more?: (c
 
     it('answers 503 when Castellan is unreachable and the policy is to fail closed', async () => {
       const app = await appWith(createCastellanClient({ baseUrl: await deadUrl() }));
-      expect(answered(await destroy(context.key.authorization, 'dev', app))).toEqual(refusal(503, 'Authorization is unavailable; retry later'));
+      expect(answered(await destroy(context.key.authorization, 'dev', app))).toEqual(
+        refusal(503, 'Authorization is unavailable; retry later'),
+      );
     });
 
     it('lets the request through, marked FAILED_OPEN, when the policy is to fail open', async () => {
       const app = await appWith(createCastellanClient({ baseUrl: await deadUrl(), failClosed: false }));
       const res = await destroy(context.key.authorization, 'prod/cats', app);
-      expect({ status: res.status, reason: res.body.decision?.reason, allowed: res.body.decision?.allowed }).toEqual({ status: 200, reason: 'FAILED_OPEN', allowed: true });
+      expect({ status: res.status, reason: res.body.decision?.reason, allowed: res.body.decision?.allowed }).toEqual({
+        status: 200,
+        reason: 'FAILED_OPEN',
+        allowed: true,
+      });
     });
 
     it("fails as the framework's own server error when the route names an action outside the catalogue", async () => {
-      const res = await context.app.post(ROUTES.misdeclared.replace(':cloud_name', context.castellan.env.cloud_name), context.key.authorization, {});
+      const res = await context.app.post(
+        ROUTES.misdeclared.replace(':cloud_name', context.castellan.env.cloud_name),
+        context.key.authorization,
+        {},
+      );
       expect(res.status).toBe(500);
       expect(res.body?.decision).toBeUndefined();
     });

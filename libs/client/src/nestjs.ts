@@ -52,7 +52,10 @@ export class CastellanGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const check = this.reflector.getAllAndOverride<RouteCheck<NestRequest> | undefined>(REQUIRED_ACTION, [context.getHandler(), context.getClass()]);
+    const check = this.reflector.getAllAndOverride<RouteCheck<NestRequest> | undefined>(REQUIRED_ACTION, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (!check) {
       if (this.options.undeclared === 'allow') return true;
       throw new HttpException({ error: { message: 'No Castellan action is declared for this route' } }, 403);
@@ -65,7 +68,10 @@ export class CastellanGuard implements CanActivate {
       return true;
     }
     const { status, headers, body } = outcome.refusal;
-    const response = http.getResponse<{ header?: (name: string, value: string) => unknown; setHeader?: (name: string, value: string) => unknown }>();
+    const response = http.getResponse<{
+      header?: (name: string, value: string) => unknown;
+      setHeader?: (name: string, value: string) => unknown;
+    }>();
     // Fastify's reply and Express's response both have header(); a bare Node response only setHeader().
     for (const [name, value] of Object.entries(headers)) {
       if (response.header) response.header(name, value);

@@ -21,10 +21,18 @@ const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: pack
 
 it('holds the build for both module systems, its types and its README, and nothing else', () => {
   const { files } = packed;
-  expect(files).toEqual(expect.arrayContaining([
-    'README.md', 'package.json', 'dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/esm/nestjs.js',
-    'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json',
-  ]));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'README.md',
+      'package.json',
+      'dist/esm/index.js',
+      'dist/esm/index.d.ts',
+      'dist/esm/nestjs.js',
+      'dist/cjs/index.js',
+      'dist/cjs/index.d.ts',
+      'dist/cjs/package.json',
+    ]),
+  );
   const built = (f: string) => /^dist\/(esm|cjs)\/[a-z-]+\.(js|d\.ts|js\.map)$/.test(f) || f === 'dist/cjs/package.json';
   expect(files.filter((f) => !built(f))).toEqual(['README.md', 'package.json']);
   expect(files.some((f) => /spec|fixture/.test(f))).toBe(false);

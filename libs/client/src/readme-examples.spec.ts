@@ -83,7 +83,10 @@ beforeAll(() => {
   for (const example of examples) {
     const source = program.getSourceFile(join(dir, example.file))!;
     const found = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
-    diagnostics.set(example, found.map((d) => `${example.readme}:${located(d, example.line)}`));
+    diagnostics.set(
+      example,
+      found.map((d) => `${example.readme}:${located(d, example.line)}`),
+    );
   }
 }, 180_000);
 afterAll(() => packed?.remove());

@@ -63,7 +63,11 @@ export class AccessGuard implements CanActivate {
     this.lastUse.record(principal, request.ip);
     // Set before authorization, so that refusals of the key carry them too; a 429 carries them itself.
     const limited = this.rateLimits.consume(principal);
-    if (limited) context.switchToHttp().getResponse<FastifyReply>().headers(await limited.catch((error: unknown) => this.denied(principal, error)));
+    if (limited)
+      context
+        .switchToHttp()
+        .getResponse<FastifyReply>()
+        .headers(await limited.catch((error: unknown) => this.denied(principal, error)));
     try {
       this.authorize(access, principal, params);
     } catch (error) {

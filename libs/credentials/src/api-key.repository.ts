@@ -152,7 +152,12 @@ export class ApiKeyRepository implements KeyStore {
    * of a secret is the proof. The keys the secret is the current or the previous secret of.
    */
   findBySecretHash(kind: KeyKind, hash: string): Promise<ApiKeyEntity[]> {
-    return this.keys.find({ where: [{ kind, secretHash: hash }, { kind, previousSecretHash: hash }] });
+    return this.keys.find({
+      where: [
+        { kind, secretHash: hash },
+        { kind, previousSecretHash: hash },
+      ],
+    });
   }
 
   /**

@@ -14,7 +14,10 @@ const principalNamed = (name: string) => ({ principal: { name } as Principal });
 
 /** A request presenting `apiKey:secret` in a Basic header, and the context a guard sees it in. */
 function requestWith(credentials: string): { request: AuthenticatingRequest; context: ExecutionContext } {
-  const request = { ip: '127.0.0.1', headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` } } as AuthenticatingRequest;
+  const request = {
+    ip: '127.0.0.1',
+    headers: { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` },
+  } as AuthenticatingRequest;
   const context = { switchToHttp: () => ({ getRequest: () => request, getResponse: () => ({}) }) } as unknown as ExecutionContext;
   return { request, context };
 }
@@ -53,7 +56,9 @@ describe('BasicAuthGuard', () => {
 
   test('the secret is everything after the first colon (RFC 7617): KEY:SECRET:anything presents the secret SECRET:anything', async () => {
     const secrets: string[] = [];
-    const verifier = { verify: (_: string, secret: string) => (secrets.push(secret), Promise.resolve(principalNamed('k'))) } as unknown as CredentialVerifier;
+    const verifier = {
+      verify: (_: string, secret: string) => (secrets.push(secret), Promise.resolve(principalNamed('k'))),
+    } as unknown as CredentialVerifier;
     const guard = new BasicAuthGuard(new BasicAuthStrategy(verifier));
     await guard.canActivate(requestWith('100000000000001:cstla_secret:anything').context);
     await guard.canActivate(requestWith('100000000000001:cstla_secret').context);

@@ -23,7 +23,9 @@ export function basicCredentials(authorization: string | string[] | undefined): 
   if (!match) return null;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const separator = decoded.indexOf(':');
-  return separator < 0 ? { userId: decoded, password: null } : { userId: decoded.slice(0, separator), password: decoded.slice(separator + 1) };
+  return separator < 0
+    ? { userId: decoded, password: null }
+    : { userId: decoded.slice(0, separator), password: decoded.slice(separator + 1) };
 }
 
 /** Each application's own Passport, by strategy: see BasicAuthStrategy. */
@@ -83,10 +85,12 @@ export class BasicAuthGuard implements CanActivate {
           reject(refusal);
         }
       };
-      const authenticate = this.strategy.getPassportInstance().authenticate('basic', { session: false }, (error: unknown, principal: Principal | false, info: unknown) => {
-        request.authInfo = info;
-        answer(error, principal);
-      }) as (request: unknown, response: unknown, next: (error?: unknown) => void) => void;
+      const authenticate = this.strategy
+        .getPassportInstance()
+        .authenticate('basic', { session: false }, (error: unknown, principal: Principal | false, info: unknown) => {
+          request.authInfo = info;
+          answer(error, principal);
+        }) as (request: unknown, response: unknown, next: (error?: unknown) => void) => void;
       // Passport calls next only for an error of its own: with a callback, every outcome of the strategy goes there.
       authenticate(request, http.getResponse(), (error) => answer(error ?? null, false));
     });

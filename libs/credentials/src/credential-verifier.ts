@@ -12,7 +12,12 @@ export type RefusedKey = Pick<Principal, 'accountId' | 'kind' | 'userId'>;
 /** Whether the secret is the key's current one, or the one a rotation replaced while its grace period lasts. */
 function secretMatches(hasher: SecretHasher, key: VerifiedKey, secret: string, now: number): boolean {
   if (hasher.matches(secret, key.secretHash)) return true;
-  return key.previousSecretHash !== null && key.previousSecretExpiresAt !== null && key.previousSecretExpiresAt > now && hasher.matches(secret, key.previousSecretHash);
+  return (
+    key.previousSecretHash !== null &&
+    key.previousSecretExpiresAt !== null &&
+    key.previousSecretExpiresAt > now &&
+    hasher.matches(secret, key.previousSecretHash)
+  );
 }
 
 /**
@@ -63,7 +68,8 @@ export class CredentialVerifier {
       return await pending;
     } catch (error) {
       // Once per outage: during one, every request for a key that is not cached ends here.
-      if (!this.storeDown) this.logger.error(`The key store cannot be read, keys that are not cached are refused with 503: ${(error as Error).message}`);
+      if (!this.storeDown)
+        this.logger.error(`The key store cannot be read, keys that are not cached are refused with 503: ${(error as Error).message}`);
       this.storeDown = true;
       throw new AppError(ErrorCode.Unavailable, 'Service unavailable');
     }

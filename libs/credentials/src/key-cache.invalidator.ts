@@ -27,7 +27,9 @@ export class KeyCacheInvalidator implements OnApplicationShutdown {
     private readonly cache: KeyCache,
     private readonly redis: { publisher: Redis; subscriber: Redis; channel?: string } | null,
   ) {
-    this.publisherReady = redis ? once(redis.publisher, 'ready', { signal: AbortSignal.timeout(FIRST_CONNECTION_WAIT_MS) }).catch(() => undefined) : Promise.resolve();
+    this.publisherReady = redis
+      ? once(redis.publisher, 'ready', { signal: AbortSignal.timeout(FIRST_CONNECTION_WAIT_MS) }).catch(() => undefined)
+      : Promise.resolve();
     if (!redis) return;
     const channel = this.channel;
     // Its outages are the publisher's too, which logs them.

@@ -12,7 +12,12 @@ const DAY_MS = 86_400_000;
  * lives as long as the cap allows, and a changed key keeps the expiry it has, so keys made before the cap keep
  * theirs.
  */
-export function expiryUnderCap(requested: Date | null | undefined, maxLifetimeDays: number | null, now: Date, creating: boolean): Date | null | undefined {
+export function expiryUnderCap(
+  requested: Date | null | undefined,
+  maxLifetimeDays: number | null,
+  now: Date,
+  creating: boolean,
+): Date | null | undefined {
   const latest = maxLifetimeDays === null ? null : new Date(now.getTime() + maxLifetimeDays * DAY_MS);
   if (requested === undefined) return creating ? latest : undefined;
   if (requested === null) {
@@ -21,7 +26,9 @@ export function expiryUnderCap(requested: Date | null | undefined, maxLifetimeDa
   }
   if (requested <= now) throw AppError.invalid('expires_at must be in the future');
   if (latest && requested > latest) {
-    throw AppError.invalid(`expires_at must be at most ${maxLifetimeDays} days from now: the account's key_max_lifetime_days is ${maxLifetimeDays}`);
+    throw AppError.invalid(
+      `expires_at must be at most ${maxLifetimeDays} days from now: the account's key_max_lifetime_days is ${maxLifetimeDays}`,
+    );
   }
   return requested;
 }
@@ -39,7 +46,12 @@ export class KeySettings {
    * The expiry to store for a key being made (`creating`) or changed, checked against the account's cap as it
    * is inside the caller's transaction; undefined: unchanged.
    */
-  async cappedExpiry(manager: EntityManager, accountId: string, requested: Date | null | undefined, creating: boolean): Promise<Date | null | undefined> {
+  async cappedExpiry(
+    manager: EntityManager,
+    accountId: string,
+    requested: Date | null | undefined,
+    creating: boolean,
+  ): Promise<Date | null | undefined> {
     if (requested === undefined && !creating) return undefined;
     const cap = (await this.accountPolicy.keyMaxLifetimeDays(manager, accountId)) ?? null;
     return expiryUnderCap(requested, cap, new Date(), creating);

@@ -13,7 +13,12 @@ export abstract class KeyStore {
   abstract findForAuthentication(apiKey: string): Promise<ApiKeyEntity | null>;
   /** Unscoped: the keys a leaked secret is the current or previous secret of. */
   abstract findBySecretHash(kind: KeyKind, hash: string): Promise<ApiKeyEntity[]>;
-  abstract list(accountId: string, scope: KeyScope, page: KeyPage, manager?: EntityManager): Promise<{ rows: ApiKeyEntity[]; total: number }>;
+  abstract list(
+    accountId: string,
+    scope: KeyScope,
+    page: KeyPage,
+    manager?: EntityManager,
+  ): Promise<{ rows: ApiKeyEntity[]; total: number }>;
   abstract listEnabledForEnvironments(accountId: string, environmentIds: string[], manager?: EntityManager): Promise<ApiKeyEntity[]>;
   abstract findByApiKey(accountId: string, scope: KeyScope, apiKey: string, manager?: EntityManager): Promise<ApiKeyEntity | null>;
   abstract findAnyInAccount(accountId: string, apiKey: string, manager?: EntityManager): Promise<ApiKeyEntity | null>;

@@ -6,7 +6,18 @@ import type { FastifyInstance } from 'fastify';
  * What authentication writes onto every request: passport's helpers and session manager, the principal and
  * passport's info (BasicAuthGuard), and a refusal's reason (this library).
  */
-const AUTHENTICATION_FIELDS = ['logIn', 'login', 'logOut', 'logout', 'isAuthenticated', 'isUnauthenticated', '_sessionManager', 'authInfo', 'user', 'authFailure'];
+const AUTHENTICATION_FIELDS = [
+  'logIn',
+  'login',
+  'logOut',
+  'logout',
+  'isAuthenticated',
+  'isUnauthenticated',
+  '_sessionManager',
+  'authInfo',
+  'user',
+  'authFailure',
+];
 
 /**
  * Declares those fields on Fastify's requests up front (decorateRequest, as Fastify advises for per-request

@@ -214,7 +214,10 @@ export class DatabaseGuard implements OnApplicationShutdown {
       clearTimeout(timer);
       connection?.destroy();
       // A connection that arrives after the deadline is cut as it does.
-      attempt.then(() => connection?.destroy(), () => undefined);
+      attempt.then(
+        () => connection?.destroy(),
+        () => undefined,
+      );
     }
   }
 

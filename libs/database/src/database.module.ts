@@ -17,7 +17,10 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.database, [], config.databaseTimeoutMs), autoLoadEntities: true }),
+          useFactory: (config: AppConfig) => ({
+            ...dataSourceOptions(config.database, [], config.databaseTimeoutMs),
+            autoLoadEntities: true,
+          }),
         }),
       ],
       providers: [TransactionRunner, ReplicaReader, DatabaseGuard],

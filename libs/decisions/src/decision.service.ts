@@ -26,7 +26,10 @@ import {
 } from './dto/decision.dto.js';
 
 /** The key a decision is about: the caller itself, or (in a simulation) any key of the account. */
-type Subject = Pick<Principal, 'kind' | 'apiKey' | 'name' | 'accountId' | 'environmentId' | 'rules' | 'userPolicies' | 'environmentIds' | 'rolePolicies' | 'environment'>;
+type Subject = Pick<
+  Principal,
+  'kind' | 'apiKey' | 'name' | 'accountId' | 'environmentId' | 'rules' | 'userPolicies' | 'environmentIds' | 'rolePolicies' | 'environment'
+>;
 
 /** Where a check lands: the environment it names (or the key's own), and why it cannot proceed, if so. */
 interface Placement {
@@ -95,7 +98,9 @@ export class DecisionService {
       throw AppError.notAllowed(`provisioning:permissions.simulate in product environment ${decided.environment.id}`);
     }
     const refused = refusalOfUse(key, ip, now);
-    const decision = refused ? { ...decided, allowed: false, reason: REFUSED[refused]!, rule: null, decided_by: null } : { ...decided, decided_by: source };
+    const decision = refused
+      ? { ...decided, allowed: false, reason: REFUSED[refused]!, rule: null, decided_by: null }
+      : { ...decided, decided_by: source };
     const trace = this.policies.forPrincipal(subject).trace(input.action, input.resource);
     return {
       ...decision,
@@ -124,16 +129,20 @@ export class DecisionService {
         name: p.name,
         title: p.title,
         description: p.description,
-        actions: this.catalog.expand(`${p.name}:*`)!.map((a) => ({ name: a.name, description: a.description, attributes: a.attributes, scope: a.scope })),
+        actions: this.catalog
+          .expand(`${p.name}:*`)!
+          .map((a) => ({ name: a.name, description: a.description, attributes: a.attributes, scope: a.scope })),
       })),
       key_kinds: KEY_KINDS.map((kind) => ({ kind, excluded_prefixes: excludedPrefixes(kind) })),
     };
   }
 
   private requireRead(caller: Principal, subject: Principal): void {
-    if (subject.kind === 'environment') this.actions.require(caller, 'provisioning:access_keys.permissions.read', { environmentId: subject.environmentId! });
+    if (subject.kind === 'environment')
+      this.actions.require(caller, 'provisioning:access_keys.permissions.read', { environmentId: subject.environmentId! });
     else if (subject.kind === 'account') this.actions.require(caller, 'provisioning:account_api_keys.permissions.read');
-    else this.actions.require(caller, subject.userId === caller.userId ? 'provisioning:own_api_keys.read' : 'provisioning:user_api_keys.read');
+    else
+      this.actions.require(caller, subject.userId === caller.userId ? 'provisioning:own_api_keys.read' : 'provisioning:user_api_keys.read');
   }
 
   /** A check names one action of the catalogue, and gives its resource's attributes their declared types. */

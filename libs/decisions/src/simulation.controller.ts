@@ -33,7 +33,10 @@ export class SimulationController {
     404: 'No key with this api_key in this account',
   })
   @ApiSchemaBody(SIMULATE_BODY)
-  @ApiOkResponse({ type: SimulationDto, description: "The decision for a key of the account whose permissions the caller may read, with a trace of every rule" })
+  @ApiOkResponse({
+    type: SimulationDto,
+    description: 'The decision for a key of the account whose permissions the caller may read, with a trace of every rule',
+  })
   simulate(@CurrentPrincipal() p: Principal, @Ip() ip: string, @SchemaBody(SIMULATE_BODY) body: SimulateDto): Promise<SimulationDto> {
     return this.decisions.simulate(p, body, ip);
   }

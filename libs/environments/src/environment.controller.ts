@@ -3,7 +3,13 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiRefusals, Authenticated, bodyRefusals, CurrentPrincipal, OkMessageDto, ProvisioningController } from '@castellan/core';
 import type { Principal } from '@castellan/core';
 import { EnvironmentService } from './environment.service.js';
-import { CreateEnvironmentDto, EnvironmentDto, EnvironmentListDto, ListEnvironmentsDto, UpdateEnvironmentDto } from './dto/environment.dto.js';
+import {
+  CreateEnvironmentDto,
+  EnvironmentDto,
+  EnvironmentListDto,
+  ListEnvironmentsDto,
+  UpdateEnvironmentDto,
+} from './dto/environment.dto.js';
 
 const NOT_FOUND = 'No product environment with this id in this account';
 const INVALID = 'A field breaks its rule: name missing or over 255 characters, cloud_name with other than letters, digits, _ and -';
@@ -44,7 +50,10 @@ export class EnvironmentController {
     404: 'No environment with the base_sub_account_id in this account',
     409: CLOUD_NAME_TAKEN,
   })
-  @ApiOkResponse({ type: EnvironmentDto, description: 'The new environment; api_access_keys holds its first key with the secret, shown this once' })
+  @ApiOkResponse({
+    type: EnvironmentDto,
+    description: 'The new environment; api_access_keys holds its first key with the secret, shown this once',
+  })
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateEnvironmentDto): Promise<EnvironmentDto> {
     return this.environments.create(principal, body);
   }
@@ -73,7 +82,11 @@ export class EnvironmentController {
     409: CLOUD_NAME_TAKEN,
   })
   @ApiOkResponse({ type: EnvironmentDto })
-  update(@CurrentPrincipal() principal: Principal, @Param('sub_account_id') id: string, @Body() body: UpdateEnvironmentDto): Promise<EnvironmentDto> {
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('sub_account_id') id: string,
+    @Body() body: UpdateEnvironmentDto,
+  ): Promise<EnvironmentDto> {
     return this.environments.update(principal.accountId, id, body);
   }
 

@@ -34,7 +34,8 @@ export class EnvironmentRepository implements EnvironmentDirectory {
     if (filter.enabled !== undefined) query.andWhere('e.enabled = :enabled', { enabled: filter.enabled });
     if (filter.ids) query.andWhere('e.id IN (:...ids)', { ids: filter.ids });
     if (filter.within) query.andWhere('e.id IN (:...within)', { within: filter.within });
-    if (filter.cloudNames) query.andWhere('e.cloud_name IN (:...cloudNames)', { cloudNames: filter.cloudNames.map((c) => c.toLowerCase()) });
+    if (filter.cloudNames)
+      query.andWhere('e.cloud_name IN (:...cloudNames)', { cloudNames: filter.cloudNames.map((c) => c.toLowerCase()) });
     if (filter.namePrefix) query.andWhere("LOWER(e.name) LIKE :prefix ESCAPE '!'", { prefix: likePrefix(filter.namePrefix) });
     return query.orderBy('e.created_at', 'ASC').addOrderBy('e.id', 'ASC').getMany();
   }

@@ -1,7 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, Principal, reachOf, ReplicaReader } from '@castellan/core';
+import {
+  AppError,
+  ErrorCode,
+  isoSeconds,
+  isUniqueViolation,
+  newRecordId,
+  OK,
+  OkMessageDto,
+  Principal,
+  reachOf,
+  ReplicaReader,
+} from '@castellan/core';
 import { AccountTransactions } from '@castellan/accounts';
 import { ActionAuthorizer, ApiKeyEntity, KeyStore, GrantService } from '@castellan/credentials';
 import { EnvironmentEntity } from './environment.entity.js';
@@ -41,7 +52,13 @@ export class EnvironmentService {
   list(caller: Principal, query: ListEnvironmentsDto): Promise<EnvironmentListDto> {
     const accountId = caller.accountId;
     return this.replicas.read(async (replica) => {
-      const filter = { enabled: query.enabled, ids: query.ids, cloudNames: query.cloud_names, namePrefix: query.prefix, within: reachOf(caller) };
+      const filter = {
+        enabled: query.enabled,
+        ids: query.ids,
+        cloudNames: query.cloud_names,
+        namePrefix: query.prefix,
+        within: reachOf(caller),
+      };
       const rows = await this.environments.list(accountId, filter, replica);
       return { sub_accounts: await this.withKeys(accountId, rows, replica) };
     });
@@ -93,7 +110,12 @@ export class EnvironmentService {
           root: true,
         });
         return this.toDto(environment, [
-          { key: key.apiKey, secret, enabled: key.enabled, api_environment_variable: environmentVariable(key.apiKey, secret, environment.cloudName) },
+          {
+            key: key.apiKey,
+            secret,
+            enabled: key.enabled,
+            api_environment_variable: environmentVariable(key.apiKey, secret, environment.cloudName),
+          },
         ]);
       }),
     );
@@ -158,10 +180,19 @@ export class EnvironmentService {
   }
 
   private async withKeys(accountId: string, rows: EnvironmentEntity[], manager?: EntityManager): Promise<EnvironmentDto[]> {
-    const keys = await this.keys.listEnabledForEnvironments(accountId, rows.map((e) => e.id), manager);
+    const keys = await this.keys.listEnabledForEnvironments(
+      accountId,
+      rows.map((e) => e.id),
+      manager,
+    );
     const byEnvironment = new Map<string, ApiKeyEntity[]>();
     for (const key of keys) byEnvironment.set(key.environmentId!, [...(byEnvironment.get(key.environmentId!) ?? []), key]);
-    return rows.map((e) => this.toDto(e, (byEnvironment.get(e.id) ?? []).map((k) => ({ key: k.apiKey, enabled: k.enabled }))));
+    return rows.map((e) =>
+      this.toDto(
+        e,
+        (byEnvironment.get(e.id) ?? []).map((k) => ({ key: k.apiKey, enabled: k.enabled })),
+      ),
+    );
   }
 
   private toDto(e: EnvironmentEntity, keys: EnvironmentKeyDto[]): EnvironmentDto {

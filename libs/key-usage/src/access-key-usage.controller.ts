@@ -16,7 +16,11 @@ export class AccessKeyUsageController {
   @ApiOperation({ summary: "Get an access key's usage", description: `${USAGE_DESCRIPTION}.` })
   @ApiRefusals({ 404: REFUSED.noEnvironmentKey })
   @ApiOkResponse({ type: KeyUsageDto, description: USAGE_DESCRIPTION })
-  usageOf(@CurrentPrincipal() p: Principal, @Param('sub_account_id') environmentId: string, @Param('api_key') apiKey: string): Promise<KeyUsageDto> {
+  usageOf(
+    @CurrentPrincipal() p: Principal,
+    @Param('sub_account_id') environmentId: string,
+    @Param('api_key') apiKey: string,
+  ): Promise<KeyUsageDto> {
     return this.usage.forAccessKey(p.accountId, environmentId, apiKey);
   }
 }

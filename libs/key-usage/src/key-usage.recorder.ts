@@ -60,7 +60,8 @@ export class KeyUsageRecorder extends BatchedWriter<HourCounts> implements KeyUs
         const sum = counts.get(hour) ?? { allowed: 0, denied: 0 };
         counts.set(hour, { allowed: sum.allowed + allowed, denied: sum.denied + denied });
       };
-      for (const row of await this.usage.listForKey(accountId, apiKey, new Date(fromHour * HOUR_MS))) addTo(hourOf(row.hourStart.getTime()), row);
+      for (const row of await this.usage.listForKey(accountId, apiKey, new Date(fromHour * HOUR_MS)))
+        addTo(hourOf(row.hourStart.getTime()), row);
       for (const [hour, keys] of this.pending) {
         const waiting = keys.get(apiKey);
         if (hour >= fromHour && waiting?.accountId === accountId) addTo(hour, waiting);
@@ -104,7 +105,21 @@ export class KeyUsageRecorder extends BatchedWriter<HourCounts> implements KeyUs
 
 /** By account, api_key and hour: the order of the table's primary key. */
 const byKey = (a: HourCounts, b: HourCounts): number =>
-  a.accountId !== b.accountId ? (a.accountId < b.accountId ? -1 : 1) : a.apiKey !== b.apiKey ? (a.apiKey < b.apiKey ? -1 : 1) : a.hour - b.hour;
+  a.accountId !== b.accountId
+    ? a.accountId < b.accountId
+      ? -1
+      : 1
+    : a.apiKey !== b.apiKey
+      ? a.apiKey < b.apiKey
+        ? -1
+        : 1
+      : a.hour - b.hour;
 
 const toEntity = (c: HourCounts): KeyUsageHourEntity =>
-  Object.assign(new KeyUsageHourEntity(), { accountId: c.accountId, apiKey: c.apiKey, hourStart: new Date(c.hour * HOUR_MS), allowed: c.allowed, denied: c.denied });
+  Object.assign(new KeyUsageHourEntity(), {
+    accountId: c.accountId,
+    apiKey: c.apiKey,
+    hourStart: new Date(c.hour * HOUR_MS),
+    allowed: c.allowed,
+    denied: c.denied,
+  });

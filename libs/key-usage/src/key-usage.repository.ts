@@ -9,7 +9,8 @@ const ROWS_PER_STATEMENT = 100;
 /** Adds the new row's counts to the stored ones, so that every instance's flush adds to what the others wrote. */
 const ADD_ON_CONFLICT = {
   mysql: 'ON DUPLICATE KEY UPDATE allowed = allowed + VALUES(allowed), denied = denied + VALUES(denied)',
-  sqlite: 'ON CONFLICT (account_id, api_key, hour_start) DO UPDATE SET allowed = allowed + excluded.allowed, denied = denied + excluded.denied',
+  sqlite:
+    'ON CONFLICT (account_id, api_key, hour_start) DO UPDATE SET allowed = allowed + excluded.allowed, denied = denied + excluded.denied',
 };
 
 /**
@@ -30,8 +31,17 @@ export class KeyUsageRepository {
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
       const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
       const values = chunk.map(() => '(?, ?, ?, ?, ?)').join(', ');
-      const parameters = chunk.flatMap((r) => [r.accountId, r.apiKey, driver.preparePersistentValue(r.hourStart, hourColumn), r.allowed, r.denied]);
-      await manager.query(`INSERT INTO ${metadata.tableName} (account_id, api_key, hour_start, allowed, denied) VALUES ${values} ${conflict}`, parameters);
+      const parameters = chunk.flatMap((r) => [
+        r.accountId,
+        r.apiKey,
+        driver.preparePersistentValue(r.hourStart, hourColumn),
+        r.allowed,
+        r.denied,
+      ]);
+      await manager.query(
+        `INSERT INTO ${metadata.tableName} (account_id, api_key, hour_start, allowed, denied) VALUES ${values} ${conflict}`,
+        parameters,
+      );
     }
   }
 

@@ -27,7 +27,10 @@ export class LeakController {
     ...bodyRefusals('secrets missing, over 100 of them, or an entry that is not a well-formed secret (the message names it)'),
     429: `Over ${LEAK_REPORT_LIMIT.points} reports a minute from one address; Retry-After says when to try again`,
   })
-  @ApiOkResponse({ type: OkMessageDto, description: 'The same answer whether or not a secret matched a key: keys whose secret was reported are disabled shortly after' })
+  @ApiOkResponse({
+    type: OkMessageDto,
+    description: 'The same answer whether or not a secret matched a key: keys whose secret was reported are disabled shortly after',
+  })
   report(@Body() body: LeakReportDto, @Ip() ip: string): Promise<OkMessageDto> {
     return this.leaks.report(body.secrets, ip);
   }

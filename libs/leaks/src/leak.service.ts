@@ -48,7 +48,10 @@ export class LeakService implements BeforeApplicationShutdown {
         allowance.headers,
       );
     }
-    this.work.run(() => this.stopAll([...new Set(secrets)], ip), (error) => this.logFailure(error));
+    this.work.run(
+      () => this.stopAll([...new Set(secrets)], ip),
+      (error) => this.logFailure(error),
+    );
     return OK;
   }
 
@@ -77,7 +80,9 @@ export class LeakService implements BeforeApplicationShutdown {
           if (!reason) continue;
           // Reports come through no account's route, so the account's cached keys are dropped here.
           await this.keyCache.invalidate(key.accountId);
-          this.logger.warn(`A leaked secret was reported: ${reason === LEAKED_SECRET ? 'disabled' : 'ended the grace period of'} key ${key.apiKey} of account ${key.accountId}`);
+          this.logger.warn(
+            `A leaked secret was reported: ${reason === LEAKED_SECRET ? 'disabled' : 'ended the grace period of'} key ${key.apiKey} of account ${key.accountId}`,
+          );
           await this.audit.recordChange({
             principal: undefined,
             accountId: key.accountId,
@@ -107,7 +112,9 @@ export class LeakService implements BeforeApplicationShutdown {
     if (!key) return null;
     // The operator's own response: it only ever takes away (disables a key, or ends a grace period).
     const stopping = (patch: KeyPatch) =>
-      this.grants.change(manager, OPERATOR, { subjects: [{ key: key.id }], widens: false }, (tx) => this.keys.update(tx, key.accountId, scopeOf(key), key.id, patch, now));
+      this.grants.change(manager, OPERATOR, { subjects: [{ key: key.id }], widens: false }, (tx) =>
+        this.keys.update(tx, key.accountId, scopeOf(key), key.id, patch, now),
+      );
     if (this.hasher.matches(secret, key.secretHash)) {
       await stopping({ enabled: false });
       return LEAKED_SECRET;

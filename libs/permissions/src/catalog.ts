@@ -22,7 +22,10 @@ export class PermissionCatalog {
     for (const plugin of plugins) {
       if (!PLUGIN_NAME.test(plugin.name)) throw new Error(`Permission plugin name "${plugin.name}" must match ${PLUGIN_NAME}`);
       if (this.byPlugin.has(plugin.name)) throw new Error(`Permission plugin "${plugin.name}" is registered twice`);
-      this.byPlugin.set(plugin.name, plugin.actions.map((a) => this.register(plugin, a)));
+      this.byPlugin.set(
+        plugin.name,
+        plugin.actions.map((a) => this.register(plugin, a)),
+      );
     }
     this.everything = Object.freeze([...this.byName.values()]);
   }
@@ -31,7 +34,13 @@ export class PermissionCatalog {
     if (!ACTION_NAME.test(action.name)) throw new Error(`Action "${plugin.name}:${action.name}" must match ${ACTION_NAME}`);
     const name = `${plugin.name}:${action.name}`;
     if (this.byName.has(name)) throw new Error(`Action "${name}" is declared twice`);
-    const entry = { name, plugin: plugin.name, description: action.description, attributes: action.attributes, scope: action.scope ?? 'environment' };
+    const entry = {
+      name,
+      plugin: plugin.name,
+      description: action.description,
+      attributes: action.attributes,
+      scope: action.scope ?? 'environment',
+    };
     this.byName.set(name, entry);
     return entry;
   }

@@ -168,7 +168,6 @@ describe('CompiledPolicy.decide: conditions evaluate as MongoDB would', () => {
   ])('%s', (_, conditions, resource, expected) => {
     expect(readAllowed(conditions, resource)).toBe(expected);
   });
-
 });
 
 describe('CompiledPolicy.decide: no resource', () => {
@@ -217,8 +216,16 @@ describe('CompiledPolicy.trace', () => {
   });
 
   test.each<[string, Record<string, unknown>, TraceEntry[]]>([
-    ['files:delete', { folder: 'prod/a' }, [entry(0, true, true), entry(1, true, true, true), entry(2, false, null), entry(3, false, null)]],
-    ['files:delete', { folder: 'dev/a' }, [entry(0, true, true, true), entry(1, true, false), entry(2, false, null), entry(3, false, null)]],
+    [
+      'files:delete',
+      { folder: 'prod/a' },
+      [entry(0, true, true), entry(1, true, true, true), entry(2, false, null), entry(3, false, null)],
+    ],
+    [
+      'files:delete',
+      { folder: 'dev/a' },
+      [entry(0, true, true, true), entry(1, true, false), entry(2, false, null), entry(3, false, null)],
+    ],
     ['files:delete', {}, [entry(0, true, true, true), entry(1, true, false), entry(2, false, null), entry(3, false, null)]],
     ['files:write', {}, [entry(0, true, true), entry(1, false, null), entry(2, false, null), entry(3, true, true, true)]],
     ['admin_x:ping', {}, [entry(0, false, null), entry(1, false, null), entry(2, true, true, true), entry(3, false, null)]],
@@ -249,9 +256,7 @@ describe('CompiledPolicy.trace', () => {
     expect(p.trace('provisioning:thing.read', {})).toEqual([
       { rule: 0, effect: 'allow', covers_action: false, conditions_match: null, decisive: false },
     ]);
-    expect(p.trace('files:read', {})).toEqual([
-      { rule: 0, effect: 'allow', covers_action: true, conditions_match: true, decisive: true },
-    ]);
+    expect(p.trace('files:read', {})).toEqual([{ rule: 0, effect: 'allow', covers_action: true, conditions_match: true, decisive: true }]);
   });
 
   test('an empty policy traces to nothing', () => {

@@ -40,11 +40,13 @@ function strict(conditions: PolicyRule['conditions']): PolicyRule['conditions'] 
 }
 
 /** Null attributes count as missing, as the validator tells rule authors. */
-const present = (resource: Record<string, unknown>) => Object.fromEntries(Object.entries(resource).filter(([, v]) => v !== null && v !== undefined));
+const present = (resource: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(resource).filter(([, v]) => v !== null && v !== undefined));
 type Ability = MongoAbility<[string, typeof RESOURCE | Record<string, unknown>]>;
 
 /** What identifies a compiled policy: equal for policies compiled from equal rules for the same kind of holder. */
-export const policyKey = (rules: readonly PolicyRule[], excludedPrefix?: string): string => `${excludedPrefix ?? ''}\n${JSON.stringify(rules)}`;
+export const policyKey = (rules: readonly PolicyRule[], excludedPrefix?: string): string =>
+  `${excludedPrefix ?? ''}\n${JSON.stringify(rules)}`;
 
 const unconditional = (rule: PolicyRule) => !rule.conditions || Object.keys(rule.conditions).length === 0;
 

@@ -9,12 +9,25 @@ import { catalog as files } from './test-catalog.fixture.js';
 
 const catalog = new PermissionCatalog([
   ...files.plugins,
-  { name: 'acct', title: 'Account', description: 'test', actions: [{ name: 'manage', description: 'manage', attributes: [], scope: 'account' }] },
+  {
+    name: 'acct',
+    title: 'Account',
+    description: 'test',
+    actions: [{ name: 'manage', description: 'manage', attributes: [], scope: 'account' }],
+  },
 ]);
 const actions = catalog.all();
 
-const allow = (actions: string[], conditions?: PolicyRule['conditions']): PolicyRule => ({ effect: 'allow', actions, ...(conditions ? { conditions } : {}) });
-const deny = (actions: string[], conditions?: PolicyRule['conditions']): PolicyRule => ({ effect: 'deny', actions, ...(conditions ? { conditions } : {}) });
+const allow = (actions: string[], conditions?: PolicyRule['conditions']): PolicyRule => ({
+  effect: 'allow',
+  actions,
+  ...(conditions ? { conditions } : {}),
+});
+const deny = (actions: string[], conditions?: PolicyRule['conditions']): PolicyRule => ({
+  effect: 'deny',
+  actions,
+  ...(conditions ? { conditions } : {}),
+});
 
 /** Holdings of layers of sources: every layer must allow, any source of a layer may. */
 const held = (layers: PolicyRule[][][], reach: Reach = null): Holdings => ({
@@ -47,11 +60,15 @@ describe('firstExcess: actions', () => {
 
   test('an unconditional deny in the target means it cannot hold the action, whatever it allows', () => {
     expect(firstExcess(simple([allow(['*']), deny(['*'])]), simple([]), actions)).toBeNull();
-    expect(firstExcess(simple([allow(['files:*']), deny(['files:write', 'files:delete'])]), simple([allow(['files:read'])]), actions)).toBeNull();
+    expect(
+      firstExcess(simple([allow(['files:*']), deny(['files:write', 'files:delete'])]), simple([allow(['files:read'])]), actions),
+    ).toBeNull();
   });
 
   test('a conditional deny in the target does not: it may still hold the action for other resources', () => {
-    expect(firstExcess(simple([allow(['files:read']), deny(['files:read'], { folder: 'a' })]), simple([]), actions)).toEqual({ action: 'files:read' });
+    expect(firstExcess(simple([allow(['files:read']), deny(['files:read'], { folder: 'a' })]), simple([]), actions)).toEqual({
+      action: 'files:read',
+    });
   });
 
   test('within a layer the sources add up: a deny in one does not cancel another source of the target', () => {
@@ -104,11 +121,17 @@ describe('firstExcess: environment reach', () => {
 
   test('environment actions count only where the target reaches, and must be held there by the caller', () => {
     expect(firstExcess(simple(everything, ['e1']), simple(everything, ['e1', 'e2']), actions)).toBeNull();
-    expect(firstExcess(simple(everything, ['e1', 'e3']), simple(everything, ['e1', 'e2']), actions)).toEqual({ action: 'files:read', environment: 'e3' });
+    expect(firstExcess(simple(everything, ['e1', 'e3']), simple(everything, ['e1', 'e2']), actions)).toEqual({
+      action: 'files:read',
+      environment: 'e3',
+    });
   });
 
   test('a target reaching every environment needs a caller that does too, environments made later included', () => {
-    expect(firstExcess(simple(everything, null), simple(everything, ['e1', 'e2']), actions)).toEqual({ action: 'files:read', environment: EVERY_ENVIRONMENT });
+    expect(firstExcess(simple(everything, null), simple(everything, ['e1', 'e2']), actions)).toEqual({
+      action: 'files:read',
+      environment: EVERY_ENVIRONMENT,
+    });
   });
 
   test('account actions ignore reach', () => {
@@ -136,7 +159,11 @@ describe('reach', () => {
     const limited = simple([allow(['*'])], ['e1']);
     const manage = catalog.get('acct:manage')!;
     const read = catalog.get('files:read')!;
-    expect([holdsWithin(limited, read, ['e1']), holdsWithin(limited, read, ['e2']), holdsWithin(limited, read, null)]).toEqual([true, false, false]);
+    expect([holdsWithin(limited, read, ['e1']), holdsWithin(limited, read, ['e2']), holdsWithin(limited, read, null)]).toEqual([
+      true,
+      false,
+      false,
+    ]);
     expect(holdsWithin(limited, manage, null)).toBe(true);
   });
 });

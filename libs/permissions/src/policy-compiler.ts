@@ -55,7 +55,8 @@ export class PolicyCompiler {
     const held = granted.filter((name) => holdsWithin(maker, this.catalog.get(name)!, reach));
     if (held.length === granted.length) return null;
     const rules: PolicyRule[] = [];
-    for (let i = 0; i < held.length; i += MAX_ACTIONS_PER_RULE) rules.push({ effect: 'allow', actions: held.slice(i, i + MAX_ACTIONS_PER_RULE) });
+    for (let i = 0; i < held.length; i += MAX_ACTIONS_PER_RULE)
+      rules.push({ effect: 'allow', actions: held.slice(i, i + MAX_ACTIONS_PER_RULE) });
     return rules;
   }
 
@@ -76,7 +77,11 @@ export class PolicyCompiler {
    * policy costs a lookup by number instead of a serialisation of their rules.
    */
   identify(holder: PolicyHolder): number {
-    return remembered(this.ids, JSON.stringify([holder.kind, holder.rules, holder.rolePolicies ?? [], holder.userPolicies ?? null]), () => ++this.lastId);
+    return remembered(
+      this.ids,
+      JSON.stringify([holder.kind, holder.rules, holder.rolePolicies ?? [], holder.userPolicies ?? null]),
+      () => ++this.lastId,
+    );
   }
 
   /** A caller's whole policy: a user key's user privileges, narrowed by the key's own rules if it has any. */

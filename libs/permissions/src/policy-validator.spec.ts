@@ -58,7 +58,13 @@ describe('validatePolicy: the body', () => {
   });
 
   test('reports the first offending rule by its index', () => {
-    const body = { rules: [{ effect: 'allow', actions: ['*'] }, { effect: 'allow', actions: ['*'] }, { effect: 'maybe', actions: ['*'] }] };
+    const body = {
+      rules: [
+        { effect: 'allow', actions: ['*'] },
+        { effect: 'allow', actions: ['*'] },
+        { effect: 'maybe', actions: ['*'] },
+      ],
+    };
     expect(errorOf(body).message).toMatch(/^rules\[2\]\.effect: /);
   });
 });
@@ -177,9 +183,7 @@ describe('validatePolicy: operators', () => {
     ['$elemMatch', { tags: { $elemMatch: { $regex: '^a' } } }],
     ['$elemMatch with several operators', { tags: { $elemMatch: { $gte: 'a', $lt: 'b', $ne: 'ab' } } }],
   ])('accepts %s', (_, conditions) => {
-    expect(validatePolicy(withConditions(conditions), catalog)).toEqual([
-      { effect: 'allow', actions: ['files:read'], conditions },
-    ]);
+    expect(validatePolicy(withConditions(conditions), catalog)).toEqual([{ effect: 'allow', actions: ['files:read'], conditions }]);
   });
 
   test.each<[string, Record<string, unknown>, string, string]>([
@@ -248,16 +252,14 @@ describe('validatePolicy: operators', () => {
 });
 
 describe('validatePolicy: refused actions', () => {
-  test.each([
-    [['provisioning:thing.read']],
-    [['provisioning:*']],
-    [['files:read', 'provisioning:thing.read']],
-    [['*', 'provisioning:*']],
-  ])('refuses %j with the reason', (actions) => {
-    const message = errorOf({ rules: [{ effect: 'allow', actions }] }, REFUSE).message;
-    expect(message).toMatch(/^rules\[0\]\.actions\[\d\]: /);
-    expect(message).toContain('env keys cannot');
-  });
+  test.each([[['provisioning:thing.read']], [['provisioning:*']], [['files:read', 'provisioning:thing.read']], [['*', 'provisioning:*']]])(
+    'refuses %j with the reason',
+    (actions) => {
+      const message = errorOf({ rules: [{ effect: 'allow', actions }] }, REFUSE).message;
+      expect(message).toMatch(/^rules\[0\]\.actions\[\d\]: /);
+      expect(message).toContain('env keys cannot');
+    },
+  );
 
   test('refuses a deny naming a refused action too', () => {
     expect(errorOf({ rules: [{ effect: 'deny', actions: ['provisioning:*'] }] }, REFUSE).message).toContain('env keys cannot');

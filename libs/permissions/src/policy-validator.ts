@@ -33,7 +33,8 @@ function checkScalar(path: string, value: unknown, type: AttributeType): void {
   // A null attribute counts as missing, which $exists says without MongoDB's null-matching subtleties.
   if (value === null) throw invalid(path, 'null is not allowed; use {"$exists": false} for a missing attribute');
   if (typeof value !== expected) throw invalid(path, `must be a ${expected}`);
-  if (typeof value === 'string' && value.length > MAX_STRING_OPERAND) throw invalid(path, `must be at most ${MAX_STRING_OPERAND} characters`);
+  if (typeof value === 'string' && value.length > MAX_STRING_OPERAND)
+    throw invalid(path, `must be at most ${MAX_STRING_OPERAND} characters`);
 }
 
 function checkList(path: string, value: unknown, type: AttributeType): void {

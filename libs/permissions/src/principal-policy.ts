@@ -40,7 +40,12 @@ export class PrincipalPolicy {
     private readonly layers: CompiledPolicy[][],
     private readonly sources: RuleSource[][] = layers.map((layer) => layer.map(() => 'key')),
   ) {
-    this.layerKeys = layers.map((layer) => layer.map((source) => source.key).sort().join('\u0000'));
+    this.layerKeys = layers.map((layer) =>
+      layer
+        .map((source) => source.key)
+        .sort()
+        .join('\u0000'),
+    );
   }
 
   /** Allowed when every layer allows; then the innermost layer's allow is the decision. */
@@ -65,7 +70,9 @@ export class PrincipalPolicy {
 
   /** Whether every resource is allowed the action. With `except`, the layers named there are left out. */
   holdsUnconditionally(action: string, except?: ReadonlySet<string>): boolean {
-    return this.layers.every((sources, i) => except?.has(this.layerKeys[i]!) || sources.some((source) => source.holdsUnconditionally(action)));
+    return this.layers.every(
+      (sources, i) => except?.has(this.layerKeys[i]!) || sources.some((source) => source.holdsUnconditionally(action)),
+    );
   }
 
   /** Whether some resource may be allowed the action, as far as the rules tell: every layer has a source that may allow it. */

@@ -1,6 +1,14 @@
 import type { PolicyRule } from '@castellan/core';
 
-export const SYSTEM_ROLES = ['master_admin', 'admin', 'technical_admin', 'billing', 'reports', 'media_library_admin', 'media_library_user'] as const;
+export const SYSTEM_ROLES = [
+  'master_admin',
+  'admin',
+  'technical_admin',
+  'billing',
+  'reports',
+  'media_library_admin',
+  'media_library_user',
+] as const;
 export type SystemRole = (typeof SYSTEM_ROLES)[number];
 
 const allow = (...actions: string[]): PolicyRule => ({ effect: 'allow', actions });

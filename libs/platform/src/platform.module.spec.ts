@@ -18,7 +18,11 @@ let config: ReturnType<typeof loadConfig>;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'castellan-platform-'));
   writeFileSync(join(dir, 'pepper'), 'p'.repeat(48));
-  config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'platform.sqlite')}`, SECRET_PEPPER_FILE: join(dir, 'pepper'), LOG_LEVEL: 'error' });
+  config = loadConfig({
+    DATABASE_URL: `sqlite:${join(dir, 'platform.sqlite')}`,
+    SECRET_PEPPER_FILE: join(dir, 'pepper'),
+    LOG_LEVEL: 'error',
+  });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -70,7 +70,10 @@ export class AuthThrottle {
    * address is not: its block runs out as it was set.
    */
   async recordFailure(ip: string, guessedApiKey: string | null): Promise<FailureVerdict> {
-    const [ipDelay, key] = await Promise.all([this.count(this.byIp, ip), guessedApiKey ? this.countUnlessBlocked(this.byApiKey, guessedApiKey) : null]);
+    const [ipDelay, key] = await Promise.all([
+      this.count(this.byIp, ip),
+      guessedApiKey ? this.countUnlessBlocked(this.byApiKey, guessedApiKey) : null,
+    ]);
     return { retryAfterSeconds: Math.max(ipDelay, key?.wait ?? 0), blockStarted: ipDelay > 0 || Boolean(key?.started) };
   }
 

@@ -13,7 +13,11 @@ import { RequestLimiter } from './request-limiter.js';
 @Global()
 @Module({
   providers: [
-    { provide: LimiterStore, inject: [AppConfig], useFactory: (config: AppConfig) => new LimiterStore(config.redisUrl ? connectRedis(config.redisUrl) : null) },
+    {
+      provide: LimiterStore,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new LimiterStore(config.redisUrl ? connectRedis(config.redisUrl) : null),
+    },
     AuthThrottle,
     RequestLimiter,
     KeyRateLimiter,

@@ -49,7 +49,8 @@ export function changes(before: Snapshot, after: Snapshot): RowChange[] {
   for (const table of new Set([...before.keys(), ...after.keys()])) {
     const [was, is] = [before.get(table) ?? new Map<string, Json>(), after.get(table) ?? new Map<string, Json>()];
     for (const key of new Set([...was.keys(), ...is.keys()])) {
-      if (JSON.stringify(was.get(key)) !== JSON.stringify(is.get(key))) found.push({ table, key, before: was.get(key), after: is.get(key) });
+      if (JSON.stringify(was.get(key)) !== JSON.stringify(is.get(key)))
+        found.push({ table, key, before: was.get(key), after: is.get(key) });
     }
   }
   return found;

@@ -82,7 +82,10 @@ export function planArbitrary(actions: readonly CatalogAction[], operations: rea
   const rules = rulesArbitrary(actions, false);
   const envRules = rulesArbitrary(actions, true);
   // The roles that may manage people and keys come up more often: they are the ones that can try anything.
-  const role = fc.oneof({ weight: 3, arbitrary: fc.constantFrom<SystemRole>('admin', 'technical_admin', 'master_admin') }, { weight: 2, arbitrary: fc.constantFrom(...SYSTEM_ROLES) });
+  const role = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom<SystemRole>('admin', 'technical_admin', 'master_admin') },
+    { weight: 2, arbitrary: fc.constantFrom(...SYSTEM_ROLES) },
+  );
   const enabled = fc.oneof({ weight: 6, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
   const world: fc.Arbitrary<WorldPlan> = fc.record({
     roles: fc.array(rules, { maxLength: 3 }),
@@ -99,12 +102,23 @@ export function planArbitrary(actions: readonly CatalogAction[], operations: rea
       { minLength: 1, maxLength: 5 },
     ),
     accountKeys: fc.array(fc.record({ rules: fc.option(rules, { nil: null, freq: 2 }), roles: subset(2), enabled }), { maxLength: 3 }),
-    envKeys: fc.array(fc.record({ env: fc.nat({ max: ENVIRONMENTS - 1 }), rules: fc.option(envRules, { nil: null }), roles: subset(2), enabled }), { maxLength: 3 }),
+    envKeys: fc.array(
+      fc.record({ env: fc.nat({ max: ENVIRONMENTS - 1 }), rules: fc.option(envRules, { nil: null }), roles: subset(2), enabled }),
+      { maxLength: 3 },
+    ),
   });
   const steps: Record<Operation, fc.Arbitrary<Step>> = {
     createUser: fc.record({ op: fc.constant('createUser' as const), as: index, role, reach: reachArbitrary, customRoles: subset(3) }),
     updateUser: fc.record(
-      { op: fc.constant('updateUser' as const), as: index, user: index, role, reach: reachArbitrary, customRoles: subset(3), enabled: fc.boolean() },
+      {
+        op: fc.constant('updateUser' as const),
+        as: index,
+        user: index,
+        role,
+        reach: reachArbitrary,
+        customRoles: subset(3),
+        enabled: fc.boolean(),
+      },
       { requiredKeys: ['op', 'as', 'user'] },
     ),
     deleteUser: fc.record({ op: fc.constant('deleteUser' as const), as: index, user: index }),
@@ -121,7 +135,11 @@ export function planArbitrary(actions: readonly CatalogAction[], operations: rea
     createEnvironment: fc.record({ op: fc.constant('createEnvironment' as const), as: index }),
     generateEnvKey: fc.record({ op: fc.constant('generateEnvKey' as const), as: index, env: index }),
   };
-  return fc.record({ world, attacker: index, steps: fc.array(fc.oneof(...operations.map((op) => steps[op])), { minLength: 1, maxLength: 16 }) });
+  return fc.record({
+    world,
+    attacker: index,
+    steps: fc.array(fc.oneof(...operations.map((op) => steps[op])), { minLength: 1, maxLength: 16 }),
+  });
 }
 
 export const OPERATIONS = [
@@ -231,7 +249,9 @@ export class Hunt {
     const gained = [...powers].filter((power) => !heldBefore(power));
     if (gained.length) {
       const whose = this.held.has(key) ? 'the attacker holds key' : 'key';
-      throw new Error(`escalation: ${whose} ${key}, which can now ${gained.slice(0, 5).join(', ')}${gained.length > 5 ? ', …' : ''}\n  ${this.log.join('\n  ')}`);
+      throw new Error(
+        `escalation: ${whose} ${key}, which can now ${gained.slice(0, 5).join(', ')}${gained.length > 5 ? ', …' : ''}\n  ${this.log.join('\n  ')}`,
+      );
     }
   }
 
@@ -249,7 +269,8 @@ export class Hunt {
     this.a = await this.server.newAccount('Escalation hunt');
     const root = this.a.auth;
     const base = this.a.base;
-    const post = async (path: string, body: object = {}) => ok(await this.call('post', `${base}${path}`, root, body as Record<string, unknown>));
+    const post = async (path: string, body: object = {}) =>
+      ok(await this.call('post', `${base}${path}`, root, body as Record<string, unknown>));
     const put = async (path: string, body: object) => ok(await this.call('put', `${base}${path}`, root, body as Record<string, unknown>));
     for (let i = 0; i < ENVIRONMENTS; i++) {
       const env = await post('/sub_accounts', { name: `Env ${i}`, cloud_name: uniqueCloudName('hunt') });
@@ -267,9 +288,16 @@ export class Hunt {
     }
     const candidates: Credentials[] = [];
     for (const [n, u] of plan.users.entries()) {
-      const user = await post('/users', { name: `user ${n}`, email: `u${n}@hunt.example`, role: u.role, custom_roles: roleIds(u.customRoles), ...this.reachBody(u.reach) });
+      const user = await post('/users', {
+        name: `user ${n}`,
+        email: `u${n}@hunt.example`,
+        role: u.role,
+        custom_roles: roleIds(u.customRoles),
+        ...this.reachBody(u.reach),
+      });
       this.users.push(user.id);
-      for (const g of new Set(u.groups.filter((i) => i < this.groups.length))) await post(`/user_groups/${this.groups[g]}/users/${user.id}`);
+      for (const g of new Set(u.groups.filter((i) => i < this.groups.length)))
+        await post(`/user_groups/${this.groups[g]}/users/${user.id}`);
       // A master admin stays enabled: disabling the account's last one is refused.
       const enabled = u.enabled || u.role === 'master_admin';
       for (const rules of u.keys) {
@@ -285,7 +313,8 @@ export class Hunt {
     const keyOf = async (collection: string, settings: { rules: Rule[] | null; roles: number[]; enabled: boolean }) => {
       const key = await post(collection, { name: `key ${this.keys.length}` });
       const path = `${collection}/${key.api_key}`;
-      if (settings.rules || settings.roles.length) await put(`${path}/permissions`, { rules: settings.rules ?? [], roles: roleIds(settings.roles) });
+      if (settings.rules || settings.roles.length)
+        await put(`${path}/permissions`, { rules: settings.rules ?? [], roles: roleIds(settings.roles) });
       if (!settings.enabled) await put(path, { enabled: false });
       // Environment keys hold no provisioning action, so they never reach these operations (the access matrix proves it).
       else if (collection === '/account_api_keys' && this.attackers.includes('account')) candidates.push([key.api_key, key.api_secret]);
@@ -310,12 +339,21 @@ export class Hunt {
     const as: Credentials = [apiKey, secret];
     const base = this.a.base;
     const pick = <T>(list: T[], i: number): T | undefined => (list.length ? list[i % list.length] : undefined);
-    const send = (method: 'post' | 'put' | 'delete', path: string, body: Record<string, unknown> = {}) => this.call(method, `${base}${path}`, as, body);
-    const roleIds = (picks: number[]) => [...new Set(picks.flatMap((i) => (this.roles.length ? [this.roles[i % this.roles.length]!] : [])))];
+    const send = (method: 'post' | 'put' | 'delete', path: string, body: Record<string, unknown> = {}) =>
+      this.call(method, `${base}${path}`, as, body);
+    const roleIds = (picks: number[]) => [
+      ...new Set(picks.flatMap((i) => (this.roles.length ? [this.roles[i % this.roles.length]!] : []))),
+    ];
     const user = 'user' in step ? (pick(this.users, step.user) ?? 'none') : 'none';
     switch (step.op) {
       case 'createUser': {
-        const body = { name: 'made', email: `m${this.users.length}-${Date.now()}@hunt.example`, role: step.role, custom_roles: roleIds(step.customRoles), ...this.reachBody(step.reach) };
+        const body = {
+          name: 'made',
+          email: `m${this.users.length}-${Date.now()}@hunt.example`,
+          role: step.role,
+          custom_roles: roleIds(step.customRoles),
+          ...this.reachBody(step.reach),
+        };
         const res = await send('post', '/users', body);
         if (res.status === 200) this.users.push(res.body.id);
         return res;
@@ -335,7 +373,10 @@ export class Hunt {
       case 'removeMember':
         return send('delete', `/user_groups/${pick(this.groups, step.group) ?? 'none'}/users/${user}`);
       case 'groupPermissions':
-        return send('put', `/user_groups/${pick(this.groups, step.group) ?? 'none'}/permissions`, { roles: roleIds(step.roles), rules: step.rules });
+        return send('put', `/user_groups/${pick(this.groups, step.group) ?? 'none'}/permissions`, {
+          roles: roleIds(step.roles),
+          rules: step.rules,
+        });
       case 'createRole': {
         const res = await send('post', '/roles', { name: `made ${this.roles.length}-${Date.now()}`, rules: step.rules });
         if (res.status === 200) this.roles.push(res.body.id);
@@ -344,7 +385,10 @@ export class Hunt {
       case 'updateRole':
         return send('put', `/roles/${pick(this.roles, step.role) ?? 'none'}`, { rules: step.rules });
       case 'generateUserKey':
-        return this.received(await send('post', `/users/${user}/api_keys`, { name: `made ${this.keys.length}` }), `/users/${user}/api_keys`);
+        return this.received(
+          await send('post', `/users/${user}/api_keys`, { name: `made ${this.keys.length}` }),
+          `/users/${user}/api_keys`,
+        );
       case 'rotateKey': {
         const key = pick(this.keys, step.key)!;
         return this.received(await send('post', `${key.path}/rotate`), null);
@@ -371,7 +415,10 @@ export class Hunt {
       }
       case 'generateEnvKey': {
         const env = pick(this.envs, step.env)!;
-        return this.received(await send('post', `/sub_accounts/${env.id}/access_keys`, { name: `made ${this.keys.length}` }), `/sub_accounts/${env.id}/access_keys`);
+        return this.received(
+          await send('post', `/sub_accounts/${env.id}/access_keys`, { name: `made ${this.keys.length}` }),
+          `/sub_accounts/${env.id}/access_keys`,
+        );
       }
     }
   }
@@ -395,7 +442,11 @@ export class Hunt {
     const allowed = new Set<string>();
     for (let i = 0; i < probes.length; i += 100) {
       const batch = probes.slice(i, i + 100);
-      const checks = batch.map((p) => ({ action: p.action, ...(p.place === null ? {} : { cloud_name: this.envs[p.place]!.cloudName }), ...(p.resource ? { resource: p.resource } : {}) }));
+      const checks = batch.map((p) => ({
+        action: p.action,
+        ...(p.place === null ? {} : { cloud_name: this.envs[p.place]!.cloudName }),
+        ...(p.resource ? { resource: p.resource } : {}),
+      }));
       const res = await this.call('post', '/v1_1/authorize/batch', key, { checks });
       if (res.status === 401) return allowed;
       const results = ok(res).results as Json[];

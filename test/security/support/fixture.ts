@@ -39,21 +39,27 @@ const credentialsOf = (key: Json): Credentials => [key.api_key, key.api_secret];
 
 /** Sets a key's expiry in the past directly: the API refuses an expiry that has already passed. */
 export async function expire(server: SecurityServer, apiKey: string): Promise<void> {
-  await server.app.get(DataSource).getRepository(ApiKeyEntity).update({ apiKey }, { expiresAt: new Date(Date.now() - 60_000) });
+  await server.app
+    .get(DataSource)
+    .getRepository(ApiKeyEntity)
+    .update({ apiKey }, { expiresAt: new Date(Date.now() - 60_000) });
 }
 
 export async function buildTarget(server: SecurityServer): Promise<Target> {
   const { call } = server;
   const [account, other] = [await server.newAccount('Security target'), await server.newAccount('Security bystander')];
   const base = account.base;
-  const post = async (path: string, body: object, as: Credentials = account.auth): Promise<Json> => ok(await call('post', path, as, body as Record<string, unknown>));
-  const put = async (path: string, body: object): Promise<Json> => ok(await call('put', path, account.auth, body as Record<string, unknown>));
+  const post = async (path: string, body: object, as: Credentials = account.auth): Promise<Json> =>
+    ok(await call('post', path, as, body as Record<string, unknown>));
+  const put = async (path: string, body: object): Promise<Json> =>
+    ok(await call('put', path, account.auth, body as Record<string, unknown>));
 
   const env = await post(`${base}/sub_accounts`, { name: 'Target env', cloud_name: uniqueCloudName('sec') });
   const envKeys = `${base}/sub_accounts/${env.id}/access_keys`;
   const envKey = async (name: string) => post(envKeys, { name });
   const accountKey = async (name: string) => post(`${base}/account_api_keys`, { name });
-  const user = async (name: string, role: string) => post(`${base}/users`, { name, email: `${name.replace(/\W/g, '.')}@${account.account_id}.example`, role });
+  const user = async (name: string, role: string) =>
+    post(`${base}/users`, { name, email: `${name.replace(/\W/g, '.')}@${account.account_id}.example`, role });
   const userKey = async (userId: string, name: string) => post(`${base}/users/${userId}/api_keys`, { name });
 
   const [pathUser, weakUser, admin, leaver] = [
@@ -68,7 +74,11 @@ export async function buildTarget(server: SecurityServer): Promise<Target> {
 
   const [disabledAccount, expiredAccount] = [await accountKey('disabled'), await accountKey('expired')];
   const [disabledEnv, expiredEnv] = [await envKey('disabled'), await envKey('expired')];
-  const [disabledUser, expiredUser, leaverKey] = [await userKey(admin.id, 'disabled'), await userKey(admin.id, 'expired'), await userKey(leaver.id, 'mine')];
+  const [disabledUser, expiredUser, leaverKey] = [
+    await userKey(admin.id, 'disabled'),
+    await userKey(admin.id, 'expired'),
+    await userKey(leaver.id, 'mine'),
+  ];
   await put(`${base}/account_api_keys/${disabledAccount.api_key}`, { enabled: false });
   await put(`${envKeys}/${disabledEnv.api_key}`, { enabled: false });
   await put(`${base}/users/${admin.id}/api_keys/${disabledUser.api_key}`, { enabled: false });
@@ -118,8 +128,10 @@ export function keyKindOf(path: string): keyof Target['pathKeys'] | undefined {
 export function pathFor(route: RegisteredRoute, target: Target, override: Record<string, string> = {}): string {
   return route.path.replace(/:(\w+)/g, (_, name: string) => {
     const kind = keyKindOf(route.path);
-    const value = override[name] ?? (name === 'api_key' ? kind && target.pathKeys[kind] : (target.ids as Record<string, string | undefined>)[name]);
-    if (value === undefined) throw new Error(`${route.name}: no id for :${name}. Add one to the target in test/security/support/fixture.ts`);
+    const value =
+      override[name] ?? (name === 'api_key' ? kind && target.pathKeys[kind] : (target.ids as Record<string, string | undefined>)[name]);
+    if (value === undefined)
+      throw new Error(`${route.name}: no id for :${name}. Add one to the target in test/security/support/fixture.ts`);
     return encodeURIComponent(value);
   });
 }

@@ -129,8 +129,10 @@ const CONDITION_ATTACKS: BadValue[] = [
 export function badValues(doc: OpenApiDocument, raw: Schema): BadValue[] {
   const schema = resolve(doc, raw);
   if (schema.type === 'string') return badStrings(schema);
-  if (schema.type === 'number' || schema.type === 'integer') return [...wrongTypes(schema), ...outOfRange(schema).map((value) => ({ value, why: `${value} is out of range` }))];
-  if (schema.type === 'boolean') return [...wrongTypes(schema), { value: 'maybe', why: 'a word for a boolean' }, { value: 2, why: '2 for a boolean' }];
+  if (schema.type === 'number' || schema.type === 'integer')
+    return [...wrongTypes(schema), ...outOfRange(schema).map((value) => ({ value, why: `${value} is out of range` }))];
+  if (schema.type === 'boolean')
+    return [...wrongTypes(schema), { value: 'maybe', why: 'a word for a boolean' }, { value: 2, why: '2 for a boolean' }];
   if (schema.type === 'array') return badArrays(doc, schema);
   if (isObjectSchema(schema)) return badObjects(doc, schema);
   return [];
@@ -153,9 +155,14 @@ function badStrings(schema: Schema): BadValue[] {
     values.push({ value: 'x'.repeat(schema.maxLength + 1), why: `${schema.maxLength + 1} characters (max ${schema.maxLength})` });
     if (schema.maxLength < LONG_STRING.length) values.push({ value: LONG_STRING, why: '10,000 characters' });
   }
-  const constrained = schema.enum ? (v: string) => schema.enum!.includes(v) : schema.pattern ? (v: string) => new RegExp(schema.pattern!).test(v) : undefined;
+  const constrained = schema.enum
+    ? (v: string) => schema.enum!.includes(v)
+    : schema.pattern
+      ? (v: string) => new RegExp(schema.pattern!).test(v)
+      : undefined;
   if (constrained) {
-    for (const value of [...SQL_INJECTION, NOSQL_TEXT]) if (!constrained(value)) values.push({ value, why: `injection text ${JSON.stringify(value)}` });
+    for (const value of [...SQL_INJECTION, NOSQL_TEXT])
+      if (!constrained(value)) values.push({ value, why: `injection text ${JSON.stringify(value)}` });
   }
   if (schema.enum && typeof schema.enum[0] === 'string' && schema.enum[0] !== schema.enum[0].toUpperCase()) {
     values.push({ value: schema.enum[0].toUpperCase(), why: 'an enum value in the wrong case' });
@@ -163,7 +170,8 @@ function badStrings(schema: Schema): BadValue[] {
   if (schema.format === 'date-time') {
     values.push({ value: 'tomorrow', why: 'a word for a date-time' }, { value: '2026-13-45T25:61:00Z', why: 'an impossible date-time' });
   }
-  if (isFreeText(schema)) values.push(...CONTROL_CHARACTERS.map((value) => ({ value, why: `control characters ${JSON.stringify(value)}`, hardening: true })));
+  if (isFreeText(schema))
+    values.push(...CONTROL_CHARACTERS.map((value) => ({ value, why: `control characters ${JSON.stringify(value)}`, hardening: true })));
   return values;
 }
 
@@ -186,17 +194,29 @@ function badArrays(doc: OpenApiDocument, schema: Schema): BadValue[] {
   if (isObjectSchema(items)) {
     const item = requiredExample(doc, items);
     values.push({ value: 'not json', why: 'text for an array' }, { value: ['x'], why: 'an array holding text' });
-    if (schema.maxItems !== undefined) values.push({ value: Array(schema.maxItems + 1).fill(item), why: `${schema.maxItems + 1} items (max ${schema.maxItems})` });
+    if (schema.maxItems !== undefined)
+      values.push({ value: Array(schema.maxItems + 1).fill(item), why: `${schema.maxItems + 1} items (max ${schema.maxItems})` });
     for (const [name, property] of Object.entries(items.properties ?? {})) {
-      for (const bad of badValues(doc, property)) values.push({ ...bad, value: [{ ...item, [name]: bad.value }], why: `item ${name}: ${bad.why}` });
+      for (const bad of badValues(doc, property))
+        values.push({ ...bad, value: [{ ...item, [name]: bad.value }], why: `item ${name}: ${bad.why}` });
     }
     if (items.properties?.['conditions']) {
       for (const attack of CONDITION_ATTACKS) values.push({ value: [{ ...CONDITIONED_RULE, conditions: attack.value }], why: attack.why });
     }
   } else {
     values.push({ value: [LONG_STRING], why: 'an item of 10,000 characters' });
-    if (schema.maxItems !== undefined) values.push({ value: Array.from({ length: schema.maxItems + 1 }, (_, i) => `item-${i}`), why: `${schema.maxItems + 1} items (max ${schema.maxItems})` });
-    values.push(...CONTROL_CHARACTERS.map((value) => ({ value: [value], why: `an item with control characters ${JSON.stringify(value)}`, hardening: true })));
+    if (schema.maxItems !== undefined)
+      values.push({
+        value: Array.from({ length: schema.maxItems + 1 }, (_, i) => `item-${i}`),
+        why: `${schema.maxItems + 1} items (max ${schema.maxItems})`,
+      });
+    values.push(
+      ...CONTROL_CHARACTERS.map((value) => ({
+        value: [value],
+        why: `an item with control characters ${JSON.stringify(value)}`,
+        hardening: true,
+      })),
+    );
   }
   return values;
 }
@@ -228,22 +248,41 @@ export interface BadQueryValue {
 export function badQueryValues(schema: Schema): BadQueryValue[] {
   const values: BadQueryValue[] = [];
   if (schema.type === 'number' || schema.type === 'integer') {
-    values.push({ value: 'abc', why: 'a word for a number' }, { value: '1.5', why: 'a fraction for an integer' }, { value: '1e308', why: 'an exponent' });
+    values.push(
+      { value: 'abc', why: 'a word for a number' },
+      { value: '1.5', why: 'a fraction for an integer' },
+      { value: '1e308', why: 'an exponent' },
+    );
     values.push(...outOfRange(schema).map((v) => ({ value: BigInt(v).toString(), why: `${v} is out of range` })));
     values.push({ value: ['1', '2'], why: 'a repeated key for a number' });
   } else if (schema.type === 'boolean') {
-    values.push({ value: 'maybe', why: 'a word for a boolean' }, { value: '2', why: '2 for a boolean' }, { value: ['true', 'false'], why: 'a repeated key for a boolean' });
+    values.push(
+      { value: 'maybe', why: 'a word for a boolean' },
+      { value: '2', why: '2 for a boolean' },
+      { value: ['true', 'false'], why: 'a repeated key for a boolean' },
+    );
   } else if (schema.type === 'string') {
     values.push({ value: ['a', 'b'], why: 'a repeated key for a string' });
     if (schema.maxLength !== undefined) {
       values.push({ value: 'x'.repeat(schema.maxLength + 1), why: `${schema.maxLength + 1} characters (max ${schema.maxLength})` });
       if (schema.maxLength < LONG_STRING.length) values.push({ value: LONG_STRING, why: '10,000 characters' });
     }
-    const constrained = schema.enum ? (v: string) => schema.enum!.includes(v) : schema.pattern ? (v: string) => new RegExp(schema.pattern!).test(v) : undefined;
-    if (constrained) for (const v of [...SQL_INJECTION, NOSQL_TEXT]) if (!constrained(v)) values.push({ value: v, why: `injection text ${JSON.stringify(v)}` });
-    if (isFreeText(schema)) values.push(...CONTROL_CHARACTERS.map((value) => ({ value, why: `control characters ${JSON.stringify(value)}`, hardening: true })));
+    const constrained = schema.enum
+      ? (v: string) => schema.enum!.includes(v)
+      : schema.pattern
+        ? (v: string) => new RegExp(schema.pattern!).test(v)
+        : undefined;
+    if (constrained)
+      for (const v of [...SQL_INJECTION, NOSQL_TEXT])
+        if (!constrained(v)) values.push({ value: v, why: `injection text ${JSON.stringify(v)}` });
+    if (isFreeText(schema))
+      values.push(...CONTROL_CHARACTERS.map((value) => ({ value, why: `control characters ${JSON.stringify(value)}`, hardening: true })));
   } else if (schema.type === 'array') {
-    if (schema.maxItems !== undefined) values.push({ value: Array.from({ length: schema.maxItems + 1 }, (_, i) => `v${i}`), why: `${schema.maxItems + 1} values (max ${schema.maxItems})` });
+    if (schema.maxItems !== undefined)
+      values.push({
+        value: Array.from({ length: schema.maxItems + 1 }, (_, i) => `v${i}`),
+        why: `${schema.maxItems + 1} values (max ${schema.maxItems})`,
+      });
     values.push({ value: LONG_STRING, why: 'a value of 10,000 characters' });
     values.push(...CONTROL_CHARACTERS.map((value) => ({ value, why: `control characters ${JSON.stringify(value)}`, hardening: true })));
   }

@@ -29,10 +29,16 @@ export class KeySettingsDto {
   @ExpiryField({ description: `When the key stops working; "${NEVER}" removes the expiry. Capped by the account's key_max_lifetime_days` })
   expires_at?: Date | typeof NEVER;
 
-  @IpRangesField({ description: `Addresses and CIDR ranges the key may be used from; "${ANY_IP}" or [] removes the list. The account's own list applies too` })
+  @IpRangesField({
+    description: `Addresses and CIDR ranges the key may be used from; "${ANY_IP}" or [] removes the list. The account's own list applies too`,
+  })
   allowed_ips?: string[] | typeof ANY_IP;
 
-  @IntField({ min: 0, max: MAX_RATE_LIMIT_PER_MINUTE, description: 'Requests per minute the key may make (429 past it); 0 removes the limit' })
+  @IntField({
+    min: 0,
+    max: MAX_RATE_LIMIT_PER_MINUTE,
+    description: 'Requests per minute the key may make (429 past it); 0 removes the limit',
+  })
   rate_limit_per_minute?: number;
 }
 
@@ -61,7 +67,7 @@ export class UpdateAccountKeyDto extends KeySettingsDto {
 export const DEDICATED_PURPOSES = ['webhooks'] as const;
 
 export class UpdateAccessKeyDto extends UpdateAccountKeyDto {
-  @EnumField(DEDICATED_PURPOSES, { description: 'Make this the environment\'s one key for this purpose, taking it from any other key' })
+  @EnumField(DEDICATED_PURPOSES, { description: "Make this the environment's one key for this purpose, taking it from any other key" })
   dedicated_for?: (typeof DEDICATED_PURPOSES)[number];
 }
 
@@ -113,7 +119,11 @@ export class AccessKeyDto {
   @ApiProperty({ nullable: true, type: String })
   description!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, description: 'When the key last authenticated (recorded within seconds, off the request path)' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'When the key last authenticated (recorded within seconds, off the request path)',
+  })
   last_used_at!: string | null;
 
   @ApiProperty({ nullable: true, type: String, description: 'The address it last authenticated from' })
@@ -122,7 +132,11 @@ export class AccessKeyDto {
   @ApiProperty({ nullable: true, type: String, example: '2027-01-01T00:00:00Z', description: 'When the key stops working; null: never' })
   expires_at!: string | null;
 
-  @ApiProperty({ nullable: true, type: String, description: 'Until when the secret replaced by the last rotation still works; null: it does not' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Until when the secret replaced by the last rotation still works; null: it does not',
+  })
   previous_secret_expires_at!: string | null;
 
   @ApiProperty({ nullable: true, type: [String], description: 'Where the key may be used from; null: anywhere the account allows' })

@@ -10,22 +10,38 @@ export const ISO_DATE_OR_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3
 const DATE_MESSAGE = '$property must be an ISO-8601 date or date-time';
 
 export class ListAuditEventsDto {
-  @StringField({ maxLength: 40, pattern: ISO_DATE_OR_TIME, patternMessage: DATE_MESSAGE, description: 'Events at or after this instant', example: '2026-11-22T08:00:00Z' })
+  @StringField({
+    maxLength: 40,
+    pattern: ISO_DATE_OR_TIME,
+    patternMessage: DATE_MESSAGE,
+    description: 'Events at or after this instant',
+    example: '2026-11-22T08:00:00Z',
+  })
   from?: string;
 
   @StringField({
     maxLength: 40,
     pattern: ISO_DATE_OR_TIME,
     patternMessage: DATE_MESSAGE,
-    description: 'Events up to this instant, inclusive at the precision given: a date includes its whole day, a time without fractions its whole second',
+    description:
+      'Events up to this instant, inclusive at the precision given: a date includes its whole day, a time without fractions its whole second',
     example: '2026-11-22',
   })
   to?: string;
 
-  @StringField({ maxLength: 15, pattern: /^\d{15}$/, patternMessage: '$property must be an api_key (15 digits)', description: 'The api_key that acted' })
+  @StringField({
+    maxLength: 15,
+    pattern: /^\d{15}$/,
+    patternMessage: '$property must be an api_key (15 digits)',
+    description: 'The api_key that acted',
+  })
   actor?: string;
 
-  @StringField({ maxLength: 128, description: 'Exact action, e.g. provisioning:sub_accounts.create, or authentication', example: 'provisioning:sub_accounts.create' })
+  @StringField({
+    maxLength: 128,
+    description: 'Exact action, e.g. provisioning:sub_accounts.create, or authentication',
+    example: 'provisioning:sub_accounts.create',
+  })
   action?: string;
 
   @StringField({ maxLength: 64, description: 'The id of the record changed' })
@@ -34,12 +50,22 @@ export class ListAuditEventsDto {
   @IntField({ min: 1, max: MAX_AUDIT_PAGE_SIZE, default: DEFAULT_AUDIT_PAGE_SIZE })
   page_size?: number;
 
-  @StringField({ maxLength: 32, pattern: /^[0-9a-f]{32}$/, patternMessage: '$property must be the next_cursor of a previous page', description: 'next_cursor of the previous page' })
+  @StringField({
+    maxLength: 32,
+    pattern: /^[0-9a-f]{32}$/,
+    patternMessage: '$property must be the next_cursor of a previous page',
+    description: 'next_cursor of the previous page',
+  })
   cursor?: string;
 }
 
 export class AuditActorDto {
-  @ApiProperty({ type: String, nullable: true, example: '814814814814814', description: 'The key that acted, or that a failed authentication presented' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '814814814814814',
+    description: 'The key that acted, or that a failed authentication presented',
+  })
   api_key!: string | null;
 
   @ApiProperty({ type: String, nullable: true, enum: ['account', 'environment', 'user'], description: 'null for an unknown key' })
@@ -70,7 +96,10 @@ export class AuditEventDto {
   @ApiProperty({ example: '203.0.113.7' })
   ip!: string;
 
-  @ApiProperty({ example: 'provisioning:sub_accounts.create', description: "The route's permission, or authentication for a refused login" })
+  @ApiProperty({
+    example: 'provisioning:sub_accounts.create',
+    description: "The route's permission, or authentication for a refused login",
+  })
   action!: string;
 
   @ApiProperty({ type: AuditTargetDto, nullable: true })
@@ -86,7 +115,8 @@ export class AuditEventDto {
     type: String,
     nullable: true,
     example: 'KEY_EXPIRED',
-    description: 'Why a failure failed, where the status does not say it: for authentication one of MISSING_CREDENTIALS, MALFORMED_SECRET, UNKNOWN_KEY, WRONG_SECRET, KEY_DISABLED, KEY_EXPIRED, IP_NOT_ALLOWED, USER_UNAVAILABLE, WRONG_ACCOUNT, or THROTTLED for the failure that started a block; for leak_report LEAKED_SECRET or LEAKED_PREVIOUS_SECRET',
+    description:
+      'Why a failure failed, where the status does not say it: for authentication one of MISSING_CREDENTIALS, MALFORMED_SECRET, UNKNOWN_KEY, WRONG_SECRET, KEY_DISABLED, KEY_EXPIRED, IP_NOT_ALLOWED, USER_UNAVAILABLE, WRONG_ACCOUNT, or THROTTLED for the failure that started a block; for leak_report LEAKED_SECRET or LEAKED_PREVIOUS_SECRET',
   })
   reason!: string | null;
 }

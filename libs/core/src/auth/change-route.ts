@@ -67,7 +67,9 @@ export class ChangeInterceptor implements NestInterceptor {
         await this.observers.notify({ context, permission, response });
         return response;
       }),
-      catchError((error: unknown) => from(this.observers.notify({ context, permission, error })).pipe(concatMap(() => throwError(() => error)))),
+      catchError((error: unknown) =>
+        from(this.observers.notify({ context, permission, error })).pipe(concatMap(() => throwError(() => error))),
+      ),
     );
   }
 }

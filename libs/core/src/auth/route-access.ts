@@ -13,8 +13,7 @@ export const ACCESS_METADATA = 'castellan:access';
  * - `decisions`: the route answers decisions, and the key's usage counts each decision rather than the request.
  */
 export type RouteAccess =
-  | { public: true }
-  | { public: false; permission: string | null; owner?: OwnerAccess; withinReach?: boolean; decisions?: boolean };
+  { public: true } | { public: false; permission: string | null; owner?: OwnerAccess; withinReach?: boolean; decisions?: boolean };
 
 export interface OwnerAccess {
   param: string;

@@ -15,14 +15,24 @@ describe('loadConfig', () => {
 
   test('reads a MySQL URL', () => {
     const config = loadConfig({ ...base, DATABASE_URL: 'mysql://u:p%40ss@db.example:3307/castellan' });
-    expect(config.database).toMatchObject({ driver: 'mysql', host: 'db.example', port: 3307, username: 'u', password: 'p@ss', database: 'castellan' });
+    expect(config.database).toMatchObject({
+      driver: 'mysql',
+      host: 'db.example',
+      port: 3307,
+      username: 'u',
+      password: 'p@ss',
+      database: 'castellan',
+    });
   });
 
   test('reads MySQL replicas as a comma-separated list, none by default', () => {
     const primary = { ...base, DATABASE_URL: 'mysql://u:p@primary:3306/castellan' };
     expect(loadConfig(primary).database).toMatchObject({ driver: 'mysql', host: 'primary', replicas: [] });
     expect(loadConfig({ ...primary, DATABASE_REPLICA_URLS: '' }).database).toMatchObject({ replicas: [] });
-    const config = loadConfig({ ...primary, DATABASE_REPLICA_URLS: 'mysql://r:s%40cret@replica-1/castellan , mariadb://r@replica-2:3307/castellan' });
+    const config = loadConfig({
+      ...primary,
+      DATABASE_REPLICA_URLS: 'mysql://r:s%40cret@replica-1/castellan , mariadb://r@replica-2:3307/castellan',
+    });
     expect(config.database).toMatchObject({
       host: 'primary',
       replicas: [
@@ -47,7 +57,12 @@ describe('loadConfig', () => {
   });
 
   test('bounds slow clients: headers in 10 s, a whole request in 30 s, idle keep-alive 5 s, 800 connections', () => {
-    expect(loadConfig(base).http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 800 });
+    expect(loadConfig(base).http).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 800,
+    });
     expect(() => loadConfig({ ...base, HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).toThrow(
       'Invalid configuration: HTTP_REQUEST_TIMEOUT_MS: must not be shorter than HTTP_HEADERS_TIMEOUT_MS (the headers are part of the request)',
     );
@@ -55,7 +70,9 @@ describe('loadConfig', () => {
   });
 
   test('bounds each database statement by 2 s unless told otherwise, between 100 ms and a minute', () => {
-    expect([loadConfig(base).databaseTimeoutMs, loadConfig({ ...base, DATABASE_TIMEOUT_MS: '500' }).databaseTimeoutMs]).toEqual([2_000, 500]);
+    expect([loadConfig(base).databaseTimeoutMs, loadConfig({ ...base, DATABASE_TIMEOUT_MS: '500' }).databaseTimeoutMs]).toEqual([
+      2_000, 500,
+    ]);
     for (const bad of ['99', '60001', 'soon']) {
       expect(() => loadConfig({ ...base, DATABASE_TIMEOUT_MS: bad })).toThrow(/^Invalid configuration: DATABASE_TIMEOUT_MS: /);
     }

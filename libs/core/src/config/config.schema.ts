@@ -118,47 +118,57 @@ function parseMysqlUrl(value: string): MysqlServer {
   };
 }
 
-const databaseUrl = z.string().default(DEFAULT_DATABASE_URL).transform((value, ctx) => {
-  try {
-    return parseDatabaseUrl(value);
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: (e as Error).message });
-    return z.NEVER;
-  }
-});
-
-/** A comma-separated list of MySQL URLs; empty is none. */
-const replicaUrls = z.string().default('').transform((value, ctx) => {
-  if (!value.trim()) return [];
-  try {
-    return value.split(',').map((item, i) => {
-      const text = item.trim();
-      // Counted rather than quoted: a URL may hold a password.
-      if (!/^(mysql|mariadb):\/\//.test(text)) throw new Error(`URL ${i + 1}: expected mysql://user:pass@host:port/db, URLs separated by commas`);
-      return parseMysqlUrl(text);
-    });
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: (e as Error).message });
-    return z.NEVER;
-  }
-});
-
-const trustProxy = z.string().default('false').transform((value, ctx): TrustProxy => {
-  const text = value.trim().toLowerCase();
-  if (text === 'false' || text === '0') return false;
-  if (text === 'true') return true;
-  if (/^\d+$/.test(text)) return Number(text);
-  const ranges: string[] = [];
-  for (const item of text.split(',')) {
-    const parsed = parseCidr(item);
-    if ('error' in parsed) {
-      ctx.addIssue({ code: 'custom', message: `expected false, true, a hop count or proxy addresses/CIDR ranges: ${parsed.error}` });
+const databaseUrl = z
+  .string()
+  .default(DEFAULT_DATABASE_URL)
+  .transform((value, ctx) => {
+    try {
+      return parseDatabaseUrl(value);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
       return z.NEVER;
     }
-    ranges.push(parsed.range);
-  }
-  return ranges;
-});
+  });
+
+/** A comma-separated list of MySQL URLs; empty is none. */
+const replicaUrls = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    if (!value.trim()) return [];
+    try {
+      return value.split(',').map((item, i) => {
+        const text = item.trim();
+        // Counted rather than quoted: a URL may hold a password.
+        if (!/^(mysql|mariadb):\/\//.test(text))
+          throw new Error(`URL ${i + 1}: expected mysql://user:pass@host:port/db, URLs separated by commas`);
+        return parseMysqlUrl(text);
+      });
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      return z.NEVER;
+    }
+  });
+
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((value, ctx): TrustProxy => {
+    const text = value.trim().toLowerCase();
+    if (text === 'false' || text === '0') return false;
+    if (text === 'true') return true;
+    if (/^\d+$/.test(text)) return Number(text);
+    const ranges: string[] = [];
+    for (const item of text.split(',')) {
+      const parsed = parseCidr(item);
+      if ('error' in parsed) {
+        ctx.addIssue({ code: 'custom', message: `expected false, true, a hop count or proxy addresses/CIDR ranges: ${parsed.error}` });
+        return z.NEVER;
+      }
+      ranges.push(parsed.range);
+    }
+    return ranges;
+  });
 
 /** An npm package name (scoped or not; upper case for old packages), and optionally a path inside it. */
 const PACKAGE_SPECIFIER = /^(@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*(\/[\w.~@-]+)*$/i;
@@ -256,7 +266,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   const c = parsed.data;
   if (c.HTTP_REQUEST_TIMEOUT_MS < c.HTTP_HEADERS_TIMEOUT_MS) {
-    throw new ConfigError('Invalid configuration: HTTP_REQUEST_TIMEOUT_MS: must not be shorter than HTTP_HEADERS_TIMEOUT_MS (the headers are part of the request)');
+    throw new ConfigError(
+      'Invalid configuration: HTTP_REQUEST_TIMEOUT_MS: must not be shorter than HTTP_HEADERS_TIMEOUT_MS (the headers are part of the request)',
+    );
   }
   if (c.DATABASE_REPLICA_URLS.length > 0 && c.DATABASE_URL.driver !== 'mysql') {
     throw new ConfigError('Invalid configuration: DATABASE_REPLICA_URLS: read replicas need a MySQL DATABASE_URL');

@@ -19,7 +19,9 @@ const wrapped = (error: Error & { statusCode?: number }) => new HttpException(er
 
 describe('toErrorResponse', () => {
   test('a database error is a 500 without its SQL or message; the log keeps the stack for operators', () => {
-    const driverError = Object.assign(new Error("ER_NO_SUCH_TABLE: Table 'castellan.api_keys' doesn't exist"), { code: 'ER_NO_SUCH_TABLE' });
+    const driverError = Object.assign(new Error("ER_NO_SUCH_TABLE: Table 'castellan.api_keys' doesn't exist"), {
+      code: 'ER_NO_SUCH_TABLE',
+    });
     const res = answer(new QueryFailedError(SQL, ['4b1c…', 'hash'], driverError));
     expect({ status: res.status, body: res.body }).toEqual({ status: 500, body: { error: { message: 'Internal error' } } });
     expect(res.text).not.toMatch(/INSERT|api_keys|ER_NO_SUCH_TABLE|castellan/);
@@ -43,7 +45,12 @@ describe('toErrorResponse', () => {
 
   test.each([
     ['a body over the limit', new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE(), 413, 'Request body is too large'],
-    ['an unsupported content type', new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(), 415, 'Unsupported content type: send JSON or form-urlencoded'],
+    [
+      'an unsupported content type',
+      new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(),
+      415,
+      'Unsupported content type: send JSON or form-urlencoded',
+    ],
     ['a wrong Content-Length', new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH(), 400, 'Request body size did not match Content-Length'],
     ['an undecodable URL', new errorCodes.FST_ERR_BAD_URL('/v1_1/%FF<script>'), 400, 'Malformed URL'],
     ['a path parameter over its limit', new errorCodes.FST_ERR_MAX_PARAM_LENGTH('/v1_1/aaaa'), 414, 'A path segment is too long'],
@@ -69,7 +76,7 @@ describe('toErrorResponse', () => {
 describe('challenges', () => {
   test.each([
     ['no marker', {}, true],
-    ['the console\'s marker', { 'x-requested-with': 'XMLHttpRequest' }, false],
+    ["the console's marker", { 'x-requested-with': 'XMLHttpRequest' }, false],
     ['the marker in another case', { 'x-requested-with': 'xmlhttprequest' }, false],
     ['another value', { 'x-requested-with': 'com.example.app' }, true],
     ['the header twice', { 'x-requested-with': ['XMLHttpRequest', 'XMLHttpRequest'] }, true],

@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 export const DRAINED_BYTES = 64 * 1024 * 1024;
 
 /** Fastify's own error for a body over the limit: the exception filter answers it 413 with its message. */
-const tooLarge = (): Error => Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+const tooLarge = (): Error =>
+  Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
 
 /** Reads the rest of a body and throws it away, then calls `done`; at once when more than DRAINED_BYTES come. */
 function drain(payload: Readable, done: () => void): void {

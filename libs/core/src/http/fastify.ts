@@ -67,7 +67,8 @@ function parseJsonBody(body: Buffer): unknown {
   } catch {
     throw AppError.invalid('Malformed JSON body');
   }
-  if (SURROGATE_ESCAPE.test(text) && holdsLoneSurrogate(parsed)) throw AppError.invalid('Body is not valid Unicode: a string holds a lone surrogate');
+  if (SURROGATE_ESCAPE.test(text) && holdsLoneSurrogate(parsed))
+    throw AppError.invalid('Body is not valid Unicode: a string holds a lone surrogate');
   return parsed;
 }
 
@@ -140,15 +141,16 @@ export function configureFastify(fastify: FastifyInstance, options: { docsPath: 
 
   // Only JSON and form bodies mean anything here; anything else is a clear 415 rather than a string body.
   fastify.removeContentTypeParser(['application/json', 'text/plain']);
-  const parser = (parse: (body: Buffer) => unknown) => (_req: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
-    let value: unknown;
-    try {
-      value = parse(body);
-    } catch (error) {
-      return done(error as Error);
-    }
-    done(null, value);
-  };
+  const parser =
+    (parse: (body: Buffer) => unknown) => (_req: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
+      let value: unknown;
+      try {
+        value = parse(body);
+      } catch (error) {
+        return done(error as Error);
+      }
+      done(null, value);
+    };
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, parser(parseJsonBody));
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, parser(parseFormBody));
 

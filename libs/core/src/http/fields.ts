@@ -28,7 +28,8 @@ import { MAX_ALLOWED_IP_RANGES, normaliseRanges } from '../net/ip-ranges.js';
 export const absent = (value: unknown): boolean => value === undefined || value === null || value === '';
 
 /** A text field's value as given: trimmed, and a blank string is "not given", like "" itself. */
-export const givenText = (value: unknown): unknown => (typeof value === 'string' ? value.trim() || undefined : absent(value) ? undefined : value);
+export const givenText = (value: unknown): unknown =>
+  typeof value === 'string' ? value.trim() || undefined : absent(value) ? undefined : value;
 
 /** What a refused field is told, `$property` standing for its name; the same words whichever validator refuses it. */
 export const FIELD_MESSAGES = {
@@ -179,8 +180,7 @@ export function parseJsonText(value: unknown): unknown {
   }
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const jsonBytesWithin = (value: unknown, max: number): boolean => JSON.stringify(value).length <= max;
 
@@ -260,7 +260,12 @@ export function ExpiryField(opts: FieldOptions = {}) {
 export function IpRangesField(opts: FieldOptions = {}) {
   return applyDecorators(
     doc(
-      { type: [String], description: opts.description, example: opts.example ?? ['203.0.113.0/24', '2001:db8::/32'], maxItems: MAX_ALLOWED_IP_RANGES } as ApiPropertyOptions,
+      {
+        type: [String],
+        description: opts.description,
+        example: opts.example ?? ['203.0.113.0/24', '2001:db8::/32'],
+        maxItems: MAX_ALLOWED_IP_RANGES,
+      } as ApiPropertyOptions,
       false,
     ),
     Transform(({ value }) => {

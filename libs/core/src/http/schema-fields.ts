@@ -2,7 +2,15 @@ import { Body, PipeTransform } from '@nestjs/common';
 import { ApiBody } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AppError, fieldPath } from '../errors/app-error.js';
-import { absent, FIELD_MESSAGES, givenText, jsonBytesWithin, MAX_JSON_OBJECT_BYTES, NO_CONTROL_CHARACTERS, parseJsonText } from './fields.js';
+import {
+  absent,
+  FIELD_MESSAGES,
+  givenText,
+  jsonBytesWithin,
+  MAX_JSON_OBJECT_BYTES,
+  NO_CONTROL_CHARACTERS,
+  parseJsonText,
+} from './fields.js';
 
 // The decision API's bodies are validated with zod schemas rather than class-validator DTOs: every call of every
 // integrator passes through it, and a class-validator DTO cost about 50 µs of a warm authorize's CPU (measured
@@ -18,7 +26,11 @@ interface FieldDoc {
 /** A text field: trimmed, blank is "not given", no control characters, at most `maxLength` characters. */
 export function textField(opts: FieldDoc & { required: true; maxLength: number }): z.ZodType<string>;
 export function textField(opts: FieldDoc & { required?: false; maxLength: number }): z.ZodType<string | undefined>;
-export function textField({ required = false, maxLength, ...doc }: FieldDoc & { required?: boolean; maxLength: number }): z.ZodType<string | undefined> {
+export function textField({
+  required = false,
+  maxLength,
+  ...doc
+}: FieldDoc & { required?: boolean; maxLength: number }): z.ZodType<string | undefined> {
   const text = z
     .string({ error: (issue) => (issue.input === undefined ? FIELD_MESSAGES.required : FIELD_MESSAGES.string) })
     .refine((value) => NO_CONTROL_CHARACTERS.test(value), FIELD_MESSAGES.controlCharacters)
@@ -26,7 +38,8 @@ export function textField({ required = false, maxLength, ...doc }: FieldDoc & { 
   return z.preprocess(givenText, required ? text : text.optional()).meta(doc);
 }
 
-const isJsonObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * A free-form JSON object, given as one (JSON bodies) or as JSON text (form bodies). Checked as a whole rather than

@@ -109,7 +109,8 @@ export const CONSOLE_CSP = policy({
 /** Security headers on every routed answer; the docs page (HTML under `docsPath`) gets a policy it can work with. */
 export function registerSecurityHeaders(fastify: FastifyInstance, docsPath: string): void {
   const underDocs = (url = '') => url === docsPath || url.startsWith(`${docsPath}/`);
-  const isDocsPage = (request: FastifyRequest, type: unknown) => underDocs(request.routeOptions.url) && String(type).startsWith('text/html');
+  const isDocsPage = (request: FastifyRequest, type: unknown) =>
+    underDocs(request.routeOptions.url) && String(type).startsWith('text/html');
 
   fastify.addHook('onRequest', (_request, reply, done) => {
     void reply.headers(SECURITY_HEADERS);

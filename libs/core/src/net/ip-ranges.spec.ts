@@ -48,7 +48,11 @@ describe('parseCidr', () => {
 
 describe('normaliseRanges', () => {
   test('normalises each range and drops duplicates, keeping the first order', () => {
-    expect(normaliseRanges(['10.1.2.3/8', '2001:DB8::/32', '10.0.0.0/8', '127.0.0.1'])).toEqual(['10.0.0.0/8', '2001:db8::/32', '127.0.0.1/32']);
+    expect(normaliseRanges(['10.1.2.3/8', '2001:DB8::/32', '10.0.0.0/8', '127.0.0.1'])).toEqual([
+      '10.0.0.0/8',
+      '2001:db8::/32',
+      '127.0.0.1/32',
+    ]);
   });
 
   test('an empty list stays empty (the field turns [] into "any" before)', () => {
@@ -60,7 +64,11 @@ describe('normaliseRanges', () => {
     ['a number', [5], '"5" is not an IPv4 or IPv6 address or CIDR range'],
     ['an object', [{ ip: '10.0.0.1' }], '"{\\"ip\\":\\"10.0.0.1\\"}" is not an IPv4 or IPv6 address or CIDR range'],
     ['null', [null], '"null" is not an IPv4 or IPv6 address or CIDR range'],
-    ['too many ranges', Array.from({ length: MAX_ALLOWED_IP_RANGES + 1 }, (_, i) => `10.0.0.${i}`), 'at most 100 ranges are allowed, got 101'],
+    [
+      'too many ranges',
+      Array.from({ length: MAX_ALLOWED_IP_RANGES + 1 }, (_, i) => `10.0.0.${i}`),
+      'at most 100 ranges are allowed, got 101',
+    ],
   ])('throws for %s', (_, list, message) => {
     expect(() => normaliseRanges(list)).toThrow(new Error(message));
   });

@@ -22,7 +22,9 @@ function ipv4Value(ip: string): bigint {
 /** `ip` has passed isIP, so every group is valid hex and a dotted tail is a valid IPv4 address. */
 function ipv6Value(ip: string): bigint {
   const words = (part: string): bigint[] =>
-    part === '' ? [] : part.split(':').flatMap((w) => (w.includes('.') ? [ipv4Value(w) >> 16n, ipv4Value(w) & 0xffffn] : [BigInt(`0x${w}`)]));
+    part === ''
+      ? []
+      : part.split(':').flatMap((w) => (w.includes('.') ? [ipv4Value(w) >> 16n, ipv4Value(w) & 0xffffn] : [BigInt(`0x${w}`)]));
   const [head = '', tail] = ip.split('::');
   const start = words(head);
   const end = tail === undefined ? [] : words(tail);

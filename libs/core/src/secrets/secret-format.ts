@@ -17,7 +17,9 @@ export type KeyKind = keyof typeof SECRET_PREFIXES;
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const RANDOM_LENGTH = 32;
 const CHECKSUM_LENGTH = 6;
-const SECRET_PATTERN = new RegExp(`^(${Object.values(SECRET_PREFIXES).join('|')})_([0-9A-Za-z]{${RANDOM_LENGTH}})([0-9A-Za-z]{${CHECKSUM_LENGTH}})$`);
+const SECRET_PATTERN = new RegExp(
+  `^(${Object.values(SECRET_PREFIXES).join('|')})_([0-9A-Za-z]{${RANDOM_LENGTH}})([0-9A-Za-z]{${CHECKSUM_LENGTH}})$`,
+);
 
 function randomBase62(length: number): string {
   let out = '';

@@ -22,14 +22,20 @@ describe('scanForSecrets', () => {
 
   test.each([
     ['a CLOUDINARY_URL', (s: string) => `CLOUDINARY_URL=cloudinary://${KEY}:${s}@product1`],
-    ['a CLOUDINARY_ACCOUNT_URL', (s: string) => `export CLOUDINARY_ACCOUNT_URL="account://${KEY}:${s}@58277267-9576-4059-a040-235836601d67"`],
+    [
+      'a CLOUDINARY_ACCOUNT_URL',
+      (s: string) => `export CLOUDINARY_ACCOUNT_URL="account://${KEY}:${s}@58277267-9576-4059-a040-235836601d67"`,
+    ],
     ['curl -u', (s: string) => `curl -u ${KEY}:${s} https://castellan.example/v1_1/keys/self`],
     ['a key:secret pair beside another number', (s: string) => `${OTHER_KEY} ${KEY}:${s}`],
     ['a JSON object on one line', (s: string) => `{"api_secret":"${s}","api_key":"${KEY}"}`],
     ['the nearest of two numbers on the line', (s: string) => `${OTHER_KEY} --------------------- ${s} ${KEY}`],
     ['YAML with the key on the line above', (s: string) => `cloudinary:\n  api_key: ${KEY}\n  api_secret: ${s}`],
     ['a .env file', (s: string) => `CLOUDINARY_CLOUD_NAME=product1\nCLOUDINARY_API_KEY=${KEY}\nCLOUDINARY_API_SECRET=${s}`],
-    ['the nearest line above, three lines up at most', (s: string) => `api_key=${OTHER_KEY}\napi_key=${KEY}\n\n# the secret:\napi_secret=${s}`],
+    [
+      'the nearest line above, three lines up at most',
+      (s: string) => `api_key=${OTHER_KEY}\napi_key=${KEY}\n\n# the secret:\napi_secret=${s}`,
+    ],
     ['URL-encoded text', (s: string) => `url=cloudinary%3A%2F%2F${KEY}%3A${s}%40product1`],
   ])('takes the api_key from %s', (_, text) => {
     const secret = generateSecret('environment');
@@ -83,7 +89,10 @@ describe('scanForSecrets', () => {
 
   test('finds a secret in binary junk, and nothing in junk alone', () => {
     const secret = generateSecret('environment');
-    const junk = () => randomBytes(4096).toString('utf8').replace(/[\r\n]/g, ' ');
+    const junk = () =>
+      randomBytes(4096)
+        .toString('utf8')
+        .replace(/[\r\n]/g, ' ');
     expect(scanForSecrets(junk())).toEqual([]);
     const findings = scanForSecrets(`${junk()}\0${secret}\0${junk()}`);
     expect(findings).toEqual([expect.objectContaining({ line: 1, kind: 'environment', preview: preview(secret) })]);

@@ -62,7 +62,11 @@ function apiKeyFor(keysOn: (index: number) => Span[], line: string, index: numbe
   const next = onLine[firstAtOrAfter(onLine, secret.end)];
   const nearest = [before, next]
     .filter((k): k is Span => k !== undefined)
-    .sort((a, b) => (a.end <= secret.start ? secret.start - a.end : a.start - secret.end) - (b.end <= secret.start ? secret.start - b.end : b.start - secret.end))[0];
+    .sort(
+      (a, b) =>
+        (a.end <= secret.start ? secret.start - a.end : a.start - secret.end) -
+        (b.end <= secret.start ? secret.start - b.end : b.start - secret.end),
+    )[0];
   if (nearest) return nearest.value;
   for (let above = index - 1; above >= Math.max(0, index - LINES_ABOVE); above--) {
     const last = keysOn(above).at(-1);
@@ -90,7 +94,13 @@ export function scanForSecrets(text: string): SecretFinding[] {
       const kind = recogniseSecret(match[0]);
       if (!kind) continue;
       const secret = { value: match[0], start: match.index, end: match.index + match[0].length };
-      findings.push({ line: index + 1, column: secret.start + 1, kind, apiKey: apiKeyFor(keysOn, line, index, secret), preview: previewSecret(secret.value) });
+      findings.push({
+        line: index + 1,
+        column: secret.start + 1,
+        kind,
+        apiKey: apiKeyFor(keysOn, line, index, secret),
+        preview: previewSecret(secret.value),
+      });
     }
   });
   return findings;

@@ -38,9 +38,9 @@ export interface GrantedChange {
   stores?: { owner: string; rules: PolicyRule[] }[];
 }
 
-
 /** What decides what a key holds; a key being made has no id or api_key yet. */
-type KeyShape = Pick<ApiKeyEntity, 'kind' | 'rules' | 'environmentId' | 'userId'> & Partial<Pick<ApiKeyEntity, 'id' | 'apiKey' | 'enabled' | 'expiresAt'>>;
+type KeyShape = Pick<ApiKeyEntity, 'kind' | 'rules' | 'environmentId' | 'userId'> &
+  Partial<Pick<ApiKeyEntity, 'id' | 'apiKey' | 'enabled' | 'expiresAt'>>;
 
 /** A principal, what it holds, and how a refusal names it. */
 interface Held {
@@ -79,7 +79,12 @@ export class GrantService {
   ) {}
 
   /** Runs `write` as `change` of its subjects: (c) before it, (b) after it when it widens. */
-  async change<T>(manager: EntityManager, caller: Caller, change: GrantedChange, write: (tx: GrantedTransaction) => Promise<T>): Promise<T> {
+  async change<T>(
+    manager: EntityManager,
+    caller: Caller,
+    change: GrantedChange,
+    write: (tx: GrantedTransaction) => Promise<T>,
+  ): Promise<T> {
     const tx = manager as GrantedTransaction;
     if (isOperator(caller)) return write(tx);
     const { holdings: mine } = await this.fresh(manager, caller);
@@ -92,7 +97,14 @@ export class GrantService {
         this.refuseExcess([{ name: stored.owner, holdings, active: true }], mine, 'grants');
       }
       const after = await this.reached(manager, caller, change.subjects);
-      this.refuseExcess([...(await this.users(manager, caller.accountId, after.userIds)), ...(await this.keyHoldings(manager, caller.accountId, after.keys))], mine, 'would hold');
+      this.refuseExcess(
+        [
+          ...(await this.users(manager, caller.accountId, after.userIds)),
+          ...(await this.keyHoldings(manager, caller.accountId, after.keys)),
+        ],
+        mine,
+        'would hold',
+      );
     }
     return result;
   }
@@ -116,7 +128,12 @@ export class GrantService {
             ? (own?.rules ?? null)
             : null
           : this.policies.rulesForKeyMadeBy(mine, scope.kind, scope.kind === 'environment' ? [scope.environmentId] : null);
-    const draft: KeyShape = { kind: scope.kind, rules, environmentId: scope.kind === 'environment' ? scope.environmentId : null, userId: scope.kind === 'user' ? scope.userId : null };
+    const draft: KeyShape = {
+      kind: scope.kind,
+      rules,
+      environmentId: scope.kind === 'environment' ? scope.environmentId : null,
+      userId: scope.kind === 'user' ? scope.userId : null,
+    };
     this.refuseExcess(await this.keyHoldings(manager, caller.accountId, [draft], 'the new key'), mine, 'would hold');
     return this.issuer.issue(tx, { ...request, rules });
   }
@@ -125,7 +142,8 @@ export class GrantService {
   async rotate(manager: EntityManager, caller: Caller, key: ApiKeyEntity, graceSeconds: number): Promise<IssuedKey> {
     if (!isOperator(caller)) {
       const { holdings: mine } = await this.fresh(manager, caller);
-      if (key.userId !== null && key.userId !== caller.userId) this.refuseExcess(await this.users(manager, caller.accountId, [key.userId]), mine, 'holds');
+      if (key.userId !== null && key.userId !== caller.userId)
+        this.refuseExcess(await this.users(manager, caller.accountId, [key.userId]), mine, 'holds');
       this.refuseExcess(await this.keyHoldings(manager, caller.accountId, [key]), mine, 'holds');
     }
     const now = new Date();
@@ -148,7 +166,11 @@ export class GrantService {
   }
 
   /** The users and keys a change of `subjects` reaches, as the database holds them now. */
-  private async reached(manager: EntityManager, caller: Principal, subjects: GrantSubject[]): Promise<{ userIds: string[]; keys: ApiKeyEntity[] }> {
+  private async reached(
+    manager: EntityManager,
+    caller: Principal,
+    subjects: GrantSubject[],
+  ): Promise<{ userIds: string[]; keys: ApiKeyEntity[] }> {
     const { accountId } = caller;
     const userIds = new Set<string>();
     const keyIds = new Set<string>();
@@ -180,15 +202,25 @@ export class GrantService {
 
   /** What keys hold whether or not they are enabled: a disabled key holds it again once enabled. */
   private async keyHoldings(manager: EntityManager, accountId: string, keys: KeyShape[], name?: string): Promise<Held[]> {
-    const roles = await this.people.keyRoles(manager, accountId, keys.flatMap((k) => (k.kind !== 'user' && k.id ? [k.id] : [])));
-    const users = await this.people.entitlements(manager, accountId, keys.flatMap((k) => (k.userId === null ? [] : [k.userId])));
+    const roles = await this.people.keyRoles(
+      manager,
+      accountId,
+      keys.flatMap((k) => (k.kind !== 'user' && k.id ? [k.id] : [])),
+    );
+    const users = await this.people.entitlements(
+      manager,
+      accountId,
+      keys.flatMap((k) => (k.userId === null ? [] : [k.userId])),
+    );
     const now = new Date();
     return keys.flatMap((key): Held[] => {
       const user = key.userId === null ? null : users.get(key.userId);
       // A user key whose user is gone holds nothing, and is gone with it.
       if (user === undefined) return [];
       const usable = key.enabled !== false && !(key.expiresAt && key.expiresAt <= now) && (user?.enabled ?? true);
-      return [{ name: name ?? `key ${key.apiKey}`, holdings: this.holdingsOf(key, (key.id && roles.get(key.id)) || [], user), active: usable }];
+      return [
+        { name: name ?? `key ${key.apiKey}`, holdings: this.holdingsOf(key, (key.id && roles.get(key.id)) || [], user), active: usable },
+      ];
     });
   }
 
@@ -196,9 +228,14 @@ export class GrantService {
   private holdingsOf(key: KeyShape, rolePolicies: PolicyRule[][], user: UserPrivileges | null): Holdings {
     if (key.kind === 'user') {
       // Without its user (gone), a user key holds nothing, nowhere.
-      return user ? this.policies.holdings({ kind: 'user', rules: key.rules, userPolicies: user.policies }, user.environmentIds) : this.holdsNothing();
+      return user
+        ? this.policies.holdings({ kind: 'user', rules: key.rules, userPolicies: user.policies }, user.environmentIds)
+        : this.holdsNothing();
     }
-    return this.policies.holdings({ kind: key.kind, rules: key.rules, rolePolicies }, reachOf({ kind: key.kind, environmentId: key.environmentId, environmentIds: null }));
+    return this.policies.holdings(
+      { kind: key.kind, rules: key.rules, rolePolicies },
+      reachOf({ kind: key.kind, environmentId: key.environmentId, environmentIds: null }),
+    );
   }
 
   private holdsNothing(): Holdings {
@@ -219,5 +256,8 @@ function refusal(excess: Excess, name: string, verb: string): AppError {
     return new AppError(ErrorCode.NotAllowed, `Not allowed: ${excess.action} is not held by the caller, and ${name} ${verb} it`);
   }
   const where = excess.environment === EVERY_ENVIRONMENT ? 'every product environment' : `product environment ${excess.environment}`;
-  return new AppError(ErrorCode.NotAllowed, `Not allowed: ${excess.action} in ${where} is outside the caller's reach, and ${name} ${verb} it there`);
+  return new AppError(
+    ErrorCode.NotAllowed,
+    `Not allowed: ${excess.action} in ${where} is outside the caller's reach, and ${name} ${verb} it there`,
+  );
 }

@@ -49,7 +49,12 @@ export class InitialSchema1732000000000 implements MigrationInterface {
         ],
         indices: [new TableIndex({ name: 'idx_environments_account', columnNames: ['account_id', 'created_at'] })],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['account_id'], referencedTableName: 'accounts', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+          new TableForeignKey({
+            columnNames: ['account_id'],
+            referencedTableName: 'accounts',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
         ],
       }),
     );
@@ -77,7 +82,12 @@ export class InitialSchema1732000000000 implements MigrationInterface {
           new TableIndex({ name: 'idx_api_keys_environment_name', columnNames: ['environment_id', 'name'] }),
         ],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['account_id'], referencedTableName: 'accounts', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+          new TableForeignKey({
+            columnNames: ['account_id'],
+            referencedTableName: 'accounts',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
           new TableForeignKey({
             columnNames: ['environment_id'],
             referencedTableName: 'product_environments',

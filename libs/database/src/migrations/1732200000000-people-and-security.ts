@@ -4,7 +4,13 @@ import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } f
 // Table API, like the initial schema, so one migration serves MySQL and SQLite.
 
 const id = (name: string, length: number) => ({ name, type: 'varchar', length: String(length), isPrimary: true });
-const ref = (name: string, length: number, isPrimary = false, isNullable = false) => ({ name, type: 'varchar', length: String(length), isPrimary, isNullable });
+const ref = (name: string, length: number, isPrimary = false, isNullable = false) => ({
+  name,
+  type: 'varchar',
+  length: String(length),
+  isPrimary,
+  isNullable,
+});
 const timestamps = [
   { name: 'created_at', type: 'datetime', precision: 3 },
   { name: 'updated_at', type: 'datetime', precision: 3 },
@@ -82,7 +88,12 @@ export class PeopleAndSecurity1732200000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'user_group_members',
-        columns: [ref('group_id', 32, true), ref('user_id', 32, true), ref('account_id', 36), { name: 'created_at', type: 'datetime', precision: 3 }],
+        columns: [
+          ref('group_id', 32, true),
+          ref('user_id', 32, true),
+          ref('account_id', 36),
+          { name: 'created_at', type: 'datetime', precision: 3 },
+        ],
         indices: [new TableIndex({ name: 'idx_group_members_user', columnNames: ['user_id'] })],
         foreignKeys: [cascade('group_id', 'user_groups'), cascade('user_id', 'users')],
       }),

@@ -48,7 +48,14 @@ export class KeyLists1732500000000 implements MigrationInterface {
       new Table({
         name: 'api_key_counts',
         columns: [text('account_id', 36), text('kind', 16), text('scope_id', 32), { name: 'key_count', type: 'int' }],
-        foreignKeys: [new TableForeignKey({ columnNames: ['account_id'], referencedTableName: 'accounts', referencedColumnNames: ['id'], onDelete: 'CASCADE' })],
+        foreignKeys: [
+          new TableForeignKey({
+            columnNames: ['account_id'],
+            referencedTableName: 'accounts',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
+        ],
       }),
     );
     const scopeId = "COALESCE(environment_id, user_id, '')";

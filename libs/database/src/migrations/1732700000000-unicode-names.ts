@@ -45,10 +45,15 @@ export class UnicodeNames1732700000000 implements MigrationInterface {
       }
     }
     // Filled in: now every row has its key.
-    if (mysql) for (const { table, key } of UNIQUE_NAMES) await q.query(`ALTER TABLE ${table} MODIFY ${key} VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL`);
+    if (mysql)
+      for (const { table, key } of UNIQUE_NAMES)
+        await q.query(`ALTER TABLE ${table} MODIFY ${key} VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL`);
     await q.createIndex('users', new TableIndex({ name: 'uq_users_email_key', columnNames: ['account_id', 'email_key'], isUnique: true }));
     await q.createIndex('roles', new TableIndex({ name: 'uq_roles_name_key', columnNames: ['account_id', 'name_key'], isUnique: true }));
-    await q.createIndex('api_keys', new TableIndex({ name: 'idx_api_keys_name_key', columnNames: ['account_id', 'kind', 'environment_id', 'user_id', 'name_key'] }));
+    await q.createIndex(
+      'api_keys',
+      new TableIndex({ name: 'idx_api_keys_name_key', columnNames: ['account_id', 'kind', 'environment_id', 'user_id', 'name_key'] }),
+    );
     if (mysql) {
       await q.query('ALTER TABLE users DROP INDEX uq_users_email');
       await q.query('ALTER TABLE roles DROP INDEX uq_roles_name');

@@ -9,16 +9,22 @@ export const MAX_BATCH = 100;
 
 /** One check: an action of the catalogue (no wildcards), the environment it is for, the resource's attributes. */
 export const AUTHORIZE_BODY = objectOf({
-  action: textField({ required: true, maxLength: 200, example: 'upload:destroy', description: 'One action of the catalogue (no wildcards)' }),
+  action: textField({
+    required: true,
+    maxLength: 200,
+    example: 'upload:destroy',
+    description: 'One action of the catalogue (no wildcards)',
+  }),
   cloud_name: textField({ maxLength: 64, example: 'product1', description: 'The product environment the call is for' }),
-  resource: jsonObjectField({ example: { resource_type: 'image', folder: 'public/cats', tags: ['cat'] }, description: 'Attributes of the resource acted on' }),
+  resource: jsonObjectField({
+    example: { resource_type: 'image', folder: 'public/cats', tags: ['cat'] },
+    description: 'Attributes of the resource acted on',
+  }),
 });
 export type AuthorizeDto = z.output<typeof AUTHORIZE_BODY>;
 
 export const BATCH_AUTHORIZE_BODY = objectOf({
-  checks: z
-    .array(AUTHORIZE_BODY, { error: 'checks must be an array' })
-    .max(MAX_BATCH, `checks may hold at most ${MAX_BATCH} checks`),
+  checks: z.array(AUTHORIZE_BODY, { error: 'checks must be an array' }).max(MAX_BATCH, `checks may hold at most ${MAX_BATCH} checks`),
 });
 export type BatchAuthorizeDto = z.output<typeof BATCH_AUTHORIZE_BODY>;
 
@@ -28,7 +34,8 @@ export const SIMULATE_BODY = AUTHORIZE_BODY.extend({
   ip: textField({
     maxLength: 45,
     example: '203.0.113.7',
-    description: "The address the request would come from, for the key's and the account's allowlists; the simulating request's own when absent",
+    description:
+      "The address the request would come from, for the key's and the account's allowlists; the simulating request's own when absent",
   }).refine((value) => value === undefined || isIP(value) !== 0, 'ip must be an IPv4 or IPv6 address'),
 });
 export type SimulateDto = z.output<typeof SIMULATE_BODY>;
@@ -86,7 +93,8 @@ export class DecisionDto {
   @ApiProperty({
     type: Number,
     nullable: true,
-    description: "Index in the key's own rules of the rule that decided; null when no rule did, or a custom role or the user's privileges did",
+    description:
+      "Index in the key's own rules of the rule that decided; null when no rule did, or a custom role or the user's privileges did",
   })
   rule!: number | null;
 }

@@ -67,7 +67,10 @@ export class CreateEnvironmentDto {
   @NestedField(() => UsageLimitsDto)
   usage_limits?: UsageLimitsDto;
 
-  @StringField({ maxLength: 64, description: 'Copy usage limits, folder mode, custom attributes and record location from this environment' })
+  @StringField({
+    maxLength: 64,
+    description: 'Copy usage limits, folder mode, custom attributes and record location from this environment',
+  })
   base_sub_account_id?: string;
 }
 

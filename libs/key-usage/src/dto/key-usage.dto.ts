@@ -6,12 +6,16 @@ export const USAGE_HOURS = 168;
 export const USAGE_DESCRIPTION = 'Allowed and denied uses of the key per hour over the last 7 days, oldest first';
 
 export class KeyUsageCountsDto {
-  @ApiProperty({ example: 1200, description: 'Requests the access guard let through, and allowed decisions of /v1_1/authorize and /authorize/batch' })
+  @ApiProperty({
+    example: 1200,
+    description: 'Requests the access guard let through, and allowed decisions of /v1_1/authorize and /authorize/batch',
+  })
   allowed!: number;
 
   @ApiProperty({
     example: 3,
-    description: 'Refusals of the key: 403s, its rate limit, authentications with its api_key refused for a wrong secret, a disabled or expired key, an address outside an allowlist, a disabled user or another account; and denied decisions',
+    description:
+      'Refusals of the key: 403s, its rate limit, authentications with its api_key refused for a wrong secret, a disabled or expired key, an address outside an allowlist, a disabled user or another account; and denied decisions',
   })
   denied!: number;
 }

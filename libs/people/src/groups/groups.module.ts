@@ -12,7 +12,13 @@ import { UserGroupService } from './user-group.service.js';
 
 /** User groups (`/user_groups`), their members, and the custom roles and rules they grant. */
 @Module({
-  imports: [TypeOrmModule.forFeature([UserGroupEntity, UserGroupMemberEntity]), AccountsModule, CredentialsModule, RolesModule, UsersModule],
+  imports: [
+    TypeOrmModule.forFeature([UserGroupEntity, UserGroupMemberEntity]),
+    AccountsModule,
+    CredentialsModule,
+    RolesModule,
+    UsersModule,
+  ],
   providers: [UserGroupRepository, UserGroupService],
   controllers: [UserGroupController, UserGroupsOfUserController],
   exports: [UserGroupRepository, UserGroupService],

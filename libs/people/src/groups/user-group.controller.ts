@@ -136,7 +136,11 @@ export class UserGroupController {
     404: `${NOT_FOUND}, or no custom role with an id in roles`,
   })
   @ApiOkResponse({ type: GroupPermissionsDto, description: 'What the group now grants its members' })
-  putPermissions(@CurrentPrincipal() p: Principal, @Param('group_id') id: string, @Body() body: GroupPermissionsInputDto): Promise<GroupPermissionsDto> {
+  putPermissions(
+    @CurrentPrincipal() p: Principal,
+    @Param('group_id') id: string,
+    @Body() body: GroupPermissionsInputDto,
+  ): Promise<GroupPermissionsDto> {
     return this.groups.replacePermissions(p, id, body);
   }
 }

@@ -38,7 +38,13 @@ export class UserGroupRepository {
   }
 
   /** What the group grants its members: written only inside the grant invariant's check. */
-  async replaceRules(manager: GrantedTransaction, accountId: string, id: string, rules: UserGroupEntity['rules'], now: Date): Promise<void> {
+  async replaceRules(
+    manager: GrantedTransaction,
+    accountId: string,
+    id: string,
+    rules: UserGroupEntity['rules'],
+    now: Date,
+  ): Promise<void> {
     await this.groupRepo(manager).update({ accountId, id }, { rules, updatedAt: now });
   }
 
@@ -51,7 +57,10 @@ export class UserGroupRepository {
   /** The memberships of the groups, in the order they were made. */
   membersOf(accountId: string, groupIds: string[], manager?: EntityManager): Promise<UserGroupMemberEntity[]> {
     if (groupIds.length === 0) return Promise.resolve([]);
-    return this.memberRepo(manager).find({ where: { accountId, groupId: In([...new Set(groupIds)]) }, order: { createdAt: 'ASC', userId: 'ASC' } });
+    return this.memberRepo(manager).find({
+      where: { accountId, groupId: In([...new Set(groupIds)]) },
+      order: { createdAt: 'ASC', userId: 'ASC' },
+    });
   }
 
   /** The groups the user belongs to, oldest group first. */

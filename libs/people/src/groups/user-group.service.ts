@@ -102,7 +102,9 @@ export class UserGroupService {
         if (!(await this.users.findById(accountId, userId, manager))) throw userNotFound(userId);
         if (await this.groups.isMember(accountId, id, userId, manager)) return;
         const member = Object.assign(new UserGroupMemberEntity(), { groupId: id, userId, accountId, createdAt: new Date() });
-        await this.grants.change(manager, caller, { subjects: [{ user: userId }], widens: true }, (tx) => this.groups.addMember(tx, member));
+        await this.grants.change(manager, caller, { subjects: [{ user: userId }], widens: true }, (tx) =>
+          this.groups.addMember(tx, member),
+        );
       });
     } catch (error) {
       // A concurrent request added the same member first: the outcome is the one asked for.
@@ -119,7 +121,9 @@ export class UserGroupService {
       if (!(await this.groups.isMember(accountId, id, userId, manager))) {
         throw new AppError(ErrorCode.NotFound, `User ${userId} is not a member of user group ${id}`);
       }
-      await this.grants.change(manager, caller, { subjects: [{ user: userId }], widens: false }, (tx) => this.groups.removeMember(tx, accountId, id, userId));
+      await this.grants.change(manager, caller, { subjects: [{ user: userId }], widens: false }, (tx) =>
+        this.groups.removeMember(tx, accountId, id, userId),
+      );
     });
     return this.memberList(accountId, id);
   }
@@ -148,7 +152,9 @@ export class UserGroupService {
     const roleIds = [...new Set(input.roles ?? [])];
     const system = roleIds.find(isSystemRole);
     if (system) {
-      throw AppError.invalid(`roles: "${system}" is a system role; system roles are held by users, not groups, so a group's roles must be ids of custom roles`);
+      throw AppError.invalid(
+        `roles: "${system}" is a system role; system roles are held by users, not groups, so a group's roles must be ids of custom roles`,
+      );
     }
     return this.accounts.run(accountId, async (manager) => {
       // Under the account lock, so that a role cannot be deleted between this check and the assignment.
@@ -186,7 +192,9 @@ export class UserGroupService {
   /** Each group's members as `{id, name, email}`, in the order they were added. */
   private async membersOf(accountId: string, groupIds: string[], manager?: EntityManager): Promise<Map<string, GroupUserDto[]>> {
     const memberships = await this.groups.membersOf(accountId, groupIds, manager);
-    const users = new Map((await this.users.findByIds(accountId, [...new Set(memberships.map((m) => m.userId))], manager)).map((u) => [u.id, u]));
+    const users = new Map(
+      (await this.users.findByIds(accountId, [...new Set(memberships.map((m) => m.userId))], manager)).map((u) => [u.id, u]),
+    );
     const byGroup = new Map<string, GroupUserDto[]>();
     for (const m of memberships) {
       const user = users.get(m.userId);
@@ -197,7 +205,11 @@ export class UserGroupService {
 
   private async present(accountId: string, groups: UserGroupEntity[], extended: boolean, manager?: EntityManager): Promise<UserGroupDto[]> {
     if (!extended) return groups.map((g) => ({ id: g.id, name: g.name }));
-    const members = await this.membersOf(accountId, groups.map((g) => g.id), manager);
+    const members = await this.membersOf(
+      accountId,
+      groups.map((g) => g.id),
+      manager,
+    );
     return groups.map((g) => ({
       id: g.id,
       name: g.name,

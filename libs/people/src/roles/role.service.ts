@@ -1,6 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, Principal, ReplicaReader, TransactionRunner } from '@castellan/core';
+import {
+  AppError,
+  ErrorCode,
+  isoSeconds,
+  isUniqueViolation,
+  newRecordId,
+  OK,
+  OkMessageDto,
+  Principal,
+  ReplicaReader,
+  TransactionRunner,
+} from '@castellan/core';
 import { AccountTransactions } from '@castellan/accounts';
 import { GrantService } from '@castellan/credentials';
 import { PermissionCatalog, SYSTEM_ROLE_RULES, SYSTEM_ROLES, validatePolicy } from '@castellan/permissions';
@@ -75,7 +86,9 @@ export class RoleService {
     } satisfies RoleEntity);
     const stores = [{ owner: 'the new role', rules }];
     await this.mapNameConflict(input.name, () =>
-      this.transactions.run((manager) => this.grants.change(manager, caller, { subjects: [], widens: true, stores }, (tx) => this.roles.insert(tx, role))),
+      this.transactions.run((manager) =>
+        this.grants.change(manager, caller, { subjects: [], widens: true, stores }, (tx) => this.roles.insert(tx, role)),
+      ),
     );
     return customDto(role);
   }
@@ -85,7 +98,9 @@ export class RoleService {
     if (isSystemRole(id)) throw readOnly();
     const rules = input.rules === undefined ? undefined : validatePolicy({ rules: input.rules }, this.catalog);
     if (input.name !== undefined) this.checkNotSystemName(input.name);
-    const change = rules ? { subjects: [{ role: id }], widens: true, stores: [{ owner: `role ${id}`, rules }] } : { subjects: [], widens: false };
+    const change = rules
+      ? { subjects: [{ role: id }], widens: true, stores: [{ owner: `role ${id}`, rules }] }
+      : { subjects: [], widens: false };
     await this.mapNameConflict(input.name, () =>
       this.accounts.run(caller.accountId, async (manager) => {
         // Under the account lock: who holds the role cannot change between the check and the write.

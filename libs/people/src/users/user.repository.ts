@@ -62,7 +62,12 @@ export class UserRepository implements UserDirectory {
     return manager ? manager.getRepository(UserEntity) : this.users;
   }
 
-  async list(accountId: string, filter: UserFilter, page: UserPage, manager?: EntityManager): Promise<{ rows: UserEntity[]; total: number }> {
+  async list(
+    accountId: string,
+    filter: UserFilter,
+    page: UserPage,
+    manager?: EntityManager,
+  ): Promise<{ rows: UserEntity[]; total: number }> {
     const query = this.repo(manager).createQueryBuilder('u').where('u.account_id = :accountId', { accountId });
     if (filter.ids) query.andWhere('u.id IN (:...ids)', { ids: filter.ids });
     if (filter.emails) query.andWhere('u.email_key IN (:...emails)', { emails: filter.emails.map(uniquenessKey) });
@@ -86,7 +91,11 @@ export class UserRepository implements UserDirectory {
     }
     if (filter.lastLogin) {
       const { loggedIn, from, until } = filter.lastLogin;
-      const within = ['u.last_login IS NOT NULL', ...(from ? ['u.last_login >= :from'] : []), ...(until ? ['u.last_login < :until'] : [])].join(' AND ');
+      const within = [
+        'u.last_login IS NOT NULL',
+        ...(from ? ['u.last_login >= :from'] : []),
+        ...(until ? ['u.last_login < :until'] : []),
+      ].join(' AND ');
       query.andWhere(loggedIn ? `(${within})` : `NOT (${within})`, { ...(from ? { from } : {}), ...(until ? { until } : {}) });
     }
     const total = await query.getCount();

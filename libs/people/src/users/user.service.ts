@@ -1,6 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppError, ErrorCode, isoSeconds, isUniqueViolation, newRecordId, OK, OkMessageDto, Principal, reachOf, ReplicaReader } from '@castellan/core';
+import {
+  AppError,
+  ErrorCode,
+  isoSeconds,
+  isUniqueViolation,
+  newRecordId,
+  OK,
+  OkMessageDto,
+  Principal,
+  reachOf,
+  ReplicaReader,
+} from '@castellan/core';
 import { AccountTransactions } from '@castellan/accounts';
 import { KeyStore, GrantService } from '@castellan/credentials';
 import { EnvironmentEntity, EnvironmentDirectory } from '@castellan/environments';
@@ -144,7 +155,11 @@ export class UserService {
           const holder = await this.users.findByEmail(accountId, input.email, manager);
           if (holder && holder.id !== id) throw emailTaken(input.email);
         }
-        const widens = input.role !== undefined || input.custom_roles !== undefined || reach !== undefined || (input.enabled === true && !current.enabled);
+        const widens =
+          input.role !== undefined ||
+          input.custom_roles !== undefined ||
+          reach !== undefined ||
+          (input.enabled === true && !current.enabled);
         await this.grants.change(manager, caller, { subjects: [{ user: id }], widens }, async (tx) => {
           const patch = { name: input.name, email: input.email, role: input.role, enabled: input.enabled, allSubAccounts: reach?.all };
           await this.users.update(tx, accountId, id, patch, new Date());
@@ -188,7 +203,15 @@ export class UserService {
         const ids = (await this.users.environmentIds(accountId, [id], replica)).get(id) ?? [];
         rows = ids.length ? await this.environments.list(accountId, { ids, within }, replica) : [];
       }
-      return { sub_accounts: rows.map((e): UserEnvironmentDto => ({ id: e.id, name: e.name, description: e.description, cloud_name: e.cloudName, enabled: e.enabled })) };
+      return {
+        sub_accounts: rows.map((e): UserEnvironmentDto => ({
+          id: e.id,
+          name: e.name,
+          description: e.description,
+          cloud_name: e.cloudName,
+          enabled: e.enabled,
+        })),
+      };
     });
   }
 
@@ -200,7 +223,8 @@ export class UserService {
     if (input.all_sub_accounts === true && input.sub_account_ids) {
       throw AppError.invalid('Give either sub_account_ids or all_sub_accounts=true, not both');
     }
-    if (role === MASTER_ADMIN) return current?.role === MASTER_ADMIN && current.allSubAccounts ? undefined : { all: true, environmentIds: [] };
+    if (role === MASTER_ADMIN)
+      return current?.role === MASTER_ADMIN && current.allSubAccounts ? undefined : { all: true, environmentIds: [] };
     if (input.sub_account_ids) return { all: false, environmentIds: unique(input.sub_account_ids) };
     if (input.all_sub_accounts === true) return { all: true, environmentIds: [] };
     if (input.all_sub_accounts === false) return current && !current.allSubAccounts ? undefined : { all: false, environmentIds: [] };
@@ -208,9 +232,16 @@ export class UserService {
   }
 
   /** 409 unless the account has an enabled master admin besides this one (the caller holds the account lock). */
-  private async requireAnotherMasterAdmin(manager: EntityManager, accountId: string, user: UserEntity, change: 'delete' | 'disable' | 'demote'): Promise<void> {
+  private async requireAnotherMasterAdmin(
+    manager: EntityManager,
+    accountId: string,
+    user: UserEntity,
+    change: 'delete' | 'disable' | 'demote',
+  ): Promise<void> {
     if ((await this.users.countEnabledMasterAdmins(manager, accountId)) > 1) return;
-    throw AppError.conflict(`Cannot ${change} user ${user.id}: it is the account's last enabled master_admin, and an account must keep one`);
+    throw AppError.conflict(
+      `Cannot ${change} user ${user.id}: it is the account's last enabled master_admin, and an account must keep one`,
+    );
   }
 
   private async requireEnvironments(manager: EntityManager, accountId: string, ids: string[]): Promise<void> {
@@ -248,7 +279,10 @@ export class UserService {
 
   private async toDtos(accountId: string, rows: UserEntity[], manager?: EntityManager): Promise<UserDto[]> {
     const ids = rows.map((u) => u.id);
-    const [environments, roles] = await Promise.all([this.users.environmentIds(accountId, ids, manager), this.users.customRoleIds(accountId, ids, manager)]);
+    const [environments, roles] = await Promise.all([
+      this.users.environmentIds(accountId, ids, manager),
+      this.users.customRoleIds(accountId, ids, manager),
+    ]);
     return rows.map((u) => this.toDto(u, environments.get(u.id) ?? [], roles.get(u.id) ?? []));
   }
 

@@ -141,8 +141,7 @@ export const adminPlugin: PermissionPlugin = {
     {
       name: 'upload_mappings.read',
       description:
-        'List and read upload mappings: upload_mappings (GET /upload_mappings), upload_mapping ' +
-        '(GET /upload_mappings?folder=).',
+        'List and read upload mappings: upload_mappings (GET /upload_mappings), upload_mapping ' + '(GET /upload_mappings?folder=).',
       attributes: [ADMIN_ATTR.mapping_folder],
     },
     {

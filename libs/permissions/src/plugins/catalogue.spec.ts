@@ -8,37 +8,112 @@ const ATTRIBUTE_NAME = /^[a-z_]+$/;
 
 /** Admin API functions of section 7 of cloudinary-provisioning.md (combined cells split into real names). */
 const REFERENCE_ADMIN_FUNCTIONS = [
-  'ping', 'usage', 'resource_types', 'config',
-  'resources', 'resources_by_tag', 'resources_by_context', 'resources_by_moderation',
-  'resource', 'resource_by_asset_id', 'resources_by_ids', 'resources_by_asset_ids', 'resources_by_asset_folder',
-  'update', 'restore', 'restore_by_asset_ids',
-  'delete_resources', 'delete_resources_by_prefix', 'delete_all_resources', 'delete_derived_by_transformation',
-  'delete_resources_by_asset_ids', 'delete_resources_by_tag', 'delete_derived_resources', 'delete_backed_up_assets',
-  'add_related_assets', 'add_related_assets_by_asset_id', 'delete_related_assets', 'delete_related_assets_by_asset_id',
+  'ping',
+  'usage',
+  'resource_types',
+  'config',
+  'resources',
+  'resources_by_tag',
+  'resources_by_context',
+  'resources_by_moderation',
+  'resource',
+  'resource_by_asset_id',
+  'resources_by_ids',
+  'resources_by_asset_ids',
+  'resources_by_asset_folder',
+  'update',
+  'restore',
+  'restore_by_asset_ids',
+  'delete_resources',
+  'delete_resources_by_prefix',
+  'delete_all_resources',
+  'delete_derived_by_transformation',
+  'delete_resources_by_asset_ids',
+  'delete_resources_by_tag',
+  'delete_derived_resources',
+  'delete_backed_up_assets',
+  'add_related_assets',
+  'add_related_assets_by_asset_id',
+  'delete_related_assets',
+  'delete_related_assets_by_asset_id',
   'tags',
-  'transformations', 'transformation', 'create_transformation', 'update_transformation', 'delete_transformation',
-  'upload_presets', 'upload_preset', 'create_upload_preset', 'update_upload_preset', 'delete_upload_preset',
-  'root_folders', 'sub_folders', 'create_folder', 'delete_folder', 'rename_folder', 'search_folders',
-  'upload_mappings', 'upload_mapping', 'create_upload_mapping', 'update_upload_mapping', 'delete_upload_mapping',
-  'publish_by_ids', 'publish_by_tag', 'publish_by_prefix',
-  'update_resources_access_mode_by_ids', 'update_resources_access_mode_by_tag',
+  'transformations',
+  'transformation',
+  'create_transformation',
+  'update_transformation',
+  'delete_transformation',
+  'upload_presets',
+  'upload_preset',
+  'create_upload_preset',
+  'update_upload_preset',
+  'delete_upload_preset',
+  'root_folders',
+  'sub_folders',
+  'create_folder',
+  'delete_folder',
+  'rename_folder',
+  'search_folders',
+  'upload_mappings',
+  'upload_mapping',
+  'create_upload_mapping',
+  'update_upload_mapping',
+  'delete_upload_mapping',
+  'publish_by_ids',
+  'publish_by_tag',
+  'publish_by_prefix',
+  'update_resources_access_mode_by_ids',
+  'update_resources_access_mode_by_tag',
   'update_resources_access_mode_by_prefix',
-  'list_streaming_profiles', 'get_streaming_profile', 'create_streaming_profile', 'update_streaming_profile',
+  'list_streaming_profiles',
+  'get_streaming_profile',
+  'create_streaming_profile',
+  'update_streaming_profile',
   'delete_streaming_profile',
-  'search', 'visual_search',
-  'list_metadata_fields', 'add_metadata_field', 'update_metadata_field', 'delete_metadata_field',
-  'metadata_field_by_field_id', 'update_metadata_field_datasource', 'delete_datasource_entries',
-  'restore_metadata_field_datasource', 'order_metadata_field_datasource', 'reorder_metadata_fields',
-  'list_metadata_rules', 'add_metadata_rule', 'update_metadata_rule', 'delete_metadata_rule',
+  'search',
+  'visual_search',
+  'list_metadata_fields',
+  'add_metadata_field',
+  'update_metadata_field',
+  'delete_metadata_field',
+  'metadata_field_by_field_id',
+  'update_metadata_field_datasource',
+  'delete_datasource_entries',
+  'restore_metadata_field_datasource',
+  'order_metadata_field_datasource',
+  'reorder_metadata_fields',
+  'list_metadata_rules',
+  'add_metadata_rule',
+  'update_metadata_rule',
+  'delete_metadata_rule',
 ];
 
 /** Upload API functions (and URL-only helpers) of section 7 of cloudinary-provisioning.md. */
 const REFERENCE_UPLOAD_FUNCTIONS = [
-  'upload', 'upload_stream', 'unsigned_upload', 'upload_large', 'upload_chunked',
-  'explicit', 'destroy', 'rename', 'text', 'generate_sprite', 'multi', 'explode',
-  'add_tag', 'remove_tag', 'remove_all_tags', 'replace_tag',
-  'add_context', 'remove_all_context', 'update_metadata', 'create_archive', 'create_zip',
-  'download_multi', 'download_generated_sprite', 'private_download_url', 'download_backedup_asset',
+  'upload',
+  'upload_stream',
+  'unsigned_upload',
+  'upload_large',
+  'upload_chunked',
+  'explicit',
+  'destroy',
+  'rename',
+  'text',
+  'generate_sprite',
+  'multi',
+  'explode',
+  'add_tag',
+  'remove_tag',
+  'remove_all_tags',
+  'replace_tag',
+  'add_context',
+  'remove_all_context',
+  'update_metadata',
+  'create_archive',
+  'create_zip',
+  'download_multi',
+  'download_generated_sprite',
+  'private_download_url',
+  'download_backedup_asset',
 ];
 
 const PLUGINS: PermissionPlugin[] = [uploadPlugin, adminPlugin];
@@ -62,20 +137,17 @@ describe('built-in permission catalogues', () => {
     expect(duplicates(PLUGINS.flatMap(qualified))).toEqual([]);
   });
 
-  test.each(PLUGINS.map((p) => [p.name, p] as const))(
-    '%s: attribute names are well formed and unique per action',
-    (_, plugin) => {
-      for (const action of plugin.actions) {
-        const names = action.attributes.map((a) => a.name);
-        expect({ action: action.name, bad: names.filter((n) => !ATTRIBUTE_NAME.test(n)) }).toEqual({
-          action: action.name,
-          bad: [],
-        });
-        expect({ action: action.name, duplicates: duplicates(names) }).toEqual({ action: action.name, duplicates: [] });
-        expect(action.description.length).toBeGreaterThan(0);
-      }
-    },
-  );
+  test.each(PLUGINS.map((p) => [p.name, p] as const))('%s: attribute names are well formed and unique per action', (_, plugin) => {
+    for (const action of plugin.actions) {
+      const names = action.attributes.map((a) => a.name);
+      expect({ action: action.name, bad: names.filter((n) => !ATTRIBUTE_NAME.test(n)) }).toEqual({
+        action: action.name,
+        bad: [],
+      });
+      expect({ action: action.name, duplicates: duplicates(names) }).toEqual({ action: action.name, duplicates: [] });
+      expect(action.description.length).toBeGreaterThan(0);
+    }
+  });
 
   test('every upload action has a resource_type attribute', () => {
     const missing = uploadPlugin.actions.filter((a) => !a.attributes.some((attr) => attr.name === 'resource_type'));
@@ -98,13 +170,10 @@ describe('built-in permission catalogues', () => {
     },
   );
 
-  test.each(MAPS.map(([p, map]) => [p.name, p, map] as const))(
-    '%s: every action is reached by at least one function',
-    (_, plugin, map) => {
-      const reached = new Set(Object.values(map));
-      expect(qualified(plugin).filter((a) => !reached.has(a))).toEqual([]);
-    },
-  );
+  test.each(MAPS.map(([p, map]) => [p.name, p, map] as const))('%s: every action is reached by at least one function', (_, plugin, map) => {
+    const reached = new Set(Object.values(map));
+    expect(qualified(plugin).filter((a) => !reached.has(a))).toEqual([]);
+  });
 });
 
 describe('example video plugin', () => {

@@ -101,9 +101,7 @@ export const uploadPlugin: PermissionPlugin = {
     },
     {
       name: 'multi',
-      description:
-        'Combine the images with a tag or from URLs into one animated image, video or PDF: multi ' +
-        '(POST /image/multi).',
+      description: 'Combine the images with a tag or from URLs into one animated image, video or PDF: multi ' + '(POST /image/multi).',
       attributes: [ATTR.resource_type, UPLOAD_ATTR.tag, UPLOAD_ATTR.format],
     },
     {
@@ -114,8 +112,7 @@ export const uploadPlugin: PermissionPlugin = {
     {
       name: 'generate_archive',
       description:
-        'Create a ZIP or TGZ archive of assets and store it: create_archive, create_zip ' +
-        '(POST /:resource_type/generate_archive).',
+        'Create a ZIP or TGZ archive of assets and store it: create_archive, create_zip ' + '(POST /:resource_type/generate_archive).',
       attributes: [...ASSET, UPLOAD_ATTR.target_format],
     },
     {

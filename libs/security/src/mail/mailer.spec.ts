@@ -6,7 +6,8 @@ import type { AddressInfo, Server } from 'node:net';
 import { loadConfig } from '@castellan/core';
 import { Mailer } from './mailer.js';
 
-const config = (env: Record<string, string>) => loadConfig({ SECRET_PEPPER: 'p'.repeat(32), MAIL_FROM: 'Castellan <noreply@castellan.test>', ...env });
+const config = (env: Record<string, string>) =>
+  loadConfig({ SECRET_PEPPER: 'p'.repeat(32), MAIL_FROM: 'Castellan <noreply@castellan.test>', ...env });
 const MESSAGE = { to: 'ada@example.com', subject: 'Your code', text: 'Your code is 042917' };
 
 /** Just enough SMTP to take one message: what the server received, as lines. */
@@ -64,6 +65,13 @@ describe('Mailer', () => {
     } finally {
       server.close();
     }
-    expect(received).toEqual(expect.arrayContaining(['MAIL FROM:<noreply@castellan.test>', 'RCPT TO:<ada@example.com>', 'Subject: Your code', 'Your code is 042917']));
+    expect(received).toEqual(
+      expect.arrayContaining([
+        'MAIL FROM:<noreply@castellan.test>',
+        'RCPT TO:<ada@example.com>',
+        'Subject: Your code',
+        'Your code is 042917',
+      ]),
+    );
   });
 });

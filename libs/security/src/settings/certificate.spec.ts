@@ -6,7 +6,8 @@ import { parseCertificate, requireCurrentlyValid } from './certificate.js';
 
 // Certificates are made now, with the openssl command line, so none of them ages out of the suite.
 
-const invalid = (message: string | RegExp) => expect.objectContaining({ code: ErrorCode.InvalidInput, message: expect.stringMatching(message) });
+const invalid = (message: string | RegExp) =>
+  expect.objectContaining({ code: ErrorCode.InvalidInput, message: expect.stringMatching(message) });
 
 function thrown(work: () => unknown): AppError {
   try {
@@ -47,12 +48,17 @@ describe('parseCertificate', () => {
   });
 
   test('refuses a bundle: which certificate signs would be a guess', () => {
-    expect(thrown(() => parseCertificate(`${valid}\n${expired}`))).toEqual(invalid(/^saml\.x509_certificate must hold one certificate, not 2$/));
+    expect(thrown(() => parseCertificate(`${valid}\n${expired}`))).toEqual(
+      invalid(/^saml\.x509_certificate must hold one certificate, not 2$/),
+    );
   });
 
   test('dates a certificate made by openssl ca with chosen dates exactly', () => {
     const pem = makeCertificate('/CN=dated.example', new Date('2030-05-01T12:00:00Z'), new Date('2031-05-01T12:00:00Z'));
-    expect(parseCertificate(pem).details).toMatchObject({ validFrom: new Date('2030-05-01T12:00:00Z'), validTo: new Date('2031-05-01T12:00:00Z') });
+    expect(parseCertificate(pem).details).toMatchObject({
+      validFrom: new Date('2030-05-01T12:00:00Z'),
+      validTo: new Date('2031-05-01T12:00:00Z'),
+    });
   });
 
   test.each([
@@ -79,7 +85,9 @@ describe('requireCurrentlyValid', () => {
   test('refuses an expired certificate, naming the day it expired', () => {
     const { details } = parseCertificate(expired);
     expect(details.validTo.toISOString()).toBe('2020-01-02T00:00:00.000Z');
-    expect(thrown(() => requireCurrentlyValid(details, new Date()))).toEqual(invalid('saml.x509_certificate expired on 2020-01-02T00:00:00Z'));
+    expect(thrown(() => requireCurrentlyValid(details, new Date()))).toEqual(
+      invalid('saml.x509_certificate expired on 2020-01-02T00:00:00Z'),
+    );
   });
 
   test('refuses a certificate not valid yet', () => {

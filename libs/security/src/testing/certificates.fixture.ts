@@ -27,7 +27,11 @@ function openssl(dir: string, args: string[]): void {
 }
 
 /** openssl's date form: YYYYMMDDHHMMSSZ. */
-const opensslDate = (date: Date): string => date.toISOString().replace(/[-:T]/g, '').replace(/\.\d{3}Z$/, 'Z');
+const opensslDate = (date: Date): string =>
+  date
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 
 /** A self-signed PEM certificate for `subject` (e.g. /CN=idp.example), valid from `notBefore` to `notAfter`. */
 export function makeCertificate(subject: string, notBefore: Date, notAfter: Date): string {
@@ -37,8 +41,23 @@ export function makeCertificate(subject: string, notBefore: Date, notAfter: Date
     writeFileSync(join(dir, 'index.txt'), '');
     openssl(dir, ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-subj', subject, '-keyout', 'key.pem', '-out', 'req.csr']);
     openssl(dir, [
-      'ca', '-batch', '-config', 'ca.cnf', '-selfsign', '-keyfile', 'key.pem', '-in', 'req.csr', '-out', 'cert.pem',
-      '-startdate', opensslDate(notBefore), '-enddate', opensslDate(notAfter), '-create_serial', '-notext',
+      'ca',
+      '-batch',
+      '-config',
+      'ca.cnf',
+      '-selfsign',
+      '-keyfile',
+      'key.pem',
+      '-in',
+      'req.csr',
+      '-out',
+      'cert.pem',
+      '-startdate',
+      opensslDate(notBefore),
+      '-enddate',
+      opensslDate(notAfter),
+      '-create_serial',
+      '-notext',
     ]);
     return readFileSync(join(dir, 'cert.pem'), 'utf8');
   } finally {
@@ -50,7 +69,21 @@ export function makeCertificate(subject: string, notBefore: Date, notAfter: Date
 export function makeValidCertificate(subject = '/CN=idp.example'): string {
   const dir = mkdtempSync(join(tmpdir(), 'castellan-cert-'));
   try {
-    openssl(dir, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', subject, '-keyout', 'key.pem', '-out', 'cert.pem']);
+    openssl(dir, [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      subject,
+      '-keyout',
+      'key.pem',
+      '-out',
+      'cert.pem',
+    ]);
     return readFileSync(join(dir, 'cert.pem'), 'utf8');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -21,7 +21,10 @@ export class VerificationCodeController {
     429: 'More than 5 codes to this user, or 30 from this key, in 10 minutes; nothing is mailed',
     503: 'The mail server refused the code',
   })
-  @ApiOkResponse({ type: VerificationCodeSentDto, description: "A 6-digit code, valid 10 minutes, mailed to the user; it replaces the user's earlier code" })
+  @ApiOkResponse({
+    type: VerificationCodeSentDto,
+    description: "A 6-digit code, valid 10 minutes, mailed to the user; it replaces the user's earlier code",
+  })
   send(@CurrentPrincipal() principal: Principal, @Param('user_id') userId: string): Promise<VerificationCodeSentDto> {
     return this.codes.send(principal, userId);
   }

@@ -70,7 +70,10 @@ export class UserGroupsOfUserDto {
 }
 
 export class GroupPermissionsInputDto {
-  @ListField({ description: 'Ids of custom roles of the account (system roles are for users); replaces the list; default none', itemMaxLength: 64 })
+  @ListField({
+    description: 'Ids of custom roles of the account (system roles are for users); replaces the list; default none',
+    itemMaxLength: 64,
+  })
   roles?: string[];
 
   @RulesField({ required: true, description: 'Rules every member holds besides the roles; replaces them' })

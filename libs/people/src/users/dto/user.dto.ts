@@ -51,16 +51,31 @@ export class ListUsersDto {
   @StringField({ description: 'Case-insensitive prefix of the name or the email address' })
   prefix?: string;
 
-  @StringField({ maxLength: 64, description: 'Only users who reach this product environment (master admins and users of all environments included)' })
+  @StringField({
+    maxLength: 64,
+    description: 'Only users who reach this product environment (master admins and users of all environments included)',
+  })
   sub_account_id?: string;
 
   @BooleanField({ description: 'Users who logged in (true) or did not log in (false) between from and to; from and to apply only with it' })
   last_login?: boolean;
 
-  @StringField({ maxLength: 10, pattern: DAY_PATTERN, patternMessage: '$property must be a date as yyyy-mm-dd', description: 'First day (UTC, inclusive)', example: '2026-01-01' })
+  @StringField({
+    maxLength: 10,
+    pattern: DAY_PATTERN,
+    patternMessage: '$property must be a date as yyyy-mm-dd',
+    description: 'First day (UTC, inclusive)',
+    example: '2026-01-01',
+  })
   from?: string;
 
-  @StringField({ maxLength: 10, pattern: DAY_PATTERN, patternMessage: '$property must be a date as yyyy-mm-dd', description: 'Last day (UTC, inclusive)', example: '2026-01-31' })
+  @StringField({
+    maxLength: 10,
+    pattern: DAY_PATTERN,
+    patternMessage: '$property must be a date as yyyy-mm-dd',
+    description: 'Last day (UTC, inclusive)',
+    example: '2026-01-31',
+  })
   to?: string;
 
   @EnumField(USER_SORT_FIELDS, { description: 'Default created_at; status orders active, pending, disabled; activity is the last login' })

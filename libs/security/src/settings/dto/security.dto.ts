@@ -33,7 +33,11 @@ export class SamlSettingsInputDto {
   @StringField({ maxLength: 1000, description: "The identity provider's entity id", example: 'https://idp.example.com/metadata' })
   idp_entity_id?: string;
 
-  @HttpsUrlField({ maxLength: 2000, description: "The identity provider's single sign-on URL (https)", example: 'https://idp.example.com/sso' })
+  @HttpsUrlField({
+    maxLength: 2000,
+    description: "The identity provider's single sign-on URL (https)",
+    example: 'https://idp.example.com/sso',
+  })
   sso_url?: string;
 
   @StringField({
@@ -105,7 +109,7 @@ export class SecurityDto {
   @ApiProperty()
   sso_required!: boolean;
 
-  @ApiProperty({ type: [String], nullable: true, description: 'Where the account\'s keys may be used from; null: anywhere' })
+  @ApiProperty({ type: [String], nullable: true, description: "Where the account's keys may be used from; null: anywhere" })
   allowed_ips!: string[] | null;
 
   @ApiProperty({ type: Number, nullable: true, description: 'The longest lifetime of a new key, in days; null: no cap' })

@@ -7,7 +7,13 @@ export class VerifyCodeDto {
   @StringField({ required: true, maxLength: 32, description: 'The user the code was sent to', example: 'abcde1fghij2klmno3pqrst4uvwxy5z0' })
   user_id!: string;
 
-  @StringField({ required: true, pattern: CODE_PATTERN, patternMessage: 'code must be 6 digits', description: 'The code, as a string of 6 digits', example: '042917' })
+  @StringField({
+    required: true,
+    pattern: CODE_PATTERN,
+    patternMessage: 'code must be 6 digits',
+    description: 'The code, as a string of 6 digits',
+    example: '042917',
+  })
   code!: string;
 }
 
