@@ -34,7 +34,7 @@ async function onServer(statements: string[]): Promise<void> {
       password: decodeURIComponent(SERVER.password),
     });
   } catch (error) {
-    throw new Error(`MySQL at ${SERVER.host} does not answer (start it; CI does): ${(error as Error).message}`);
+    throw new Error(`MySQL at ${SERVER.host} does not answer (start it; CI does): ${(error as Error).message}`, { cause: error });
   }
   try {
     for (const sql of statements) await connection.query(sql);

@@ -37,7 +37,7 @@ async function connected(url: string): Promise<Redis> {
     return redis;
   } catch (error) {
     redis.disconnect();
-    throw new Error(`Redis at ${url} does not answer (start it; CI does): ${(error as Error).message}`);
+    throw new Error(`Redis at ${url} does not answer (start it; CI does): ${(error as Error).message}`, { cause: error });
   }
 }
 

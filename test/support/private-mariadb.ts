@@ -61,7 +61,7 @@ export async function startPrivateMariadb(programs: { server: string; install: s
       break;
     } catch (error) {
       if (tries > 150 || server.exitCode !== null) {
-        throw new Error(`the private MariaDB did not start (see ${dir}/server.log): ${String(error)}`);
+        throw new Error(`the private MariaDB did not start (see ${dir}/server.log): ${String(error)}`, { cause: error });
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
