@@ -211,7 +211,11 @@ describe('TRUST_PROXY off (the default)', () => {
       const key = await newKey(t, kind);
       await expectUnchanged(
         () => settingsOf(t, kind, key.api_key),
-        async () => expectErrorMessage(await call('put', key.path, key.auth, { allowed_ips: ['10.0.0.0/8'] }), 409, lockOut('127.0.0.1')),
+        async () => {
+          const res = await call('put', key.path, key.auth, { allowed_ips: ['10.0.0.0/8'] });
+          expectErrorMessage(res, 409, lockOut('127.0.0.1'));
+          expect(res.body.error.path).toBe('allowed_ips');
+        },
       );
       ok(await self(key.auth));
       expect((await okBody(call('put', key.path, key.auth, { allowed_ips: ['10.0.0.0/8', LOOPBACK] }))).allowed_ips).toEqual([
@@ -299,16 +303,20 @@ describe('TRUST_PROXY=true', () => {
   });
   afterAll(() => server.close());
 
-  test('X-Forwarded-For is believed: a key allowed only 203.0.113.0/24 works with it, is refused without, and its last use shows the address', async () => {
-    const key = await newKey(t, 'environment', { allowed_ips: [OUTSIDE_RANGE] });
-    ok(await self(key.auth, OUTSIDE));
-    expectUnauthorized(await self(key.auth));
-    expectRefusedForIp(await lastAuthFailure(t, key.api_key), key.api_key, 'environment');
-    expectUnauthorized(await self(key.auth, '198.51.100.7'));
-    expect(await lastAuthFailure(t, key.api_key)).toMatchObject({ ip: '198.51.100.7', reason: 'IP_NOT_ALLOWED' });
-    await server.app.get(LastUseRecorder).flush();
-    expect(await listed(t, 'environment', key.api_key)).toMatchObject({ last_used_ip: OUTSIDE });
-  });
+  test(
+    'X-Forwarded-For is believed: a key allowed only 203.0.113.0/24 works with it, ' +
+      'is refused without, and its last use shows the address',
+    async () => {
+      const key = await newKey(t, 'environment', { allowed_ips: [OUTSIDE_RANGE] });
+      ok(await self(key.auth, OUTSIDE));
+      expectUnauthorized(await self(key.auth));
+      expectRefusedForIp(await lastAuthFailure(t, key.api_key), key.api_key, 'environment');
+      expectUnauthorized(await self(key.auth, '198.51.100.7'));
+      expect(await lastAuthFailure(t, key.api_key)).toMatchObject({ ip: '198.51.100.7', reason: 'IP_NOT_ALLOWED' });
+      await server.app.get(LastUseRecorder).flush();
+      expect(await listed(t, 'environment', key.api_key)).toMatchObject({ last_used_ip: OUTSIDE });
+    },
+  );
 
   test('an IPv6 client named by the proxy is matched against IPv6 ranges', async () => {
     const key = await newKey(t, 'account', { allowed_ips: ['2001:db8::/32'] });
@@ -350,12 +358,15 @@ describe('TRUST_PROXY=true', () => {
       );
     });
 
-    test('set from inside it, the list refuses every key (root, account, environment, user) and /v1_1/authorize from loopback', async () => {
-      expect((await putSecurity(t, { allowed_ips: [OUTSIDE_RANGE] }, OUTSIDE)).allowed_ips).toEqual([OUTSIDE_RANGE]);
-      await expectEveryKey(undefined, false);
-      for (const { kind, key } of keys) expectRefusedForIp(await lastAuthFailure(t, key.api_key, OUTSIDE), key.api_key, kind);
-      await expectEveryKey(OUTSIDE, true);
-    });
+    test(
+      'set from inside it, the list refuses every key (root, account, environment, user) ' + 'and /v1_1/authorize from loopback',
+      async () => {
+        expect((await putSecurity(t, { allowed_ips: [OUTSIDE_RANGE] }, OUTSIDE)).allowed_ips).toEqual([OUTSIDE_RANGE]);
+        await expectEveryKey(undefined, false);
+        for (const { kind, key } of keys) expectRefusedForIp(await lastAuthFailure(t, key.api_key, OUTSIDE), key.api_key, kind);
+        await expectEveryKey(OUTSIDE, true);
+      },
+    );
 
     test('a key allowed loopback by its own list is still refused by the account list', async () => {
       const key = await newKey(t, 'user', { allowed_ips: [LOOPBACK] }, OUTSIDE);

@@ -313,6 +313,14 @@ describe('nobody puts into a role what they do not hold', () => {
     );
   });
 
+  test('a refused grant names the action in the body too (error.action), for clients that show it in place', async () => {
+    const res = await call('post', roles(a), narrowed, { name: uniqueName(), rules: [allow('provisioning:sub_accounts.create')] });
+    expect({ status: res.status, body: res.body }).toEqual({
+      status: 403,
+      body: { error: { message: notAllowed('provisioning:sub_accounts.create'), action: 'provisioning:sub_accounts.create' } },
+    });
+  });
+
   test('403 for an update that would grant more, and the role stays as it was', async () => {
     const created = await create(a, { rules: [allow('upload:upload')] });
     expectErrorMessage(await call('put', role(a, created.id), narrowed, { rules: [allow('admin:*')] }), 403, notAllowed('admin:ping.read'));

@@ -206,6 +206,16 @@ describe('PUT /security', () => {
     );
   });
 
+  test.each<[string, Payload, string]>([
+    ['a certificate that is no PEM', { saml: { x509_certificate: 'MIIC-not-a-certificate' } }, 'saml.x509_certificate'],
+    ['an expired certificate', { saml: { x509_certificate: EXPIRED_PEM } }, 'saml.x509_certificate'],
+    ['enabling SAML without a certificate', { saml: { enabled: true } }, 'saml.enabled'],
+    ['sso_required without SAML', { sso_required: true }, 'sso_required'],
+  ])("the settings' own check of %s names the field it is about (error.path)", async (_, body, path) => {
+    const res = await call('put', security(refused), refused.auth, body);
+    expect({ status: res.status, path: res.body.error?.path }).toEqual({ status: 400, path });
+  });
+
   test('400 naming every missing field when enabling SAML on a fresh account; no row is written', async () => {
     const account = await server.newAccount();
     expectErrorMessage(

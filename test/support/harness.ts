@@ -68,7 +68,9 @@ export const OPTIONAL_PATH = {
   asymmetricMatch: (value: unknown) => value === undefined || (typeof value === 'string' && value !== ''),
   toAsymmetricMatcher: () => 'a path or none',
 };
-export const ERROR_BODY = { error: { message: expect.any(String), path: OPTIONAL_PATH } };
+/** The action a 403 of the grant invariant is about, and only there. */
+export const OPTIONAL_ACTION = { ...OPTIONAL_PATH, toAsymmetricMatcher: () => 'an action or none' };
+export const ERROR_BODY = { error: { message: expect.any(String), path: OPTIONAL_PATH, action: OPTIONAL_ACTION } };
 export const INVALID_CREDENTIALS = { error: { message: 'Invalid credentials' } };
 /** Cloudinary's timestamps: ISO-8601 UTC, seconds precision. */
 export const ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;

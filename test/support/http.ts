@@ -1,5 +1,5 @@
 import type { Response, Test } from 'supertest';
-import { expectError, INVALID_CREDENTIALS, OPTIONAL_PATH, TestAccount, TestServer, uniqueCloudName } from './harness.js';
+import { expectError, INVALID_CREDENTIALS, OPTIONAL_ACTION, OPTIONAL_PATH, TestAccount, TestServer, uniqueCloudName } from './harness.js';
 
 // Requests to a TestServer as the e2e suites send them, and the checks they make of the answers.
 
@@ -58,7 +58,7 @@ export const okBody = async (req: PromiseLike<Response>): Promise<Json> => ok(aw
 
 /** An error answer: `{"error": {"message": ...}}` (and its `path`, if any) with that status; any message unless one is given. */
 export function expectErrorMessage(res: Response, status: number, message: unknown = expect.any(String)): void {
-  expectError(res, status, { error: { message, path: OPTIONAL_PATH } });
+  expectError(res, status, { error: { message, path: OPTIONAL_PATH, action: OPTIONAL_ACTION } });
 }
 
 /** A 401 with the Basic challenge and Cloudinary's "Invalid credentials". */

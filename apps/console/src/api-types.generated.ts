@@ -1998,6 +1998,11 @@ export interface components {
         };
         ErrorDetailDto: {
             /**
+             * @description The action a 403 of the grant invariant is about: one the caller does not hold, which the change would have given. Absent on other answers
+             * @example admin:resources.delete
+             */
+            action?: string;
+            /**
              * @description What went wrong, in words
              * @example rules[0].actions[1]: unknown action "video:*"
              */

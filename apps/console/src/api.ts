@@ -43,6 +43,8 @@ export class ApiError extends Error {
     message: string,
     /** The answer's `error.path`: where in the request body the problem is, e.g. `rules[0].actions[1]`. */
     readonly path?: string,
+    /** The answer's `error.action`: the action a refused grant is about, e.g. `admin:resources.delete`. */
+    readonly action?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -74,7 +76,12 @@ export function createApi({ apiKey, secret }: Credentials): Api {
     try {
       res = await fetch(path, {
         method,
-        headers: { authorization, accept: 'application/json', ...MARKER, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization,
+          accept: 'application/json',
+          ...MARKER,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch {
@@ -84,7 +91,7 @@ export function createApi({ apiKey, secret }: Credentials): Api {
     const json: unknown = text ? safeJson(text) : null;
     if (!res.ok) {
       const error = errorOf(json);
-      throw new ApiError(res.status, error?.message ?? `The request failed (${res.status})`, error?.path);
+      throw new ApiError(res.status, error?.message ?? `The request failed (${res.status})`, error?.path, error?.action);
     }
     return json as T;
   };
@@ -104,11 +111,15 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** The error body's message and path, where the answer is one (a proxy in front of Castellan may answer otherwise). */
-function errorOf(json: unknown): { message: string; path?: string } | null {
+/** The error body's message, path and action, where the answer is one (a proxy in front of Castellan may answer otherwise). */
+function errorOf(json: unknown): { message: string; path?: string; action?: string } | null {
   const error = (json as Partial<Schemas['ErrorBodyDto']> | null)?.error;
   if (typeof error?.message !== 'string') return null;
-  return typeof error.path === 'string' ? { message: error.message, path: error.path } : { message: error.message };
+  return {
+    message: error.message,
+    ...(typeof error.path === 'string' ? { path: error.path } : {}),
+    ...(typeof error.action === 'string' ? { action: error.action } : {}),
+  };
 }
 
 /** The message to show for anything a call threw. */

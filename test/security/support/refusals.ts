@@ -9,18 +9,19 @@ const INTERNALS = [
   /TypeError|ReferenceError|Cannot read propert/,
 ];
 
-const isErrorBody = (body: unknown): body is { error: { message: string; path?: string } } =>
+const isErrorBody = (body: unknown): body is { error: { message: string; path?: string; action?: string } } =>
   typeof body === 'object' &&
   body !== null &&
   Object.keys(body).join() === 'error' &&
   typeof (body as { error: unknown }).error === 'object' &&
-  ['message', 'message,path'].includes(Object.keys((body as { error: object }).error).join()) &&
+  ['message', 'message,path', 'message,action'].includes(Object.keys((body as { error: object }).error).join()) &&
   typeof (body as { error: { message: unknown } }).error.message === 'string' &&
-  ['undefined', 'string'].includes(typeof (body as { error: { path?: unknown } }).error.path);
+  ['undefined', 'string'].includes(typeof (body as { error: { path?: unknown } }).error.path) &&
+  ['undefined', 'string'].includes(typeof (body as { error: { action?: unknown } }).error.action);
 
 /**
  * Why an answer is not a proper refusal: a 4xx (the exact status when one is given) with exactly
- * `{"error":{"message"}}` (and the `path` a validation names, if any), a message that shows no internals (and is, or
+ * `{"error":{"message"}}` (and the `path` a validation names, or the `action` a grant refusal names, if any), a message that shows no internals (and is, or
  * matches, the expected one when given), and the Basic challenge on a 401. Empty when it is one.
  */
 export function refusalProblems(res: Response, status?: number, message?: string | RegExp): string[] {

@@ -20,24 +20,27 @@ export class AppError extends Error {
    * next to what it names instead of reading the message's words.
    */
   readonly path?: string;
+  /** The action a refusal is about (a grant the caller does not hold), for clients that show it next to that action. */
+  readonly action?: string;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
     /** Headers the answer carries (Retry-After, rate limit state). */
     readonly headers: Record<string, string> = {},
-    path?: string,
+    place: { path?: string; action?: string } = {},
   ) {
     // Messages quote the request ("Access key <id> not found"), and a caller may paste a secret where an id belongs.
     super(redactSecrets(message));
     this.name = 'AppError';
-    // A path quotes the request too (the name of a condition's attribute, of an unknown field).
-    if (path !== undefined) this.path = redactSecrets(path);
+    // A path or an action quotes the request too (the name of a condition's attribute, of an unknown field).
+    if (place.path !== undefined) this.path = redactSecrets(place.path);
+    if (place.action !== undefined) this.action = redactSecrets(place.action);
   }
 
   /** `path`: where the problem is, when the check knows, e.g. `fieldPath(['rules', 0, 'actions', 1])`. */
   static invalid(message: string, path?: string): AppError {
-    return new AppError(ErrorCode.InvalidInput, message, {}, path);
+    return new AppError(ErrorCode.InvalidInput, message, {}, { path });
   }
 
   static notFound(what: string, id: string): AppError {
@@ -45,7 +48,7 @@ export class AppError extends Error {
   }
 
   static conflict(message: string, path?: string): AppError {
-    return new AppError(ErrorCode.Conflict, message, {}, path);
+    return new AppError(ErrorCode.Conflict, message, {}, { path });
   }
 
   static invalidCredentials(): AppError {

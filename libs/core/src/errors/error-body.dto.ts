@@ -11,6 +11,14 @@ export class ErrorDetailDto {
       '(`rules[0].conditions.folder`, `saml.sso_url`). Absent when the problem is not in one place of the body',
   })
   path?: string;
+
+  @ApiPropertyOptional({
+    example: 'admin:resources.delete',
+    description:
+      'The action a 403 of the grant invariant is about: one the caller does not hold, which the change would have given. ' +
+      'Absent on other answers',
+  })
+  action?: string;
 }
 
 /** The body of every answer other than 2xx, as Cloudinary's APIs answer them. */

@@ -29,9 +29,9 @@ export function challenges(request: Pick<FastifyRequest, 'headers'>): boolean {
   return typeof marker !== 'string' || marker.toLowerCase() !== 'xmlhttprequest';
 }
 
-/** Cloudinary's error body; `path` is ours, an addition its clients ignore (ErrorBodyDto documents both). */
+/** Cloudinary's error body; `path` and `action` are ours, additions its clients ignore (ErrorBodyDto documents them). */
 export interface ErrorBody {
-  error: { message: string; path?: string };
+  error: { message: string; path?: string; action?: string };
 }
 
 /**
@@ -68,7 +68,8 @@ const isClientError = (status: number): boolean => status >= 400 && status < 500
 export function toErrorResponse(exception: unknown, logger: Logger): { status: number; body: ErrorBody } {
   if (exception instanceof AppError) {
     const path = exception.path === undefined ? {} : { path: exception.path };
-    return { status: STATUS[exception.code], body: { error: { message: exception.message, ...path } } };
+    const action = exception.action === undefined ? {} : { action: exception.action };
+    return { status: STATUS[exception.code], body: { error: { message: exception.message, ...path, ...action } } };
   }
   const transport = transportError(exception);
   if (transport && isClientError(transport.statusCode)) {

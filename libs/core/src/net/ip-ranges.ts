@@ -117,6 +117,7 @@ export function refuseLockOut(ranges: readonly string[] | null | undefined, call
   if (ranges && !ipInRanges(callerIp, ranges)) {
     throw AppError.conflict(
       `allowed_ips does not include ${clientAddress(callerIp)}, the address of this request: the change would lock the caller out`,
+      'allowed_ips',
     );
   }
 }

@@ -253,11 +253,14 @@ export class GrantService {
 /** A 403 that names what the caller lacks, and who would have held it. */
 function refusal(excess: Excess, name: string, verb: string): AppError {
   if (excess.environment === undefined) {
-    return new AppError(ErrorCode.NotAllowed, `Not allowed: ${excess.action} is not held by the caller, and ${name} ${verb} it`);
+    const message = `Not allowed: ${excess.action} is not held by the caller, and ${name} ${verb} it`;
+    return new AppError(ErrorCode.NotAllowed, message, {}, { action: excess.action });
   }
   const where = excess.environment === EVERY_ENVIRONMENT ? 'every product environment' : `product environment ${excess.environment}`;
   return new AppError(
     ErrorCode.NotAllowed,
     `Not allowed: ${excess.action} in ${where} is outside the caller's reach, and ${name} ${verb} it there`,
+    {},
+    { action: excess.action },
   );
 }

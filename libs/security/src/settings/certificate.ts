@@ -28,11 +28,11 @@ const distinguishedName = (name: string): string => name.split('\n').filter(Bool
  * OpenSSL would pick one of several) is refused with a 400.
  */
 export function parseCertificate(input: string): ParsedCertificate {
-  const invalid = () => AppError.invalid(`${FIELD} is not a valid PEM certificate`);
+  const invalid = () => AppError.invalid(`${FIELD} is not a valid PEM certificate`, FIELD);
   const text = input.trim();
   if (!text.startsWith(PEM_HEADER)) throw invalid();
   const count = text.split(PEM_HEADER).length - 1;
-  if (count > 1) throw AppError.invalid(`${FIELD} must hold one certificate, not ${count}`);
+  if (count > 1) throw AppError.invalid(`${FIELD} must hold one certificate, not ${count}`, FIELD);
   let certificate: X509Certificate;
   try {
     certificate = new X509Certificate(text);
@@ -56,6 +56,6 @@ export function parseCertificate(input: string): ParsedCertificate {
 
 /** A certificate an identity provider signs with must be valid now. */
 export function requireCurrentlyValid(details: CertificateDetails, now: Date): void {
-  if (details.validTo.getTime() < now.getTime()) throw AppError.invalid(`${FIELD} expired on ${isoSeconds(details.validTo)}`);
-  if (details.validFrom.getTime() > now.getTime()) throw AppError.invalid(`${FIELD} is not valid before ${isoSeconds(details.validFrom)}`);
+  if (details.validTo.getTime() < now.getTime()) throw AppError.invalid(`${FIELD} expired on ${isoSeconds(details.validTo)}`, FIELD);
+  if (details.validFrom.getTime() > now.getTime()) throw AppError.invalid(`${FIELD} is not valid before ${isoSeconds(details.validFrom)}`, FIELD);
 }

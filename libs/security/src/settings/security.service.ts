@@ -60,11 +60,11 @@ export class SecurityService {
         ...(next.samlSsoUrl ? [] : ['saml.sso_url']),
         ...(next.samlCertificate ? [] : ['saml.x509_certificate']),
       ];
-      if (missing.length) throw AppError.invalid(`SAML cannot be enabled without ${missing.join(', ')}`);
+      if (missing.length) throw AppError.invalid(`SAML cannot be enabled without ${missing.join(', ')}`, 'saml.enabled');
       // Turning SAML on with a certificate stored earlier: that certificate must still be valid.
       if (!before.samlEnabled) requireCurrentlyValid(parseCertificate(next.samlCertificate!).details, now);
     }
-    if (next.ssoRequired && !next.samlEnabled) throw AppError.invalid('sso_required can be true only while SAML is enabled');
+    if (next.ssoRequired && !next.samlEnabled) throw AppError.invalid('sso_required can be true only while SAML is enabled', 'sso_required');
   }
 
   private toDto(row: AccountSecurityEntity, stored: boolean): SecurityDto {

@@ -191,7 +191,7 @@ function Editor({ plugins, policy, kind, withheld, apiKey, editable, save }: {
       setSaved(true);
     } catch (e) {
       const message = errorMessage(e);
-      setSaveError({ message, target: locateError({ message, path: e instanceof ApiError ? e.path : undefined }, sent) });
+      setSaveError({ message, target: locateError(e instanceof ApiError ? { path: e.path, action: e.action } : {}, sent) });
       setSaved(false);
     } finally {
       setBusy(false);

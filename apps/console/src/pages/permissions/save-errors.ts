@@ -19,10 +19,10 @@ function originTarget(origin: RuleOrigin, pattern: (origin: Extract<RuleOrigin, 
 /**
  * The part of the editor an API error is about. A refused rule is where the error's `path` says: `rules[N]` is the
  * N-th rule sent, and `rules[N].actions[M]` one of its patterns. A grant the caller does not hold (a 403, which has
- * no path) is about the allow that grants the action it names.
+ * no path) is about the allow that grants the error's `action`.
  */
 export function locateError(
-  error: { message: string; path?: string },
+  error: { path?: string; action?: string },
   sent: { rules: PolicyRule[]; origins: RuleOrigin[] },
 ): ErrorTarget | null {
   if (error.path !== undefined) {
@@ -31,10 +31,8 @@ export function locateError(
     if (!origin) return null;
     return originTarget(origin, (o) => (part === 'actions' && typeof index === 'number' ? o.patterns[index] : undefined));
   }
-  // The grant check names the action only in its message (libs/credentials, GrantService's refusal).
-  const unheld = /^Not allowed: (\S+)/.exec(error.message);
-  if (!unheld) return null;
-  const action = unheld[1]!;
+  const action = error.action;
+  if (action === undefined) return null;
   const i = sent.rules.findIndex((r, k) => r.effect === 'allow' && sent.origins[k]?.kind === 'settings' && r.actions.includes(action));
   const at = i >= 0 ? i : sent.rules.findIndex((r) => r.effect === 'allow' && r.actions.some((p) => covers(p, action)));
   const origin = sent.origins[at];

@@ -115,27 +115,9 @@ const FIELD_AT: [string, SecurityField][] = [
 
 const at = (path: string, place: string): boolean => path === place || path.startsWith(`${place}.`) || path.startsWith(`${place}[`);
 
-/**
- * Which field an API error is about, so it shows in place: the field at the error's `path` and, for an error with no
- * path, the field its message names (see {@link fieldNamedBy}); null for anything else.
- */
-export function fieldOfApiError(error: { message: string; path?: string }): SecurityField | null {
-  if (error.path !== undefined) return FIELD_AT.find(([place]) => at(error.path!, place))?.[1] ?? null;
-  return fieldNamedBy(error.message);
-}
-
-/**
- * The security settings' own checks (libs/security: enabling SAML, sso_required, the certificate; the lock-out check
- * of allowed_ips) answer without a path for now: their messages name the field, as the API spells it. Goes once they
- * give a path, as the validation of the body does.
- */
-function fieldNamedBy(message: string): SecurityField | null {
-  const words = new Set(message.split(/[^\w.]+/));
-  const named = FIELD_AT.filter(([place]) => words.has(place)).map(([, field]) => field);
-  if (named.length === 1) return named[0]!;
-  // "SAML cannot be enabled without saml.idp_entity_id, saml.sso_url": about the switch that asked for them.
-  if (named.length > 1 && named.every((f) => f === 'certificate' || f === 'idpEntityId' || f === 'ssoUrl')) return 'samlEnabled';
-  return null;
+/** Which field an API error is about, so it shows in place: the field at the error's `path`; null for anything else. */
+export function fieldOfApiError(error: { path?: string }): SecurityField | null {
+  return error.path === undefined ? null : (FIELD_AT.find(([place]) => at(error.path!, place))?.[1] ?? null);
 }
 
 export type CertificateState = 'valid' | 'expiring' | 'expired' | 'not-yet-valid';
@@ -143,7 +125,10 @@ export type CertificateState = 'valid' | 'expiring' | 'expired' | 'not-yet-valid
 const DAY = 86_400_000;
 
 /** Whether the stored certificate works now, and a sentence saying so; "expiring" within 30 days. */
-export function certificateStatus(details: Pick<CertificateDetails, 'valid_from' | 'valid_to'>, now: Date): { state: CertificateState; text: string } {
+export function certificateStatus(
+  details: Pick<CertificateDetails, 'valid_from' | 'valid_to'>,
+  now: Date,
+): { state: CertificateState; text: string } {
   const from = Date.parse(details.valid_from);
   const to = Date.parse(details.valid_to);
   const t = now.getTime();
