@@ -16,14 +16,24 @@ describe('the calls to Castellan', () => {
   });
 
   it("keep the API's message on a refusal", async () => {
-    vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(refused())));
-    await expect(createApi({ apiKey: '123', secret: 's' }).get('/v1_1/keys/self')).rejects.toEqual(new ApiError(401, 'Invalid credentials'));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.resolve(refused())),
+    );
+    await expect(createApi({ apiKey: '123', secret: 's' }).get('/v1_1/keys/self')).rejects.toEqual(
+      new ApiError(401, 'Invalid credentials'),
+    );
   });
 
   it('keep the place in the body that a refusal names, when it names one', async () => {
     const body = { error: { message: 'rules[0].actions[1]: unknown action "x:y"', path: 'rules[0].actions[1]' } };
-    vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(new Response(JSON.stringify(body), { status: 400 }))));
-    const refusal = await createApi({ apiKey: '123', secret: 's' }).put('/v1_1/x', { rules: [] }).catch((e: unknown) => e);
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.resolve(new Response(JSON.stringify(body), { status: 400 }))),
+    );
+    const refusal = await createApi({ apiKey: '123', secret: 's' })
+      .put('/v1_1/x', { rules: [] })
+      .catch((e: unknown) => e);
     expect(refusal).toEqual(new ApiError(400, body.error.message, 'rules[0].actions[1]'));
     expect((refusal as ApiError).path).toBe('rules[0].actions[1]');
   });
@@ -31,7 +41,10 @@ describe('the calls to Castellan', () => {
 
 describe('signing in', () => {
   it('says which inputs to check when Castellan refuses the key', async () => {
-    vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(refused())));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.resolve(refused())),
+    );
     await expect(startSession({ apiKey: '123', secret: 'wrong' })).rejects.toEqual(new ApiError(401, WRONG_CREDENTIALS));
   });
 });

@@ -10,7 +10,11 @@ export interface Loaded<T> {
 
 /** Loads on mount and whenever `deps` change; `reload()` loads again after a change. */
 export function useLoad<T>(load: () => Promise<T>, deps: DependencyList): Loaded<T> {
-  const [state, setState] = useState<{ data: T | null; error: string | null; loading: boolean }>({ data: null, error: null, loading: true });
+  const [state, setState] = useState<{ data: T | null; error: string | null; loading: boolean }>({
+    data: null,
+    error: null,
+    loading: true,
+  });
   const [generation, setGeneration] = useState(0);
   useEffect(() => {
     let current = true;
@@ -28,10 +32,15 @@ export function useLoad<T>(load: () => Promise<T>, deps: DependencyList): Loaded
 }
 
 /** Runs one action at a time and keeps its error for display: `run(() => api.put(...))`. */
-export function useAction(): { busy: boolean; error: string | null; run<T>(action: () => Promise<T>): Promise<T | undefined>; clear(): void } {
+export function useAction(): {
+  busy: boolean;
+  error: string | null;
+  run<T>(action: () => Promise<T>): Promise<T | undefined>;
+  clear(): void;
+} {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const run = useCallback(async <T,>(action: () => Promise<T>): Promise<T | undefined> => {
+  const run = useCallback(async <T>(action: () => Promise<T>): Promise<T | undefined> => {
     setBusy(true);
     setError(null);
     try {
@@ -65,7 +74,7 @@ export function useDialog<D>() {
     clear();
   }, [clear]);
   const submit = useCallback(
-    async <T,>(call: () => Promise<T>): Promise<T | undefined> => {
+    async <T>(call: () => Promise<T>): Promise<T | undefined> => {
       const result = await run(call);
       if (result !== undefined) close();
       return result;

@@ -59,10 +59,16 @@ export async function startSession(credentials: Credentials): Promise<SessionSta
     throw e instanceof ApiError && e.status === 401 ? new ApiError(401, WRONG_CREDENTIALS) : e;
   });
   if (self.kind === 'environment') {
-    throw new ApiError(403, 'This is an environment key, which works inside its environment only. Sign in with an account API key or a user API key.');
+    throw new ApiError(
+      403,
+      'This is an environment key, which works inside its environment only. Sign in with an account API key or a user API key.',
+    );
   }
   const actions = catalog.plugins.filter((p) => p.name === 'provisioning').flatMap((p) => p.actions);
-  const first = await decide(api, actions.map(({ name }) => ({ action: name })));
+  const first = await decide(
+    api,
+    actions.map(({ name }) => ({ action: name })),
+  );
   const allowed = actions.filter((_, i) => first[i]?.allowed).map((a) => a.name);
   // A user limited to some environments must name one for an environment action: ask again in the first it lists.
   // The pages then follow what it may do there, and each call is decided where it lands.
@@ -73,7 +79,10 @@ export async function startSession(credentials: Credentials): Promise<SessionSta
       .catch(() => ({ sub_accounts: [] }));
     const where = reached.sub_accounts[0]?.cloud_name;
     if (where) {
-      const second = await decide(api, placed.map(({ name }) => ({ action: name, cloud_name: where })));
+      const second = await decide(
+        api,
+        placed.map(({ name }) => ({ action: name, cloud_name: where })),
+      );
       allowed.push(...placed.filter((_, i) => second[i]?.allowed).map((a) => a.name));
     }
   }
@@ -86,7 +95,9 @@ export function readStoredCredentials(): Credentials | null {
   try {
     const raw = sessionStorage.getItem(STORAGE_KEY);
     const parsed = raw ? (JSON.parse(raw) as Partial<Credentials>) : null;
-    return parsed && typeof parsed.apiKey === 'string' && typeof parsed.secret === 'string' ? { apiKey: parsed.apiKey, secret: parsed.secret } : null;
+    return parsed && typeof parsed.apiKey === 'string' && typeof parsed.secret === 'string'
+      ? { apiKey: parsed.apiKey, secret: parsed.secret }
+      : null;
   } catch {
     return null;
   }

@@ -56,7 +56,8 @@ function OpenSecretDialog({ issued, onDone, note }: { issued: IssuedSecret; onDo
   return (
     <Dialog title="Save your secret" open onClose={close}>
       <p>
-        <strong>This secret will not be shown again.</strong> Store it somewhere safe, such as a secret manager, before you close this dialog.
+        <strong>This secret will not be shown again.</strong> Store it somewhere safe, such as a secret manager, before you close this
+        dialog.
       </p>
       {note ? <p>{note}</p> : null}
       <dl className="key-secret-facts">
@@ -94,7 +95,9 @@ function OpenSecretDialog({ issued, onDone, note }: { issued: IssuedSecret; onDo
         </button>
         <span role="status" aria-live="polite" className={copied?.ok === false ? 'field-error' : 'key-copy-ok'}>
           {copied?.ok ? `${copied.what} copied` : ''}
-          {copied?.ok === false ? 'Copying failed: your browser did not allow access to the clipboard. Show the secret and copy it by hand.' : ''}
+          {copied?.ok === false
+            ? 'Copying failed: your browser did not allow access to the clipboard. Show the secret and copy it by hand.'
+            : ''}
         </span>
       </div>
       {asking && !secured ? (
@@ -134,8 +137,8 @@ function CloseAnyway({ onKeep, onClose }: { onKeep: () => void; onClose: () => v
   return (
     <div className="key-secret-confirm" role="group" aria-labelledby={questionId}>
       <p id={questionId}>
-        <strong>Close without saving the secret?</strong> You have neither shown nor copied it, and it cannot be shown again: the key would need a
-        new secret.
+        <strong>Close without saving the secret?</strong> You have neither shown nor copied it, and it cannot be shown again: the key would
+        need a new secret.
       </p>
       <div className="actions">
         <button type="button" ref={keep} onClick={onKeep}>

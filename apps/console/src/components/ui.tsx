@@ -34,7 +34,13 @@ export function Empty({ children }: { children: ReactNode }) {
 }
 
 /** Loading, error and empty states around a list or a record. */
-export function LoadState<T>({ loaded, what, children, isEmpty, empty }: {
+export function LoadState<T>({
+  loaded,
+  what,
+  children,
+  isEmpty,
+  empty,
+}: {
   loaded: { data: T | null; error: string | null; loading: boolean };
   what: string;
   children: (data: T) => ReactNode;
@@ -49,7 +55,12 @@ export function LoadState<T>({ loaded, what, children, isEmpty, empty }: {
 }
 
 /** A labelled form control with its validation message; `children` gets the id and the described-by id. */
-export function Field({ label, error, hint, children }: {
+export function Field({
+  label,
+  error,
+  hint,
+  children,
+}: {
   label: string;
   error?: string | null;
   hint?: string;
@@ -155,7 +166,13 @@ export function RowActions({ label, children }: { label: string; children: React
  * A dialog's form: its fields, the API's error, Cancel and the submit button. Put it in a component rendered inside
  * the <Dialog>, which renders its content only while open, so that each opening starts from fresh state.
  */
-export function DialogForm({ submitLabel, dialog, onSubmit, formRef, children }: {
+export function DialogForm({
+  submitLabel,
+  dialog,
+  onSubmit,
+  formRef,
+  children,
+}: {
   submitLabel: string;
   dialog: DialogStatus;
   onSubmit: () => void;
@@ -183,7 +200,12 @@ export function DialogForm({ submitLabel, dialog, onSubmit, formRef, children }:
 }
 
 /** Deletion behind a typed confirmation: the button works once the exact name is typed. Open while `name` is not null. */
-export function ConfirmByTyping({ what, name, dialog, onConfirm }: {
+export function ConfirmByTyping({
+  what,
+  name,
+  dialog,
+  onConfirm,
+}: {
   what: string;
   name: string | null;
   dialog: DialogStatus;
@@ -196,7 +218,9 @@ export function ConfirmByTyping({ what, name, dialog, onConfirm }: {
       <p>
         This cannot be undone. Type <strong>{name}</strong> to confirm.
       </p>
-      <Field label={`Type ${name} to confirm`}>{(props) => <input {...props} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />}</Field>
+      <Field label={`Type ${name} to confirm`}>
+        {(props) => <input {...props} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />}
+      </Field>
       <ErrorMessage message={dialog.error} />
       <div className="actions">
         <button type="button" onClick={dialog.close}>
@@ -234,7 +258,17 @@ export function Notice({ message }: { message: string | null }) {
 }
 
 /** A page's or a section's heading, with the button that adds to it (left out when the key may not). */
-export function PageHead({ id, title, level = 1, action }: { id?: string; title: string; level?: 1 | 2 | 3; action?: { label: string; onClick: () => void } | false }) {
+export function PageHead({
+  id,
+  title,
+  level = 1,
+  action,
+}: {
+  id?: string;
+  title: string;
+  level?: 1 | 2 | 3;
+  action?: { label: string; onClick: () => void } | false;
+}) {
   const Heading = `h${level}` as const;
   return (
     <div className="page-head">
@@ -249,7 +283,19 @@ export function PageHead({ id, title, level = 1, action }: { id?: string; title:
 }
 
 /** Previous and next page of a list; shown only when there is more than one page. */
-export function Pager({ label, page, pages, busy, onChange }: { label: string; page: number; pages: number; busy?: boolean; onChange: (page: number) => void }) {
+export function Pager({
+  label,
+  page,
+  pages,
+  busy,
+  onChange,
+}: {
+  label: string;
+  page: number;
+  pages: number;
+  busy?: boolean;
+  onChange: (page: number) => void;
+}) {
   if (pages <= 1) return null;
   return (
     <nav className="pager" aria-label={label}>

@@ -3,7 +3,15 @@ import { Dialog, DialogForm, Field } from '../components/ui';
 import type { Errors } from '../forms';
 import { useAction, useFocusFirstInvalid } from '../hooks';
 import { useSession } from '../session';
-import { checkEditKey, checkGenerateKey, editKeyForm, emptyGenerateForm, type GenerateKeyField, type GenerateKeyForm, GRACE_PERIODS } from './keyForm';
+import {
+  checkEditKey,
+  checkGenerateKey,
+  editKeyForm,
+  emptyGenerateForm,
+  type GenerateKeyField,
+  type GenerateKeyForm,
+  GRACE_PERIODS,
+} from './keyForm';
 import type { ApiKey } from './keys';
 
 /** Where a list's keys live in the API (`…/access_keys`, `…/account_api_keys`, `…/users/:id/api_keys`), and how its names are scoped. */
@@ -16,7 +24,19 @@ export interface KeyCollection {
 export const keyPath = (keys: KeyCollection, apiKey: string) => `${keys.path}/${encodeURIComponent(apiKey)}`;
 
 /** "Generate key": a name and the optional settings; `onGenerated` gets the answer, secret included. */
-export function GenerateKeyDialog({ keys, title, open, onClose, onGenerated }: { keys: KeyCollection; title: string; open: boolean; onClose: () => void; onGenerated: (key: ApiKey) => void }) {
+export function GenerateKeyDialog({
+  keys,
+  title,
+  open,
+  onClose,
+  onGenerated,
+}: {
+  keys: KeyCollection;
+  title: string;
+  open: boolean;
+  onClose: () => void;
+  onGenerated: (key: ApiKey) => void;
+}) {
   return (
     <Dialog title={title} open={open} onClose={onClose}>
       <GenerateKeyFormView keys={keys} onClose={onClose} onGenerated={onGenerated} />
@@ -24,7 +44,15 @@ export function GenerateKeyDialog({ keys, title, open, onClose, onGenerated }: {
   );
 }
 
-function GenerateKeyFormView({ keys, onClose, onGenerated }: { keys: KeyCollection; onClose: () => void; onGenerated: (key: ApiKey) => void }) {
+function GenerateKeyFormView({
+  keys,
+  onClose,
+  onGenerated,
+}: {
+  keys: KeyCollection;
+  onClose: () => void;
+  onGenerated: (key: ApiKey) => void;
+}) {
   const { api } = useSession();
   const [form, setForm] = useState<GenerateKeyForm>(emptyGenerateForm);
   const [errors, setErrors] = useState<Errors<GenerateKeyField>>({});
@@ -52,18 +80,44 @@ function GenerateKeyFormView({ keys, onClose, onGenerated }: { keys: KeyCollecti
         {(p) => <input {...p} value={form.name} onChange={(e) => set('name', e.target.value)} autoComplete="off" maxLength={255} />}
       </Field>
       <Field label="Description" error={errors.description} hint="Optional: what the key is for">
-        {(p) => <input {...p} value={form.description} onChange={(e) => set('description', e.target.value)} autoComplete="off" maxLength={1000} />}
+        {(p) => (
+          <input {...p} value={form.description} onChange={(e) => set('description', e.target.value)} autoComplete="off" maxLength={1000} />
+        )}
       </Field>
       <details className="more" open={moreOpen} onToggle={(e) => setMoreOpen(e.currentTarget.open)}>
         <summary>Expiry, allowlist and rate limit</summary>
-        <Field label="Expires at" error={errors.expiresAt} hint="In your time zone. Blank: no expiry, unless the account caps key lifetimes.">
+        <Field
+          label="Expires at"
+          error={errors.expiresAt}
+          hint="In your time zone. Blank: no expiry, unless the account caps key lifetimes."
+        >
           {(p) => <input {...p} type="datetime-local" value={form.expiresAt} onChange={(e) => set('expiresAt', e.target.value)} />}
         </Field>
-        <Field label="Allowed IPs" error={errors.allowedIps} hint="Addresses or CIDR ranges, separated by commas or lines. Blank: anywhere the account allows.">
-          {(p) => <textarea {...p} className="key-short-textarea" value={form.allowedIps} onChange={(e) => set('allowedIps', e.target.value)} spellCheck={false} />}
+        <Field
+          label="Allowed IPs"
+          error={errors.allowedIps}
+          hint="Addresses or CIDR ranges, separated by commas or lines. Blank: anywhere the account allows."
+        >
+          {(p) => (
+            <textarea
+              {...p}
+              className="key-short-textarea"
+              value={form.allowedIps}
+              onChange={(e) => set('allowedIps', e.target.value)}
+              spellCheck={false}
+            />
+          )}
         </Field>
         <Field label="Rate limit per minute" error={errors.rateLimit} hint="Blank or 0: no limit of its own.">
-          {(p) => <input {...p} inputMode="numeric" value={form.rateLimit} onChange={(e) => set('rateLimit', e.target.value)} autoComplete="off" />}
+          {(p) => (
+            <input
+              {...p}
+              inputMode="numeric"
+              value={form.rateLimit}
+              onChange={(e) => set('rateLimit', e.target.value)}
+              autoComplete="off"
+            />
+          )}
         </Field>
       </details>
     </DialogForm>
@@ -71,7 +125,17 @@ function GenerateKeyFormView({ keys, onClose, onGenerated }: { keys: KeyCollecti
 }
 
 /** "Rename": the key's name and description. */
-export function RenameKeyDialog({ keys, target, onClose, onRenamed }: { keys: KeyCollection; target: ApiKey | null; onClose: () => void; onRenamed: (key: ApiKey) => void }) {
+export function RenameKeyDialog({
+  keys,
+  target,
+  onClose,
+  onRenamed,
+}: {
+  keys: KeyCollection;
+  target: ApiKey | null;
+  onClose: () => void;
+  onRenamed: (key: ApiKey) => void;
+}) {
   return (
     <Dialog title={target ? `Rename key ${target.name}` : 'Rename key'} open={target !== null} onClose={onClose}>
       {target ? <RenameForm keys={keys} target={target} onClose={onClose} onRenamed={onRenamed} /> : null}
@@ -79,7 +143,17 @@ export function RenameKeyDialog({ keys, target, onClose, onRenamed }: { keys: Ke
   );
 }
 
-function RenameForm({ keys, target, onClose, onRenamed }: { keys: KeyCollection; target: ApiKey; onClose: () => void; onRenamed: (key: ApiKey) => void }) {
+function RenameForm({
+  keys,
+  target,
+  onClose,
+  onRenamed,
+}: {
+  keys: KeyCollection;
+  target: ApiKey;
+  onClose: () => void;
+  onRenamed: (key: ApiKey) => void;
+}) {
   const { api } = useSession();
   const [form, setForm] = useState(() => editKeyForm(target));
   const [errors, setErrors] = useState<Errors<'name' | 'description'>>({});
@@ -99,17 +173,44 @@ function RenameForm({ keys, target, onClose, onRenamed }: { keys: KeyCollection;
   return (
     <DialogForm formRef={formRef} submitLabel="Save" dialog={{ ...action, close: onClose }} onSubmit={() => void submit()}>
       <Field label="Name" error={errors.name} hint={`Unique ${keys.nameScope}.`}>
-        {(p) => <input {...p} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} autoComplete="off" required maxLength={255} />}
+        {(p) => (
+          <input
+            {...p}
+            value={form.name}
+            onChange={(e) => setForm({ ...form, name: e.target.value })}
+            autoComplete="off"
+            required
+            maxLength={255}
+          />
+        )}
       </Field>
       <Field label="Description" error={errors.description} hint="Optional: what the key is for">
-        {(p) => <input {...p} value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} autoComplete="off" maxLength={1000} />}
+        {(p) => (
+          <input
+            {...p}
+            value={form.description}
+            onChange={(e) => setForm({ ...form, description: e.target.value })}
+            autoComplete="off"
+            maxLength={1000}
+          />
+        )}
       </Field>
     </DialogForm>
   );
 }
 
 /** "Rotate": a new secret, the old one kept working for a grace period; `onRotated` gets the answer, new secret included. */
-export function RotateKeyDialog({ keys, target, onClose, onRotated }: { keys: KeyCollection; target: ApiKey | null; onClose: () => void; onRotated: (key: ApiKey) => void }) {
+export function RotateKeyDialog({
+  keys,
+  target,
+  onClose,
+  onRotated,
+}: {
+  keys: KeyCollection;
+  target: ApiKey | null;
+  onClose: () => void;
+  onRotated: (key: ApiKey) => void;
+}) {
   return (
     <Dialog title={target ? `Rotate key ${target.name}` : 'Rotate key'} open={target !== null} onClose={onClose}>
       {target ? <RotateForm keys={keys} target={target} onClose={onClose} onRotated={onRotated} /> : null}
@@ -117,7 +218,17 @@ export function RotateKeyDialog({ keys, target, onClose, onRotated }: { keys: Ke
   );
 }
 
-function RotateForm({ keys, target, onClose, onRotated }: { keys: KeyCollection; target: ApiKey; onClose: () => void; onRotated: (key: ApiKey) => void }) {
+function RotateForm({
+  keys,
+  target,
+  onClose,
+  onRotated,
+}: {
+  keys: KeyCollection;
+  target: ApiKey;
+  onClose: () => void;
+  onRotated: (key: ApiKey) => void;
+}) {
   const { api, self } = useSession();
   const isSignedInKey = target.api_key === self.api_key;
   // Without a grace period, rotating the signed-in key would cut this console off at once.
@@ -140,7 +251,10 @@ function RotateForm({ keys, target, onClose, onRotated }: { keys: KeyCollection;
           This console is signed in with this key: after the grace period, sign in again with the new secret.
         </p>
       ) : null}
-      <Field label="Grace period for the old secret" hint="How long the current secret keeps working next to the new one. Never past the key's own expiry.">
+      <Field
+        label="Grace period for the old secret"
+        hint="How long the current secret keeps working next to the new one. Never past the key's own expiry."
+      >
         {(p) => (
           <select {...p} value={grace} onChange={(e) => setGrace(Number(e.target.value))}>
             {GRACE_PERIODS.map((g) => (

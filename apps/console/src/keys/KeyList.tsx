@@ -2,7 +2,18 @@ import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router';
 import { query } from '../api';
 import { type IssuedSecret, SecretDialog } from '../components/SecretDialog';
-import { ConfirmByTyping, DateTime, Dialog, EnabledBadge, ErrorMessage, LoadState, Notice, PageHead, Pager, RowActions } from '../components/ui';
+import {
+  ConfirmByTyping,
+  DateTime,
+  Dialog,
+  EnabledBadge,
+  ErrorMessage,
+  LoadState,
+  Notice,
+  PageHead,
+  Pager,
+  RowActions,
+} from '../components/ui';
 import { useAction, useDialog, useLoad } from '../hooks';
 import { useSession } from '../session';
 import { GenerateKeyDialog, type KeyCollection, keyPath, RenameKeyDialog, RotateKeyDialog } from './KeyDialogs';
@@ -34,11 +45,27 @@ export interface KeyListProps {
 }
 
 /** A page of keys and everything that can be done to each: generate, rename, enable or disable, rotate, delete. */
-export function KeyList({ resource, keys, listField, heading, generateTitle, sortOrder, what, empty, detailsTo, permissionsTo, badges, children }: KeyListProps) {
+export function KeyList({
+  resource,
+  keys,
+  listField,
+  heading,
+  generateTitle,
+  sortOrder,
+  what,
+  empty,
+  detailsTo,
+  permissionsTo,
+  badges,
+  children,
+}: KeyListProps) {
   const { api, can, self, signOut } = useSession();
   const [page, setPage] = useState(1);
   const list = useLoad(
-    () => api.get<Partial<Record<KeyListProps['listField'], ApiKey[]>> & { total: number }>(`${keys.path}${query({ page_size: PAGE_SIZE, page, sort_by: 'created_at', sort_order: sortOrder })}`),
+    () =>
+      api.get<Partial<Record<KeyListProps['listField'], ApiKey[]>> & { total: number }>(
+        `${keys.path}${query({ page_size: PAGE_SIZE, page, sort_by: 'created_at', sort_order: sortOrder })}`,
+      ),
     [api, keys.path, page, sortOrder],
   );
   const command = useDialog<Command>();
@@ -80,7 +107,12 @@ export function KeyList({ resource, keys, listField, heading, generateTitle, sor
 
   return (
     <>
-      <PageHead id={heading.id} title={heading.title} level={heading.level} action={may('create') && { label: 'Generate key', onClick: () => command.show({ kind: 'generate' }) }} />
+      <PageHead
+        id={heading.id}
+        title={heading.title}
+        level={heading.level}
+        action={may('create') && { label: 'Generate key', onClick: () => command.show({ kind: 'generate' }) }}
+      />
       {children}
       <Notice message={notice} />
       <ErrorMessage message={toggle.error} />
@@ -118,7 +150,11 @@ export function KeyList({ resource, keys, listField, heading, generateTitle, sor
                                 <button
                                   type="button"
                                   disabled={toggle.busy}
-                                  onClick={() => (key.enabled && key.api_key === self.api_key ? command.show({ kind: 'disable-self', key }) : void setEnabled(key, !key.enabled))}
+                                  onClick={() =>
+                                    key.enabled && key.api_key === self.api_key
+                                      ? command.show({ kind: 'disable-self', key })
+                                      : void setEnabled(key, !key.enabled)
+                                  }
                                 >
                                   {key.enabled ? 'Disable' : 'Enable'}
                                 </button>
@@ -155,8 +191,18 @@ export function KeyList({ resource, keys, listField, heading, generateTitle, sor
         // Newest first, the new key is on the first page.
         onGenerated={(key) => changed(`Key ${key.name} generated.`, key, sortOrder === 'desc' ? 1 : page)}
       />
-      <RenameKeyDialog keys={keys} target={target('rename')} onClose={command.close} onRenamed={(key) => changed(`Key renamed to ${key.name}.`)} />
-      <RotateKeyDialog keys={keys} target={target('rotate')} onClose={command.close} onRotated={(key) => changed(`Key ${key.name} has a new secret.`, key)} />
+      <RenameKeyDialog
+        keys={keys}
+        target={target('rename')}
+        onClose={command.close}
+        onRenamed={(key) => changed(`Key renamed to ${key.name}.`)}
+      />
+      <RotateKeyDialog
+        keys={keys}
+        target={target('rotate')}
+        onClose={command.close}
+        onRotated={(key) => changed(`Key ${key.name} has a new secret.`, key)}
+      />
       <ConfirmByTyping
         what={command.open?.kind === 'delete' ? `key ${command.open.key.name}` : 'key'}
         name={command.open?.kind === 'delete' ? command.open.key.name : null}
@@ -164,13 +210,21 @@ export function KeyList({ resource, keys, listField, heading, generateTitle, sor
         onConfirm={() => command.open?.kind === 'delete' && void remove(command.open.key, rows.length)}
       />
       <Dialog title="Disable the key you are signed in with?" open={command.open?.kind === 'disable-self'} onClose={command.close}>
-        <p>This console uses this key. Once it is disabled, every request with it is refused, and you are signed out: sign in again with another key.</p>
+        <p>
+          This console uses this key. Once it is disabled, every request with it is refused, and you are signed out: sign in again with
+          another key.
+        </p>
         <ErrorMessage message={command.error} />
         <div className="actions">
           <button type="button" onClick={command.close}>
             Cancel
           </button>
-          <button type="button" className="danger" disabled={command.busy} onClick={() => command.open?.kind === 'disable-self' && void disableSelf(command.open.key)}>
+          <button
+            type="button"
+            className="danger"
+            disabled={command.busy}
+            onClick={() => command.open?.kind === 'disable-self' && void disableSelf(command.open.key)}
+          >
             Disable
           </button>
         </div>

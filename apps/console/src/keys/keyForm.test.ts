@@ -21,7 +21,14 @@ const key: ApiKey = {
 describe('issued secrets', () => {
   it('keeps the secret and the account URL of an account or user key', () => {
     expect(issuedSecret(key)).toBeNull();
-    expect(issuedSecret({ ...key, api_secret: 'cstla_abc', account_url: 'account://349163878808622:cstla_abc@acc', previous_secret_expires_at: '2026-11-22T02:32:51Z' })).toEqual({
+    expect(
+      issuedSecret({
+        ...key,
+        api_secret: 'cstla_abc',
+        account_url: 'account://349163878808622:cstla_abc@acc',
+        previous_secret_expires_at: '2026-11-22T02:32:51Z',
+      }),
+    ).toEqual({
       apiKey: '349163878808622',
       secret: 'cstla_abc',
       connection: { label: 'Account URL', value: 'account://349163878808622:cstla_abc@acc' },
@@ -30,7 +37,10 @@ describe('issued secrets', () => {
   });
 
   it("keeps an environment key's CLOUDINARY_URL", () => {
-    expect(issuedSecret({ ...key, api_secret: 's', api_environment_variable: 'cloudinary://k:s@cloud' })?.connection).toEqual({ label: 'CLOUDINARY_URL', value: 'cloudinary://k:s@cloud' });
+    expect(issuedSecret({ ...key, api_secret: 's', api_environment_variable: 'cloudinary://k:s@cloud' })?.connection).toEqual({
+      label: 'CLOUDINARY_URL',
+      value: 'cloudinary://k:s@cloud',
+    });
   });
 });
 
@@ -42,17 +52,31 @@ describe('checkGenerateKey', () => {
   });
 
   it('turns the settings into the API fields', () => {
-    const checked = checkGenerateKey({ name: ' ci ', description: '', expiresAt: '2027-01-01T00:00:00Z', allowedIps: '10.0.0.0/8, 192.168.1.7\n::1', rateLimit: '60' }, now);
+    const checked = checkGenerateKey(
+      { name: ' ci ', description: '', expiresAt: '2027-01-01T00:00:00Z', allowedIps: '10.0.0.0/8, 192.168.1.7\n::1', rateLimit: '60' },
+      now,
+    );
     expect(checked).toEqual({
       ok: true,
-      body: { name: 'ci', expires_at: '2027-01-01T00:00:00.000Z', allowed_ips: ['10.0.0.0/8', '192.168.1.7', '::1'], rate_limit_per_minute: 60 },
+      body: {
+        name: 'ci',
+        expires_at: '2027-01-01T00:00:00.000Z',
+        allowed_ips: ['10.0.0.0/8', '192.168.1.7', '::1'],
+        rate_limit_per_minute: 60,
+      },
     });
     expect(checkGenerateKey({ ...emptyGenerateForm(), rateLimit: '0' }, now)).toEqual({ ok: true, body: {} });
   });
 
   it('refuses a past expiry, a bad rate limit and too many addresses', () => {
     const checked = checkGenerateKey(
-      { name: '', description: '', expiresAt: '2026-11-01T00:00:00Z', allowedIps: Array.from({ length: 101 }, (_, i) => `10.0.0.${i}`).join(','), rateLimit: '1.5' },
+      {
+        name: '',
+        description: '',
+        expiresAt: '2026-11-01T00:00:00Z',
+        allowedIps: Array.from({ length: 101 }, (_, i) => `10.0.0.${i}`).join(','),
+        rateLimit: '1.5',
+      },
       now,
     );
     expect(checked.ok).toBe(false);

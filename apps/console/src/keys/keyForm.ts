@@ -42,7 +42,8 @@ export function checkGenerateKey(form: GenerateKeyForm, now = new Date()): Check
   if (form.rateLimit.trim()) {
     const text = form.rateLimit.trim();
     const n = Number(text);
-    if (!/^\d+$/.test(text) || n > RATE_LIMIT_MAX) errors.rateLimit = `Enter a whole number from 0 to ${RATE_LIMIT_MAX.toLocaleString('en-US')}`;
+    if (!/^\d+$/.test(text) || n > RATE_LIMIT_MAX)
+      errors.rateLimit = `Enter a whole number from 0 to ${RATE_LIMIT_MAX.toLocaleString('en-US')}`;
     else if (n > 0) body.rate_limit_per_minute = n;
   }
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, body };

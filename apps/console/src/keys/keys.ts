@@ -8,10 +8,12 @@ import type { IssuedSecret } from '../components/SecretDialog';
 export type ApiKey = Schemas['AccessKeyDto'];
 
 /** Whether the key's expiry has passed (an expired key stays listed, and is refused). */
-export const isExpired = (key: Pick<ApiKey, 'expires_at'>, now = Date.now()) => key.expires_at !== null && new Date(key.expires_at).getTime() <= now;
+export const isExpired = (key: Pick<ApiKey, 'expires_at'>, now = Date.now()) =>
+  key.expires_at !== null && new Date(key.expires_at).getTime() <= now;
 
 /** An environment key's paste-ready form: the CLOUDINARY_URL its SDKs read. */
-export const cloudinaryUrl = (value: string | undefined): IssuedSecret['connection'] => (value ? { label: 'CLOUDINARY_URL', value } : undefined);
+export const cloudinaryUrl = (value: string | undefined): IssuedSecret['connection'] =>
+  value ? { label: 'CLOUDINARY_URL', value } : undefined;
 
 /** The secret a generate or rotate answer carries, for the "Save your secret" dialog; null when it holds none. */
 export const issuedSecret = (key: ApiKey): IssuedSecret | null =>
@@ -19,7 +21,8 @@ export const issuedSecret = (key: ApiKey): IssuedSecret | null =>
     ? {
         apiKey: key.api_key,
         secret: key.api_secret,
-        connection: cloudinaryUrl(key.api_environment_variable) ?? (key.account_url ? { label: 'Account URL', value: key.account_url } : undefined),
+        connection:
+          cloudinaryUrl(key.api_environment_variable) ?? (key.account_url ? { label: 'Account URL', value: key.account_url } : undefined),
         previousSecretExpiresAt: key.previous_secret_expires_at,
       }
     : null;

@@ -27,7 +27,9 @@ export function SignInPage() {
           {(props) => <input {...props} value={apiKey} onChange={(e) => setApiKey(e.target.value)} autoComplete="username" />}
         </Field>
         <Field label="Secret" error={missing.secret}>
-          {(props) => <input {...props} type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="current-password" />}
+          {(props) => (
+            <input {...props} type="password" value={secret} onChange={(e) => setSecret(e.target.value)} autoComplete="current-password" />
+          )}
         </Field>
         <ErrorMessage message={action.error} />
         <button type="submit" className="primary" disabled={action.busy}>

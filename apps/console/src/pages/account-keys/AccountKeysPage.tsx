@@ -17,7 +17,8 @@ export function AccountKeysPage() {
         permissionsTo={(key) => `/account-keys/${encodeURIComponent(key.api_key)}/permissions`}
       >
         <p className="muted">
-          Account API keys call the Provisioning API for the whole account. They are disabled, never deleted, and the account always keeps one enabled key.
+          Account API keys call the Provisioning API for the whole account. They are disabled, never deleted, and the account always keeps
+          one enabled key.
         </p>
       </KeyList>
     </section>

@@ -66,8 +66,12 @@ export function AuditLogPage() {
     const id = ++requestId.current;
     setListing((l) => ({ ...l, loading: true, error: null }));
     api.get<AuditPage>(`${path}${auditQuery(applied)}`).then(
-      (page) => id === requestId.current && setListing({ events: page.events, nextCursor: page.next_cursor, loading: false, loadingMore: false, error: null }),
-      (e: unknown) => id === requestId.current && setListing({ events: [], nextCursor: null, loading: false, loadingMore: false, error: errorMessage(e) }),
+      (page) =>
+        id === requestId.current &&
+        setListing({ events: page.events, nextCursor: page.next_cursor, loading: false, loadingMore: false, error: null }),
+      (e: unknown) =>
+        id === requestId.current &&
+        setListing({ events: [], nextCursor: null, loading: false, loadingMore: false, error: errorMessage(e) }),
     );
   }, [api, path, applied, generation]);
 
@@ -118,7 +122,10 @@ export function AuditLogPage() {
           Refresh
         </button>
       </div>
-      <p className="muted">Every change made through the Provisioning API, refused or not, and every failed authentication. Newest first. Times are shown in your time zone.</p>
+      <p className="muted">
+        Every change made through the Provisioning API, refused or not, and every failed authentication. Newest first. Times are shown in
+        your time zone.
+      </p>
 
       <form className="toolbar" onSubmit={apply} noValidate aria-label="Filter the audit log">
         <Field label="Action" error={errors.action} hint="Exact, e.g. provisioning:sub_accounts.create">
@@ -181,7 +188,8 @@ export function AuditLogPage() {
       {listing.events.length > 0 ? (
         <div className="pager">
           <span className="muted" role="status" aria-live="polite">
-            {listing.events.length} {listing.events.length === 1 ? 'event' : 'events'} shown{listing.nextCursor ? '' : ', the oldest included'}
+            {listing.events.length} {listing.events.length === 1 ? 'event' : 'events'} shown
+            {listing.nextCursor ? '' : ', the oldest included'}
             {listing.loadingMore ? '; loading more…' : ''}
           </span>
           {listing.nextCursor ? (
@@ -195,7 +203,12 @@ export function AuditLogPage() {
   );
 }
 
-function EventRow({ event, description, linkUsers, filterBy }: {
+function EventRow({
+  event,
+  description,
+  linkUsers,
+  filterBy,
+}: {
   event: AuditEvent;
   description: string | null;
   /** Whether the key may read users, and so open a user's page. */
@@ -223,7 +236,12 @@ function EventRow({ event, description, linkUsers, filterBy }: {
             ) : (
               <code>{target.id}</code>
             )}
-            <button type="button" className="link-button" onClick={() => filterBy({ target: target.id })} aria-label={`Only this target: ${target.id}`}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => filterBy({ target: target.id })}
+              aria-label={`Only this target: ${target.id}`}
+            >
               Only this target
             </button>
           </>
@@ -235,14 +253,23 @@ function EventRow({ event, description, linkUsers, filterBy }: {
         {actor.api_key ? (
           <>
             <code>{actor.api_key}</code>
-            <button type="button" className="link-button" onClick={() => filterBy({ actor: actor.api_key! })} aria-label={`Only this key: ${actor.api_key}`}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => filterBy({ actor: actor.api_key! })}
+              aria-label={`Only this key: ${actor.api_key}`}
+            >
               Only this key
             </button>
           </>
         ) : (
           <span className="muted">No key</span>
         )}
-        {actor.kind ? <span className="block muted">{actor.kind} key</span> : actor.api_key ? <span className="block muted">unknown key</span> : null}
+        {actor.kind ? (
+          <span className="block muted">{actor.kind} key</span>
+        ) : actor.api_key ? (
+          <span className="block muted">unknown key</span>
+        ) : null}
         {actor.user_id ? (
           <span className="block muted">
             user{' '}

@@ -16,9 +16,9 @@ const event = (id: string): AuditEvent => ({
 describe('auditQuery', () => {
   it('sends only the filters that are set, trimmed, with the page size', () => {
     expect(auditQuery(EMPTY_FILTERS)).toBe('?page_size=50');
-    expect(auditQuery({ ...EMPTY_FILTERS, action: ' provisioning:access_keys.create ', actor: '920437374209065', from: '2026-11-01' })).toBe(
-      '?action=provisioning%3Aaccess_keys.create&actor=920437374209065&from=2026-11-01&page_size=50',
-    );
+    expect(
+      auditQuery({ ...EMPTY_FILTERS, action: ' provisioning:access_keys.create ', actor: '920437374209065', from: '2026-11-01' }),
+    ).toBe('?action=provisioning%3Aaccess_keys.create&actor=920437374209065&from=2026-11-01&page_size=50');
   });
 
   it('adds the cursor of the previous page', () => {
@@ -32,7 +32,15 @@ describe('auditQuery', () => {
 describe('validateAuditFilters', () => {
   it('accepts empty filters and good values', () => {
     expect(validateAuditFilters(EMPTY_FILTERS)).toEqual({});
-    expect(validateAuditFilters({ action: 'authentication', actor: '920437374209065', target: 'x', from: '2026-11-01', to: '2026-11-22T08:00Z' })).toEqual({});
+    expect(
+      validateAuditFilters({
+        action: 'authentication',
+        actor: '920437374209065',
+        target: 'x',
+        from: '2026-11-01',
+        to: '2026-11-22T08:00Z',
+      }),
+    ).toEqual({});
   });
 
   it('wants an api_key of 15 digits as the actor', () => {

@@ -11,7 +11,15 @@ const FOLDER_MODE_LABELS: Record<string, string> = { dynamic: 'Dynamic', fixed: 
 const LOCATION_LABELS: Record<string, string> = { us: 'US', eu: 'EU', ap: 'Asia Pacific' };
 
 /** "New environment": every field the create endpoint takes. Calls `onCreated` with the API's answer, first key's secret included. */
-export function CreateEnvironmentDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (env: Environment) => void }) {
+export function CreateEnvironmentDialog({
+  open,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onCreated: (env: Environment) => void;
+}) {
   // The dialog renders its content only while open, so each opening starts with an empty form.
   return (
     <Dialog title="New environment" open={open} onClose={onClose}>
@@ -53,13 +61,30 @@ function CreateEnvironmentForm({ onClose, onCreated }: { onClose: () => void; on
   return (
     <form ref={formRef} onSubmit={(e) => void submit(e)} noValidate>
       <Field label="Name" error={errors.name}>
-        {(p) => <input {...p} value={form.name} onChange={(e) => set('name', e.target.value)} autoComplete="off" required maxLength={255} />}
+        {(p) => (
+          <input {...p} value={form.name} onChange={(e) => set('name', e.target.value)} autoComplete="off" required maxLength={255} />
+        )}
       </Field>
-      <Field label="Cloud name" error={errors.cloudName} hint="Letters, digits, _ and -, up to 64 characters; unique across Castellan. Left blank, one is generated.">
-        {(p) => <input {...p} value={form.cloudName} onChange={(e) => set('cloudName', e.target.value)} autoComplete="off" spellCheck={false} maxLength={64} />}
+      <Field
+        label="Cloud name"
+        error={errors.cloudName}
+        hint="Letters, digits, _ and -, up to 64 characters; unique across Castellan. Left blank, one is generated."
+      >
+        {(p) => (
+          <input
+            {...p}
+            value={form.cloudName}
+            onChange={(e) => set('cloudName', e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={64}
+          />
+        )}
       </Field>
       <Field label="Description" error={errors.description}>
-        {(p) => <input {...p} value={form.description} onChange={(e) => set('description', e.target.value)} autoComplete="off" maxLength={1000} />}
+        {(p) => (
+          <input {...p} value={form.description} onChange={(e) => set('description', e.target.value)} autoComplete="off" maxLength={1000} />
+        )}
       </Field>
       <Field
         label="Base environment"
@@ -76,7 +101,11 @@ function CreateEnvironmentForm({ onClose, onCreated }: { onClose: () => void; on
       <div className="env-form-row">
         <Field label="Folder mode" hint="Cannot change later.">
           {(p) => (
-            <select {...p} value={form.folderMode} onChange={(e) => set('folderMode', e.target.value as CreateEnvironmentForm['folderMode'])}>
+            <select
+              {...p}
+              value={form.folderMode}
+              onChange={(e) => set('folderMode', e.target.value as CreateEnvironmentForm['folderMode'])}
+            >
               <option value="">{inherited(base ? base.folder_mode : 'dynamic')}</option>
               {FOLDER_MODES.map((m) => (
                 <option key={m} value={m}>
@@ -88,7 +117,11 @@ function CreateEnvironmentForm({ onClose, onCreated }: { onClose: () => void; on
         </Field>
         <Field label="Record location" hint="Where asset records are kept. Cannot change later.">
           {(p) => (
-            <select {...p} value={form.recordLocation} onChange={(e) => set('recordLocation', e.target.value as CreateEnvironmentForm['recordLocation'])}>
+            <select
+              {...p}
+              value={form.recordLocation}
+              onChange={(e) => set('recordLocation', e.target.value as CreateEnvironmentForm['recordLocation'])}
+            >
               <option value="">{inherited(base ? base.asset_record_location : 'us')}</option>
               {RECORD_LOCATIONS.map((l) => (
                 <option key={l} value={l}>

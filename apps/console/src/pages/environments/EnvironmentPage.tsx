@@ -77,7 +77,12 @@ export function EnvironmentPage() {
               </section>
             )}
 
-            <ConfirmByTyping what="environment" name={deletion.open ? env.cloud_name : null} dialog={deletion} onConfirm={() => void confirmDelete()} />
+            <ConfirmByTyping
+              what="environment"
+              name={deletion.open ? env.cloud_name : null}
+              dialog={deletion}
+              onConfirm={() => void confirmDelete()}
+            />
           </>
         )}
       </LoadState>

@@ -126,27 +126,57 @@ function SettingsForm({ env, onSaved }: { env: Environment; onSaved: (env: Envir
     <form ref={formRef} onSubmit={(e) => void submit(e)} noValidate>
       <div className="env-form-row">
         <Field label="Name" error={errors.name}>
-          {(p) => <input {...p} value={form.name} onChange={(e) => set('name', e.target.value)} autoComplete="off" required maxLength={255} />}
+          {(p) => (
+            <input {...p} value={form.name} onChange={(e) => set('name', e.target.value)} autoComplete="off" required maxLength={255} />
+          )}
         </Field>
         <Field label="Cloud name" error={errors.cloudName} hint="Changing it changes every key's CLOUDINARY_URL.">
-          {(p) => <input {...p} value={form.cloudName} onChange={(e) => set('cloudName', e.target.value)} autoComplete="off" spellCheck={false} required maxLength={64} />}
+          {(p) => (
+            <input
+              {...p}
+              value={form.cloudName}
+              onChange={(e) => set('cloudName', e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+              required
+              maxLength={64}
+            />
+          )}
         </Field>
       </div>
       <Field label="Description" error={errors.description}>
-        {(p) => <input {...p} value={form.description} onChange={(e) => set('description', e.target.value)} autoComplete="off" maxLength={1000} />}
+        {(p) => (
+          <input {...p} value={form.description} onChange={(e) => set('description', e.target.value)} autoComplete="off" maxLength={1000} />
+        )}
       </Field>
       <fieldset className="env-fieldset">
         <legend>Usage limits</legend>
         <div className="env-form-row">
           {USAGE_LIMIT_FIELDS.map(({ key, label }) => (
             <Field key={key} label={label} error={errors[key]}>
-              {(p) => <input {...p} inputMode="decimal" value={form.limits[key]} onChange={(e) => set('limits', { ...form.limits, [key]: e.target.value })} autoComplete="off" />}
+              {(p) => (
+                <input
+                  {...p}
+                  inputMode="decimal"
+                  value={form.limits[key]}
+                  onChange={(e) => set('limits', { ...form.limits, [key]: e.target.value })}
+                  autoComplete="off"
+                />
+              )}
             </Field>
           ))}
         </div>
       </fieldset>
       <Field label="Custom attributes" error={errors.attributes} hint='A JSON object, e.g. {"team": "mobile"}. Empty removes them.'>
-        {(p) => <textarea {...p} className="env-settings-attributes" value={form.attributes} onChange={(e) => set('attributes', e.target.value)} spellCheck={false} />}
+        {(p) => (
+          <textarea
+            {...p}
+            className="env-settings-attributes"
+            value={form.attributes}
+            onChange={(e) => set('attributes', e.target.value)}
+            spellCheck={false}
+          />
+        )}
       </Field>
       <ErrorMessage message={action.error} />
       <div className="actions env-actions-start">

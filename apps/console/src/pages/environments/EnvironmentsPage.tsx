@@ -17,6 +17,8 @@ const STATUSES = [
 ];
 
 /** `#/environments`: the account's product environments, filtered by name prefix and status (kept in the URL). */
+const environmentPath = (id: string): string => `/environments/${encodeURIComponent(id)}`;
+
 export function EnvironmentsPage() {
   const { api, accountPath, can } = useSession();
   const [params, setParams] = useSearchParams();
@@ -74,7 +76,15 @@ export function EnvironmentsPage() {
         >
           <div className="field">
             <label htmlFor="env-search">Search</label>
-            <input id="env-search" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="Name starts with…" aria-describedby="env-search-hint" autoComplete="off" />
+            <input
+              id="env-search"
+              type="search"
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              placeholder="Name starts with…"
+              aria-describedby="env-search-hint"
+              autoComplete="off"
+            />
             <small id="env-search-hint" className="cs-visually-hidden">
               Shows environments whose name starts with the text.
             </small>
@@ -100,7 +110,7 @@ export function EnvironmentsPage() {
       <div role="status">
         {created ? (
           <p className="notice">
-            Created <Link to={`/environments/${encodeURIComponent(created.id)}`}>{created.name}</Link> (<code>{created.cloudName}</code>).{' '}
+            Created <Link to={environmentPath(created.id)}>{created.name}</Link> (<code>{created.cloudName}</code>).{' '}
             <button type="button" className="env-link-button" onClick={() => setCreated(null)}>
               Dismiss
             </button>
@@ -131,7 +141,7 @@ export function EnvironmentsPage() {
               {envs.map((env) => (
                 <tr key={env.id} data-environment-id={env.id}>
                   <td>
-                    <Link to={`/environments/${encodeURIComponent(env.id)}`}>{env.name}</Link>
+                    <Link to={environmentPath(env.id)}>{env.name}</Link>
                     {env.description ? <div className="muted env-description">{env.description}</div> : null}
                   </td>
                   <td>

@@ -51,7 +51,11 @@ describe('field rules', () => {
 
 describe('checkCreateEnvironment', () => {
   it('refuses a form without a name or with a bad cloud name, naming each field', () => {
-    const checked = checkCreateEnvironment({ ...emptyCreateForm(), cloudName: 'bad name', limits: { ...emptyCreateForm().limits, credits: 'x' } });
+    const checked = checkCreateEnvironment({
+      ...emptyCreateForm(),
+      cloudName: 'bad name',
+      limits: { ...emptyCreateForm().limits, credits: 'x' },
+    });
     expect(checked.ok).toBe(false);
     if (!checked.ok) expect(Object.keys(checked.errors).sort()).toEqual(['cloudName', 'credits', 'name']);
   });

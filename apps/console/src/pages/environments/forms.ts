@@ -5,7 +5,15 @@
  */
 import type { Schemas } from '../../api';
 import { type Checked, descriptionError, type Errors, nameError } from '../../forms';
-import { type Environment, FOLDER_MODES, type FolderMode, RECORD_LOCATIONS, type RecordLocation, USAGE_LIMIT_FIELDS, type UsageLimits } from './types';
+import {
+  type Environment,
+  FOLDER_MODES,
+  type FolderMode,
+  RECORD_LOCATIONS,
+  type RecordLocation,
+  USAGE_LIMIT_FIELDS,
+  type UsageLimits,
+} from './types';
 
 export const CLOUD_NAME_MAX = 64;
 export const CLOUD_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
@@ -38,7 +46,8 @@ export function parseAttributes(value: string): { value: Record<string, unknown>
   } catch {
     return { value: undefined, error: 'Enter a JSON object, e.g. {"team": "mobile"}' };
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { value: undefined, error: 'Enter a JSON object, e.g. {"team": "mobile"}' };
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    return { value: undefined, error: 'Enter a JSON object, e.g. {"team": "mobile"}' };
   return { value: parsed as Record<string, unknown> };
 }
 

@@ -21,4 +21,5 @@ export const USAGE_LIMIT_FIELDS: { key: keyof UsageLimits; label: string }[] = [
 
 export const environmentPath = (accountPath: string, envId: string) => `${accountPath}/sub_accounts/${encodeURIComponent(envId)}`;
 export const keysPath = (accountPath: string, envId: string) => `${environmentPath(accountPath, envId)}/access_keys`;
-export const keyPath = (accountPath: string, envId: string, apiKey: string) => `${keysPath(accountPath, envId)}/${encodeURIComponent(apiKey)}`;
+export const keyPath = (accountPath: string, envId: string, apiKey: string) =>
+  `${keysPath(accountPath, envId)}/${encodeURIComponent(apiKey)}`;

@@ -19,7 +19,10 @@ export function KeyPage() {
   const env = useLoad(() => api.get<Environment>(environmentPath(accountPath, envId)), [api, accountPath, envId]);
   const key = useLoad(async () => {
     const found = await findKey(
-      (page, pageSize) => api.get<AccessKeyList>(`${keysPath(accountPath, envId)}${query({ page, page_size: pageSize, sort_by: 'api_key', sort_order: 'asc' })}`),
+      (page, pageSize) =>
+        api.get<AccessKeyList>(
+          `${keysPath(accountPath, envId)}${query({ page, page_size: pageSize, sort_by: 'api_key', sort_order: 'asc' })}`,
+        ),
       apiKey,
     );
     if (!found) throw new ApiError(404, `This environment has no API key ${apiKey}.`);
@@ -129,7 +132,13 @@ function KeyDetails({ apiKey: k }: { apiKey: ApiKey }) {
       </div>
       <div>
         <dt>Previous secret works until</dt>
-        <dd>{k.previous_secret_expires_at ? <DateTime value={k.previous_secret_expires_at} /> : <span className="muted">— (no grace period)</span>}</dd>
+        <dd>
+          {k.previous_secret_expires_at ? (
+            <DateTime value={k.previous_secret_expires_at} />
+          ) : (
+            <span className="muted">— (no grace period)</span>
+          )}
+        </dd>
       </div>
       <div>
         <dt>Allowed IPs</dt>
@@ -149,7 +158,13 @@ function KeyDetails({ apiKey: k }: { apiKey: ApiKey }) {
       </div>
       <div>
         <dt>Rate limit</dt>
-        <dd>{k.rate_limit_per_minute ? `${k.rate_limit_per_minute.toLocaleString()} requests per minute` : <span className="muted">None of its own</span>}</dd>
+        <dd>
+          {k.rate_limit_per_minute ? (
+            `${k.rate_limit_per_minute.toLocaleString()} requests per minute`
+          ) : (
+            <span className="muted">None of its own</span>
+          )}
+        </dd>
       </div>
       <div>
         <dt>Dedicated for</dt>
@@ -161,7 +176,10 @@ function KeyDetails({ apiKey: k }: { apiKey: ApiKey }) {
 
 function KeyUsageSection({ envId, apiKey }: { envId: string; apiKey: string }) {
   const { api, accountPath } = useSession();
-  const usage = useLoad(async () => readUsage(await api.get<unknown>(`${keyPath(accountPath, envId, apiKey)}/usage`)), [api, accountPath, envId, apiKey]);
+  const usage = useLoad(
+    async () => readUsage(await api.get<unknown>(`${keyPath(accountPath, envId, apiKey)}/usage`)),
+    [api, accountPath, envId, apiKey],
+  );
   if (usage.error) {
     return (
       <>
@@ -176,4 +194,3 @@ function KeyUsageSection({ envId, apiKey }: { envId: string; apiKey: string }) {
   if (!usage.data) return null;
   return <UsageChart usage={usage.data} />;
 }
-

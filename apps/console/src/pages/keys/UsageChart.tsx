@@ -3,7 +3,14 @@ import { dailyTotals, DEFAULT_BOX, formatCount, type KeyUsage, layoutChart, usag
 import './keys.css';
 
 const hourLabel = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
+  new Date(iso).toLocaleString(undefined, {
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'UTC',
+    timeZoneName: 'short',
+  });
 
 /**
  * Allowed and denied requests per hour, stacked, as an inline SVG. The picture is for sighted readers; the
@@ -31,7 +38,13 @@ export function UsageChart({ usage }: { usage: KeyUsage }) {
           <span className="usage-swatch usage-denied" /> Denied
         </li>
       </ul>
-      <svg className="usage-chart" viewBox={`0 0 ${DEFAULT_BOX.width} ${DEFAULT_BOX.height}`} aria-hidden="true" focusable="false" data-testid="usage-chart">
+      <svg
+        className="usage-chart"
+        viewBox={`0 0 ${DEFAULT_BOX.width} ${DEFAULT_BOX.height}`}
+        aria-hidden="true"
+        focusable="false"
+        data-testid="usage-chart"
+      >
         {/* y axis: 0, half and the top */}
         {[0, 0.5, 1].map((f) => {
           const y = bottom - f * plot.height;
@@ -39,7 +52,14 @@ export function UsageChart({ usage }: { usage: KeyUsage }) {
             <g key={f}>
               <line x1={plot.x} x2={plot.x + plot.width} y1={y} y2={y} className={f === 0 ? 'usage-axis' : 'usage-grid'} />
               {f !== 0.5 || yMax % 2 === 0 ? (
-                <text x={plot.x - 6} y={y} dy="0.32em" textAnchor="end" className="usage-label" data-testid={f === 1 ? 'usage-y-max' : undefined}>
+                <text
+                  x={plot.x - 6}
+                  y={y}
+                  dy="0.32em"
+                  textAnchor="end"
+                  className="usage-label"
+                  data-testid={f === 1 ? 'usage-y-max' : undefined}
+                >
                   {formatCount(f * yMax)}
                 </text>
               ) : null}
@@ -59,7 +79,9 @@ export function UsageChart({ usage }: { usage: KeyUsage }) {
             <title>{`${hourLabel(b.hour.hour)}: ${formatCount(b.hour.allowed)} allowed, ${formatCount(b.hour.denied)} denied`}</title>
             {/* A full-height transparent target, so that the hour's tooltip shows over empty hours too. */}
             <rect x={b.x} y={plot.y} width={b.width} height={plot.height} fill="transparent" />
-            {b.allowed.height > 0 ? <rect x={b.x} y={b.allowed.y} width={b.width} height={b.allowed.height} className="usage-allowed" /> : null}
+            {b.allowed.height > 0 ? (
+              <rect x={b.x} y={b.allowed.y} width={b.width} height={b.allowed.height} className="usage-allowed" />
+            ) : null}
             {b.denied.height > 0 ? <rect x={b.x} y={b.denied.y} width={b.width} height={b.denied.height} className="usage-denied" /> : null}
           </g>
         ))}
@@ -83,7 +105,14 @@ export function UsageChart({ usage }: { usage: KeyUsage }) {
           <tbody>
             {days.map((d) => (
               <tr key={d.date}>
-                <th scope="row">{new Date(`${d.date}T00:00:00Z`).toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' })}</th>
+                <th scope="row">
+                  {new Date(`${d.date}T00:00:00Z`).toLocaleDateString(undefined, {
+                    weekday: 'long',
+                    month: 'long',
+                    day: 'numeric',
+                    timeZone: 'UTC',
+                  })}
+                </th>
                 <td>{formatCount(d.allowed)}</td>
                 <td>{formatCount(d.denied)}</td>
               </tr>

@@ -62,7 +62,15 @@ describe('layoutChart', () => {
 
   it('puts a tick at each UTC midnight, labelled with the day', () => {
     const { ticks, plot } = layoutChart(week('2026-12-08T00:00:00Z'), DEFAULT_BOX, 'en-US');
-    expect(ticks.map((t) => t.date)).toEqual(['2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04', '2026-12-05', '2026-12-06', '2026-12-07']);
+    expect(ticks.map((t) => t.date)).toEqual([
+      '2026-12-01',
+      '2026-12-02',
+      '2026-12-03',
+      '2026-12-04',
+      '2026-12-05',
+      '2026-12-06',
+      '2026-12-07',
+    ]);
     expect(ticks[0].label).toBe('Dec 1');
     expect(ticks[0].x).toBe(plot.x);
     const hoursLater = layoutChart(week('2026-12-08T18:00:00Z'), DEFAULT_BOX, 'en-US');

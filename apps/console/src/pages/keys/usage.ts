@@ -9,7 +9,10 @@ export type KeyUsage = Schemas['KeyUsageDto'];
 
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
 
-/** The answer checked and tidied: hours with a valid date, in time order, counts as non-negative numbers. Throws when it is not a usage answer. */
+/**
+ * The answer checked and tidied: hours with a valid date, in time order, counts as non-negative numbers. Throws when
+ * it is not a usage answer.
+ */
 export function readUsage(raw: unknown): KeyUsage {
   const r = raw as Partial<KeyUsage> | null;
   if (!r || typeof r !== 'object' || !Array.isArray(r.hours)) throw new Error('The usage answer has an unexpected shape.');

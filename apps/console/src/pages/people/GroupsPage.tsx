@@ -32,7 +32,11 @@ export function GroupsPage() {
 
   return (
     <section aria-labelledby="groups-title">
-      <PageHead id="groups-title" title="Groups" action={can('provisioning:user_groups.create') && { label: 'Create group', onClick: () => dialog.show({ kind: 'create' }) }} />
+      <PageHead
+        id="groups-title"
+        title="Groups"
+        action={can('provisioning:user_groups.create') && { label: 'Create group', onClick: () => dialog.show({ kind: 'create' }) }}
+      />
       <p className="muted">Every member of a group holds the group's custom roles and rules, besides its own role.</p>
       <Notice message={notice} />
       <LoadState loaded={groups} what="groups" isEmpty={(d) => d.length === 0} empty="No groups yet.">
@@ -65,7 +69,14 @@ export function GroupsPage() {
                           editLabel="Rename"
                           onEdit={mayUpdate && (() => dialog.show({ kind: 'rename', group }))}
                           onDelete={mayDelete && (() => dialog.show({ kind: 'delete', group }))}
-                          leading={<DetailsToggle open={open} controls={`group-details-${group.id}`} label="Members and permissions" onToggle={() => setExpanded(open ? null : group.id)} />}
+                          leading={
+                            <DetailsToggle
+                              open={open}
+                              controls={`group-details-${group.id}`}
+                              label="Members and permissions"
+                              onToggle={() => setExpanded(open ? null : group.id)}
+                            />
+                          }
                         />
                       </td>
                     </tr>
@@ -88,7 +99,9 @@ export function GroupsPage() {
         submitLabel={editing?.kind === 'rename' ? 'Save' : 'Create'}
         initial={editing?.kind === 'rename' ? editing.group.name : ''}
         dialog={dialog}
-        onSubmit={(name) => (editing?.kind === 'rename' ? void save(editing.group, { name }, (g) => `Renamed the group to ${g.name}.`) : void create(name))}
+        onSubmit={(name) =>
+          editing?.kind === 'rename' ? void save(editing.group, { name }, (g) => `Renamed the group to ${g.name}.`) : void create(name)
+        }
       />
       <ConfirmByTyping
         what="group"
@@ -138,12 +151,18 @@ function GroupDetails({ group, onMembersChanged }: { group: Group; onMembersChan
   const mayUpdate = can('provisioning:user_groups.update');
   const mayReadUsers = can('provisioning:users.read');
   const members = useLoad(() => api.get<Schemas['GroupUsersDto']>(`${base}/users`).then((r) => r.users), [api, base]);
-  const users = useLoad(() => optional(mayUpdate && can('provisioning:users.read'), () => loadUsers(api, accountPath).then((r) => r.users)), [api, accountPath, mayUpdate]);
+  const users = useLoad(
+    () => optional(mayUpdate && can('provisioning:users.read'), () => loadUsers(api, accountPath).then((r) => r.users)),
+    [api, accountPath, mayUpdate],
+  );
   const [chosen, setChosen] = useState('');
   const [missing, setMissing] = useState<string | null>(null);
   const memberAction = useAction();
 
-  const candidates = useMemo<User[]>(() => (users.data ?? []).filter((u) => !members.data?.some((m) => m.id === u.id)), [users.data, members.data]);
+  const candidates = useMemo<User[]>(
+    () => (users.data ?? []).filter((u) => !members.data?.some((m) => m.id === u.id)),
+    [users.data, members.data],
+  );
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
@@ -263,10 +282,16 @@ function GroupPermissions({ group }: { group: Group }) {
               {customRoles.length > 0 ? (
                 <Field label="Roles" hint="Custom roles every member holds. Ctrl/Cmd-click or Shift+arrows to choose several">
                   {(props) => (
-                    <select {...props} multiple size={Math.min(6, Math.max(2, customRoles.length))} value={chosenRoles} onChange={(e) => {
+                    <select
+                      {...props}
+                      multiple
+                      size={Math.min(6, Math.max(2, customRoles.length))}
+                      value={chosenRoles}
+                      onChange={(e) => {
                         setChosenRoles(selectedValues(e.target));
                         setSaved(false);
-                      }}>
+                      }}
+                    >
                       {customRoles.map((role) => (
                         <option key={role.id} value={role.id}>
                           {role.name}
@@ -276,13 +301,29 @@ function GroupPermissions({ group }: { group: Group }) {
                   )}
                 </Field>
               ) : (
-                <p className="muted">{roles.data ? 'The account has no custom roles yet: create some under Roles.' : 'Roles held: ' + (data.roles.map(roleName).join(', ') || 'none')}</p>
+                <p className="muted">
+                  {roles.data
+                    ? 'The account has no custom roles yet: create some under Roles.'
+                    : 'Roles held: ' + (data.roles.map(roleName).join(', ') || 'none')}
+                </p>
               )}
-              <Field label="Rules (JSON)" error={rulesError} hint='Rules every member holds besides the roles, e.g. [{"effect":"allow","actions":["admin:folders.read"]}]'>
-                {(props) => <textarea {...props} rows={Math.min(12, Math.max(4, rulesText.split('\n').length + 1))} value={rulesText} onChange={(e) => {
+              <Field
+                label="Rules (JSON)"
+                error={rulesError}
+                hint='Rules every member holds besides the roles, e.g. [{"effect":"allow","actions":["admin:folders.read"]}]'
+              >
+                {(props) => (
+                  <textarea
+                    {...props}
+                    rows={Math.min(12, Math.max(4, rulesText.split('\n').length + 1))}
+                    value={rulesText}
+                    onChange={(e) => {
                       setRulesText(e.target.value);
                       setSaved(false);
-                    }} spellCheck={false} />}
+                    }}
+                    spellCheck={false}
+                  />
+                )}
               </Field>
               <ErrorMessage message={save.error} />
               {saved ? (

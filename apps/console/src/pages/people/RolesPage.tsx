@@ -31,9 +31,14 @@ export function RolesPage() {
 
   return (
     <section aria-labelledby="roles-title">
-      <PageHead id="roles-title" title="Roles" action={can('provisioning:roles.create') && { label: 'Create role', onClick: () => dialog.show({ kind: 'create' }) }} />
+      <PageHead
+        id="roles-title"
+        title="Roles"
+        action={can('provisioning:roles.create') && { label: 'Create role', onClick: () => dialog.show({ kind: 'create' }) }}
+      />
       <p className="muted">
-        Every user has one system role. Custom roles add rules to users, groups and keys that hold them; a user holds the union of all its sources.
+        Every user has one system role. Custom roles add rules to users, groups and keys that hold them; a user holds the union of all its
+        sources.
       </p>
       <Notice message={notice} />
       <LoadState loaded={roles} what="roles" isEmpty={(d) => d.length === 0}>
@@ -143,10 +148,24 @@ function RoleForm({ role, dialog, onSubmit }: RoleFormProps) {
         {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} autoComplete="off" autoFocus />}
       </Field>
       <Field label="Description" hint="Optional">
-        {(props) => <input {...props} value={description} onChange={(e) => setDescription(e.target.value)} autoComplete="off" maxLength={1000} />}
+        {(props) => (
+          <input {...props} value={description} onChange={(e) => setDescription(e.target.value)} autoComplete="off" maxLength={1000} />
+        )}
       </Field>
-      <Field label="Rules (JSON)" error={errors.rules} hint='A JSON array of {"effect":"allow"|"deny","actions":[…],"conditions":{…}}; you can only grant actions you hold'>
-        {(props) => <textarea {...props} rows={Math.min(14, Math.max(5, rulesText.split('\n').length + 1))} value={rulesText} onChange={(e) => setRulesText(e.target.value)} spellCheck={false} />}
+      <Field
+        label="Rules (JSON)"
+        error={errors.rules}
+        hint='A JSON array of {"effect":"allow"|"deny","actions":[…],"conditions":{…}}; you can only grant actions you hold'
+      >
+        {(props) => (
+          <textarea
+            {...props}
+            rows={Math.min(14, Math.max(5, rulesText.split('\n').length + 1))}
+            value={rulesText}
+            onChange={(e) => setRulesText(e.target.value)}
+            spellCheck={false}
+          />
+        )}
       </Field>
     </DialogForm>
   );

@@ -43,7 +43,9 @@ function UserForm({ user, customRoles, environments, dialog, onSubmit }: UserFor
         {(props) => <input {...props} value={values.name} onChange={(e) => set('name', e.target.value)} autoComplete="off" autoFocus />}
       </Field>
       <Field label="Email" error={errors.email}>
-        {(props) => <input {...props} type="email" value={values.email} onChange={(e) => set('email', e.target.value)} autoComplete="off" />}
+        {(props) => (
+          <input {...props} type="email" value={values.email} onChange={(e) => set('email', e.target.value)} autoComplete="off" />
+        )}
       </Field>
       <Field label="Role" hint="The system role; custom roles add to it">
         {(props) => (
@@ -66,7 +68,12 @@ function UserForm({ user, customRoles, environments, dialog, onSubmit }: UserFor
                 type="checkbox"
                 value={role.id}
                 checked={values.customRoles.includes(role.id)}
-                onChange={(e) => set('customRoles', e.target.checked ? [...values.customRoles, role.id] : values.customRoles.filter((id) => id !== role.id))}
+                onChange={(e) =>
+                  set(
+                    'customRoles',
+                    e.target.checked ? [...values.customRoles, role.id] : values.customRoles.filter((id) => id !== role.id),
+                  )
+                }
               />{' '}
               {role.name}
             </label>
@@ -80,8 +87,8 @@ function UserForm({ user, customRoles, environments, dialog, onSubmit }: UserFor
         ) : (
           <>
             <label className="check">
-              <input type="checkbox" checked={values.allEnvironments} onChange={(e) => set('allEnvironments', e.target.checked)} /> Access to all environments, present and
-              future
+              <input type="checkbox" checked={values.allEnvironments} onChange={(e) => set('allEnvironments', e.target.checked)} /> Access
+              to all environments, present and future
             </label>
             {!values.allEnvironments ? (
               environments ? (

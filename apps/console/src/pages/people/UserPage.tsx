@@ -20,9 +20,15 @@ export function UserPage() {
   const navigate = useNavigate();
   const user = useLoad(() => api.get<User>(`${accountPath}/users/${encodeURIComponent(userId)}`), [api, accountPath, userId]);
   const roles = useLoad(() => optional(can('provisioning:roles.read'), () => loadRoles(api, accountPath)), [api, accountPath]);
-  const environments = useLoad(() => optional(can('provisioning:sub_accounts.read'), () => loadEnvironments(api, accountPath)), [api, accountPath]);
+  const environments = useLoad(
+    () => optional(can('provisioning:sub_accounts.read'), () => loadEnvironments(api, accountPath)),
+    [api, accountPath],
+  );
   const customRoles = useMemo(() => roles.data?.filter((r) => !r.system) ?? null, [roles.data]);
-  const { dialog, notice, setNotice, done, recordPath, save } = useRecordCommands<User, 'edit' | 'delete'>(`${accountPath}/users`, user.reload);
+  const { dialog, notice, setNotice, done, recordPath, save } = useRecordCommands<User, 'edit' | 'delete'>(
+    `${accountPath}/users`,
+    user.reload,
+  );
   const toggle = useAction();
 
   const saveUser = (existing: User, values: UserFormValues) => {
@@ -90,7 +96,12 @@ export function UserPage() {
               dialog={dialog}
               onSubmit={(values) => saveUser(u, values)}
             />
-            <ConfirmByTyping what="user" name={dialog.open === 'delete' ? u.email : null} dialog={dialog} onConfirm={() => void remove(u)} />
+            <ConfirmByTyping
+              what="user"
+              name={dialog.open === 'delete' ? u.email : null}
+              dialog={dialog}
+              onConfirm={() => void remove(u)}
+            />
           </>
         )}
       </LoadState>
@@ -134,7 +145,9 @@ function UserDetails({ user, environments, customRoles }: { user: User; environm
           <dt>Groups</dt>
           <dd>
             <LoadState loaded={groups} what="groups">
-              {(list) => (list && list.length ? <span>{list.map((g) => g.name).join(', ')}</span> : <span className="muted">In no group</span>)}
+              {(list) =>
+                list && list.length ? <span>{list.map((g) => g.name).join(', ')}</span> : <span className="muted">In no group</span>
+              }
             </LoadState>
           </dd>
         </div>

@@ -29,14 +29,24 @@ export function UsersPage() {
   const [status, setStatus] = useState('');
   const prefix = useDebounced(search.trim(), 300);
   const users = useLoad(
-    () => loadUsers(api, accountPath, { prefix: prefix || undefined, pending: status === 'pending' ? true : status === 'active' ? false : undefined }),
+    () =>
+      loadUsers(api, accountPath, {
+        prefix: prefix || undefined,
+        pending: status === 'pending' ? true : status === 'active' ? false : undefined,
+      }),
     [api, accountPath, prefix, status],
   );
   const roles = useLoad(() => optional(can('provisioning:roles.read'), () => loadRoles(api, accountPath)), [api, accountPath]);
-  const environments = useLoad(() => optional(can('provisioning:sub_accounts.read'), () => loadEnvironments(api, accountPath)), [api, accountPath]);
+  const environments = useLoad(
+    () => optional(can('provisioning:sub_accounts.read'), () => loadEnvironments(api, accountPath)),
+    [api, accountPath],
+  );
   const customRoles = useMemo(() => roles.data?.filter((r) => !r.system) ?? null, [roles.data]);
 
-  const { dialog, notice, setNotice, done, recordPath, save, remove } = useRecordCommands<User, Editing>(`${accountPath}/users`, users.reload);
+  const { dialog, notice, setNotice, done, recordPath, save, remove } = useRecordCommands<User, Editing>(
+    `${accountPath}/users`,
+    users.reload,
+  );
   const editing = dialog.open;
   const rowAction = useAction();
 
@@ -59,10 +69,23 @@ export function UsersPage() {
 
   return (
     <section aria-labelledby="users-title">
-      <PageHead id="users-title" title="Users" action={can('provisioning:users.create') && { label: 'Add user', onClick: () => dialog.show({ kind: 'create' }) }} />
+      <PageHead
+        id="users-title"
+        title="Users"
+        action={can('provisioning:users.create') && { label: 'Add user', onClick: () => dialog.show({ kind: 'create' }) }}
+      />
       <search className="toolbar" aria-label="Filter users">
         <Field label="Search">
-          {(props) => <input {...props} type="search" value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" placeholder="Start of a name or email" />}
+          {(props) => (
+            <input
+              {...props}
+              type="search"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+              autoComplete="off"
+              placeholder="Start of a name or email"
+            />
+          )}
         </Field>
         <Field label="Role">
           {(props) => (

@@ -36,4 +36,5 @@ export const loadGroups = (api: Api, accountPath: string) =>
   api.get<Schemas['UserGroupListDto']>(`${accountPath}/user_groups?extended_details=true`).then((r) => r.user_groups);
 
 /** Loads what the key may read and gives null for the rest, so optional parts of a page do not fail it. */
-export const optional = <T,>(allowed: boolean, load: () => Promise<T>): Promise<T | null> => (allowed ? load().catch(() => null) : Promise.resolve(null));
+export const optional = <T>(allowed: boolean, load: () => Promise<T>): Promise<T | null> =>
+  allowed ? load().catch(() => null) : Promise.resolve(null);

@@ -39,7 +39,9 @@ describe('user form', () => {
       custom_roles: ['r1'],
       sub_account_ids: ['e1'],
     });
-    expect(userBody({ ...values, role: 'master_admin', allEnvironments: false, environmentIds: ['e1'] })).not.toHaveProperty('sub_account_ids');
+    expect(userBody({ ...values, role: 'master_admin', allEnvironments: false, environmentIds: ['e1'] })).not.toHaveProperty(
+      'sub_account_ids',
+    );
   });
 
   it('updates only what changed, clearing custom roles with []', () => {
@@ -62,7 +64,8 @@ describe('user form', () => {
 
 describe('rules JSON', () => {
   it('reads a valid array of rules', () => {
-    const text = '[{"effect":"allow","actions":["upload:upload"]},{"effect":"deny","actions":["upload:destroy"],"conditions":{"folder":"x"}}]';
+    const text =
+      '[{"effect":"allow","actions":["upload:upload"]},{"effect":"deny","actions":["upload:destroy"],"conditions":{"folder":"x"}}]';
     expect(parseRules(text)).toEqual({ rules: JSON.parse(text), error: null });
     expect(parseRules('[]')).toEqual({ rules: [], error: null });
   });

@@ -33,7 +33,14 @@ export function useRecordCommands<R extends { id: string }, D>(path: string, rel
  * A row's actions: `leading` in the row itself, then the menu of the others: Edit (or Rename), `children`, Delete.
  * Edit and Delete are left out when the key may not; the menu goes when nothing is left in it.
  */
-export function RecordActions({ label, editLabel = 'Edit', onEdit, onDelete, leading, children }: {
+export function RecordActions({
+  label,
+  editLabel = 'Edit',
+  onEdit,
+  onDelete,
+  leading,
+  children,
+}: {
   /** Names the record the menu acts on: "Actions for user Dana". */
   label: string;
   editLabel?: string;
@@ -65,7 +72,17 @@ export function RecordActions({ label, editLabel = 'Edit', onEdit, onDelete, lea
 }
 
 /** The button that shows or hides a row's details row. */
-export function DetailsToggle({ open, controls, label, onToggle }: { open: boolean; controls: string; label: string; onToggle: () => void }) {
+export function DetailsToggle({
+  open,
+  controls,
+  label,
+  onToggle,
+}: {
+  open: boolean;
+  controls: string;
+  label: string;
+  onToggle: () => void;
+}) {
   return (
     <button type="button" aria-expanded={open} aria-controls={controls} onClick={onToggle}>
       {open ? 'Hide details' : label}

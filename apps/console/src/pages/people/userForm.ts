@@ -48,11 +48,17 @@ export function userBody(values: UserFormValues, existing?: User): Schemas['Crea
   if (!existing || name !== existing.name) body.name = name;
   if (!existing || email !== existing.email) body.email = email;
   if (!existing || values.role !== existing.role) body.role = values.role;
-  if (!existing ? values.customRoles.length > 0 : !sameSet(values.customRoles, existing.custom_roles)) body.custom_roles = values.customRoles;
+  if (!existing ? values.customRoles.length > 0 : !sameSet(values.customRoles, existing.custom_roles))
+    body.custom_roles = values.customRoles;
   if (values.role !== 'master_admin') {
     if (values.allEnvironments) {
       if (!existing || !existing.all_sub_accounts || existing.role === 'master_admin') body.all_sub_accounts = true;
-    } else if (!existing || existing.all_sub_accounts || existing.role === 'master_admin' || !sameSet(values.environmentIds, existing.sub_account_ids)) {
+    } else if (
+      !existing ||
+      existing.all_sub_accounts ||
+      existing.role === 'master_admin' ||
+      !sameSet(values.environmentIds, existing.sub_account_ids)
+    ) {
       body.sub_account_ids = values.environmentIds;
     }
   }

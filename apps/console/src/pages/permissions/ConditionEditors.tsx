@@ -2,7 +2,19 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import type { PolicyRule } from '../../api';
 import { Field } from '../../components/ui';
 import { attributeTypes, type CatalogAttribute, type CatalogPlugin } from './catalogue';
-import { addCondition, type ConditionOperator, describeCondition, describeConditions, describeRule, listConditions, operatorsFor, parseConditionsJson, parseConditionValue, removeCondition, valueHint } from './conditions';
+import {
+  addCondition,
+  type ConditionOperator,
+  describeCondition,
+  describeConditions,
+  describeRule,
+  listConditions,
+  operatorsFor,
+  parseConditionsJson,
+  parseConditionValue,
+  removeCondition,
+  valueHint,
+} from './conditions';
 import type { ConditionalRule, Conditions, Effect } from './policy-state';
 import { stableJson } from './values';
 import { elementId, InPlaceError } from './shared';
@@ -18,7 +30,13 @@ export interface NewCondition {
  * Attribute, operator and value of one condition, typed as the catalogue declares the attribute; with
  * `effect`, also the effect of the new rule it starts.
  */
-export function ConditionInputs({ attributes, submitLabel, effect: initialEffect, onAdd, onCancel }: {
+export function ConditionInputs({
+  attributes,
+  submitLabel,
+  effect: initialEffect,
+  onAdd,
+  onCancel,
+}: {
   attributes: CatalogAttribute[];
   submitLabel: string;
   /** When given, the form starts a new rule and asks for its effect too. */
@@ -114,7 +132,18 @@ export function ConditionInputs({ attributes, submitLabel, effect: initialEffect
 const pretty = (conditions: Conditions): string => JSON.stringify(conditions, null, 2);
 
 /** One rule with conditions: its effect, its conditions one by one, and the same as JSON for advanced cases. */
-export function ConditionalRuleCard({ rule, number, plugins, attributes, editable, error, resetToken, onChange, onRemove, onJsonValidity }: {
+export function ConditionalRuleCard({
+  rule,
+  number,
+  plugins,
+  attributes,
+  editable,
+  error,
+  resetToken,
+  onChange,
+  onRemove,
+  onJsonValidity,
+}: {
   rule: ConditionalRule;
   /** Its index among the key's rules, as the API numbers them. */
   number: number;
@@ -159,7 +188,11 @@ export function ConditionalRuleCard({ rule, number, plugins, attributes, editabl
 
   const conditions = listConditions(rule.conditions);
   return (
-    <article className={`perm-rule panel${error ? ' perm-has-error' : ''}`} id={elementId({ kind: 'conditional', id: rule.id })} aria-labelledby={headingId}>
+    <article
+      className={`perm-rule panel${error ? ' perm-has-error' : ''}`}
+      id={elementId({ kind: 'conditional', id: rule.id })}
+      aria-labelledby={headingId}
+    >
       <h3 id={headingId} tabIndex={-1}>
         Rule #{number}, with conditions: {rule.effect} {rule.actions.join(', ')}
       </h3>
@@ -187,7 +220,12 @@ export function ConditionalRuleCard({ rule, number, plugins, attributes, editabl
               <li key={`${c.attribute} ${c.operator}`}>
                 <span>{words}</span>
                 {editable ? (
-                  <button type="button" className="perm-small" aria-label={`Remove condition: ${words}`} onClick={() => onChange({ conditions: removeCondition(rule.conditions, c.attribute, c.operator) })}>
+                  <button
+                    type="button"
+                    className="perm-small"
+                    aria-label={`Remove condition: ${words}`}
+                    onClick={() => onChange({ conditions: removeCondition(rule.conditions, c.attribute, c.operator) })}
+                  >
                     Remove
                   </button>
                 ) : null}
@@ -196,7 +234,9 @@ export function ConditionalRuleCard({ rule, number, plugins, attributes, editabl
           })}
         </ul>
       ) : (
-        <p className="perm-warning">No conditions: this rule applies to every resource, like a row set to {rule.effect === 'deny' ? 'Deny' : 'Allow'}.</p>
+        <p className="perm-warning">
+          No conditions: this rule applies to every resource, like a row set to {rule.effect === 'deny' ? 'Deny' : 'Allow'}.
+        </p>
       )}
       {editable ? (
         <>
@@ -210,7 +250,15 @@ export function ConditionalRuleCard({ rule, number, plugins, attributes, editabl
             <p className="muted">The actions of this rule declare no attribute in common; edit its conditions as JSON.</p>
           )}
           <Field label="Conditions (JSON)" error={jsonError} hint='MongoDB-style, e.g. {"folder": {"$regex": "^prod/"}}'>
-            {(props) => <textarea {...props} value={text} onChange={(e) => typed(e.target.value)} spellCheck={false} rows={Math.min(10, Math.max(3, text.split('\n').length))} />}
+            {(props) => (
+              <textarea
+                {...props}
+                value={text}
+                onChange={(e) => typed(e.target.value)}
+                spellCheck={false}
+                rows={Math.min(10, Math.max(3, text.split('\n').length))}
+              />
+            )}
           </Field>
           <div className="actions">
             <button type="button" className="danger-outline" onClick={onRemove}>
@@ -226,7 +274,13 @@ export function ConditionalRuleCard({ rule, number, plugins, attributes, editabl
 }
 
 /** Rules no row can show, kept as they are so that nothing is lost; they can only be removed. */
-export function AdvancedRules({ rules, plugins, editable, errorFor, onRemove }: {
+export function AdvancedRules({
+  rules,
+  plugins,
+  editable,
+  errorFor,
+  onRemove,
+}: {
   rules: PolicyRule[];
   plugins: CatalogPlugin[];
   editable: boolean;
@@ -236,7 +290,11 @@ export function AdvancedRules({ rules, plugins, editable, errorFor, onRemove }: 
   return (
     <ul className="perm-advanced">
       {rules.map((rule, i) => (
-        <li key={`${i} ${stableJson(rule)}`} id={elementId({ kind: 'advanced', index: i })} className={errorFor(i) ? 'perm-has-error' : undefined}>
+        <li
+          key={`${i} ${stableJson(rule)}`}
+          id={elementId({ kind: 'advanced', index: i })}
+          className={errorFor(i) ? 'perm-has-error' : undefined}
+        >
           <code>{JSON.stringify(rule)}</code>
           <span className="muted">{describeRule(rule, plugins)}</span>
           <InPlaceError message={errorFor(i)} />

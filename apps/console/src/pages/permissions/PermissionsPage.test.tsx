@@ -47,7 +47,15 @@ const catalog: Catalog = {
   ],
 };
 
-const self = (rules: PolicyRule[]): KeySelf => ({ api_key: 'root', name: 'Root', kind: 'account', account_id: 'acc', environment: null, rules, default: false });
+const self = (rules: PolicyRule[]): KeySelf => ({
+  api_key: 'root',
+  name: 'Root',
+  kind: 'account',
+  account_id: 'acc',
+  environment: null,
+  rules,
+  default: false,
+});
 
 interface Call {
   method: string;
@@ -66,9 +74,11 @@ function fakeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Respon
   const method = init?.method ?? 'GET';
   const body = init?.body ? JSON.parse(String(init.body)) : undefined;
   calls.push({ method, path, body });
-  const json = (status: number, value: unknown) => Promise.resolve(new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } }));
+  const json = (status: number, value: unknown) =>
+    Promise.resolve(new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } }));
   if (path === '/v1_1/permissions/catalog') return json(200, catalog);
-  if (path.startsWith(`${ACCOUNT}/sub_accounts/env1/access_keys?`)) return json(200, { access_keys: [{ name: 'CI key', api_key: '814' }], total: 1 });
+  if (path.startsWith(`${ACCOUNT}/sub_accounts/env1/access_keys?`))
+    return json(200, { access_keys: [{ name: 'CI key', api_key: '814' }], total: 1 });
   if (path === `${ACCOUNT}/sub_accounts/env1`) return json(200, { id: 'env1', name: 'Production', cloud_name: 'product1' });
   if (path.startsWith(`${ACCOUNT}/account_api_keys?`)) return json(200, { account_api_keys: [{ name: 'Ops', api_key: '900' }], total: 1 });
   if (path.endsWith('/permissions') && method === 'GET') return json(200, policy);
@@ -140,7 +150,9 @@ async function mount(path: string, allowed: string[] = EVERY_PERMISSION_ACTION) 
   await act(async () =>
     root.render(
       <StrictMode>
-        <SessionProvider initial={{ credentials: { apiKey: 'root', secret: 's' }, self: self([{ effect: 'allow', actions: ['*'] }]), allowed }}>
+        <SessionProvider
+          initial={{ credentials: { apiKey: 'root', secret: 's' }, self: self([{ effect: 'allow', actions: ['*'] }]), allowed }}
+        >
           <RouterProvider router={router} />
         </SessionProvider>
       </StrictMode>,
@@ -323,7 +335,9 @@ describe('PermissionsPage', () => {
     expect(button('Save').disabled).toBe(false);
 
     await click(button('Save'));
-    expect([...dialog().querySelectorAll('li')].map((li) => li.textContent)).toEqual(['conditions added to deny upload:destroy (when folder matches ^live/)']);
+    expect([...dialog().querySelectorAll('li')].map((li) => li.textContent)).toEqual([
+      'conditions added to deny upload:destroy (when folder matches ^live/)',
+    ]);
     await click(button('Confirm', dialog()));
     await until(() => card.querySelector('.perm-inline-error') !== null, 'the error in place');
     expect(card.querySelector('.perm-inline-error')?.textContent).toMatch(/^rules\[\d\]\.conditions\.folder: bad$/);
@@ -333,7 +347,10 @@ describe('PermissionsPage', () => {
   });
 
   it('is read-only for a key that may not change permissions', async () => {
-    await mount('/environments/env1/keys/814/permissions', ['provisioning:access_keys.permissions.read', 'provisioning:permissions.simulate']);
+    await mount('/environments/env1/keys/814/permissions', [
+      'provisioning:access_keys.permissions.read',
+      'provisioning:permissions.simulate',
+    ]);
     expect(container.textContent).toContain('Your key may read these permissions but not change them.');
     expect(radio('upload:destroy', 'Allow').disabled).toBe(true);
     expect([...container.querySelectorAll('button')].map((b) => b.textContent)).not.toContain('Save');
@@ -371,9 +388,21 @@ describe('PermissionsPage', () => {
     await type(labelled('Cloud name', tryIt), 'product1');
     await click(button('Try it', tryIt));
     await until(() => tryIt.querySelector('[role="status"]')!.textContent!.includes('Denied'), 'the decision');
-    expect(calls.find((c) => c.path.endsWith('/simulate'))!.body).toEqual({ api_key: '814', action: 'upload:destroy', cloud_name: 'product1', resource: { folder: 'prod/x' } });
+    expect(calls.find((c) => c.path.endsWith('/simulate'))!.body).toEqual({
+      api_key: '814',
+      action: 'upload:destroy',
+      cloud_name: 'product1',
+      resource: { folder: 'prod/x' },
+    });
     expect(tryIt.querySelector('[role="status"]')!.textContent).toContain('DENIED_BY_RULE');
-    expect([...tryIt.querySelectorAll('thead th')].map((th) => th.textContent)).toEqual(['Rule #', 'Rule', 'Effect', 'Covers action', 'Conditions match', 'Decisive']);
+    expect([...tryIt.querySelectorAll('thead th')].map((th) => th.textContent)).toEqual([
+      'Rule #',
+      'Rule',
+      'Effect',
+      'Covers action',
+      'Conditions match',
+      'Decisive',
+    ]);
     expect(tryIt.querySelectorAll('tbody tr')).toHaveLength(2);
 
     // A resource that is not JSON clears the last decision: it was for another request.

@@ -50,7 +50,9 @@ export function PermissionsPage() {
   const keyPath = envId
     ? `${accountPath}/sub_accounts/${encodeURIComponent(envId)}/access_keys/${encodeURIComponent(apiKey)}`
     : `${accountPath}/account_api_keys/${encodeURIComponent(apiKey)}`;
-  const editable = can(kind === 'environment' ? 'provisioning:access_keys.permissions.update' : 'provisioning:account_api_keys.permissions.update');
+  const editable = can(
+    kind === 'environment' ? 'provisioning:access_keys.permissions.update' : 'provisioning:account_api_keys.permissions.update',
+  );
 
   const context = useLoad(() => loadContext(api, accountPath, kind, envId, apiKey), [api, accountPath, kind, envId, apiKey]);
   const loaded = useLoad(() => api.get<Policy>(`${keyPath}/permissions`), [api, keyPath]);
@@ -73,7 +75,8 @@ export function PermissionsPage() {
       <nav aria-label="Breadcrumb" className="perm-breadcrumb">
         {envId ? (
           <>
-            <Link to="/environments">Product environments</Link> / <Link to={`/environments/${encodeURIComponent(envId)}`}>{context.data?.environment?.name ?? 'Environment'}</Link> / Permissions
+            <Link to="/environments">Product environments</Link> /{' '}
+            <Link to={`/environments/${encodeURIComponent(envId)}`}>{context.data?.environment?.name ?? 'Environment'}</Link> / Permissions
           </>
         ) : (
           <>
@@ -126,7 +129,15 @@ interface SaveError {
   target: ErrorTarget | null;
 }
 
-function Editor({ plugins, policy, kind, withheld, apiKey, editable, save }: {
+function Editor({
+  plugins,
+  policy,
+  kind,
+  withheld,
+  apiKey,
+  editable,
+  save,
+}: {
   plugins: CatalogPlugin[];
   policy: Policy;
   kind: KeyKind;
@@ -162,7 +173,8 @@ function Editor({ plugins, policy, kind, withheld, apiKey, editable, save }: {
     setState(next);
     setSaved(false);
   };
-  const errorAt = (target: ErrorTarget): string | null => (saveError?.target && targetKey(saveError.target) === targetKey(target) ? saveError.message : null);
+  const errorAt = (target: ErrorTarget): string | null =>
+    saveError?.target && targetKey(saveError.target) === targetKey(target) ? saveError.message : null;
   const jsonValidity = useCallback(
     (id: string) => (valid: boolean) =>
       setInvalidJson((current) => {
@@ -243,8 +255,9 @@ function Editor({ plugins, policy, kind, withheld, apiKey, editable, save }: {
       ) : null}
       {policy.roles.length ? (
         <p className="perm-note">
-          This key also holds {policy.roles.length === 1 ? 'a custom role' : `${policy.roles.length} custom roles`} (<Link to="/roles">Roles</Link>). What a role grants
-          adds to the rules below, which cannot take it away; saving here keeps the roles.
+          This key also holds {policy.roles.length === 1 ? 'a custom role' : `${policy.roles.length} custom roles`} (
+          <Link to="/roles">Roles</Link>). What a role grants adds to the rules below, which cannot take it away; saving here keeps the
+          roles.
         </p>
       ) : null}
       {!editable ? <p className="perm-note">Your key may read these permissions but not change them.</p> : null}
@@ -312,9 +325,19 @@ function Editor({ plugins, policy, kind, withheld, apiKey, editable, save }: {
 
       {visible.map(({ plugin, actions }) => (
         <PluginSection key={plugin.name} plugin={plugin} error={errorAt({ kind: 'scope', scope: plugin.name })}>
-          <SettingRow {...rowProps(wildcardOf(plugin.name))} legend={`All ${plugin.name} actions (${wildcardOf(plugin.name)})`} description={plugin.description} />
+          <SettingRow
+            {...rowProps(wildcardOf(plugin.name))}
+            legend={`All ${plugin.name} actions (${wildcardOf(plugin.name)})`}
+            description={plugin.description}
+          />
           {actions.map((a) => (
-            <SettingRow key={a.name} {...rowProps(a.name)} legend={a.name} description={a.description} verdict={verdictFor(state, a.name)} />
+            <SettingRow
+              key={a.name}
+              {...rowProps(a.name)}
+              legend={a.name}
+              description={a.description}
+              verdict={verdictFor(state, a.name)}
+            />
           ))}
         </PluginSection>
       ))}
@@ -347,7 +370,10 @@ function Editor({ plugins, policy, kind, withheld, apiKey, editable, save }: {
       {state.advanced.length ? (
         <section className="perm-section" aria-labelledby="perm-advanced-heading">
           <h2 id="perm-advanced-heading">Advanced rules</h2>
-          <p className="muted">These rules name actions this key's catalogue does not list, so no row can show them. They are kept as they are; the API refuses unknown actions, so remove them before saving.</p>
+          <p className="muted">
+            These rules name actions this key's catalogue does not list, so no row can show them. They are kept as they are; the API refuses
+            unknown actions, so remove them before saving.
+          </p>
           <AdvancedRules
             rules={state.advanced}
             plugins={plugins}

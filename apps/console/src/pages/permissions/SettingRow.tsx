@@ -13,7 +13,19 @@ const SETTING_LABELS: Record<Setting, string> = { allow: 'Allow', deny: 'Deny', 
  * radios "Allow", "Deny" and "Inherit". Beside it: what the action ends up as, its rules with conditions, and
  * "Add condition", which starts a new rule with conditions for this pattern.
  */
-export function SettingRow({ pattern, legend, description, setting, verdict, conditional, attributes, editable, error, onChange, onAddRule }: {
+export function SettingRow({
+  pattern,
+  legend,
+  description,
+  setting,
+  verdict,
+  conditional,
+  attributes,
+  editable,
+  error,
+  onChange,
+  onAddRule,
+}: {
   pattern: string;
   legend: ReactNode;
   description?: string;
@@ -43,7 +55,10 @@ export function SettingRow({ pattern, legend, description, setting, verdict, con
     setReturnFocus(true);
   };
   return (
-    <div className={`perm-row${error ? ' perm-has-error' : ''}${setting !== 'inherit' ? ' perm-set' : ''}`} id={elementId({ kind: 'pattern', pattern })}>
+    <div
+      className={`perm-row${error ? ' perm-has-error' : ''}${setting !== 'inherit' ? ' perm-set' : ''}`}
+      id={elementId({ kind: 'pattern', pattern })}
+    >
       <fieldset className="perm-choice">
         <legend>{legend}</legend>
         {description ? <p className="perm-desc">{description}</p> : null}

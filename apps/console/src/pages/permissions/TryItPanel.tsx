@@ -1,5 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
-import { errorMessage } from '../../api';
+import { errorMessage, type PolicyRule } from '../../api';
 import { ErrorMessage, Field } from '../../components/ui';
 import { useSession } from '../../session';
 import type { CatalogPlugin } from './catalogue';
@@ -7,6 +7,12 @@ import { describeRule } from './conditions';
 import { parseResourceJson, simulateRequest, type Simulation } from './simulation';
 
 const yesNo = (v: boolean | null): string => (v === null ? '—' : v ? 'yes' : 'no');
+
+/** A value of each attribute type, for the resource field's example. */
+const EXAMPLE_VALUE: Record<string, string> = { number: '10', boolean: 'true', 'string[]': '["a"]' };
+
+/** What a decisive rule index that is out of range describes: a rule that allows nothing. */
+const NO_RULE: PolicyRule = { effect: 'allow', actions: [] };
 
 /**
  * "Try it": the decision the API makes for this key, from `POST {accountPath}/permissions/simulate`, with
@@ -41,7 +47,9 @@ export function TryItPanel({ apiKey, plugins, pending }: { apiKey: string; plugi
     setError(null);
     setResult(null);
     try {
-      setResult(await api.post<Simulation>(`${accountPath}/permissions/simulate`, simulateRequest(apiKey, action, cloudName, parsed.value)));
+      setResult(
+        await api.post<Simulation>(`${accountPath}/permissions/simulate`, simulateRequest(apiKey, action, cloudName, parsed.value)),
+      );
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -79,7 +87,9 @@ export function TryItPanel({ apiKey, plugins, pending }: { apiKey: string; plugi
               )}
             </Field>
             <Field label="Cloud name" hint="Optional: the product environment the call is for">
-              {(props) => <input {...props} value={cloudName} onChange={(e) => setCloudName(e.target.value)} autoComplete="off" spellCheck={false} />}
+              {(props) => (
+                <input {...props} value={cloudName} onChange={(e) => setCloudName(e.target.value)} autoComplete="off" spellCheck={false} />
+              )}
             </Field>
           </div>
           <Field
@@ -87,7 +97,8 @@ export function TryItPanel({ apiKey, plugins, pending }: { apiKey: string; plugi
             error={resourceError}
             hint={
               attributes.length
-                ? `Optional. Attributes of ${action}: ${attributes.map((a) => `${a.name} (${a.type})`).join(', ')}. E.g. {"${attributes[0]!.name}": ${attributes[0]!.type === 'number' ? '10' : attributes[0]!.type === 'boolean' ? 'true' : attributes[0]!.type === 'string[]' ? '["a"]' : '"value"'}}`
+                ? `Optional. Attributes of ${action}: ${attributes.map((a) => `${a.name} (${a.type})`).join(', ')}. ` +
+                  `E.g. {"${attributes[0]!.name}": ${EXAMPLE_VALUE[attributes[0]!.type] ?? '"value"'}}`
                 : `Optional. ${action} declares no attribute.`
             }
           >
@@ -118,7 +129,9 @@ export function TryItPanel({ apiKey, plugins, pending }: { apiKey: string; plugi
         {result ? (
           <p className={result.allowed ? 'perm-decision-yes' : 'perm-decision-no'}>
             <strong>{result.allowed ? 'Allowed' : 'Denied'}</strong> — reason {result.reason}
-            {result.rule !== null ? `, decided by rule #${result.rule} (${describeRule(result.rules[result.rule] ?? { effect: 'allow', actions: [] }, plugins)})` : ''}
+            {result.rule !== null
+              ? `, decided by rule #${result.rule} (${describeRule(result.rules[result.rule] ?? NO_RULE, plugins)})`
+              : ''}
             {result.environment ? `, in ${result.environment.cloud_name}` : ''}.
           </p>
         ) : null}

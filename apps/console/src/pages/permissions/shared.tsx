@@ -1,7 +1,8 @@
 import { type ErrorTarget, targetKey } from './save-errors';
 
 /** The element id of a row, a rule with conditions, an advanced rule or a plugin section. */
-export const elementId = (target: ErrorTarget): string => `perm-${targetKey(target).replace(/[^a-zA-Z0-9_-]/g, (c) => (c === '*' ? 'all' : '-'))}`;
+export const elementId = (target: ErrorTarget): string =>
+  `perm-${targetKey(target).replace(/[^a-zA-Z0-9_-]/g, (c) => (c === '*' ? 'all' : '-'))}`;
 
 /** Brings the part of the editor an error names into view, and moves focus there. */
 export function showTarget(target: ErrorTarget): void {

@@ -90,7 +90,12 @@ function SecurityForm({ settings, onSaved }: { settings: SecuritySettings; onSav
         <h2>Two-factor policy</h2>
         <Field label="Two-factor authentication" error={errors.twoFactor}>
           {(props) => (
-            <select {...props} value={values.twoFactor} disabled={disabled} onChange={(e) => set('twoFactor', e.target.value as TwoFactorPolicy)}>
+            <select
+              {...props}
+              value={values.twoFactor}
+              disabled={disabled}
+              onChange={(e) => set('twoFactor', e.target.value as TwoFactorPolicy)}
+            >
               {TWO_FACTOR_POLICIES.map((p) => (
                 <option key={p} value={p}>
                   {TWO_FACTOR_LABELS[p]}
@@ -103,17 +108,46 @@ function SecurityForm({ settings, onSaved }: { settings: SecuritySettings; onSav
 
       <div className="panel">
         <h2>SAML single sign-on</h2>
-        <CheckboxField id="saml-enabled-error" label="Enable SAML single sign-on" checked={values.samlEnabled} disabled={disabled} error={errors.samlEnabled} onChange={(checked) => set('samlEnabled', checked)} />
+        <CheckboxField
+          id="saml-enabled-error"
+          label="Enable SAML single sign-on"
+          checked={values.samlEnabled}
+          disabled={disabled}
+          error={errors.samlEnabled}
+          onChange={(checked) => set('samlEnabled', checked)}
+        />
         <Field label="Identity provider entity ID" error={errors.idpEntityId} hint="Often the URL of the identity provider's metadata">
-          {(props) => <input {...props} value={values.idpEntityId} disabled={disabled} onChange={(e) => set('idpEntityId', e.target.value)} autoComplete="off" />}
+          {(props) => (
+            <input
+              {...props}
+              value={values.idpEntityId}
+              disabled={disabled}
+              onChange={(e) => set('idpEntityId', e.target.value)}
+              autoComplete="off"
+            />
+          )}
         </Field>
         <Field label="Single sign-on URL" error={errors.ssoUrl} hint="https only">
-          {(props) => <input {...props} type="url" value={values.ssoUrl} disabled={disabled} onChange={(e) => set('ssoUrl', e.target.value)} autoComplete="off" placeholder="https://idp.example.com/sso" />}
+          {(props) => (
+            <input
+              {...props}
+              type="url"
+              value={values.ssoUrl}
+              disabled={disabled}
+              onChange={(e) => set('ssoUrl', e.target.value)}
+              autoComplete="off"
+              placeholder="https://idp.example.com/sso"
+            />
+          )}
         </Field>
         <Field
           label="Certificate (PEM)"
           error={errors.certificate}
-          hint={settings.saml.certificate ? 'Paste a new certificate to replace the stored one; leave empty to keep it' : "The identity provider's signing certificate"}
+          hint={
+            settings.saml.certificate
+              ? 'Paste a new certificate to replace the stored one; leave empty to keep it'
+              : "The identity provider's signing certificate"
+          }
         >
           {(props) => (
             <textarea
@@ -128,7 +162,14 @@ function SecurityForm({ settings, onSaved }: { settings: SecuritySettings; onSav
           )}
         </Field>
         <CertificatePanel certificate={settings.saml.certificate} />
-        <CheckboxField id="sso-required-error" label="Require single sign-on: users must sign in through SAML" checked={values.ssoRequired} disabled={disabled} error={errors.ssoRequired} onChange={(checked) => set('ssoRequired', checked)} />
+        <CheckboxField
+          id="sso-required-error"
+          label="Require single sign-on: users must sign in through SAML"
+          checked={values.ssoRequired}
+          disabled={disabled}
+          error={errors.ssoRequired}
+          onChange={(checked) => set('ssoRequired', checked)}
+        />
       </div>
 
       <div className="panel">
@@ -136,15 +177,40 @@ function SecurityForm({ settings, onSaved }: { settings: SecuritySettings; onSav
         <Field
           label="Allowed IP addresses"
           error={errors.allowedIps}
-          hint="Addresses or CIDR ranges, one per line, every key of the account may be used from. Empty: anywhere. The list must include your own address."
+          hint={
+            'Addresses or CIDR ranges, one per line, every key of the account may be used from. Empty: anywhere. ' +
+            'The list must include your own address.'
+          }
         >
           {(props) => (
-            <textarea {...props} rows={4} value={values.allowedIps} disabled={disabled} onChange={(e) => set('allowedIps', e.target.value)} spellCheck={false} placeholder="203.0.113.0/24" />
+            <textarea
+              {...props}
+              rows={4}
+              value={values.allowedIps}
+              disabled={disabled}
+              onChange={(e) => set('allowedIps', e.target.value)}
+              spellCheck={false}
+              placeholder="203.0.113.0/24"
+            />
           )}
         </Field>
-        <Field label="Maximum key lifetime (days)" error={errors.keyMaxLifetimeDays} hint="New keys of every kind expire within this many days. Empty or 0: no cap.">
+        <Field
+          label="Maximum key lifetime (days)"
+          error={errors.keyMaxLifetimeDays}
+          hint="New keys of every kind expire within this many days. Empty or 0: no cap."
+        >
           {(props) => (
-            <input {...props} type="number" min={0} max={3650} step={1} inputMode="numeric" value={values.keyMaxLifetimeDays} disabled={disabled} onChange={(e) => set('keyMaxLifetimeDays', e.target.value)} />
+            <input
+              {...props}
+              type="number"
+              min={0}
+              max={3650}
+              step={1}
+              inputMode="numeric"
+              value={values.keyMaxLifetimeDays}
+              disabled={disabled}
+              onChange={(e) => set('keyMaxLifetimeDays', e.target.value)}
+            />
           )}
         </Field>
       </div>
@@ -188,11 +254,32 @@ function SecurityForm({ settings, onSaved }: { settings: SecuritySettings; onSav
 
 /** What the API shows of the stored certificate: never the PEM, only these details. */
 /** A checkbox with its own validation message; `id` is the message's. */
-function CheckboxField({ id, label, checked, disabled, error, onChange }: { id: string; label: string; checked: boolean; disabled: boolean; error?: string; onChange: (checked: boolean) => void }) {
+function CheckboxField({
+  id,
+  label,
+  checked,
+  disabled,
+  error,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  checked: boolean;
+  disabled: boolean;
+  error?: string;
+  onChange: (checked: boolean) => void;
+}) {
   return (
     <>
       <label className="check">
-        <input type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} aria-describedby={error ? id : undefined} aria-invalid={error ? true : undefined} />
+        <input
+          type="checkbox"
+          checked={checked}
+          disabled={disabled}
+          onChange={(e) => onChange(e.target.checked)}
+          aria-describedby={error ? id : undefined}
+          aria-invalid={error ? true : undefined}
+        />
         {label}
       </label>
       {error ? (
@@ -210,7 +297,8 @@ function CertificatePanel({ certificate }: { certificate: CertificateDetails | n
   return (
     <section className="certificate" aria-labelledby="certificate-title">
       <h3 id="certificate-title">
-        Stored certificate <span className={`badge ${status.state === 'valid' ? 'on' : status.state === 'expiring' ? 'root' : 'fail'}`}>{status.text}</span>
+        Stored certificate{' '}
+        <span className={`badge ${status.state === 'valid' ? 'on' : status.state === 'expiring' ? 'root' : 'fail'}`}>{status.text}</span>
       </h3>
       <dl className="secret-values">
         <dt>Subject</dt>

@@ -12,13 +12,16 @@ import type { User } from '../people/people';
  */
 export function VerificationCodes() {
   const { api, accountPath, can } = useSession();
-  const users = useLoad(() => optional(can('provisioning:users.read'), () => loadUsers(api, accountPath).then((r) => r.users)), [api, accountPath]);
+  const users = useLoad(
+    () => optional(can('provisioning:users.read'), () => loadUsers(api, accountPath).then((r) => r.users)),
+    [api, accountPath],
+  );
   return (
     <div className="panel verification">
       <h2>Support verification codes</h2>
       <p className="muted">
-        Before support acts for a user, send the user a code: Castellan mails a 6-digit code, valid for 10 minutes, to the user's address. The user reads it back,
-        and you check it here. A new code replaces the previous one.
+        Before support acts for a user, send the user a code: Castellan mails a 6-digit code, valid for 10 minutes, to the user's address.
+        The user reads it back, and you check it here. A new code replaces the previous one.
       </p>
       {can('provisioning:verification_codes.create') ? <SendCode users={users.data} /> : null}
       {can('provisioning:verification_codes.verify') ? <CheckCode users={users.data} /> : null}
@@ -27,7 +30,19 @@ export function VerificationCodes() {
 }
 
 /** A user select when the key may list users; otherwise the user id typed in. */
-function UserChoice({ label, users, value, onChange, error }: { label: string; users: User[] | null; value: string; onChange: (id: string) => void; error?: string | null }) {
+function UserChoice({
+  label,
+  users,
+  value,
+  onChange,
+  error,
+}: {
+  label: string;
+  users: User[] | null;
+  value: string;
+  onChange: (id: string) => void;
+  error?: string | null;
+}) {
   return (
     <Field label={label} error={error}>
       {(props) =>
@@ -95,7 +110,10 @@ function CheckCode({ users }: { users: User[] | null }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setResult(null);
-    const problems = { user: userId.trim() ? undefined : 'Choose the user who received the code', code: /^\d{6}$/.test(code.trim()) ? undefined : 'Enter the 6 digits of the code' };
+    const problems = {
+      user: userId.trim() ? undefined : 'Choose the user who received the code',
+      code: /^\d{6}$/.test(code.trim()) ? undefined : 'Enter the 6 digits of the code',
+    };
     setErrors(problems);
     if (problems.user || problems.code) return;
     const res = await action.run(() =>
@@ -111,7 +129,17 @@ function CheckCode({ users }: { users: User[] | null }) {
       <div className="inline-form">
         <UserChoice label="User who received the code" users={users} value={userId} onChange={setUserId} error={errors.user} />
         <Field label="Code" error={errors.code}>
-          {(props) => <input {...props} value={code} onChange={(e) => setCode(e.target.value)} inputMode="numeric" autoComplete="one-time-code" maxLength={6} size={8} />}
+          {(props) => (
+            <input
+              {...props}
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={6}
+              size={8}
+            />
+          )}
         </Field>
         <button type="submit" disabled={action.busy}>
           Check code
