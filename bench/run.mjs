@@ -539,7 +539,8 @@ async function main() {
           log(`${scenario.name}: ${shape}, ${scenario.connections ?? connections} connections...`);
           const row = await measure(server, scenario);
           log(
-            `  ${row.requestsPerSecond} req/s, p50 ${fixed(row.latencyMs.p50)} ms, p99 ${fixed(row.latencyMs.p99)} ms, non-2xx ${row.non2xx}, errors ${row.errors + row.timeouts}`,
+            `  ${row.requestsPerSecond} req/s, p50 ${fixed(row.latencyMs.p50)} ms, p99 ${fixed(row.latencyMs.p99)} ms, ` +
+              `non-2xx ${row.non2xx}, errors ${row.errors + row.timeouts}`,
           );
           rows.push(row);
         }
@@ -587,7 +588,8 @@ async function main() {
     print();
     print(`${report.command}`);
     print(
-      `${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGb} GB, Node ${host.node}, ${db.driver}; load average ${report.loadAverageAtStart} at start, ${report.loadAverageAtEnd} at end`,
+      `${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGb} GB, Node ${host.node}, ${db.driver}; ` +
+        `load average ${report.loadAverageAtStart} at start, ${report.loadAverageAtEnd} at end`,
     );
     print(
       `${connections} connections, ${warmup} s warm-up + ${duration} s per scenario; ${report.settings.keys} keys in the large environment`,

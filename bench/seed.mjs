@@ -1,6 +1,7 @@
 // Seeds an empty database through Castellan's own compiled services (dist/), in this process: the same
 // migrations, account creation, environment creation, policy validation and key issuing (GrantService as the
-// operator: CSPRNG secrets, hashed with the run's pepper) as the server. The secrets stay in this process's memory and are never written out.
+// operator: CSPRNG secrets, hashed with the run's pepper) as the server. The secrets stay in this process's memory
+// and are never written out.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';

@@ -250,7 +250,8 @@ describe('with a server running on the same database', () => {
     const authStatus = async (apiKey: string, secret: string) => (await server.http().get('/v1_1/keys/self').auth(apiKey, secret)).status;
 
     test(
-      '--json prints exactly {api_key, api_secret, previous_secret_expires_at, enabled}; the old secret stops at once, or after --grace-seconds',
+      '--json prints exactly {api_key, api_secret, previous_secret_expires_at, enabled}; ' +
+        'the old secret stops at once, or after --grace-seconds',
       async () => {
         const created = await createJson('Rotated');
         const result = await keyChange('rotate', '--api-key', created.api_key, '--json');

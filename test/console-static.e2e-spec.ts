@@ -38,7 +38,8 @@ it('serves the page, revalidated on every load, under a policy that allows only 
     body: INDEX,
   });
   expect(res.headers['content-security-policy']).toBe(
-    "default-src 'none';script-src 'self';style-src 'self';img-src 'self' data:;connect-src 'self';base-uri 'none';form-action 'none';frame-ancestors 'none'",
+    "default-src 'none';script-src 'self';style-src 'self';img-src 'self' data:;connect-src 'self';" +
+      "base-uri 'none';form-action 'none';frame-ancestors 'none'",
   );
   expect(res.headers['x-frame-options']).toBe('DENY');
 });

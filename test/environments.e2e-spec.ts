@@ -261,7 +261,8 @@ describe('POST /sub_accounts', () => {
     [
       'a form with empty fields',
       new Form(
-        'name=Blanks&cloud_name=&description=&enabled=&custom_attributes=&folder_mode=&asset_record_location=&usage_limits=&base_sub_account_id=',
+        'name=Blanks&cloud_name=&description=&enabled=&custom_attributes=&folder_mode=' +
+          '&asset_record_location=&usage_limits=&base_sub_account_id=',
       ),
     ],
   ])('treats empty values as not given (%s)', async (_, payload) => {

@@ -227,21 +227,26 @@ describe('with logs at the error level', () => {
    * take turns on one event loop and never race): it streams `size` bytes of JSON `tries` times, one after the
    * other, and prints what each ended with, the answer or the connection's error.
    */
-  const STREAMING_CLIENT = `
+  const STREAMING_CLIENT =
+    `
     const http = require('node:http');
     const [port, tries, size, declare] = process.argv.slice(1).map(Number);
     const once = () => new Promise((resolve) => {
-      const headers = { 'content-type': 'application/json', ...(declare ? { 'content-length': String(size + 16) } : { 'transfer-encoding': 'chunked' }) };
+      const headers = { 'content-type': 'application/json', ` +
+    `...(declare ? { 'content-length': String(size + 16) } : { 'transfer-encoding': 'chunked' }) };
       const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: '/v1_1/leaks', headers });
-      req.on('response', (res) => { let body = ''; res.on('data', (c) => (body += c)); res.on('end', () => resolve(res.statusCode + ' ' + body)); });
+      req.on('response', (res) => { let body = ''; res.on('data', (c) => (body += c)); ` +
+    `res.on('end', () => resolve(res.statusCode + ' ' + body)); });
       req.on('error', (error) => resolve(error.code || error.message));
       const chunk = Buffer.alloc(64 * 1024, 0x61);
       let sent = 0;
-      const pump = () => { while (sent < size) { sent += chunk.length; if (!req.write(chunk)) return req.once('drain', pump); } req.end('"]}'); };
+      const pump = () => { while (sent < size) { sent += chunk.length; ` +
+    `if (!req.write(chunk)) return req.once('drain', pump); } req.end('"]}'); };
       req.write('{"secrets":["');
       pump();
     });
-    (async () => { const answers = []; for (let i = 0; i < tries; i++) answers.push(await once()); process.stdout.write(JSON.stringify(answers)); })();
+    (async () => { const answers = []; for (let i = 0; i < tries; i++) answers.push(await once()); ` +
+    `process.stdout.write(JSON.stringify(answers)); })();
   `;
 
   test.each([
@@ -320,20 +325,23 @@ describe('with logs at the log level', () => {
   });
   afterAll(() => server.close());
 
-  test('one access line per request: method, path without query, status, time, ip, key and id; never the query, body or credentials', async () => {
-    let res!: Response;
-    const path = `${a.base}/sub_accounts`;
-    const logs = await logsOf(
-      async () => (res = await call('post', `${path}?filter=query-text`, a.auth, { name: 'body-text' }).set('x-request-id', 'access-1')),
-      (text) => Boolean(accessLine(text, 'access-1')),
-    );
-    ok(res);
-    expect(accessLine(logs, 'access-1')).toMatch(
-      new RegExp(`LOG \\[HTTP\\] \\[req access-1\\] POST ${path} 200 \\d+ms ip=\\S+ key=${a.api_key} req=access-1$`),
-    );
-    for (const leak of ['query-text', 'body-text', a.api_secret, 'Basic ', res.body.api_access_keys[0].secret])
-      expect(logs).not.toContain(leak);
-  });
+  test(
+    'one access line per request: method, path without query, status, time, ip, key and id; ' + 'never the query, body or credentials',
+    async () => {
+      let res!: Response;
+      const path = `${a.base}/sub_accounts`;
+      const logs = await logsOf(
+        async () => (res = await call('post', `${path}?filter=query-text`, a.auth, { name: 'body-text' }).set('x-request-id', 'access-1')),
+        (text) => Boolean(accessLine(text, 'access-1')),
+      );
+      ok(res);
+      expect(accessLine(logs, 'access-1')).toMatch(
+        new RegExp(`LOG \\[HTTP\\] \\[req access-1\\] POST ${path} 200 \\d+ms ip=\\S+ key=${a.api_key} req=access-1$`),
+      );
+      for (const leak of ['query-text', 'body-text', a.api_secret, 'Basic ', res.body.api_access_keys[0].secret])
+        expect(logs).not.toContain(leak);
+    },
+  );
 
   test('a refused request is logged without a key', async () => {
     const logs = await logsOf(

@@ -179,7 +179,8 @@ describe('scan', () => {
       expect(result.code).toBe(1);
       expect(result.stdout.split('\n').filter((line) => line !== '')).toHaveLength(1);
       expect(result.stdout).toBe(
-        `${dir}/evil\\nxxx:1:1  account  123456789012345  cstla_FAKE…\\x1b[2K.txt:1:17  account  ${account.api_key}  ${preview(account.api_secret)}\n`,
+        `${dir}/evil\\nxxx:1:1  account  123456789012345  cstla_FAKE…\\x1b[2K.txt:1:17  ` +
+          `account  ${account.api_key}  ${preview(account.api_secret)}\n`,
       );
     },
     CLI_TIMEOUT,

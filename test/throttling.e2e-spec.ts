@@ -57,41 +57,44 @@ test('the default burst is 10 failures', () => {
 });
 
 describe('failed authentications per client address', () => {
-  test('ten are free; each further one blocks the address with a delay that doubles, and a blocked address is not even verified', async () => {
-    const a = await server.newAccount('Brute-forced');
-    const ip = freshIp();
-    for (let i = 0; i < 10; i++) expectUnauthorized(await from(ip, 'get', a.base, wrong(a)));
+  test(
+    'ten are free; each further one blocks the address with a delay that doubles, ' + 'and a blocked address is not even verified',
+    async () => {
+      const a = await server.newAccount('Brute-forced');
+      const ip = freshIp();
+      for (let i = 0; i < 10; i++) expectUnauthorized(await from(ip, 'get', a.base, wrong(a)));
 
-    // The eleventh failure is still verified and counted; it starts the first block (1 s), and says so.
-    expect(expectThrottled(await from(ip, 'get', a.base, wrong(a)))).toBe(1);
-    // Whatever comes next from that address is refused, without credentials too.
-    let last = expectThrottled(await from(ip, 'get', a.base));
+      // The eleventh failure is still verified and counted; it starts the first block (1 s), and says so.
+      expect(expectThrottled(await from(ip, 'get', a.base, wrong(a)))).toBe(1);
+      // Whatever comes next from that address is refused, without credentials too.
+      let last = expectThrottled(await from(ip, 'get', a.base));
 
-    await waitOut(last);
-    const second = expectThrottled(await from(ip, 'get', a.base, wrong(a)));
-    expect(second).toBeGreaterThan(1);
-    await waitOut(second);
-    last = expectThrottled(await from(ip, 'get', a.base, wrong(a)));
-    expect(last).toBeGreaterThan(second);
+      await waitOut(last);
+      const second = expectThrottled(await from(ip, 'get', a.base, wrong(a)));
+      expect(second).toBeGreaterThan(1);
+      await waitOut(second);
+      last = expectThrottled(await from(ip, 'get', a.base, wrong(a)));
+      expect(last).toBeGreaterThan(second);
 
-    // During a block, even the right secret from that address is refused before it is looked at.
-    expectThrottled(await from(ip, 'get', a.base, a.auth));
-    // Another address is not blocked, for this key or any other.
-    ok(await from(freshIp(), 'get', a.base, a.auth));
-    const b = await server.newAccount('Bystander');
-    expectUnauthorized(await from(freshIp(), 'get', b.base, wrong(b)));
+      // During a block, even the right secret from that address is refused before it is looked at.
+      expectThrottled(await from(ip, 'get', a.base, a.auth));
+      // Another address is not blocked, for this key or any other.
+      ok(await from(freshIp(), 'get', a.base, a.auth));
+      const b = await server.newAccount('Bystander');
+      expectUnauthorized(await from(freshIp(), 'get', b.base, wrong(b)));
 
-    // Every verified failure is in the key's account's log, as answered; each block start once more, as THROTTLED.
-    expect(await authenticationEvents(a)).toEqual([
-      ...times(10, { reason: 'WRONG_SECRET', status: 401 }),
-      { reason: 'WRONG_SECRET', status: 429 },
-      { reason: 'THROTTLED', status: 429 },
-      { reason: 'WRONG_SECRET', status: 429 },
-      { reason: 'THROTTLED', status: 429 },
-      { reason: 'WRONG_SECRET', status: 429 },
-      { reason: 'THROTTLED', status: 429 },
-    ]);
-  });
+      // Every verified failure is in the key's account's log, as answered; each block start once more, as THROTTLED.
+      expect(await authenticationEvents(a)).toEqual([
+        ...times(10, { reason: 'WRONG_SECRET', status: 401 }),
+        { reason: 'WRONG_SECRET', status: 429 },
+        { reason: 'THROTTLED', status: 429 },
+        { reason: 'WRONG_SECRET', status: 429 },
+        { reason: 'THROTTLED', status: 429 },
+        { reason: 'WRONG_SECRET', status: 429 },
+        { reason: 'THROTTLED', status: 429 },
+      ]);
+    },
+  );
 
   test('failures of unknown keys and missing credentials count too', async () => {
     const ip = freshIp();

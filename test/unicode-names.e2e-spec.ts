@@ -114,7 +114,8 @@ describe('the migration to the rule', () => {
     );
     const key = (id: string, name: string, at: string) =>
       source.query(
-        'INSERT INTO api_keys (id, account_id, kind, api_key, secret_hash, name, enabled, root, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, 0, ?, ?)',
+        'INSERT INTO api_keys (id, account_id, kind, api_key, secret_hash, name, enabled, root, created_at, updated_at) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, 1, 0, ?, ?)',
         [id, 'acc', 'account', id.padEnd(15, '0'), 'h', name, at, at],
       );
     // Written before the rule: key names were unique only as the application checked them, case by ASCII case.

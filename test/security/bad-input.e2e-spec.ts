@@ -174,11 +174,15 @@ describe('bad input', () => {
     expect(checked).toBeGreaterThanOrEqual(12);
   });
 
-  test('values the schema refuses (types, ranges, lengths, enums, injection text, missing fields, bodies that are not objects): 400, nothing changed', async () => {
-    const { failures, count } = await runCorpus((c) => !c.hardening, 400);
-    expect(failures).toEqual([]);
-    expect(count).toBeGreaterThan(500);
-  });
+  test(
+    'values the schema refuses (types, ranges, lengths, enums, injection text, missing fields, bodies that are not objects): ' +
+      '400, nothing changed',
+    async () => {
+      const { failures, count } = await runCorpus((c) => !c.hardening, 400);
+      expect(failures).toEqual([]);
+      expect(count).toBeGreaterThan(500);
+    },
+  );
 
   test('control characters and invalid UTF-8: 400, nothing changed', async () => {
     const { failures, count } = await runCorpus((c) => c.hardening === true, 400);
@@ -186,33 +190,36 @@ describe('bad input', () => {
     expect(count).toBeGreaterThan(50);
   });
 
-  test('path parameters that name nothing (injection text, control characters, 10,000 characters, bad UTF-8): 4xx, nothing changed', async () => {
-    const values = [...SQL_INJECTION, "1' OR 1=1 --", 'a\u0000b', LONG_STRING];
-    const before = await snapshot(server.app);
-    const requests = routes.flatMap((route) =>
-      route.params
-        .filter((p) => p !== 'account_id')
-        .flatMap((param) => [
-          ...values.map((value) => ({
-            route,
-            label: `:${param} = ${JSON.stringify(value.slice(0, 20))}`,
-            path: pathFor(route, target, { [param]: value }),
-          })),
-          { route, label: `:${param} = invalid UTF-8`, path: pathFor(route, target, { [param]: '\u0001' }).replace('%01', '%C3%28') },
-        ]),
-    );
-    const answers = await inParallel(requests, IN_FLIGHT, ({ route, label, path }) =>
-      send(route, { label, body: validBody(doc, route, target) }, path),
-    );
-    const failures = answers.flatMap((res, i) => {
-      const problems = refusalProblems(res);
-      return problems.length
-        ? [`${requests[i]!.route.method.toUpperCase()} ${requests[i]!.route.path} | ${requests[i]!.label}: ${problems.join('; ')}`]
-        : [];
-    });
-    expect(failures).toEqual([]);
-    expect(changes(before, await snapshot(server.app)).map((c) => `${c.table} ${c.key}`)).toEqual([]);
-  });
+  test(
+    'path parameters that name nothing (injection text, control characters, 10,000 characters, bad UTF-8): ' + '4xx, nothing changed',
+    async () => {
+      const values = [...SQL_INJECTION, "1' OR 1=1 --", 'a\u0000b', LONG_STRING];
+      const before = await snapshot(server.app);
+      const requests = routes.flatMap((route) =>
+        route.params
+          .filter((p) => p !== 'account_id')
+          .flatMap((param) => [
+            ...values.map((value) => ({
+              route,
+              label: `:${param} = ${JSON.stringify(value.slice(0, 20))}`,
+              path: pathFor(route, target, { [param]: value }),
+            })),
+            { route, label: `:${param} = invalid UTF-8`, path: pathFor(route, target, { [param]: '\u0001' }).replace('%01', '%C3%28') },
+          ]),
+      );
+      const answers = await inParallel(requests, IN_FLIGHT, ({ route, label, path }) =>
+        send(route, { label, body: validBody(doc, route, target) }, path),
+      );
+      const failures = answers.flatMap((res, i) => {
+        const problems = refusalProblems(res);
+        return problems.length
+          ? [`${requests[i]!.route.method.toUpperCase()} ${requests[i]!.route.path} | ${requests[i]!.label}: ${problems.join('; ')}`]
+          : [];
+      });
+      expect(failures).toEqual([]);
+      expect(changes(before, await snapshot(server.app)).map((c) => `${c.table} ${c.key}`)).toEqual([]);
+    },
+  );
 
   test('paging out of range is refused on every list', async () => {
     const lists = routes.filter((r) => inputOf(doc, r)?.query.some((q) => q.name === 'page_size'));

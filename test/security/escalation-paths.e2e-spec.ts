@@ -203,30 +203,33 @@ describe('the nine paths of issue 14', () => {
 });
 
 describe('environment reach is part of what a principal holds', () => {
-  test('a user limited to one environment lists only it, cannot create one, and decides environment actions only where it reaches', async () => {
-    const w = await world();
-    const [one, two] = w.envs;
-    const tech = await person(w, { role: 'technical_admin', sub_account_ids: [one.id] });
-    expect(ok(await call('get', `${w.a.base}/sub_accounts`, tech.key)).sub_accounts.map((e: Json) => e.id)).toEqual([one.id]);
-    expect(ok(await call('get', `${w.a.base}/sub_accounts?ids=${two.id}`, tech.key)).sub_accounts).toEqual([]);
-    expectErrorMessage(
-      await call('get', `${w.a.base}/sub_accounts/${two.id}`, tech.key),
-      403,
-      `Not allowed: provisioning:sub_accounts.read in product environment ${two.id}`,
-    );
-    await unchanged(w, async () =>
+  test(
+    'a user limited to one environment lists only it, cannot create one, ' + 'and decides environment actions only where it reaches',
+    async () => {
+      const w = await world();
+      const [one, two] = w.envs;
+      const tech = await person(w, { role: 'technical_admin', sub_account_ids: [one.id] });
+      expect(ok(await call('get', `${w.a.base}/sub_accounts`, tech.key)).sub_accounts.map((e: Json) => e.id)).toEqual([one.id]);
+      expect(ok(await call('get', `${w.a.base}/sub_accounts?ids=${two.id}`, tech.key)).sub_accounts).toEqual([]);
       expectErrorMessage(
-        await call('post', `${w.a.base}/sub_accounts`, tech.key, { name: 'Mine', cloud_name: uniqueCloudName('esc') }),
+        await call('get', `${w.a.base}/sub_accounts/${two.id}`, tech.key),
         403,
-        'Not allowed: provisioning:sub_accounts.create across product environments: the caller reaches only some of them',
-      ),
-    );
-    expect(await decide(tech.key, 'upload:upload')).toMatchObject({ allowed: false, reason: 'WRONG_ENVIRONMENT', environment: null });
-    expect(await decide(tech.key, 'upload:upload', one.cloud_name)).toMatchObject({ allowed: true, reason: 'ALLOWED' });
-    expect(await decide(tech.key, 'upload:upload', two.cloud_name)).toMatchObject({ allowed: false, reason: 'WRONG_ENVIRONMENT' });
-    // Account actions need no environment.
-    expect(await decide(tech.key, 'provisioning:account.read')).toMatchObject({ allowed: true });
-  });
+        `Not allowed: provisioning:sub_accounts.read in product environment ${two.id}`,
+      );
+      await unchanged(w, async () =>
+        expectErrorMessage(
+          await call('post', `${w.a.base}/sub_accounts`, tech.key, { name: 'Mine', cloud_name: uniqueCloudName('esc') }),
+          403,
+          'Not allowed: provisioning:sub_accounts.create across product environments: the caller reaches only some of them',
+        ),
+      );
+      expect(await decide(tech.key, 'upload:upload')).toMatchObject({ allowed: false, reason: 'WRONG_ENVIRONMENT', environment: null });
+      expect(await decide(tech.key, 'upload:upload', one.cloud_name)).toMatchObject({ allowed: true, reason: 'ALLOWED' });
+      expect(await decide(tech.key, 'upload:upload', two.cloud_name)).toMatchObject({ allowed: false, reason: 'WRONG_ENVIRONMENT' });
+      // Account actions need no environment.
+      expect(await decide(tech.key, 'provisioning:account.read')).toMatchObject({ allowed: true });
+    },
+  );
 
   test('an admin limited to one environment makes no key for a user who reaches every environment', async () => {
     const w = await world();
@@ -279,22 +282,25 @@ describe('environment reach is part of what a principal holds', () => {
     expect((await decide(key, 'provisioning:account_api_keys.read')).allowed).toBe(true);
   });
 
-  test("a user limited to one environment sees users in full, but only its environments of another user's reach, and no audit log", async () => {
-    const w = await world();
-    const reports = await person(w, { role: 'reports', sub_account_ids: [w.envs[0].id] });
-    const admin = await person(w, { role: 'admin', sub_account_ids: [w.envs[0].id] });
-    expect((await call('get', `${w.a.base}/users`, admin.key)).status).toBe(200);
-    expect((await call('get', `${w.a.base}/user_groups`, admin.key)).status).toBe(200);
-    const boss = ok(await call('get', `${w.a.base}/users`, w.a.auth)).users.find((u: Json) => u.id !== reports.id && u.id !== admin.id);
-    const everywhere = boss ?? (await person(w, { role: 'technical_admin' }));
-    const seen = ok(await call('get', `${w.a.base}/users/${everywhere.id}/sub_accounts`, admin.key)).sub_accounts.map((e: Json) => e.id);
-    expect(seen).toEqual([w.envs[0].id]);
-    expectErrorMessage(
-      await call('get', `${w.a.base}/audit_events`, reports.key),
-      403,
-      'Not allowed: provisioning:audit_events.read across product environments: the caller reaches only some of them',
-    );
-  });
+  test(
+    'a user limited to one environment sees users in full, ' + "but only its environments of another user's reach, and no audit log",
+    async () => {
+      const w = await world();
+      const reports = await person(w, { role: 'reports', sub_account_ids: [w.envs[0].id] });
+      const admin = await person(w, { role: 'admin', sub_account_ids: [w.envs[0].id] });
+      expect((await call('get', `${w.a.base}/users`, admin.key)).status).toBe(200);
+      expect((await call('get', `${w.a.base}/user_groups`, admin.key)).status).toBe(200);
+      const boss = ok(await call('get', `${w.a.base}/users`, w.a.auth)).users.find((u: Json) => u.id !== reports.id && u.id !== admin.id);
+      const everywhere = boss ?? (await person(w, { role: 'technical_admin' }));
+      const seen = ok(await call('get', `${w.a.base}/users/${everywhere.id}/sub_accounts`, admin.key)).sub_accounts.map((e: Json) => e.id);
+      expect(seen).toEqual([w.envs[0].id]);
+      expectErrorMessage(
+        await call('get', `${w.a.base}/audit_events`, reports.key),
+        403,
+        'Not allowed: provisioning:audit_events.read across product environments: the caller reaches only some of them',
+      );
+    },
+  );
 });
 
 describe('the other findings', () => {
@@ -402,22 +408,25 @@ describe('what a caller may not read directly, it does not learn through another
 });
 
 describe('the check reads the caller afresh, in its own transaction', () => {
-  test('a caller demoted where this instance has not heard of it yet (another instance, no Redis) grants only what it holds now', async () => {
-    const w = await world();
-    const admin = await person(w, { role: 'admin' });
-    // Warm the verification cache with the admin, then demote it behind the cache's back, as another instance would.
-    expect((await call('get', `${w.a.base}/users`, admin.key)).status).toBe(200);
-    await server.app
-      .get(DataSource)
-      .getRepository(UserEntity)
-      .update({ accountId: w.a.account_id, id: admin.id }, { role: 'media_library_user' });
-    await unchanged(w, async () =>
-      refused(
-        await call('post', `${w.a.base}/users`, admin.key, { name: 'Helper', email: `h${next()}@example.com`, role: 'admin' }),
-        'provisioning:account.read',
-      ),
-    );
-  });
+  test(
+    'a caller demoted where this instance has not heard of it yet (another instance, no Redis) ' + 'grants only what it holds now',
+    async () => {
+      const w = await world();
+      const admin = await person(w, { role: 'admin' });
+      // Warm the verification cache with the admin, then demote it behind the cache's back, as another instance would.
+      expect((await call('get', `${w.a.base}/users`, admin.key)).status).toBe(200);
+      await server.app
+        .get(DataSource)
+        .getRepository(UserEntity)
+        .update({ accountId: w.a.account_id, id: admin.id }, { role: 'media_library_user' });
+      await unchanged(w, async () =>
+        refused(
+          await call('post', `${w.a.base}/users`, admin.key, { name: 'Helper', email: `h${next()}@example.com`, role: 'admin' }),
+          'provisioning:account.read',
+        ),
+      );
+    },
+  );
 
   test('a caller disabled meanwhile grants nothing', async () => {
     const w = await world();

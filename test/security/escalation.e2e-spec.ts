@@ -29,7 +29,8 @@ test('no sequence of grants, changes and rotations leaves the attacker holding m
   const actions = server.app.get(PermissionCatalog).expand('*')!;
   const stats: RunStats = { succeeded: {}, refused: {}, secretsReceived: 0 };
   console.log(
-    `escalation hunt: seed ${seed}, ${numRuns} runs of operations ${operations.join(', ')}; attackers start with ${attackers.join(' or ')} keys`,
+    `escalation hunt: seed ${seed}, ${numRuns} runs of operations ${operations.join(', ')}; ` +
+      `attackers start with ${attackers.join(' or ')} keys`,
   );
   await fc.assert(
     fc.asyncProperty(planArbitrary(actions, operations), (plan) => new Hunt(server, actions, stats, attackers).run(plan)),

@@ -89,5 +89,8 @@ export async function buildIfNeeded(): Promise<void> {
 
 /** A readable description of a run, for failed expectations. */
 export function describeRun(result: CliResult): string {
-  return `exit ${result.code}${result.signal ? ` (${result.signal})` : ''}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
+  return (
+    `exit ${result.code}${result.signal ? ` (${result.signal})` : ''}` +
+    `\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`
+  );
 }

@@ -81,7 +81,8 @@ export class LeakService implements BeforeApplicationShutdown {
           // Reports come through no account's route, so the account's cached keys are dropped here.
           await this.keyCache.invalidate(key.accountId);
           this.logger.warn(
-            `A leaked secret was reported: ${reason === LEAKED_SECRET ? 'disabled' : 'ended the grace period of'} key ${key.apiKey} of account ${key.accountId}`,
+            `A leaked secret was reported: ${reason === LEAKED_SECRET ? 'disabled' : 'ended the grace period of'} ` +
+              `key ${key.apiKey} of account ${key.accountId}`,
           );
           await this.audit.recordChange({
             principal: undefined,

@@ -138,10 +138,13 @@ describe('firstExcess: environment reach', () => {
     expect(firstExcess(simple([allow(['acct:manage'])], null), simple(everything, ['e1']), actions)).toBeNull();
   });
 
-  test('a target reaching no environment still needs a caller that holds its environment actions: what it may hold, the caller holds', () => {
-    expect(firstExcess(simple(everything, []), simple([allow(['acct:manage'])], ['e1']), actions)).toEqual({ action: 'files:read' });
-    expect(firstExcess(simple(everything, []), simple(everything, ['e1']), actions)).toBeNull();
-  });
+  test(
+    'a target reaching no environment still needs a caller that holds its environment actions: ' + 'what it may hold, the caller holds',
+    () => {
+      expect(firstExcess(simple(everything, []), simple([allow(['acct:manage'])], ['e1']), actions)).toEqual({ action: 'files:read' });
+      expect(firstExcess(simple(everything, []), simple(everything, ['e1']), actions)).toBeNull();
+    },
+  );
 });
 
 describe('reach', () => {

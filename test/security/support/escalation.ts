@@ -250,7 +250,8 @@ export class Hunt {
     if (gained.length) {
       const whose = this.held.has(key) ? 'the attacker holds key' : 'key';
       throw new Error(
-        `escalation: ${whose} ${key}, which can now ${gained.slice(0, 5).join(', ')}${gained.length > 5 ? ', …' : ''}\n  ${this.log.join('\n  ')}`,
+        `escalation: ${whose} ${key}, which can now ${gained.slice(0, 5).join(', ')}${gained.length > 5 ? ', …' : ''}` +
+          `\n  ${this.log.join('\n  ')}`,
       );
     }
   }

@@ -30,7 +30,8 @@ export class KeySettingsDto {
   expires_at?: Date | typeof NEVER;
 
   @IpRangesField({
-    description: `Addresses and CIDR ranges the key may be used from; "${ANY_IP}" or [] removes the list. The account's own list applies too`,
+    description:
+      `Addresses and CIDR ranges the key may be used from; "${ANY_IP}" or [] removes the list. ` + `The account's own list applies too`,
   })
   allowed_ips?: string[] | typeof ANY_IP;
 

@@ -24,7 +24,8 @@ export class ListAuditEventsDto {
     pattern: ISO_DATE_OR_TIME,
     patternMessage: DATE_MESSAGE,
     description:
-      'Events up to this instant, inclusive at the precision given: a date includes its whole day, a time without fractions its whole second',
+      'Events up to this instant, inclusive at the precision given: ' +
+      'a date includes its whole day, a time without fractions its whole second',
     example: '2026-11-22',
   })
   to?: string;
@@ -116,7 +117,9 @@ export class AuditEventDto {
     nullable: true,
     example: 'KEY_EXPIRED',
     description:
-      'Why a failure failed, where the status does not say it: for authentication one of MISSING_CREDENTIALS, MALFORMED_SECRET, UNKNOWN_KEY, WRONG_SECRET, KEY_DISABLED, KEY_EXPIRED, IP_NOT_ALLOWED, USER_UNAVAILABLE, WRONG_ACCOUNT, or THROTTLED for the failure that started a block; for leak_report LEAKED_SECRET or LEAKED_PREVIOUS_SECRET',
+      'Why a failure failed, where the status does not say it: for authentication one of MISSING_CREDENTIALS, MALFORMED_SECRET, ' +
+      'UNKNOWN_KEY, WRONG_SECRET, KEY_DISABLED, KEY_EXPIRED, IP_NOT_ALLOWED, USER_UNAVAILABLE, WRONG_ACCOUNT, ' +
+      'or THROTTLED for the failure that started a block; for leak_report LEAKED_SECRET or LEAKED_PREVIOUS_SECRET',
   })
   reason!: string | null;
 }

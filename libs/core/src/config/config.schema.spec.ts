@@ -64,7 +64,8 @@ describe('loadConfig', () => {
       maxConnections: 800,
     });
     expect(() => loadConfig({ ...base, HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).toThrow(
-      'Invalid configuration: HTTP_REQUEST_TIMEOUT_MS: must not be shorter than HTTP_HEADERS_TIMEOUT_MS (the headers are part of the request)',
+      'Invalid configuration: HTTP_REQUEST_TIMEOUT_MS: must not be shorter than HTTP_HEADERS_TIMEOUT_MS ' +
+        '(the headers are part of the request)',
     );
     expect(() => loadConfig({ ...base, HTTP_MAX_CONNECTIONS: '0' })).toThrow(/^Invalid configuration: HTTP_MAX_CONNECTIONS: /);
   });

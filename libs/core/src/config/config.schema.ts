@@ -267,7 +267,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const c = parsed.data;
   if (c.HTTP_REQUEST_TIMEOUT_MS < c.HTTP_HEADERS_TIMEOUT_MS) {
     throw new ConfigError(
-      'Invalid configuration: HTTP_REQUEST_TIMEOUT_MS: must not be shorter than HTTP_HEADERS_TIMEOUT_MS (the headers are part of the request)',
+      'Invalid configuration: HTTP_REQUEST_TIMEOUT_MS: must not be shorter than HTTP_HEADERS_TIMEOUT_MS ' +
+        '(the headers are part of the request)',
     );
   }
   if (c.DATABASE_REPLICA_URLS.length > 0 && c.DATABASE_URL.driver !== 'mysql') {

@@ -60,7 +60,8 @@ export class KeyLists1732500000000 implements MigrationInterface {
     );
     const scopeId = "COALESCE(environment_id, user_id, '')";
     await q.query(
-      `INSERT INTO api_key_counts (account_id, kind, scope_id, key_count) SELECT account_id, kind, ${scopeId}, COUNT(*) FROM api_keys GROUP BY account_id, kind, ${scopeId}`,
+      `INSERT INTO api_key_counts (account_id, kind, scope_id, key_count) ` +
+        `SELECT account_id, kind, ${scopeId}, COUNT(*) FROM api_keys GROUP BY account_id, kind, ${scopeId}`,
     );
   }
 

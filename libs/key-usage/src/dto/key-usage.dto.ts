@@ -15,7 +15,8 @@ export class KeyUsageCountsDto {
   @ApiProperty({
     example: 3,
     description:
-      'Refusals of the key: 403s, its rate limit, authentications with its api_key refused for a wrong secret, a disabled or expired key, an address outside an allowlist, a disabled user or another account; and denied decisions',
+      'Refusals of the key: 403s, its rate limit, authentications with its api_key refused for a wrong secret, ' +
+      'a disabled or expired key, an address outside an allowlist, a disabled user or another account; and denied decisions',
   })
   denied!: number;
 }

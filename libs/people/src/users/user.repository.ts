@@ -83,7 +83,8 @@ export class UserRepository implements UserDirectory {
             .where("u.role = 'master_admin'")
             .orWhere('u.all_sub_accounts = :all', { all: true })
             .orWhere(
-              'EXISTS (SELECT 1 FROM user_environments ue WHERE ue.user_id = u.id AND ue.account_id = :accountId AND ue.environment_id = :environmentId)',
+              'EXISTS (SELECT 1 FROM user_environments ue ' +
+                'WHERE ue.user_id = u.id AND ue.account_id = :accountId AND ue.environment_id = :environmentId)',
               { environmentId: filter.environmentId },
             ),
         ),

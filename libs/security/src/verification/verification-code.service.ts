@@ -89,7 +89,9 @@ export class VerificationCodeService {
   private async count(bucket: string, id: string, limit: RequestLimit, who: string): Promise<void> {
     const allowance = await this.requests.consume(`verification-codes:${bucket}`, id, limit);
     if (allowance.allowed) return;
-    const message = `Too many verification codes: ${who} ${limit.points} every ${limit.durationSeconds / 60} minutes; retry after ${allowance.retryAfterSeconds} seconds`;
+    const message =
+      `Too many verification codes: ${who} ${limit.points} every ${limit.durationSeconds / 60} minutes; ` +
+      `retry after ${allowance.retryAfterSeconds} seconds`;
     throw new AppError(ErrorCode.TooManyRequests, message, { 'Retry-After': String(allowance.retryAfterSeconds) });
   }
 

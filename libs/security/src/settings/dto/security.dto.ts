@@ -60,7 +60,9 @@ export class UpdateSecurityDto {
   sso_required?: boolean;
 
   @IpRangesField({
-    description: `Addresses and CIDR ranges every key of the account may be used from, on top of each key's own list; "${ANY_IP}" or [] removes the list. Must include the address of the request that sets it (409 otherwise)`,
+    description:
+      `Addresses and CIDR ranges every key of the account may be used from, on top of each key's own list; ` +
+      `"${ANY_IP}" or [] removes the list. Must include the address of the request that sets it (409 otherwise)`,
   })
   allowed_ips?: string[] | typeof ANY_IP;
 
