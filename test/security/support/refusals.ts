@@ -21,8 +21,9 @@ const isErrorBody = (body: unknown): body is { error: { message: string; path?: 
 
 /**
  * Why an answer is not a proper refusal: a 4xx (the exact status when one is given) with exactly
- * `{"error":{"message"}}` (and the `path` a validation names, or the `action` a grant refusal names, if any), a message that shows no internals (and is, or
- * matches, the expected one when given), and the Basic challenge on a 401. Empty when it is one.
+ * `{"error":{"message"}}` (and the `path` a validation names, or the `action` a grant refusal names, if any), a
+ * message that shows no internals (and is, or matches, the expected one when given), and the Basic challenge on a
+ * 401. Empty when it is one.
  */
 export function refusalProblems(res: Response, status?: number, message?: string | RegExp): string[] {
   const problems: string[] = [];

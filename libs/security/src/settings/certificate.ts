@@ -57,5 +57,6 @@ export function parseCertificate(input: string): ParsedCertificate {
 /** A certificate an identity provider signs with must be valid now. */
 export function requireCurrentlyValid(details: CertificateDetails, now: Date): void {
   if (details.validTo.getTime() < now.getTime()) throw AppError.invalid(`${FIELD} expired on ${isoSeconds(details.validTo)}`, FIELD);
-  if (details.validFrom.getTime() > now.getTime()) throw AppError.invalid(`${FIELD} is not valid before ${isoSeconds(details.validFrom)}`, FIELD);
+  if (details.validFrom.getTime() > now.getTime())
+    throw AppError.invalid(`${FIELD} is not valid before ${isoSeconds(details.validFrom)}`, FIELD);
 }

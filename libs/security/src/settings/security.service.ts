@@ -64,7 +64,8 @@ export class SecurityService {
       // Turning SAML on with a certificate stored earlier: that certificate must still be valid.
       if (!before.samlEnabled) requireCurrentlyValid(parseCertificate(next.samlCertificate!).details, now);
     }
-    if (next.ssoRequired && !next.samlEnabled) throw AppError.invalid('sso_required can be true only while SAML is enabled', 'sso_required');
+    if (next.ssoRequired && !next.samlEnabled)
+      throw AppError.invalid('sso_required can be true only while SAML is enabled', 'sso_required');
   }
 
   private toDto(row: AccountSecurityEntity, stored: boolean): SecurityDto {
