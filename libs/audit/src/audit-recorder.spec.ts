@@ -7,6 +7,7 @@ import { AppError, ErrorCode } from '@castellan/core';
 import { AUTHENTICATION_ACTION, AuditEventEntity } from './audit-event.entity.js';
 import { AUDIT_ID_PATTERN } from './audit-id.js';
 import { AuditRecorder, statusOf } from './audit-recorder.js';
+import { construct, standIns } from '../../../test/support/stand-ins.js';
 
 // What an audit event holds, from a change or a failed authentication, with stand-ins for the database: the
 // row written, the lookups made for it, and what a failed write leaves behind (a log line, no request data).
@@ -21,8 +22,7 @@ function recorder(answers: { insert?: (event: AuditEventEntity) => Promise<void>
     insert: (_: unknown, event: AuditEventEntity) => (answers.insert ? answers.insert(event) : Promise.resolve(void written.push(event))),
     findForAuthentication: (apiKey: string) => Promise.resolve(void lookups.push(apiKey)).then(() => answers.key ?? null),
   };
-  const deps = new Proxy({}, { get: (_, name) => stand[name as string] });
-  const audit = new (AuditRecorder as unknown as new (...args: unknown[]) => AuditRecorder)(...Array(AuditRecorder.length).fill(deps));
+  const audit = construct(AuditRecorder, standIns(stand));
   return { audit, written, lookups };
 }
 

@@ -5,6 +5,7 @@ import type { AuditEventFilter } from './audit-event.repository.js';
 import { auditIdFloor } from './audit-id.js';
 import { AuditService } from './audit.service.js';
 import type { ListAuditEventsDto } from './dto/audit-event.dto.js';
+import { construct, standIns } from '../../../test/support/stand-ins.js';
 
 // How a query of the audit log becomes a filter over ids (the time range is a range of ids), how pages are cut
 // and what an event looks like on the wire. The repository is a stand-in that records what it was asked.
@@ -24,8 +25,7 @@ function auditService(rows: AuditEventEntity[] = []) {
       return Promise.resolve(rows.slice(0, limit));
     },
   };
-  const deps = new Proxy({}, { get: (_, name) => answers[name as string] });
-  const service = new (AuditService as unknown as new (...args: unknown[]) => AuditService)(...Array(AuditService.length).fill(deps));
+  const service = construct(AuditService, standIns(answers));
   return { service, asked };
 }
 

@@ -10,6 +10,7 @@ import { uploadPlugin } from '@castellan/permissions';
 import { PolicyCompiler } from '@castellan/permissions';
 import { DecisionService } from './decision.service.js';
 import type { BatchDecisionDto, DecisionDto, KeySelfDto, SimulationDto } from './dto/decision.dto.js';
+import { construct, refusal, standIns } from '../../../test/support/stand-ins.js';
 
 // Decisions with the real catalogue and policy engine, and stand-ins for what is read from the database: where a
 // check lands (the environment it names, or the key's own), why it cannot proceed, which rule decided, and what a
@@ -44,22 +45,13 @@ const key = (fields: Partial<Principal>): Principal => ({
   ...fields,
 });
 
+/** A key of one environment: it acts there. */
+const environmentKey = (keyId: string, apiKey: string, environment: EnvironmentState): Principal =>
+  key({ kind: 'environment', keyId, apiKey, environmentId: environment.id, environment });
+
 const ACCOUNT_KEY = key({});
-const ENV_KEY = key({
-  kind: 'environment',
-  keyId: 'k-env',
-  apiKey: '200000000000002',
-  name: 'Root',
-  environmentId: 'e1',
-  environment: ENVIRONMENTS[0]!,
-});
-const FROZEN_KEY = key({
-  kind: 'environment',
-  keyId: 'k-frozen',
-  apiKey: '300000000000003',
-  environmentId: 'e3',
-  environment: ENVIRONMENTS[2]!,
-});
+const ENV_KEY = environmentKey('k-env', '200000000000002', ENVIRONMENTS[0]!);
+const FROZEN_KEY = environmentKey('k-frozen', '300000000000003', ENVIRONMENTS[2]!);
 const USER_KEY = key({
   kind: 'user',
   keyId: 'k-user',
@@ -117,27 +109,8 @@ function decisions(keys: VerifiedKey[] = [], refuse: string[] = []) {
     { count: (k: Principal, allowed: boolean) => void counted.push({ apiKey: k.apiKey, allowed }) },
   ];
   // Each dependency is found by the members it has, whatever its place in the constructor.
-  const deps = new Proxy(
-    {},
-    {
-      get: (_, name) => {
-        const owner = owners.find((o) => name in o) as Record<string | symbol, unknown> | undefined;
-        const member = owner?.[name];
-        return typeof member === 'function' ? member.bind(owner) : member;
-      },
-    },
-  );
-  const service = new (DecisionService as unknown as new (...args: unknown[]) => Decisions)(...Array(DecisionService.length).fill(deps));
+  const service = construct(DecisionService, standIns(...owners)) as unknown as Decisions;
   return { service, counted, required };
-}
-
-async function refusal(work: () => Promise<unknown>): Promise<{ code: ErrorCode; message: string }> {
-  try {
-    await work();
-  } catch (error) {
-    return { code: (error as AppError).code, message: (error as Error).message };
-  }
-  throw new Error('not refused');
 }
 
 describe('DecisionService.authorize: where a check lands', () => {

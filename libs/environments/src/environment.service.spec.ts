@@ -4,6 +4,7 @@ import { AppError, ErrorCode } from '@castellan/core';
 import { CLOUD_NAME_PATTERN } from './dto/environment.dto.js';
 import { EnvironmentEntity } from './environment.entity.js';
 import { environmentVariable, EnvironmentService, ROOT_ENVIRONMENT_KEY_NAME } from './environment.service.js';
+import { accountTransactions, construct, refusal, standIns } from '../../../test/support/stand-ins.js';
 
 // The rules of product environments that need no database: what a new one is made of (its cloud name, its base
 // environment's settings, its first key), what can never change after, and how a taken cloud_name is told.
@@ -47,14 +48,7 @@ function environments(world: World = {}) {
   const required: { action: string; place: unknown }[] = [];
   const listed: unknown[] = [];
   const stand: Record<string, unknown> = {
-    // AccountTransactions and ReplicaReader
-    // AccountTransactions.run(accountId, work), or TransactionRunner.run(work) with AccountRepository.lock.
-    run: (first: unknown, work?: (manager: unknown, account: unknown) => Promise<unknown>) =>
-      typeof first === 'function'
-        ? (first as (manager: unknown) => Promise<unknown>)('manager')
-        : work!('manager', { id: first, maxProductEnvironments: world.limit ?? 10 }),
-    lock: (_: unknown, accountId: string) => Promise.resolve({ id: accountId, maxProductEnvironments: world.limit ?? 10 }),
-    read: (work: (manager: unknown) => Promise<unknown>) => work('replica'),
+    ...accountTransactions({ limit: world.limit }),
     // EnvironmentRepository
     countInAccount: () => Promise.resolve(rows.length),
     findById: (accountId: string, id: string) => Promise.resolve(rows.find((e) => e.accountId === accountId && e.id === id) ?? null),
@@ -75,20 +69,8 @@ function environments(world: World = {}) {
       if (world.refuse?.includes(action)) throw AppError.notAllowed(action);
     },
   };
-  const deps = new Proxy({}, { get: (_, name) => stand[name as string] });
-  const service = new (EnvironmentService as unknown as new (...args: unknown[]) => EnvironmentService)(
-    ...Array(EnvironmentService.length).fill(deps),
-  );
+  const service = construct(EnvironmentService, standIns(stand));
   return { service, inserted, updated, issued, required, listed };
-}
-
-async function refusal(work: () => Promise<unknown>): Promise<{ code: ErrorCode; message: string }> {
-  try {
-    await work();
-  } catch (error) {
-    return { code: (error as AppError).code, message: (error as Error).message };
-  }
-  throw new Error('not refused');
 }
 
 const duplicate = Object.assign(new Error('Duplicate entry'), { code: 'ER_DUP_ENTRY' });

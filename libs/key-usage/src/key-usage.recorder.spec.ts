@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import type { CountedKey } from '@castellan/core';
 import { KeyUsageHourEntity } from './key-usage-hour.entity.js';
 import { HOUR_MS, hourOf, KEY_USAGE_FLUSH_MS, KEY_USAGE_RETENTION_HOURS, KeyUsageRecorder } from './key-usage.recorder.js';
+import { construct, standIns } from '../../../test/support/stand-ins.js';
 
 // Counting uses of keys per UTC hour in memory, and writing them in batches: the hour bucketing, what a flush
 // writes and in which order, what a failed flush keeps, what a read between flushes adds up, and the pruning.
@@ -49,10 +50,7 @@ function recorder(stand: Stand = {}) {
       return Promise.resolve((stand.stored ?? []).filter((r) => r.accountId === accountId && r.apiKey === apiKey && r.hourStart >= from));
     },
   };
-  const deps = new Proxy({}, { get: (_, name) => members[name as string] });
-  const usage = new (KeyUsageRecorder as unknown as new (...args: unknown[]) => KeyUsageRecorder)(
-    ...Array(KeyUsageRecorder.length).fill(deps),
-  );
+  const usage = construct(KeyUsageRecorder, standIns(members));
   return { usage, written, pruned, listed, transactions: () => transactions };
 }
 

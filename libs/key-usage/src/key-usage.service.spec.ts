@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { jest } from '@jest/globals';
-import { AppError, ErrorCode } from '@castellan/core';
+import { ErrorCode } from '@castellan/core';
 import { USAGE_HOURS } from './dto/key-usage.dto.js';
 import { HOUR_MS, hourOf, type KeyHourCounts } from './key-usage.recorder.js';
 import { KeyUsageService } from './key-usage.service.js';
+import { construct, refusal, standIns } from '../../../test/support/stand-ins.js';
 
 // A key's usage answer: 168 UTC hours ending with the current one, oldest first, hours without use as zeros,
 // and the sums. The counts, the keys and the environments are stand-ins.
@@ -25,20 +26,8 @@ function usageService(counts: Map<number, KeyHourCounts> = new Map(), known = { 
     },
     findById: (_: string, id: string) => Promise.resolve(known.environments.includes(id) ? { id } : null),
   };
-  const deps = new Proxy({}, { get: (_, name) => members[name as string] });
-  const service = new (KeyUsageService as unknown as new (...args: unknown[]) => KeyUsageService)(
-    ...Array(KeyUsageService.length).fill(deps),
-  );
+  const service = construct(KeyUsageService, standIns(members));
   return { service, asked, scopes };
-}
-
-async function refusal(work: () => Promise<unknown>): Promise<{ code: ErrorCode; message: string }> {
-  try {
-    await work();
-  } catch (error) {
-    return { code: (error as AppError).code, message: (error as Error).message };
-  }
-  throw new Error('not refused');
 }
 
 beforeEach(() => jest.spyOn(Date, 'now').mockImplementation(() => NOW));

@@ -6,6 +6,7 @@ import { generateSecret } from '@castellan/core';
 import type { ApiKeyEntity } from '@castellan/credentials';
 import { OPERATOR } from '@castellan/credentials';
 import { LEAK_REPORT_ACTION, LEAK_REPORT_LIMIT, LEAKED_PREVIOUS_SECRET, LEAKED_SECRET, LeakService } from './leak.service.js';
+import { accountTransactions, construct, standIns } from '../../../test/support/stand-ins.js';
 
 // The leak response with stand-ins for the keys, the hasher, the limiter and the audit log: the answer comes
 // before (and whatever) the lookup finds, a reported current secret disables its key, a reported previous secret
@@ -62,26 +63,18 @@ function leaks(world: World = {}) {
       if (world.lookupFails) return Promise.reject(new Error('connection lost'));
       return Promise.resolve((world.keys ?? []).filter((k) => k.secretHash === hash || k.previousSecretHash === hash));
     },
-    // AccountTransactions.run(accountId, work), or TransactionRunner.run(work) with AccountRepository.lock.
-    run: (first: unknown, work?: (manager: unknown) => Promise<unknown>) =>
-      typeof first === 'function' ? (first as (manager: unknown) => Promise<unknown>)('manager') : work!('manager'),
-    lock: () => Promise.resolve({ id: 'acc', maxProductEnvironments: 10 }),
+    ...accountTransactions({ changed: (change, caller) => changes.push({ caller, change }) }),
     findAnyInAccount: (accountId: string, apiKey: string) =>
       Promise.resolve(
         world.reread !== undefined
           ? world.reread
           : ((world.keys ?? []).find((k) => k.accountId === accountId && k.apiKey === apiKey) ?? null),
       ),
-    change: (_: unknown, caller: unknown, change: unknown, work: (tx: unknown) => Promise<unknown>) => {
-      changes.push({ caller, change });
-      return work('tx');
-    },
     update: (_: unknown, __: string, ___: unknown, id: string, patch: unknown) => Promise.resolve(void patches.push({ id, patch })),
     invalidate: (accountId: string) => Promise.resolve(void invalidated.push(accountId)),
     recordChange: (event: Record<string, unknown>) => Promise.resolve(void audited.push(event)),
   };
-  const deps = new Proxy({}, { get: (_, name) => members[name as string] });
-  const service = new (LeakService as unknown as new (...args: unknown[]) => LeakService)(...Array(LeakService.length).fill(deps));
+  const service = construct(LeakService, standIns(members));
   return { service, lookups, patches, changes, invalidated, audited };
 }
 

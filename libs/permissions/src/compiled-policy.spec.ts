@@ -1,16 +1,9 @@
 import type { PolicyRule } from '@castellan/core';
 import { compilePolicy, type RuleDecision, type TraceEntry } from './compiled-policy.js';
 import { catalog } from './test-catalog.fixture.js';
+import { allow, type Conditions, deny } from '../../../test/support/policy-rules.js';
 
 const ALL_ACTIONS = ['files:read', 'files:write', 'files:delete', 'admin_x:ping', 'provisioning:thing.read'];
-
-/** Whatever a rule's conditions may hold, as PolicyRule types them. */
-type Conditions = NonNullable<PolicyRule['conditions']>;
-
-const allow = (actions: string[], conditions?: Conditions): PolicyRule =>
-  conditions ? { effect: 'allow', actions, conditions } : { effect: 'allow', actions };
-const deny = (actions: string[], conditions?: Conditions): PolicyRule =>
-  conditions ? { effect: 'deny', actions, conditions } : { effect: 'deny', actions };
 
 const ALLOWED = (rule: number): RuleDecision => ({ allowed: true, reason: 'ALLOWED', rule });
 const DENIED = (rule: number): RuleDecision => ({ allowed: false, reason: 'DENIED_BY_RULE', rule });

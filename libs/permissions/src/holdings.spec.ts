@@ -4,6 +4,7 @@ import { compilePolicy } from './compiled-policy.js';
 import { EVERY_ENVIRONMENT, firstExcess, Holdings, holdsWithin, outsideReach } from './holdings.js';
 import { PrincipalPolicy } from './principal-policy.js';
 import { catalog as files } from './test-catalog.fixture.js';
+import { allow, deny } from '../../../test/support/policy-rules.js';
 
 // The grant invariant's comparison, without Nest: what a target may hold against what its caller holds for sure.
 
@@ -17,17 +18,6 @@ const catalog = new PermissionCatalog([
   },
 ]);
 const actions = catalog.all();
-
-const allow = (actions: string[], conditions?: PolicyRule['conditions']): PolicyRule => ({
-  effect: 'allow',
-  actions,
-  ...(conditions ? { conditions } : {}),
-});
-const deny = (actions: string[], conditions?: PolicyRule['conditions']): PolicyRule => ({
-  effect: 'deny',
-  actions,
-  ...(conditions ? { conditions } : {}),
-});
 
 /** Holdings of layers of sources: every layer must allow, any source of a layer may. */
 const held = (layers: PolicyRule[][][], reach: Reach = null): Holdings => ({

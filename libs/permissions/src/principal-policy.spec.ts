@@ -2,21 +2,11 @@ import type { PolicyRule } from '@castellan/core';
 import { compilePolicy } from './compiled-policy.js';
 import { PrincipalPolicy, type RuleSource } from './principal-policy.js';
 import { catalog } from './test-catalog.fixture.js';
+import { allow, deny } from '../../../test/support/policy-rules.js';
 
 // A caller's whole policy: layers that must all allow (a user key's own rules narrow its user's privileges), each
 // layer made of sources of which any may allow (role, custom roles, groups). Which decision wins, whose rule it
 // was, and which rules a trace shows.
-
-const allow = (actions: string[], conditions?: PolicyRule['conditions']): PolicyRule => ({
-  effect: 'allow',
-  actions,
-  ...(conditions ? { conditions } : {}),
-});
-const deny = (actions: string[], conditions?: PolicyRule['conditions']): PolicyRule => ({
-  effect: 'deny',
-  actions,
-  ...(conditions ? { conditions } : {}),
-});
 
 const policy = (layers: PolicyRule[][][], sources?: RuleSource[][]) =>
   new PrincipalPolicy(

@@ -1,15 +1,8 @@
 import { reachOf } from '@castellan/core';
-import type { Principal } from '@castellan/core';
 import { outsideReach, reaches } from './holdings.js';
+import { accountKey, environmentKey, everywhereUser, limitedUser } from '../../../test/support/callers.js';
 
 // The engine's reach checks over what core's reachOf says a caller reaches (its specs sit here: core imports no lib).
-
-type Caller = Pick<Principal, 'kind' | 'environmentId' | 'environmentIds'>;
-
-const environmentKey: Caller = { kind: 'environment', environmentId: 'e1', environmentIds: null };
-const accountKey: Caller = { kind: 'account', environmentId: null, environmentIds: null };
-const limitedUser: Caller = { kind: 'user', environmentId: null, environmentIds: ['e1', 'e2'] };
-const everywhereUser: Caller = { kind: 'user', environmentId: null, environmentIds: null };
 
 describe('reachOf with reaches and outsideReach', () => {
   test.each([

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { ANY_IP, NEVER } from '@castellan/core';
-import { createValidationPipe } from '@castellan/core';
 import {
   GenerateKeyDto,
   KeyNameDto,
@@ -11,25 +10,10 @@ import {
   RotateKeyDto,
   UpdateAccessKeyDto,
 } from './access-key.dto.js';
+import { accepted, refused } from '../../../../test/support/dto-validation.js';
 
 // The key routes' query strings and bodies, through the validation pipe every route uses: what is accepted, what it
 // becomes, and the message a refusal gives.
-
-const pipe = createValidationPipe();
-
-async function accepted<T extends object>(metatype: new () => T, body: unknown): Promise<Record<string, unknown>> {
-  const value = (await pipe.transform(body, { type: 'body', metatype })) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-}
-
-async function refused<T extends object>(metatype: new () => T, body: unknown): Promise<string> {
-  try {
-    await pipe.transform(body, { type: 'body', metatype });
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error(`accepted: ${JSON.stringify(body)}`);
-}
 
 describe('ListKeysDto', () => {
   test('query strings become numbers; "" means not given', async () => {

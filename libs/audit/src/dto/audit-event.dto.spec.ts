@@ -1,24 +1,8 @@
 import 'reflect-metadata';
-import { createValidationPipe } from '@castellan/core';
 import { ISO_DATE_OR_TIME, ListAuditEventsDto } from './audit-event.dto.js';
+import { accepted, refused } from '../../../../test/support/dto-validation.js';
 
 // The audit log's query string: what each filter accepts, and what it tells a caller it refuses.
-
-const pipe = createValidationPipe();
-
-async function accepted(query: unknown): Promise<Record<string, unknown>> {
-  const value = (await pipe.transform(query, { type: 'query', metatype: ListAuditEventsDto })) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-}
-
-async function refused(query: unknown): Promise<string> {
-  try {
-    await pipe.transform(query, { type: 'query', metatype: ListAuditEventsDto });
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error(`accepted: ${JSON.stringify(query)}`);
-}
 
 describe('ISO_DATE_OR_TIME', () => {
   test.each([
@@ -60,11 +44,13 @@ describe('ListAuditEventsDto', () => {
       page_size: '200',
       cursor: '0193a1b2c3d4e5f60718293a4b5c6d7e',
     };
-    expect(await accepted(query)).toEqual({ ...query, page_size: 200 });
+    expect(await accepted(ListAuditEventsDto, query, 'query')).toEqual({ ...query, page_size: 200 });
   });
 
   test('empty values are filters not given; the page size has its default in the service', async () => {
-    expect(await accepted({ from: '', to: '', actor: '', action: ' ', target: '', page_size: '', cursor: '' })).toEqual({});
+    expect(
+      await accepted(ListAuditEventsDto, { from: '', to: '', actor: '', action: ' ', target: '', page_size: '', cursor: '' }, 'query'),
+    ).toEqual({});
   });
 
   test.each([
@@ -83,6 +69,6 @@ describe('ListAuditEventsDto', () => {
     [{ cursor: "' OR 1=1 --" }, 'cursor must be the next_cursor of a previous page'],
     [{ cursor: ['a', 'b'] }, 'cursor must be a string'],
   ])('%j is refused: %s', async (query, message) => {
-    expect(await refused(query)).toBe(message);
+    expect(await refused(ListAuditEventsDto, query, 'query')).toBe(message);
   });
 });

@@ -1,14 +1,7 @@
-import type { Principal } from './principal.js';
 import { reachOf } from './principal.js';
+import { accountKey, environmentKey, everywhereUser, limitedUser } from '../../../../test/support/callers.js';
 
 // Where a caller acts (its reach), which every environment-scoped check, list and grant comparison starts from.
-
-type Caller = Pick<Principal, 'kind' | 'environmentId' | 'environmentIds'>;
-
-const environmentKey: Caller = { kind: 'environment', environmentId: 'e1', environmentIds: null };
-const accountKey: Caller = { kind: 'account', environmentId: null, environmentIds: null };
-const limitedUser: Caller = { kind: 'user', environmentId: null, environmentIds: ['e1', 'e2'] };
-const everywhereUser: Caller = { kind: 'user', environmentId: null, environmentIds: null };
 
 describe('reachOf', () => {
   test('an environment key acts in its own environment only', () => {

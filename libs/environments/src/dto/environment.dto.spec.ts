@@ -1,25 +1,9 @@
 import 'reflect-metadata';
-import { createValidationPipe } from '@castellan/core';
 import { CLOUD_NAME_PATTERN, CreateEnvironmentDto, ListEnvironmentsDto, UpdateEnvironmentDto } from './environment.dto.js';
+import { accepted, refused } from '../../../../test/support/dto-validation.js';
 
 // A product environment's fields: cloud_name's rules (letters, digits, "_" and "-", at most 64), the settings fixed at
 // creation, the free-form and nested fields, and the list filters.
-
-const pipe = createValidationPipe();
-
-async function accepted<T extends object>(metatype: new () => T, body: unknown): Promise<Record<string, unknown>> {
-  const value = (await pipe.transform(body, { type: 'body', metatype })) as Record<string, unknown>;
-  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
-}
-
-async function refused<T extends object>(metatype: new () => T, body: unknown): Promise<string> {
-  try {
-    await pipe.transform(body, { type: 'body', metatype });
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error(`accepted: ${JSON.stringify(body)}`);
-}
 
 describe('cloud_name', () => {
   test.each(['product1', 'Product_1-staging', 'a', '0', '-', 'x'.repeat(64)])('%s is a cloud name', async (cloud_name) => {

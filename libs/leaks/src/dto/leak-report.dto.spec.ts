@@ -1,27 +1,16 @@
 import 'reflect-metadata';
-import { createValidationPipe } from '@castellan/core';
 import { generateSecret } from '@castellan/core';
 import { LeakReportDto, MAX_REPORTED_SECRETS } from './leak-report.dto.js';
+import { refused, validated } from '../../../../test/support/dto-validation.js';
 
 // A leak report comes from anyone, without credentials, as JSON or as a form: what it may hold (1 to 100
 // well-formed secrets), how a form's values become a list, and refusals that name the entry but never echo it.
 
-const pipe = createValidationPipe();
 const secret = generateSecret('environment');
 const other = generateSecret('account');
 
-async function accepted(body: unknown): Promise<string[]> {
-  return ((await pipe.transform(body, { type: 'body', metatype: LeakReportDto })) as LeakReportDto).secrets;
-}
-
-async function refused(body: unknown): Promise<string> {
-  try {
-    await pipe.transform(body, { type: 'body', metatype: LeakReportDto });
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error(`accepted: ${JSON.stringify(body)}`);
-}
+/** The secrets a report is accepted with. */
+const accepted = async (body: unknown): Promise<string[]> => (await validated(LeakReportDto, body)).secrets;
 
 describe('LeakReportDto: what a report may hold', () => {
   test('a JSON list of secrets of every kind, as given (duplicates are the service’s business)', async () => {
@@ -39,8 +28,8 @@ describe('LeakReportDto: what a report may hold', () => {
     expect(MAX_REPORTED_SECRETS).toBe(100);
     const many = Array.from({ length: 100 }, () => generateSecret('environment'));
     expect(await accepted({ secrets: many })).toEqual(many);
-    expect(await refused({ secrets: [...many, secret] })).toBe('secrets may hold at most 100 secrets');
-    expect(await refused({ secrets: [...many, secret].join(',') })).toBe('secrets may hold at most 100 secrets');
+    expect(await refused(LeakReportDto, { secrets: [...many, secret] })).toBe('secrets may hold at most 100 secrets');
+    expect(await refused(LeakReportDto, { secrets: [...many, secret].join(',') })).toBe('secrets may hold at most 100 secrets');
   });
 });
 
@@ -58,7 +47,7 @@ describe('LeakReportDto: refusals', () => {
     ['a list in the list', { secrets: [[secret]] }, 'secrets[0] must be a string'],
     ['null in the list', { secrets: [secret, null] }, 'secrets[1] must be a string'],
   ])('%s is refused', async (_, body, message) => {
-    expect(await refused(body)).toBe(message);
+    expect(await refused(LeakReportDto, body)).toBe(message);
   });
 
   test.each([
@@ -72,12 +61,12 @@ describe('LeakReportDto: refusals', () => {
     ['an api_key', '814814814814814'],
     ['a Cloudinary URL', `cloudinary://814814814814814:${secret}@product1`],
   ])('%s is no Castellan secret, and the message names its place, not its text', async (_, text) => {
-    const message = await refused({ secrets: [secret, text] });
+    const message = await refused(LeakReportDto, { secrets: [secret, text] });
     expect(message).toBe('secrets[1] is not a Castellan secret');
   });
 
   test('a long field is refused without being echoed', async () => {
-    const message = await refused({ secrets: 'x'.repeat(100_000) });
+    const message = await refused(LeakReportDto, { secrets: 'x'.repeat(100_000) });
     expect(message).toBe('secrets[0] is not a Castellan secret');
   });
 });

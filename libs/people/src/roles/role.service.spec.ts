@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { Principal } from '@castellan/core';
-import { AppError, ErrorCode } from '@castellan/core';
+import { ErrorCode } from '@castellan/core';
 import { PermissionCatalog } from '@castellan/permissions';
 import { adminPlugin } from '@castellan/permissions';
 import { provisioningPlugin } from '@castellan/permissions';
@@ -8,6 +8,7 @@ import { uploadPlugin } from '@castellan/permissions';
 import { SYSTEM_ROLE_RULES, SYSTEM_ROLES } from '@castellan/permissions';
 import { RoleEntity } from './role.entity.js';
 import { isSystemRole, RoleService } from './role.service.js';
+import { accountTransactions, construct, refusal, standIns } from '../../../../test/support/stand-ins.js';
 
 // Custom roles beside the system ones, with the real catalogue and stand-ins for the store: system roles are
 // read-only and their names are taken, rules are validated before anything is written, a role held by anyone
@@ -36,46 +37,16 @@ function roles(world: { roles?: RoleEntity[]; holder?: { holderType: string; hol
   const deleted: string[] = [];
   const changes: unknown[] = [];
   const members: Record<string, unknown> = {
-    // AccountTransactions.run(accountId, work) and TransactionRunner.run(work) share a name.
-    run: (first: unknown, second?: unknown) =>
-      typeof first === 'function'
-        ? (first as (m: unknown) => Promise<unknown>)('manager')
-        : (second as (m: unknown) => Promise<unknown>)('manager'),
-    read: (work: (manager: unknown) => Promise<unknown>) => work('replica'),
-    change: (_: unknown, __: unknown, change: unknown, work: (tx: unknown) => Promise<unknown>) => {
-      changes.push(change);
-      return work('tx');
-    },
+    ...accountTransactions({ changed: (change) => changes.push(change) }),
     list: () => Promise.resolve(rows),
     findById: (accountId: string, id: string) => Promise.resolve(rows.find((r) => r.accountId === accountId && r.id === id) ?? null),
     insert: (_: unknown, r: RoleEntity) => (world.writeError ? Promise.reject(world.writeError) : Promise.resolve(void inserted.push(r))),
     update: (_: unknown, __: string, id: string, patch: Record<string, unknown>) => Promise.resolve(void updated.push({ id, ...patch })),
     delete: (_: unknown, __: string, id: string) => Promise.resolve(void deleted.push(id)),
     firstHolderOf: () => Promise.resolve(world.holder ?? null),
-    // AccountRepository.lock, where a service takes the account lock itself.
-    lock: () => Promise.resolve({ id: 'acc', maxProductEnvironments: 10 }),
   };
-  const deps = new Proxy(
-    {},
-    {
-      get: (_, name) => {
-        if (name in members) return members[name as string];
-        const member = (catalog as unknown as Record<string | symbol, unknown>)[name];
-        return typeof member === 'function' ? member.bind(catalog) : member;
-      },
-    },
-  );
-  const service = new (RoleService as unknown as new (...args: unknown[]) => RoleService)(...Array(RoleService.length).fill(deps));
+  const service = construct(RoleService, standIns(members, catalog));
   return { service, inserted, updated, deleted, changes };
-}
-
-async function refusal(work: () => Promise<unknown>): Promise<{ code: ErrorCode; message: string }> {
-  try {
-    await work();
-  } catch (error) {
-    return { code: (error as AppError).code, message: (error as Error).message };
-  }
-  throw new Error('not refused');
 }
 
 describe('isSystemRole', () => {

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import type { Principal } from '@castellan/core';
-import { AppError, ErrorCode } from '@castellan/core';
+import { ErrorCode } from '@castellan/core';
 import type { ListUsersDto, UpdateUserDto } from './dto/user.dto.js';
 import type { UserFilter, UserPage } from './user.repository.js';
 import { UserEntity } from './user.entity.js';
 import { UserService } from './user.service.js';
+import { accountTransactions, construct, refusal, standIns } from '../../../../test/support/stand-ins.js';
 
 // A user's rules that need no database: how the list filters become a query (days as UTC ranges, "to" inclusive),
 // where a user reaches (all environments, listed ones, or none), the account's last enabled master admin, and a
@@ -46,15 +47,7 @@ function users(world: World = {}) {
   const roles: { id: string; roleIds: string[] }[] = [];
   const changes: unknown[] = [];
   const members: Record<string, unknown> = {
-    // AccountTransactions.run(accountId, work), or TransactionRunner.run(work) with AccountRepository.lock.
-    run: (first: unknown, work?: (manager: unknown) => Promise<unknown>) =>
-      typeof first === 'function' ? (first as (manager: unknown) => Promise<unknown>)('manager') : work!('manager'),
-    lock: () => Promise.resolve({ id: 'acc', maxProductEnvironments: 10 }),
-    read: (work: (manager: unknown) => Promise<unknown>) => work('replica'),
-    change: (_: unknown, __: unknown, change: unknown, work: (tx: unknown) => Promise<unknown>) => {
-      changes.push(change);
-      return work('tx');
-    },
+    ...accountTransactions({ changed: (change) => changes.push(change) }),
     // The users and the environments both answer findById and list: ids tell them apart (e… for environments).
     findById: (accountId: string, id: string) =>
       Promise.resolve(
@@ -83,21 +76,11 @@ function users(world: World = {}) {
     deleteAllOfUser: () => Promise.resolve(),
     delete: () => Promise.resolve(),
   };
-  const deps = new Proxy({}, { get: (_, name) => members[name as string] });
-  const service = new (UserService as unknown as new (...args: unknown[]) => UserService)(...Array(UserService.length).fill(deps));
+  const service = construct(UserService, standIns(members));
   return { service, listed, inserted, patched, reaches, roles, changes };
 }
 
 const CALLER = { kind: 'account', accountId: 'acc', environmentIds: null } as Principal;
-
-async function refusal(work: () => Promise<unknown>): Promise<{ code: ErrorCode; message: string }> {
-  try {
-    await work();
-  } catch (error) {
-    return { code: (error as AppError).code, message: (error as Error).message };
-  }
-  throw new Error('not refused');
-}
 
 describe('UserService.list: filters', () => {
   const filterOf = async (query: ListUsersDto) => {

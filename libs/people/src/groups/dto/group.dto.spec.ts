@@ -1,24 +1,8 @@
 import 'reflect-metadata';
-import { createValidationPipe } from '@castellan/core';
 import { GroupDetailsQueryDto, GroupNameDto, GroupPermissionsInputDto } from './group.dto.js';
+import { accepted, refused } from '../../../../../test/support/dto-validation.js';
 
 // A user group's name, its permissions (custom roles and rules, each replacing the list) and the details query.
-
-const pipe = createValidationPipe();
-
-async function accepted<T extends object>(metatype: new () => T, body: unknown): Promise<Record<string, unknown>> {
-  const value = (await pipe.transform(body, { type: 'body', metatype })) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-}
-
-async function refused<T extends object>(metatype: new () => T, body: unknown): Promise<string> {
-  try {
-    await pipe.transform(body, { type: 'body', metatype });
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error(`accepted: ${JSON.stringify(body)}`);
-}
 
 describe('GroupNameDto', () => {
   test('a name, trimmed, unicode kept', async () => {

@@ -1,25 +1,9 @@
 import 'reflect-metadata';
-import { createValidationPipe } from '@castellan/core';
 import { CreateRoleDto, UpdateRoleDto } from './role.dto.js';
+import { accepted, refused } from '../../../../../test/support/dto-validation.js';
 
 // A custom role's body: a name, a description, and rules as a JSON array (JSON text in a form body). The rules'
 // content is checked against the catalogue by the service; here only their shape.
-
-const pipe = createValidationPipe();
-
-async function accepted<T extends object>(metatype: new () => T, body: unknown): Promise<Record<string, unknown>> {
-  const value = (await pipe.transform(body, { type: 'body', metatype })) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-}
-
-async function refused<T extends object>(metatype: new () => T, body: unknown): Promise<string> {
-  try {
-    await pipe.transform(body, { type: 'body', metatype });
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error(`accepted: ${JSON.stringify(body)}`);
-}
 
 const rules = [{ effect: 'allow', actions: ['upload:*'], conditions: { folder: { $regex: '^public/' } } }];
 

@@ -1,25 +1,9 @@
 import 'reflect-metadata';
-import { createValidationPipe } from '@castellan/core';
 import { CreateUserDto, DAY_PATTERN, DEFAULT_USER_ROLE, ListUsersDto, UpdateUserDto } from './user.dto.js';
+import { accepted, refused } from '../../../../../test/support/dto-validation.js';
 
 // The users routes' query string and bodies: the list filters and their days, an email and a role, the lists of
 // environments and of custom roles (where an explicit [] clears the set), and what an update may leave out.
-
-const pipe = createValidationPipe();
-
-async function accepted<T extends object>(metatype: new () => T, body: unknown): Promise<Record<string, unknown>> {
-  const value = (await pipe.transform(body, { type: 'body', metatype })) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-}
-
-async function refused<T extends object>(metatype: new () => T, body: unknown): Promise<string> {
-  try {
-    await pipe.transform(body, { type: 'body', metatype });
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error(`accepted: ${JSON.stringify(body)}`);
-}
 
 const jenny = { name: 'Jenny Bar', email: 'jenny_bar@example.com' };
 
