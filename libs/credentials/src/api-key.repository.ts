@@ -5,7 +5,7 @@ import { sqlDialectOf, uniquenessKey } from '@castellan/core';
 import type { GrantedTransaction, KeyKind, KeyQueryPart } from '@castellan/core';
 import { ApiKeyCountEntity } from './api-key-count.entity.js';
 import { ApiKeyEntity } from './api-key.entity.js';
-import { KeyStore } from './key-store.js';
+import { KeyPage, KeyPatch, KeyScope, KeySortField, KeyStore, scopeOf } from './key-store.js';
 
 /** The parts of a key's verification query, by the name their values come back under. */
 export type KeyQueryParts = Record<string, KeyQueryPart<unknown>>;
@@ -16,41 +16,12 @@ export interface VerificationRow<P extends KeyQueryParts> {
   parts: { [N in keyof P]: P[N] extends KeyQueryPart<infer T> ? T : never };
 }
 
-/** Which keys an operation is about: the account's own keys, or the keys of one of its environments. */
-export type KeyScope = { kind: 'account' } | { kind: 'environment'; environmentId: string } | { kind: 'user'; userId: string };
-
-export type KeySortField = 'api_key' | 'created_at' | 'name' | 'enabled';
-
-export interface KeyPage {
-  pageSize: number;
-  page: number;
-  sortBy: KeySortField;
-  sortOrder: 'asc' | 'desc';
-}
-
 const SORT_COLUMNS: Record<KeySortField, keyof ApiKeyEntity> = {
   api_key: 'apiKey',
   created_at: 'createdAt',
   name: 'name',
   enabled: 'enabled',
 };
-
-export type KeyPatch = Partial<
-  Pick<
-    ApiKeyEntity,
-    | 'name'
-    | 'description'
-    | 'enabled'
-    | 'dedicatedFor'
-    | 'rules'
-    | 'expiresAt'
-    | 'allowedIps'
-    | 'rateLimitPerMinute'
-    | 'secretHash'
-    | 'previousSecretHash'
-    | 'previousSecretExpiresAt'
-  >
->;
 
 function scoped(accountId: string, scope: KeyScope): FindOptionsWhere<ApiKeyEntity> {
   switch (scope.kind) {
@@ -67,13 +38,6 @@ function scoped(accountId: string, scope: KeyScope): FindOptionsWhere<ApiKeyEnti
 function countOf(accountId: string, scope: KeyScope): Omit<ApiKeyCountEntity, 'keyCount'> {
   const scopeId = scope.kind === 'environment' ? scope.environmentId : scope.kind === 'user' ? scope.userId : '';
   return { accountId, kind: scope.kind, scopeId };
-}
-
-/** The scope of a key found without one (by its api_key or its secret alone), for writes to it. */
-export function scopeOf(key: Pick<ApiKeyEntity, 'kind' | 'environmentId' | 'userId'>): KeyScope {
-  if (key.kind === 'environment') return { kind: 'environment', environmentId: key.environmentId! };
-  if (key.kind === 'user') return { kind: 'user', userId: key.userId! };
-  return { kind: 'account' };
 }
 
 /**

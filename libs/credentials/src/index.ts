@@ -1,6 +1,5 @@
 export type { ApiKeyEntity } from './api-key.entity.js';
-export { scopeOf } from './api-key.repository.js';
-export type { KeyPage, KeyPatch, KeyScope, KeySortField, VerificationRow } from './api-key.repository.js';
+export type { VerificationRow } from './api-key.repository.js';
 export * from './key-store.js';
 export * from './key-settings.js';
 export * from './key-directory.js';

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { GrantedTransaction } from '@castellan/core';
 import { generateApiKey, generateSecret, isUniqueViolation, KeyKind, newRecordId, PolicyRule, SecretHasher } from '@castellan/core';
 import { ApiKeyEntity } from './api-key.entity.js';
-import { ApiKeyRepository, KeyPatch, KeyScope } from './api-key.repository.js';
+import { ApiKeyRepository } from './api-key.repository.js';
+import type { KeyPatch, KeyScope } from './key-store.js';
 import { KeySettings } from './key-settings.js';
 
 export interface IssueKeyRequest {

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { AccountKeyPolicy } from '@castellan/core';
 import { ACCOUNT_KEY_POLICY, AppError, NEVER } from '@castellan/core';
-import { ApiKeyRepository, KeyScope } from './api-key.repository.js';
+import { ApiKeyRepository } from './api-key.repository.js';
+import type { KeyScope } from './key-store.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,7 +1,42 @@
 import type { EntityManager } from 'typeorm';
 import type { GrantedTransaction, KeyKind } from '@castellan/core';
 import type { ApiKeyEntity } from './api-key.entity.js';
-import type { KeyPage, KeyPatch, KeyScope } from './api-key.repository.js';
+
+/** Which keys an operation is about: the account's own keys, or the keys of one of its environments. */
+export type KeyScope = { kind: 'account' } | { kind: 'environment'; environmentId: string } | { kind: 'user'; userId: string };
+
+export type KeySortField = 'api_key' | 'created_at' | 'name' | 'enabled';
+
+export interface KeyPage {
+  pageSize: number;
+  page: number;
+  sortBy: KeySortField;
+  sortOrder: 'asc' | 'desc';
+}
+
+export type KeyPatch = Partial<
+  Pick<
+    ApiKeyEntity,
+    | 'name'
+    | 'description'
+    | 'enabled'
+    | 'dedicatedFor'
+    | 'rules'
+    | 'expiresAt'
+    | 'allowedIps'
+    | 'rateLimitPerMinute'
+    | 'secretHash'
+    | 'previousSecretHash'
+    | 'previousSecretExpiresAt'
+  >
+>;
+
+/** The scope of a key found without one (by its api_key or its secret alone), for writes to it. */
+export function scopeOf(key: Pick<ApiKeyEntity, 'kind' | 'environmentId' | 'userId'>): KeyScope {
+  if (key.kind === 'environment') return { kind: 'environment', environmentId: key.environmentId! };
+  if (key.kind === 'user') return { kind: 'user', userId: key.userId! };
+  return { kind: 'account' };
+}
 
 /**
  * What the rest of Castellan may do with api_keys, which this library alone reads and writes. The repository

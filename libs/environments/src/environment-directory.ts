@@ -1,6 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import type { EnvironmentEntity } from './environment.entity.js';
-import type { EnvironmentFilter } from './environment.repository.js';
+
+export interface EnvironmentFilter {
+  enabled?: boolean;
+  ids?: string[];
+  /** Only these (a caller's reach); null or absent: every one. */
+  within?: readonly string[] | null;
+  cloudNames?: string[];
+  namePrefix?: string;
+}
 
 /**
  * What other libraries may ask of product_environments, which this library alone reads and writes: lookups of an

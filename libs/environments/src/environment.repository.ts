@@ -1,17 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { EnvironmentDirectory } from './environment-directory.js';
+import { EnvironmentDirectory, EnvironmentFilter } from './environment-directory.js';
 import { EnvironmentEntity } from './environment.entity.js';
-
-export interface EnvironmentFilter {
-  enabled?: boolean;
-  ids?: string[];
-  /** Only these (a caller's reach); null or absent: every one. */
-  within?: readonly string[] | null;
-  cloudNames?: string[];
-  namePrefix?: string;
-}
 
 export type EnvironmentPatch = Partial<
   Pick<EnvironmentEntity, 'name' | 'cloudName' | 'description' | 'enabled' | 'usageLimits' | 'customAttributes'>

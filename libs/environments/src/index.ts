@@ -1,5 +1,4 @@
 export type { EnvironmentEntity } from './environment.entity.js';
-export type { EnvironmentFilter } from './environment.repository.js';
 export * from './environment-directory.js';
 export * from './environments.module.js';
 export * from './dto/environment.dto.js';

@@ -12,7 +12,8 @@ import type {
 } from '@castellan/core';
 import { EVERY_ENVIRONMENT, Excess, Holdings, PolicyCompiler } from '@castellan/permissions';
 import type { ApiKeyEntity } from '../api-key.entity.js';
-import { ApiKeyRepository, scopeOf } from '../api-key.repository.js';
+import { ApiKeyRepository } from '../api-key.repository.js';
+import { scopeOf } from '../key-store.js';
 import { IssuedKey, IssueKeyRequest, KeyIssuer } from '../key-issuer.js';
 
 /**
