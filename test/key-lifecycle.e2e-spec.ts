@@ -152,6 +152,7 @@ describe('expires_at', () => {
     ['the present', () => new Date().toISOString(), /^expires_at must be in the future$/],
     ['a date without a time', () => '2030-01-01', /^expires_at must be an ISO-8601 date-time/],
     ['a date-time without an offset', () => '2030-01-01T00:00:00', /^expires_at must be an ISO-8601 date-time/],
+    ['a day the calendar does not have (30 February)', () => '2030-02-30T00:00:00Z', /^expires_at must be an ISO-8601 date-time/],
     ['a word', () => 'tomorrow', /^expires_at must be an ISO-8601 date-time/],
     ['a number', () => 1893456000, /^expires_at must be an ISO-8601 date-time/],
   ];

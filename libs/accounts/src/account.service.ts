@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { maxLength } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import {
   AppConfig,
@@ -77,7 +78,8 @@ export class AccountService {
   /** An account and its root account API key, made together or not at all. */
   create(name: string): Promise<CreatedAccount> {
     const trimmed = name.trim();
-    if (!trimmed || trimmed.length > 255) throw AppError.invalid('name must be 1 to 255 characters');
+    // Counted as the API's name fields count (class-validator's maxLength: characters, not UTF-16 units).
+    if (!trimmed || !maxLength(trimmed, 255)) throw AppError.invalid('name must be 1 to 255 characters');
     // The rules of the API's own name fields: the CLI and the first start make accounts through here too.
     if (!NO_CONTROL_CHARACTERS.test(trimmed)) throw AppError.invalid(FIELD_MESSAGES.controlCharacters.replace('$property', 'name'));
     return this.transactions.run((manager) => this.createIn(manager, trimmed));

@@ -97,12 +97,15 @@ describe('AccountService.create: the same name rules for the CLI and the first s
     expect(transactions).toBe(1);
   });
 
-  // create counts UTF-16 code units (.length), the API's rename counts characters (class-validator's isLength): an
-  // account named with 200 emoji can be renamed to that name, but not created with it.
-  test.failing('known bug: a name the rename accepts (200 emoji) is accepted by create too', async () => {
+  // Create counts characters as the API's rename does (class-validator's maxLength), not UTF-16 units.
+  test('a name the rename accepts (200 emoji) is accepted by create too, and 256 emoji by neither', async () => {
     const name = '🐈'.repeat(200);
     await validated(UpdateAccountDto, { name });
     await service({ run: () => Promise.resolve() }).create(name);
+    expect(await refusal(() => service().create('🐈'.repeat(256)))).toEqual({
+      code: ErrorCode.InvalidInput,
+      message: 'name must be 1 to 255 characters',
+    });
   });
 });
 

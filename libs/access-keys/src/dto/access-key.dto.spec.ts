@@ -80,9 +80,18 @@ describe('KeySettingsDto', () => {
     );
   });
 
-  // The date-time pattern takes any two digits for the day, and JavaScript's Date rolls 30 February over to 2 March.
-  test.failing('known bug: a day the calendar does not have (2027-02-30) is refused, not read as 2 March', async () => {
-    expect(await refused(KeySettingsDto, { expires_at: '2027-02-30T00:00:00Z' })).toMatch(/^expires_at must be/);
+  // JavaScript's Date reads any day up to 31 and rolls it over: 30 February would be 2 March.
+  test.each(['2027-02-30T00:00:00Z', '2027-02-29T00:00:00Z', '2027-04-31T10:00:00+02:00', '2027-00-10T00:00:00Z'])(
+    'a day the calendar does not have (%s) is refused, not rolled over',
+    async (expires_at) => {
+      expect(await refused(KeySettingsDto, { expires_at })).toMatch(/^expires_at must be/);
+    },
+  );
+
+  test('29 February of a leap year is a day', async () => {
+    expect(await accepted(KeySettingsDto, { expires_at: '2028-02-29T00:00:00Z' })).toEqual({
+      expires_at: new Date('2028-02-29T00:00:00Z'),
+    });
   });
 
   test('addresses and ranges, repeated or comma-joined, are stored as ranges with their host bits cleared', async () => {

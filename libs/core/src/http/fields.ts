@@ -228,6 +228,12 @@ export const ANY_IP = 'any';
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** Whether a date-time's day exists: JavaScript's Date reads any day up to 31 and rolls it over (30 February is 2 March). */
+function onTheCalendar(value: string): boolean {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
 /**
  * An instant as an ISO-8601 date-time with its offset (`2027-01-01T00:00:00Z`), or `never` to remove it.
  * Arrives as a Date or the string `never`.
@@ -238,7 +244,7 @@ export function ExpiryField(opts: FieldOptions = {}) {
     Transform(({ value }) => {
       if (absent(value)) return undefined;
       if (value === NEVER) return NEVER;
-      if (typeof value !== 'string' || !ISO_DATE_TIME.test(value.trim())) return value;
+      if (typeof value !== 'string' || !ISO_DATE_TIME.test(value.trim()) || !onTheCalendar(value.trim())) return value;
       const date = new Date(value.trim());
       return Number.isNaN(date.getTime()) ? value : date;
     }),
