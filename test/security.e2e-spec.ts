@@ -1,10 +1,11 @@
 import { DataSource } from 'typeorm';
 import { newRecordId, uniquenessKey } from '@castellan/core';
 import { UserEntity } from '../libs/people/src/users/user.entity.js';
-import { CODE_VALIDITY_MS, CODES_PER_CALLER, CODES_PER_USER, Mailer, MailMessage, MAX_ATTEMPTS } from '@castellan/security';
+import { CODE_VALIDITY_MS, CODES_PER_CALLER, CODES_PER_USER, MAX_ATTEMPTS } from '@castellan/security';
 import { VerificationCodeEntity } from '../libs/security/src/verification/verification-code.entity.js';
 import { makeExpiredCertificate, makeFutureCertificate, makeValidCertificate } from '../libs/security/src/testing/certificates.fixture.js';
 import { expectUnchanged, ISO_SECONDS, startServer, TestAccount, TestServer } from './support/harness.js';
+import { ReceivedMail, startSmtp, TestSmtp } from './support/smtp.js';
 import {
   bind,
   Credentials,
@@ -23,8 +24,16 @@ import { captureStderr } from './support/logs.js';
 // straight into the users table: this suite tests codes, not the users API.
 
 let server: TestServer;
-beforeAll(async () => (server = await startServer()));
-afterAll(() => server.close());
+// Mail goes through a real SMTP server, started here; the suite reads what it received.
+let smtp: TestSmtp;
+beforeAll(async () => {
+  smtp = await startSmtp();
+  server = await startServer({ SMTP_URL: smtp.url, MAIL_FROM: 'Castellan <castellan@example.com>' });
+});
+afterAll(async () => {
+  await server.close();
+  await smtp.close();
+});
 const { call } = bind(() => server);
 
 const db = (): DataSource => server.app.get(DataSource);
@@ -267,11 +276,8 @@ describe('PUT /security', () => {
 
 // ------------------------------------------------------------------------------- verification codes
 
-/** Every mail the server sends during this suite: the Mailer instance's send is replaced at run time. */
-const mails: MailMessage[] = [];
-beforeAll(() => {
-  server.app.get(Mailer).send = async (message: MailMessage) => void mails.push(message);
-});
+/** Every mail the SMTP server accepted during this suite. */
+const mails = (): ReceivedMail[] => smtp.mails;
 
 async function addUser(account: TestAccount): Promise<UserEntity> {
   const now = new Date();
@@ -300,11 +306,16 @@ const verifyPath = (a: TestAccount) => `${a.base}/verification_codes/verify`;
 
 /** Sends a code and returns the response, and the code as the user's mail holds it. */
 async function sendCode(a: TestAccount, user: UserEntity): Promise<{ body: Json; code: string }> {
-  const count = mails.length;
+  const count = mails().length;
   const body = ok(await call('post', sendPath(a, user.id), a.auth));
-  expect(mails).toHaveLength(count + 1);
-  const mail = mails[count]!;
-  expect(mail).toEqual({ to: user.email, subject: expect.any(String), text: expect.stringMatching(/\b\d{6}\b/) });
+  expect(mails()).toHaveLength(count + 1);
+  const mail = mails()[count]!;
+  expect(mail).toEqual({
+    from: 'castellan@example.com',
+    to: [user.email],
+    subject: expect.any(String),
+    text: expect.stringMatching(/\b\d{6}\b/),
+  });
   return { body, code: /\b(\d{6})\b/.exec(mail.text)![1]! };
 }
 
@@ -343,33 +354,29 @@ describe('POST /users/:user_id/verification_code', () => {
 
   test('404 for an unknown user and for a user of another account; no mail, no code', async () => {
     const foreign = await addUser(intruder);
-    const count = mails.length;
+    const count = mails().length;
     expectErrorMessage(await call('post', sendPath(owner, UNKNOWN_ID), owner.auth), 404, `User ${UNKNOWN_ID} not found`);
     expectErrorMessage(await call('post', sendPath(owner, foreign.id), owner.auth), 404, `User ${foreign.id} not found`);
-    expect(mails).toHaveLength(count);
+    expect(mails()).toHaveLength(count);
     expect(await codeRows(foreign.id)).toEqual([]);
   });
 
   test('503 when the mail cannot be sent; the error does not hold the code', async () => {
     const user = await addUser(owner);
-    const mailer = server.app.get(Mailer);
-    const capture = mailer.send;
-    let code = '';
-    mailer.send = async (message: MailMessage) => {
-      code = /\b(\d{6})\b/.exec(message.text)![1]!;
-      throw new Error('connection refused');
-    };
+    smtp.refuseNext();
     const log = captureStderr();
+    let res;
     try {
-      const res = await call('post', sendPath(owner, user.id), owner.auth);
-      expectErrorMessage(res, 503, 'The verification code could not be sent');
-      expect(code).toMatch(/^\d{6}$/);
-      expect(JSON.stringify(res.body)).not.toContain(code);
+      res = await call('post', sendPath(owner, user.id), owner.auth);
     } finally {
-      mailer.send = capture;
       log.stop();
     }
-    expect(log.text()).toContain(`Could not mail a verification code to user ${user.id}: connection refused`);
+    expectErrorMessage(res, 503, 'The verification code could not be sent');
+    const code = /\b(\d{6})\b/.exec(smtp.refused.at(-1)!.text)![1]!;
+    expect(JSON.stringify(res.body)).not.toContain(code);
+    expect(log.text()).toMatch(
+      new RegExp(`Could not mail a verification code to user ${user.id}: .*554 Message refused by the test server`),
+    );
     expect(log.text()).not.toContain(code);
   });
 
@@ -377,7 +384,7 @@ describe('POST /users/:user_id/verification_code', () => {
     const sender = await server.newAccount('Code sender');
     const [target, other] = [await addUser(sender), await addUser(sender)];
     for (let i = 0; i < CODES_PER_USER.points; i++) await sendCode(sender, target);
-    const count = mails.length;
+    const count = mails().length;
     const res = await call('post', sendPath(sender, target.id), sender.auth);
     expectErrorMessage(
       res,
@@ -385,7 +392,7 @@ describe('POST /users/:user_id/verification_code', () => {
       expect.stringMatching(/^Too many verification codes: a user may be sent 5 every 10 minutes; retry after \d+ seconds$/),
     );
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
-    expect(mails).toHaveLength(count);
+    expect(mails()).toHaveLength(count);
     await sendCode(sender, other);
     const audit = ok(await call('get', `${sender.base}/audit_events?action=provisioning:verification_codes.create`, sender.auth)).events;
     expect(audit.filter((e: Json) => e.target?.id === target.id).map((e: Json) => e.status)).toEqual([429, 200, 200, 200, 200, 200]);
@@ -412,7 +419,7 @@ describe('POST /users/:user_id/verification_code', () => {
     () => undefined,
     async () => ({
       rows: await codeRows(guardedUser.id),
-      mails: mails.length,
+      mails: mails().length,
     }),
   );
 });
