@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import request from 'supertest';
 import { ConfigError, loadConfig } from '@castellan/core';
-import { videoPlugin } from '../examples/video-permissions-plugin/video.plugin.js';
+import { expectVideoCatalogue } from './support/video-catalogue.js';
 import { buildIfNeeded, cleanEnvironment, describeRun, REPO_ROOT, run } from './support/cli.js';
 import { Exit, Instance, Instances, serving, stop } from './support/instances.js';
 import { uniqueCloudName } from './support/harness.js';
@@ -73,19 +73,7 @@ describe('a server started with PERMISSION_PLUGINS naming the example video plug
       .http()
       .get('/v1_1/permissions/catalog')
       .auth(...env.auth);
-    expect(res.status).toBe(200);
-    expect(res.body.plugins.map((p: { name: string }) => p.name)).toEqual(['provisioning', 'upload', 'admin', 'video']);
-    expect(res.body.plugins[3]).toEqual({
-      name: 'video',
-      title: videoPlugin.title,
-      description: videoPlugin.description,
-      actions: videoPlugin.actions.map(({ name, description, attributes }) => ({
-        name: `video:${name}`,
-        description,
-        attributes,
-        scope: 'environment',
-      })),
-    });
+    expectVideoCatalogue(res);
   });
 
   test("a key's rule naming a plugin action, with a condition on its numeric attribute, decides as written", async () => {

@@ -2,7 +2,7 @@
 import type { PolicyRule } from '../../api';
 import { type AttributeType, attributeTypes, type CatalogPlugin } from './catalogue';
 import type { Conditions } from './policy-state';
-import { isPlainObject, list, type Parsed, stableJson } from './values';
+import { isPlainObject, list, type Parsed, parseJsonObject, stableJson } from './values';
 
 /** `equals` writes a plain value: equality, or "contains" on a list attribute. */
 export type ConditionOperator =
@@ -188,14 +188,5 @@ export function describeRule(rule: PolicyRule, plugins: readonly CatalogPlugin[]
 
 /** The text of the "Conditions (JSON)" field: an object of attribute conditions. */
 export function parseConditionsJson(text: string): Parsed<Conditions> {
-  if (!text.trim()) return { ok: true, value: {} };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, error: `Not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
-  }
-  return isPlainObject(value)
-    ? { ok: true, value }
-    : { ok: false, error: 'Conditions must be a JSON object, e.g. {"folder": {"$regex": "^prod/"}}' };
+  return parseJsonObject(text, {}, 'Conditions must be a JSON object, e.g. {"folder": {"$regex": "^prod/"}}');
 }

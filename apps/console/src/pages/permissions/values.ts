@@ -5,6 +5,18 @@ export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeo
 /** What a field's text stands for, or why it stands for nothing. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
+/** A JSON field that holds an object or nothing: empty text is `empty`; anything but an object is `notObject`. */
+export function parseJsonObject<E>(text: string, empty: E, notObject: string): Parsed<Record<string, unknown> | E> {
+  if (!text.trim()) return { ok: true, value: empty };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, error: `Not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  return isPlainObject(value) ? { ok: true, value } : { ok: false, error: notObject };
+}
+
 export const list = (items: readonly string[]): string => items.join(', ');
 
 /** Items as a sentence says them: `upload, admin and video`. */
