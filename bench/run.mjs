@@ -1,6 +1,6 @@
 // The benchmark (`npm run bench`). Seeds an empty database through Castellan's own services, then drives a plain
 // Fastify server (the ceiling) and Castellan in production mode with autocannon, on this machine, client and
-// servers together. Prints one table and writes bench/results/<time>.json. See the README's "Benchmark" section.
+// servers together. Prints one table and writes bench/results/<time>.json. See bench/README.md.
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
