@@ -213,12 +213,14 @@ export const userPath = (id: string) => `/users/${encodeURIComponent(id)}`;
 function CustomRoleNames({ ids, roles }: { ids: string[]; roles: Role[] | null }) {
   if (ids.length === 0) return null;
   const names = ids.map((id) => roles?.find((r) => r.id === id)?.name ?? id);
-  return <span className="block muted">+ {names.join(', ')}</span>;
+  return <span className="block muted wrap-anywhere">+ {names.join(', ')}</span>;
 }
 
 export function EnvironmentNames({ user, environments }: { user: User; environments: Environment[] | null }) {
   if (user.all_sub_accounts || user.role === 'master_admin') return <span>All</span>;
   if (user.sub_account_ids.length === 0) return <span className="muted">None</span>;
   const names = user.sub_account_ids.map((id) => environments?.find((e) => e.id === id)?.name ?? id);
-  return <span>{names.join(', ')}</span>;
+  // An environment's id stands in for its name until the list arrives (or when the caller may not read it), and a
+  // 36-character id must not widen the table past a narrow window.
+  return <span className="wrap-anywhere">{names.join(', ')}</span>;
 }
