@@ -93,7 +93,7 @@ describe('account create --json, then a server started on the same database', ()
         const wrong = await server
           .http()
           .get(accountPath(created.account_id))
-          .auth(created.api_key, created.api_secret.slice(0, -1) + 'x');
+          .auth(created.api_key, created.api_secret.slice(0, -1) + (created.api_secret.endsWith('x') ? 'y' : 'x'));
         expect(wrong.status).toBe(401);
       } finally {
         await server.close();
