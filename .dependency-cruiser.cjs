@@ -21,6 +21,7 @@ const LAYERS = [
   ['environments', 'leaks'],
   ['people', 'decisions', 'key-usage'],
   ['security'],
+  ['sign-in'],
   ['access-keys'],
   // The composition of the libs into one Nest module, for the apps (api, cli) to import: no lib imports it.
   ['platform'],

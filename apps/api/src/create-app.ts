@@ -9,6 +9,7 @@ import {
   FASTIFY_OPTIONS,
   HttpExceptionFilter,
   RequestLogger,
+  SESSION_COOKIE,
 } from '@castellan/core';
 import { prepareDatabase } from '@castellan/database';
 import { BUILTIN_PLUGINS, PermissionPlugin } from '@castellan/permissions';
@@ -64,6 +65,11 @@ export async function createApp(config: AppConfig, plugins: PermissionPlugin[] =
       .setDescription('Account provisioning and API-key permissions, in the Cloudinary Provisioning API wire format.')
       .setVersion('0.1.0')
       .addBasicAuth({ type: 'http', scheme: 'basic', description: 'An account API key and its secret' })
+      .addCookieAuth(
+        SESSION_COOKIE,
+        { type: 'apiKey', in: 'cookie', description: 'A person signed in to the console: the session cookie POST /v1_1/sign-in sets' },
+        SESSION_COOKIE,
+      )
       .build(),
   );
   // Served outside Nest's router, and deliberately public: the API description is not a secret.

@@ -22,6 +22,8 @@ export interface RecordedChange {
   principal: Principal | undefined;
   /** The account, for a change no principal made (a leak report comes without credentials). */
   accountId?: string;
+  /** The person, for what someone did before they held a session (signing in, accepting an invitation). */
+  actorUserId?: string;
   ip: string;
   action: string;
   target: AuditTarget | null;
@@ -83,9 +85,10 @@ export class AuditRecorder implements AuditSink, ChangeObserver, OnModuleInit, B
     const { principal } = change;
     await this.write({
       accountId: principal?.accountId ?? change.accountId ?? null,
-      actorApiKey: principal?.apiKey ?? null,
-      actorKind: principal?.kind ?? null,
-      actorUserId: principal?.userId ?? null,
+      // A person's session has no key: the actor is their user.
+      actorApiKey: principal?.session ? null : (principal?.apiKey ?? null),
+      actorKind: principal?.session || (!principal && change.actorUserId) ? 'session' : (principal?.kind ?? null),
+      actorUserId: principal?.userId ?? change.actorUserId ?? null,
       ip: change.ip,
       action: change.action,
       targetType: change.target?.type ?? null,

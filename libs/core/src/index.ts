@@ -16,6 +16,7 @@ export * from './auth/granted.js';
 export * from './auth/policy-rule.js';
 export * from './auth/authenticated.decorator.js';
 export * from './auth/route-access.js';
+export * from './auth/session.js';
 export * from './audit/audit-sink.js';
 export * from './persistence/transaction-runner.js';
 export * from './persistence/ids.js';

@@ -1,8 +1,19 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
-import { AppError, AUDIT_SINK, AuthFailureReason, ErrorCode, KEY_USAGE_SINK, Principal, routeAccess, RouteAccess } from '@castellan/core';
-import type { AuditSink, FailedAuthentication, KeyUsageSink } from '@castellan/core';
+import {
+  AppError,
+  AUDIT_SINK,
+  AuthFailureReason,
+  ErrorCode,
+  isSession,
+  KEY_USAGE_SINK,
+  Principal,
+  routeAccess,
+  RouteAccess,
+  SESSION_AUTHENTICATOR,
+} from '@castellan/core';
+import type { AuditSink, FailedAuthentication, KeyUsageSink, SessionAuthenticator } from '@castellan/core';
 import { AuthThrottle, KeyRateLimiter, tooManyFailures } from '@castellan/throttling';
 import { ActionAuthorizer } from './action-authorizer.js';
 import { AuthenticatingRequest, BasicAuthGuard, basicCredentials } from './basic-auth.strategy.js';
@@ -13,6 +24,7 @@ interface GuardedRequest extends AuthenticatingRequest {
   params?: Record<string, string | undefined>;
   headers: Record<string, string | string[] | undefined>;
   ip: string;
+  method: string;
 }
 
 /** The api_key a Basic header presents, when it has the shape of one. Reads the user part only, never the secret. */
@@ -20,6 +32,9 @@ export function presentedApiKey(authorization: string | string[] | undefined): s
   const user = basicCredentials(authorization)?.userId;
   return user !== undefined && /^\d{15}$/.test(user) ? user : null;
 }
+
+const personOnly = () =>
+  new AppError(ErrorCode.NotAllowed, "Only a person signed in to the console may call this route; API keys, even a user's own, may not");
 
 /**
  * The global guard. Every route must declare its access with @Authenticated or @Public; one that declares
@@ -34,10 +49,9 @@ export class AccessGuard implements CanActivate {
     private readonly lastUse: LastUseRecorder,
     private readonly throttle: AuthThrottle,
     private readonly rateLimits: KeyRateLimiter,
-    // Absent where the audit log is not loaded (the CLI).
     @Inject(AUDIT_SINK) private readonly audit: AuditSink,
-    // Absent where key usage is not counted (the CLI).
     @Inject(KEY_USAGE_SINK) private readonly usage: KeyUsageSink,
+    @Inject(SESSION_AUTHENTICATOR) private readonly sessions: SessionAuthenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -60,6 +74,7 @@ export class AccessGuard implements CanActivate {
         reason: AuthFailureReason.WrongAccount,
       });
     }
+    if (isSession(principal)) return this.authorizeSession(context, access, principal, params);
     this.lastUse.record(principal, request.ip);
     // Set before authorization, so that refusals of the key carry them too; a 429 carries them itself.
     const limited = this.rateLimits.consume(principal);
@@ -69,6 +84,7 @@ export class AccessGuard implements CanActivate {
         .getResponse<FastifyReply>()
         .headers(await limited.catch((error: unknown) => this.denied(principal, error)));
     try {
+      if (access.person) throw personOnly();
       this.authorize(access, principal, params);
     } catch (error) {
       this.audit.recordRefusal(context, error);
@@ -79,6 +95,22 @@ export class AccessGuard implements CanActivate {
     return true;
   }
 
+  /** A person's session: the same authorization as their user's keys, with no key to count, limit or mark used. */
+  private authorizeSession(
+    context: ExecutionContext,
+    access: RouteAccess & { public: false },
+    principal: Principal,
+    params: Record<string, string | undefined>,
+  ): boolean {
+    try {
+      this.authorize(access, principal, params);
+    } catch (error) {
+      this.audit.recordRefusal(context, error);
+      throw error;
+    }
+    return true;
+  }
+
   /** Counts a refusal of an authenticated key (its rate limit, a permission it lacks) as a denied use, and throws it. */
   private denied(principal: Principal, error: unknown): never {
     this.usage.count(principal, false);
@@ -86,6 +118,13 @@ export class AccessGuard implements CanActivate {
   }
 
   private async authenticate(context: ExecutionContext, request: GuardedRequest): Promise<Principal> {
+    // Basic credentials win over a cookie: automation that sends a key acts as the key, whatever the browser holds.
+    const sessionId = request.headers['authorization'] === undefined ? this.sessions.presented(request) : null;
+    if (sessionId !== null) {
+      const session = await this.sessions.authenticate(request, sessionId);
+      if ('principal' in session) return (request.user = session.principal);
+      return this.refuse(request, { apiKey: null, key: null, reason: session.refused });
+    }
     try {
       await this.basic.canActivate(context);
     } catch (error) {

@@ -46,6 +46,8 @@ export class KeyUsageRecorder extends BatchedWriter<HourCounts> implements KeyUs
 
   /** On every request of an existing key, and each decision: a key already counted this hour allocates nothing. */
   count(key: CountedKey, allowed: boolean): void {
+    // A person's console session asks as no key: there is nothing to count it against.
+    if (key.apiKey === '') return;
     this.add(key.accountId, key.apiKey, hourOf(Date.now()), allowed ? 1 : 0, allowed ? 0 : 1);
   }
 

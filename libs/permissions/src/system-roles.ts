@@ -28,7 +28,7 @@ const OWN_KEYS = ['read', 'create', 'update', 'rotate', 'delete'].map((verb) => 
 export const SYSTEM_ROLE_RULES: Record<SystemRole, { description: string; rules: PolicyRule[] }> = {
   master_admin: { description: 'Everything, in every product environment; an account always keeps one', rules: [allow('*')] },
   admin: {
-    description: 'Everything but security settings and account API keys',
+    description: "Everything but security settings, account API keys and ending other people's sessions",
     rules: [
       allow('*'),
       deny(
@@ -37,6 +37,7 @@ export const SYSTEM_ROLE_RULES: Record<SystemRole, { description: string; rules:
         'provisioning:account_api_keys.update',
         'provisioning:account_api_keys.rotate',
         'provisioning:account_api_keys.permissions.update',
+        'provisioning:user_sessions.delete',
       ),
     ],
   },

@@ -11,6 +11,7 @@ import { LeaksModule } from '@castellan/leaks';
 import { PeopleModule } from '@castellan/people';
 import { PermissionPlugin, PermissionsModule } from '@castellan/permissions';
 import { SecurityModule } from '@castellan/security';
+import { SignInModule } from '@castellan/sign-in';
 
 /** Every feature module, each mounting its own routes and registering its own tables. */
 export const FEATURE_MODULES = [
@@ -20,6 +21,7 @@ export const FEATURE_MODULES = [
   DecisionsModule,
   PeopleModule,
   SecurityModule,
+  SignInModule,
   AuditModule,
   LeaksModule,
   KeyUsageModule,

@@ -12,6 +12,7 @@ import { AccountKeyPolicyService } from './settings/account-key-policy.service.j
 import { AccountSecurityRepository } from './settings/account-security.repository.js';
 import { SecurityController } from './settings/security.controller.js';
 import { SecurityService } from './settings/security.service.js';
+import { SignInPolicies } from './settings/sign-in-policy.js';
 import { VerificationCodeEntity } from './verification/verification-code.entity.js';
 import { VerificationCodeRepository } from './verification/verification-code.repository.js';
 import { VerificationCodeController } from './verification/verification-code.controller.js';
@@ -22,7 +23,7 @@ const SECURITY_ENTITIES = [AccountSecurityEntity, VerificationCodeEntity];
 /**
  * Account security settings (`/security`) and support verification codes. Global only for the ports of
  * core it provides (ACCOUNT_KEY_POLICY: the cap on key lifetimes), which key issuing (libs/credentials) needs
- * without depending on security; its services are not exported.
+ * without depending on security; the services libs/sign-in uses are exported to modules that import this one.
  */
 @Global()
 @Module({
@@ -43,7 +44,9 @@ const SECURITY_ENTITIES = [AccountSecurityEntity, VerificationCodeEntity];
     Mailer,
     AccountKeyPolicyService,
     { provide: ACCOUNT_KEY_POLICY, useExisting: AccountKeyPolicyService },
+    SignInPolicies,
   ],
-  exports: [ACCOUNT_KEY_POLICY],
+  // The mailer, the sign-in policy and verification codes, for libs/sign-in, which imports this module.
+  exports: [ACCOUNT_KEY_POLICY, Mailer, SignInPolicies, VerificationCodeService],
 })
 export class SecurityModule {}

@@ -65,6 +65,14 @@ export class AuthThrottle {
   }
 
   /**
+   * Seconds before a subject counted by recordFailure (an api_key, a person's sign-in) may try again; 0 when it
+   * may. A sign-in asks before it checks a password, so that a blocked person's right guess is refused too.
+   */
+  subjectBlockedFor(subject: string): Promise<number> {
+    return this.blockedFor(this.byApiKey, subject);
+  }
+
+  /**
    * Counts a refused authentication against the client's address and, when `guessedApiKey` is given (an existing
    * key presented with a wrong secret), against that api_key. A blocked api_key is not counted again, as a blocked
    * address is not: its block runs out as it was set.

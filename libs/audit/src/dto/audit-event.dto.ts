@@ -69,10 +69,15 @@ export class AuditActorDto {
   })
   api_key!: string | null;
 
-  @ApiProperty({ type: String, nullable: true, enum: ['account', 'environment', 'user'], description: 'null for an unknown key' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['account', 'environment', 'user', 'session'],
+    description: "The key's kind, or `session` for a person signed in to the console (then api_key is null); null for an unknown key",
+  })
   kind!: string | null;
 
-  @ApiProperty({ type: String, nullable: true, description: "A user key's user" })
+  @ApiProperty({ type: String, nullable: true, description: "A user key's user, or the signed-in person's user" })
   user_id!: string | null;
 }
 

@@ -16,6 +16,14 @@ export enum AuthFailureReason {
   IpNotAllowed = 'IP_NOT_ALLOWED',
   /** A user key whose user is disabled or gone. */
   UserUnavailable = 'USER_UNAVAILABLE',
+  /** A session cookie that names no session: never opened, signed out, or ended by its user or a master admin. */
+  SessionUnknown = 'SESSION_UNKNOWN',
+  /** A session past its idle or absolute lifetime. */
+  SessionExpired = 'SESSION_EXPIRED',
+  /** A session still waiting for its second factor, or for the enrollment the account's policy requires. */
+  SignInIncomplete = 'SIGN_IN_INCOMPLETE',
+  /** A session the account's policy no longer allows (SSO required since it began with a password). */
+  PolicyChanged = 'POLICY_CHANGED',
   /** A valid key used on another account's path. */
   WrongAccount = 'WRONG_ACCOUNT',
   /**

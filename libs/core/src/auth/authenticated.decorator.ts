@@ -1,9 +1,10 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, HttpCode, SetMetadata, UseInterceptors } from '@nestjs/common';
-import { ApiBasicAuth, ApiExtension, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { ApiBasicAuth, ApiCookieAuth, ApiExtension, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import type { ApiOperationOptions } from '@nestjs/swagger';
 import { ErrorBodyDto } from '../errors/error-body.dto.js';
 import { ChangeInterceptor, mayChange } from './change-route.js';
 import type { Principal } from './principal.js';
+import { SESSION_COOKIE } from './session.js';
 import { ACCESS_METADATA, OwnerAccess, RouteAccess } from './route-access.js';
 
 // @nestjs/swagger's metadata keys (its DECORATORS constant, which it does not export).
@@ -13,6 +14,7 @@ const RESPONSES_METADATA = 'swagger/apiResponse';
 /** What the caller of a route needs, as /docs says it. */
 function needs(access: RouteAccess): string {
   if (access.public) return '**Public**: no credentials needed; any sent are ignored.';
+  if (access.person) return '**Needs** a person signed in to the console (a session cookie); API keys are refused.';
   if (!access.permission) return '**Needs** any valid key, and no permission.';
   const own = access.owner ? `, or \`${access.owner.permission}\` when \`${access.owner.param}\` is the calling key's own user` : '';
   const reach = access.withinReach ? ' A key limited to some product environments may call it, and is answered about those only.' : '';
@@ -40,7 +42,7 @@ function describeRoute(access: RouteAccess): MethodDecorator {
 }
 
 /** The statuses a route answers besides 200 and those its access decorator declares, each with why. */
-export type Refusals = Partial<Record<400 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 503, string>>;
+export type Refusals = Partial<Record<400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 503, string>>;
 
 /** An error answer: its status, why, and the error body every error answer has. */
 const ApiError = (status: number, description: string): MethodDecorator => ApiResponse({ status, description, type: ErrorBodyDto });
@@ -82,26 +84,30 @@ const mayNotPerform = (permission: string, owner?: OwnerAccess): string =>
  * SDKs treat 201 and 204 as failures. Put it above the route's @ApiOperation and responses.
  */
 export function Authenticated(
-  options: { permission: string; owner?: OwnerAccess; withinReach?: boolean } | { anyValidKey: true; decisions?: boolean },
+  options:
+    { permission: string; owner?: OwnerAccess; withinReach?: boolean } | { anyValidKey: true; decisions?: boolean } | { person: true },
 ) {
   const access: RouteAccess =
     'permission' in options
       ? { public: false, permission: options.permission, owner: options.owner, withinReach: options.withinReach }
-      : { public: false, permission: null, decisions: options.decisions };
+      : 'person' in options
+        ? { public: false, permission: null, person: true }
+        : { public: false, permission: null, decisions: options.decisions };
   const permission = access.permission;
   return applyDecorators(
     SetMetadata(ACCESS_METADATA, access),
     ...(mayChange(permission) ? [UseInterceptors(ChangeInterceptor)] : []),
     HttpCode(200),
-    ApiBasicAuth(),
-    ApiExtension('x-permission', permission ?? 'any valid key'),
+    ...(access.person ? [ApiCookieAuth(SESSION_COOKIE)] : [ApiBasicAuth(), ApiCookieAuth(SESSION_COOKIE)]),
+    ApiExtension('x-permission', permission ?? (access.person ? 'a signed-in person' : 'any valid key')),
     ...(access.owner ? [ApiExtension('x-own-permission', access.owner.permission)] : []),
     ApiError(
       401,
-      'Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another ' +
+      'Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another ' +
         'account. The answer carries `WWW-Authenticate: Basic`',
     ),
     ...(permission ? [ApiError(403, mayNotPerform(permission, access.owner))] : []),
+    ...(access.person ? [ApiError(403, 'The caller is an API key: only a person signed in to the console may call this route')] : []),
     ApiError(
       429,
       "Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; " +

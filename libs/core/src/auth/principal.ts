@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { SqlDialect } from '../persistence/raw-values.js';
 import type { KeyKind } from '../secrets/secret-format.js';
 import type { PolicyRule } from './policy-rule.js';
+import type { SessionRef } from './session.js';
 
 /** What decisions need of an environment. */
 export interface EnvironmentState {
@@ -37,6 +38,11 @@ export interface Principal {
    * its decisions need no lookup; the verification cache drops it with every change to the account.
    */
   environment: EnvironmentState | null;
+  /**
+   * Set when the caller is a person signed in to the console, not a key: then kind is 'user', rules null (exactly the
+   * user's privileges), and keyId and apiKey are empty.
+   */
+  session?: SessionRef;
 }
 
 /** The product environments a principal acts in: the listed ones, or null for every one, those made later included. */

@@ -50,6 +50,19 @@ interface AppConfigFields {
   databaseTimeoutMs: number;
   /** Permission plugin modules to load besides the built-in ones: package names and absolute paths, in order. */
   permissionPlugins: readonly string[];
+  signIn: SignInLimits;
+}
+
+/** How long what lets a person in lasts. */
+export interface SignInLimits {
+  /** A console session unused this long ends. */
+  sessionIdleMinutes: number;
+  /** A console session ends this long after it began, however busy. */
+  sessionMaxHours: number;
+  /** An invitation link works this long after it was sent. */
+  invitationValidHours: number;
+  /** A password reset link works this long after it was sent. */
+  passwordResetValidMinutes: number;
 }
 
 /** How long a client may take, and how many may be connected: slow or idle clients must not hold the server. */
@@ -237,6 +250,10 @@ const schema = z.object({
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(800),
   DATABASE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   PERMISSION_PLUGINS: permissionPlugins,
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  INVITATION_VALID_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  PASSWORD_RESET_VALID_MINUTES: z.coerce.number().int().min(5).max(1440).default(60),
 });
 
 export class ConfigError extends Error {}
@@ -299,5 +316,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     databaseTimeoutMs: c.DATABASE_TIMEOUT_MS,
     permissionPlugins: c.PERMISSION_PLUGINS,
+    signIn: {
+      sessionIdleMinutes: c.SESSION_IDLE_MINUTES,
+      sessionMaxHours: c.SESSION_MAX_HOURS,
+      invitationValidHours: c.INVITATION_VALID_HOURS,
+      passwordResetValidMinutes: c.PASSWORD_RESET_VALID_MINUTES,
+    },
   });
 }

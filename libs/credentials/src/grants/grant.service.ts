@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AppError, ErrorCode, reachOf, USER_HOLDINGS_PART, USER_PRIVILEGES } from '@castellan/core';
+import { AppError, ErrorCode, isSession, reachOf, USER_HOLDINGS_PART, USER_PRIVILEGES } from '@castellan/core';
 import type {
   GrantedTransaction,
   KeyHoldings,
@@ -159,6 +159,14 @@ export class GrantService {
    * changes, the caller acts now.
    */
   private async fresh(manager: EntityManager, caller: Principal): Promise<{ key: ApiKeyEntity | undefined; holdings: Holdings }> {
+    // A person's session holds exactly what their user holds now: a user disabled or gone meanwhile holds nothing.
+    if (isSession(caller)) {
+      const user = (await this.people.entitlements(manager, caller.accountId, [caller.userId!])).get(caller.userId!);
+      const holdings = user?.enabled
+        ? this.holdingsOf({ kind: 'user', rules: null, environmentId: null, userId: caller.userId }, [], user)
+        : null;
+      return { key: undefined, holdings: holdings ?? this.holdsNothing() };
+    }
     const row = await this.keys.findForVerification(caller.apiKey, { holdings: this.holdings }, { accountId: caller.accountId, manager });
     if (!row) return { key: undefined, holdings: this.holdsNothing() };
     const { key, parts } = row;

@@ -6,6 +6,7 @@ import { KeyLifecycle1732400000000 } from './1732400000000-key-lifecycle.js';
 import { KeyLists1732500000000 } from './1732500000000-key-lists.js';
 import { KeyUsageHours1732600000000 } from './1732600000000-key-usage-hours.js';
 import { UnicodeNames1732700000000 } from './1732700000000-unicode-names.js';
+import { PeopleSignIn1732800000000 } from './1732800000000-people-sign-in.js';
 
 /** Listed explicitly: the build is plain tsc, and globs would depend on the working directory. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   KeyLists1732500000000,
   KeyUsageHours1732600000000,
   UnicodeNames1732700000000,
+  PeopleSignIn1732800000000,
 ];

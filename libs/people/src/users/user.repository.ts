@@ -126,6 +126,19 @@ export class UserRepository implements UserDirectory {
     return this.repo(manager).findOne({ where: { accountId, emailKey: uniquenessKey(email) } });
   }
 
+  /**
+   * Users with this email in every account: the one lookup that is not scoped to an account, because a person signing
+   * in names no account. The sign-in checks the password of each before it tells anything about any.
+   */
+  findByEmailInEveryAccount(email: string): Promise<UserEntity[]> {
+    return this.users.find({ where: { emailKey: uniquenessKey(email) }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** A person signed in (or accepted an invitation): no longer pending, and this is their last login. */
+  async markSignedIn(accountId: string, id: string, at: Date, manager?: EntityManager): Promise<void> {
+    await this.repo(manager).update({ accountId, id }, { pending: false, lastLogin: at });
+  }
+
   countEnabledMasterAdmins(manager: EntityManager, accountId: string): Promise<number> {
     return this.repo(manager).count({ where: { accountId, role: 'master_admin', enabled: true } });
   }

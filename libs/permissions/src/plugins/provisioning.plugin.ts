@@ -94,6 +94,10 @@ export const provisioningPlugin: PermissionPlugin = {
       ['rotate', 'Issue a new secret for'],
       ['delete', 'Revoke'],
     ]),
+    ...crud('user_sessions', "another user's console sessions (a person's own need no permission)", [
+      ['read', 'List'],
+      ['delete', 'End'],
+    ]),
     ...crud('security', 'account security settings (two-factor policy, SAML single sign-on)', [
       ['read', 'Read'],
       ['update', 'Change'],

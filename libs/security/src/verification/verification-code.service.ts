@@ -56,7 +56,9 @@ export class VerificationCodeService {
    */
   async send(caller: Principal, userId: string): Promise<VerificationCodeSentDto> {
     const accountId = caller.accountId;
-    await this.count('caller', caller.apiKey, CODES_PER_CALLER, 'this key may send');
+    // A person signed in counts as their user: every session of theirs shares one allowance.
+    const sender = caller.session ? `user:${caller.accountId}:${caller.userId}` : caller.apiKey;
+    await this.count('caller', sender, CODES_PER_CALLER, 'this key may send');
     const user = await this.users.findById(accountId, userId);
     if (!user) throw AppError.notFound('User', userId);
     await this.count('user', `${accountId}:${userId}`, CODES_PER_USER, 'a user may be sent');

@@ -1,0 +1,5 @@
+export * from './sign-in.module.js';
+export * from './sessions/sessions.module.js';
+export * from './sessions/dto/session.dto.js';
+export * from './sessions/dto/sign-in.dto.js';
+export * from './passwords/password-policy.js';

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, LessThan, Not, Repository } from 'typeorm';
+import { UserSessionEntity, SessionStage } from './user-session.entity.js';
+
+/** Console sessions. Every query but the token lookup (the cookie names no account) is scoped to one account. */
+@Injectable()
+export class UserSessionRepository {
+  constructor(@InjectRepository(UserSessionEntity) private readonly sessions: Repository<UserSessionEntity>) {}
+
+  private repo(manager?: EntityManager): Repository<UserSessionEntity> {
+    return manager ? manager.getRepository(UserSessionEntity) : this.sessions;
+  }
+
+  async insert(session: UserSessionEntity, manager?: EntityManager): Promise<void> {
+    await this.repo(manager).insert(session);
+  }
+
+  /** The one unscoped lookup: a cookie names a session, not an account. */
+  findByTokenHash(tokenHash: string): Promise<UserSessionEntity | null> {
+    return this.sessions.findOne({ where: { tokenHash } });
+  }
+
+  findById(accountId: string, id: string): Promise<UserSessionEntity | null> {
+    return this.sessions.findOne({ where: { accountId, id } });
+  }
+
+  listOfUser(accountId: string, userId: string): Promise<UserSessionEntity[]> {
+    return this.sessions.find({ where: { accountId, userId }, order: { createdAt: 'DESC', id: 'ASC' } });
+  }
+
+  async touch(accountId: string, id: string, at: Date): Promise<void> {
+    await this.sessions.update({ accountId, id }, { lastSeenAt: at });
+  }
+
+  async setStage(accountId: string, id: string, stage: SessionStage, manager?: EntityManager): Promise<void> {
+    await this.repo(manager).update({ accountId, id }, { stage });
+  }
+
+  /** Deletes sessions; answers the token hashes of those deleted, for the cache to forget. */
+  async delete(accountId: string, where: { id?: string; userId?: string; exceptId?: string }, manager?: EntityManager): Promise<string[]> {
+    const repo = this.repo(manager);
+    const match = {
+      accountId,
+      ...(where.id !== undefined ? { id: where.id } : {}),
+      ...(where.userId !== undefined ? { userId: where.userId } : {}),
+      ...(where.exceptId !== undefined ? { id: Not(where.exceptId) } : {}),
+    };
+    const rows = await repo.find({ where: match, select: { id: true, tokenHash: true } });
+    if (rows.length) await repo.delete(rows.map((r) => r.id));
+    return rows.map((r) => r.tokenHash);
+  }
+
+  /** Sessions past their absolute end, of every account: housekeeping. */
+  async deleteExpired(now: Date): Promise<void> {
+    await this.sessions.delete({ expiresAt: LessThan(now) });
+  }
+}
