@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError, AuthFailureReason, isoSeconds, KEY_USAGE_SINK, Principal, reachOf } from '@castellan/core';
+import { AppError, AuthFailureReason, ErrorCode, isoSeconds, isSession, KEY_USAGE_SINK, Principal, reachOf } from '@castellan/core';
 import type { EnvironmentState, KeyUsageSink } from '@castellan/core';
 import { ActionAuthorizer, KeyPrincipals, refusalOfUse } from '@castellan/credentials';
 import { EnvironmentDirectory } from '@castellan/environments';
@@ -112,6 +112,8 @@ export class DecisionService {
   }
 
   self(caller: Principal): KeySelfDto {
+    if (isSession(caller))
+      throw new AppError(ErrorCode.NotAllowed, "A person's console session is not a key: GET /v1_1/session describes who is signed in");
     return {
       api_key: caller.apiKey,
       name: caller.name,
