@@ -1,9 +1,10 @@
 import type { Response } from 'supertest';
+import { CSRF_HEADER, CSRF_HEADER_VALUE } from '@castellan/core';
 import type { RouteAccess } from '@castellan/core';
 import type { Method } from '../support/http.js';
 import { RegisteredRoute, registeredRoutes } from '../support/routes.js';
 import { validBody } from './support/bodies.js';
-import { buildTarget, CredentialName, pathFor, Target } from './support/fixture.js';
+import { buildTarget, CredentialName, pathFor, SessionName, Target } from './support/fixture.js';
 import { OpenApiDocument, openApiDocument } from './support/openapi.js';
 import { refusalProblems } from './support/refusals.js';
 import { inParallel, IN_FLIGHT, SecurityServer, startSecurityServer } from './support/server.js';
@@ -41,12 +42,31 @@ function expected(route: (typeof routes)[number], credential: CredentialName): {
   // A valid key of another account is answered like a wrong secret; the decision API has no account in its path.
   if (credential === 'another account')
     return route.params.includes('account_id') ? { status: 401, message: 'Invalid credentials' } : undefined;
+  // A person's own routes take no key, however privileged.
+  if (route.access.person) return { status: 403, message: PERSON_ONLY };
   // Environment keys never hold provisioning actions, and the weak user's role holds none.
+  return route.access.permission ? { status: 403, message: `Not allowed: ${route.access.permission}` } : undefined;
+}
+
+const PERSON_ONLY = "Only a person signed in to the console may call this route; API keys, even a user's own, may not";
+
+/** What a session must get: the same as its user's key would, since a session acts as its user. */
+function expectedOfSession(route: (typeof routes)[number], session: SessionName): { status: 401 | 403; message: string } | undefined {
+  if (session === 'session of another account')
+    return route.params.includes('account_id') ? { status: 401, message: 'Invalid credentials' } : undefined;
   return route.access.permission ? { status: 403, message: `Not allowed: ${route.access.permission}` } : undefined;
 }
 
 const send = (route: RegisteredRoute, credentials: readonly [string, string], body?: Record<string, unknown>): Promise<Response> =>
   Promise.resolve(server.call(route.method as Method, pathFor(route, target), credentials, body));
+
+/** A request with a session cookie, and the CSRF header the console sends, so that only the session's rights decide. */
+const sendAsSession = (route: RegisteredRoute, cookie: string, body?: Record<string, unknown>): Promise<Response> => {
+  const req = server.call(route.method as Method, pathFor(route, target), null, body).set('cookie', cookie);
+  return Promise.resolve(req.set(CSRF_HEADER, CSRF_HEADER_VALUE));
+};
+
+const bodyFor = (route: RegisteredRoute) => (route.method === 'post' || route.method === 'put' ? validBody(doc, route, target) : undefined);
 
 describe('the access matrix', () => {
   test('covers the registered routes', () => {
@@ -70,16 +90,28 @@ describe('the access matrix', () => {
         return want ? [{ route, want }] : [];
       });
       // A body the route would accept, so that a missing check shows as a success rather than a 400.
-      const answers = await inParallel(cells, IN_FLIGHT, ({ route }) =>
-        send(
-          route,
-          target.credentials[credential],
-          route.method === 'post' || route.method === 'put' ? validBody(doc, route, target) : undefined,
-        ),
-      );
+      const answers = await inParallel(cells, IN_FLIGHT, ({ route }) => send(route, target.credentials[credential], bodyFor(route)));
       const failures = answers.flatMap((res, i) => {
         const { route, want } = cells[i]!;
         const problems = refusalProblems(res, want.status, want.message);
+        return problems.length ? [`${route.method.toUpperCase()} ${route.path}: ${problems.join('; ')}`] : [];
+      });
+      expect(failures).toEqual([]);
+      expect(cells.length).toBeGreaterThan(0);
+    },
+  );
+
+  test.each<SessionName>(['session without privileges', 'session of another account'])(
+    '%s: refused like its user on every route it does not belong to, never 2xx, never 5xx',
+    async (session) => {
+      const cells = routes.flatMap((route) => {
+        const want = expectedOfSession(route, session);
+        return want ? [{ route, want }] : [];
+      });
+      const answers = await inParallel(cells, IN_FLIGHT, ({ route }) => sendAsSession(route, target.sessions[session], bodyFor(route)));
+      const failures = answers.flatMap((res, i) => {
+        const { route, want } = cells[i]!;
+        const problems = refusalProblems(res, want.status, want.message, false);
         return problems.length ? [`${route.method.toUpperCase()} ${route.path}: ${problems.join('; ')}`] : [];
       });
       expect(failures).toEqual([]);

@@ -5,6 +5,7 @@ import { uniqueCloudName } from '../../support/harness.js';
 import { allow, Credentials, Json, ok } from '../../support/http.js';
 import type { RegisteredRoute } from '../../support/routes.js';
 import type { SecurityServer } from './server.js';
+import { GOOD_PASSWORD, setPassword, signIn } from '../../support/people.js';
 
 /** A credential the matrix presents, and what it is. */
 export type CredentialName =
@@ -19,6 +20,9 @@ export type CredentialName =
   | 'environment key'
   | 'user key without privileges';
 
+/** A person's console session the matrix presents (a cookie, with the CSRF header), and what it is. */
+export type SessionName = 'session without privileges' | 'session of another account';
+
 /**
  * An account with one of everything, made through the API, and another account beside it. Path parameters of
  * any route are filled with the target's real ids, so a refusal is never a 404 in disguise.
@@ -29,10 +33,12 @@ export interface Target {
   /** Records of the other account, which no request of the target may ever touch. */
   foreign: { envId: string; userId: string };
   /** Ids by path parameter name (api_key depends on the route; see pathFor). */
-  ids: { account_id: string; sub_account_id: string; user_id: string; group_id: string; role_id: string };
+  ids: { account_id: string; sub_account_id: string; user_id: string; group_id: string; role_id: string; session_id: string };
   /** A key of each kind that path parameters name: never used as a credential. */
   pathKeys: { environment: string; account: string; user: string };
   credentials: Record<CredentialName, Credentials>;
+  /** Session cookies, as Cookie header values. */
+  sessions: Record<SessionName, string>;
 }
 
 const credentialsOf = (key: Json): Credentials => [key.api_key, key.api_secret];
@@ -85,6 +91,15 @@ export async function buildTarget(server: SecurityServer): Promise<Target> {
   await put(`${base}/users/${leaver.id}`, { enabled: false });
   for (const key of [expiredAccount, expiredEnv, expiredUser]) await expire(server, key.api_key);
 
+  // Sessions: the weak user's, the path user's (whose id paths name) and one in the other account.
+  const session = async (accountId: string, email: string, userId: string): Promise<string> => {
+    await setPassword(server, accountId, userId);
+    return signIn(server, { email, password: GOOD_PASSWORD }, accountId);
+  };
+  const weakSession = await session(account.account_id, weakUser.email, weakUser.id);
+  const pathSession = await session(account.account_id, pathUser.email, pathUser.id);
+  const [pathSessionRow] = ok(await server.http().get('/v1_1/me/sessions').set('cookie', pathSession)).sessions;
+
   const foreignEnv = await post(`${other.base}/sub_accounts`, { name: 'Bystander env', cloud_name: uniqueCloudName('sec') }, other.auth);
   const foreignUser = await post(`${other.base}/users`, { name: 'Bystander', email: `bystander@${other.account_id}.example` }, other.auth);
 
@@ -92,7 +107,14 @@ export async function buildTarget(server: SecurityServer): Promise<Target> {
     account,
     other,
     foreign: { envId: foreignEnv.id, userId: foreignUser.id },
-    ids: { account_id: account.account_id, sub_account_id: env.id, user_id: pathUser.id, group_id: group.id, role_id: role.id },
+    ids: {
+      account_id: account.account_id,
+      sub_account_id: env.id,
+      user_id: pathUser.id,
+      group_id: group.id,
+      role_id: role.id,
+      session_id: pathSessionRow.id,
+    },
     pathKeys: {
       environment: (await envKey('path key')).api_key,
       account: (await accountKey('path key')).api_key,
@@ -109,6 +131,10 @@ export async function buildTarget(server: SecurityServer): Promise<Target> {
       'key of a disabled user': credentialsOf(leaverKey),
       'environment key': [env.api_access_keys[0].key, env.api_access_keys[0].secret],
       'user key without privileges': credentialsOf(await userKey(weakUser.id, 'weak')),
+    },
+    sessions: {
+      'session without privileges': weakSession,
+      'session of another account': await session(other.account_id, foreignUser.email, foreignUser.id),
     },
   };
 }

@@ -23,9 +23,10 @@ const isErrorBody = (body: unknown): body is { error: { message: string; path?: 
  * Why an answer is not a proper refusal: a 4xx (the exact status when one is given) with exactly
  * `{"error":{"message"}}` (and the `path` a validation names, or the `action` a grant refusal names, if any), a
  * message that shows no internals (and is, or matches, the expected one when given), and the Basic challenge on a
- * 401. Empty when it is one.
+ * 401 (none for the console's requests, which carry x-requested-with: the browser must not take a 401 over).
+ * Empty when it is one.
  */
-export function refusalProblems(res: Response, status?: number, message?: string | RegExp): string[] {
+export function refusalProblems(res: Response, status?: number, message?: string | RegExp, challenge = true): string[] {
   const problems: string[] = [];
   if (res.status < 400 || res.status >= 500) problems.push(`not a 4xx`);
   else if (status !== undefined && res.status !== status) problems.push(`expected ${status}`);
@@ -35,6 +36,7 @@ export function refusalProblems(res: Response, status?: number, message?: string
     if (!expected) problems.push(`expected the message ${String(message)}`);
     if (INTERNALS.some((pattern) => pattern.test(res.body.error.message))) problems.push('the message shows internals');
   }
-  if (res.status === 401 && res.headers['www-authenticate'] !== 'Basic realm="castellan"') problems.push('no Basic challenge');
+  const challenged = res.headers['www-authenticate'] === 'Basic realm="castellan"';
+  if (res.status === 401 && challenged !== challenge) problems.push(challenge ? 'no Basic challenge' : 'a Basic challenge');
   return problems.length ? [...problems, `got ${res.status} ${res.text.slice(0, 160)}`] : [];
 }
