@@ -35,6 +35,7 @@ afterAll(() => server.close());
 function declaredNeeds(route: RegisteredRoute): string[] {
   const access = route.access!;
   if (access.public) return ['**Public**'];
+  if (access.person) return ['**Needs** a person signed in to the console'];
   if (!access.permission) return ['**Needs** any valid key'];
   return [`**Needs** \`${access.permission}\``, ...(access.owner ? [`or \`${access.owner.permission}\``] : [])];
 }

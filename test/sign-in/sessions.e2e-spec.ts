@@ -70,7 +70,7 @@ describe('signing in', () => {
     const email = uniqueEmail();
     ok(await call('post', `${account.base}/users`, account.auth, { name: 'No password', email }));
     expectError(await signInRaw({ email, password: GOOD_PASSWORD }), 401, INVALID_CREDENTIALS);
-    expectError(await signInRaw({ email, password: '' }), 401, INVALID_CREDENTIALS);
+    expectErrorMessage(await signInRaw({ email, password: '' }), 400, 'password is required');
   });
 
   test('bad bodies: 400 and no cookie', async () => {

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsDefined, IsString, MaxLength } from 'class-validator';
+import { IsDefined, IsString, Matches, MaxLength } from 'class-validator';
 import { MAX_PASSWORD_LENGTH } from './password-policy.js';
 
 /**
@@ -13,6 +13,8 @@ export function PasswordField(description: string) {
     ApiProperty({ type: String, format: 'password', description, maxLength: MAX_PASSWORD_LENGTH * 4, required: true }),
     IsDefined({ message: '$property is required' }),
     IsString({ message: '$property must be a string' }),
+    // Blank is no password: asked for, not refused as a wrong one.
+    Matches(/\S/, { message: '$property is required' }),
     MaxLength(MAX_PASSWORD_LENGTH * 4, { message: `$property must be at most ${MAX_PASSWORD_LENGTH} characters long` }),
   );
 }
