@@ -134,9 +134,11 @@ if (!browserPresent) console.warn(`Skipping /docs in a browser: ${CHROMIUM} is a
   test('an operation opens on its description, and "Try it out" calls the API with the credentials given', async () => {
     await page.getByRole('button', { name: 'Authorize' }).first().click();
     const dialog = page.locator('.modal-ux');
-    await dialog.locator('input').nth(0).fill(account.api_key);
-    await dialog.locator('input').nth(1).fill(account.api_secret);
-    await dialog.getByRole('button', { name: 'Apply credentials' }).click();
+    // The dialog offers both schemes: Basic for keys, and the console's session cookie.
+    const basic = dialog.locator('form').filter({ hasText: 'basic (http, Basic)' });
+    await basic.locator('input').nth(0).fill(account.api_key);
+    await basic.locator('input').nth(1).fill(account.api_secret);
+    await basic.getByRole('button', { name: 'Apply credentials' }).click();
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();
 
     const self = page.locator('#operations-Decisions-DecisionController_self');
