@@ -139,7 +139,7 @@ if (!browserPresent) console.warn(`Skipping /docs in a browser: ${CHROMIUM} is a
     await basic.locator('input').nth(0).fill(account.api_key);
     await basic.locator('input').nth(1).fill(account.api_secret);
     await basic.getByRole('button', { name: 'Apply credentials' }).click();
-    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Close', exact: true }).first().click();
 
     const self = page.locator('#operations-Decisions-DecisionController_self');
     await self.locator('.opblock-summary').click();
