@@ -83,6 +83,22 @@ describe('loadConfig', () => {
     expect([loadConfig(base).keyCacheTtlSeconds, loadConfig({ ...base, KEY_CACHE_TTL_SECONDS: '5' }).keyCacheTtlSeconds]).toEqual([30, 5]);
   });
 
+  test('ends sessions idle 30 minutes or 12 hours old; links work 72 hours (invitations) and an hour (resets)', () => {
+    expect(loadConfig(base).signIn).toEqual({
+      sessionIdleMinutes: 30,
+      sessionMaxHours: 12,
+      invitationValidHours: 72,
+      passwordResetValidMinutes: 60,
+    });
+    const set = { SESSION_IDLE_MINUTES: '5', SESSION_MAX_HOURS: '1', INVITATION_VALID_HOURS: '24', PASSWORD_RESET_VALID_MINUTES: '15' };
+    expect(loadConfig({ ...base, ...set }).signIn).toEqual({
+      sessionIdleMinutes: 5,
+      sessionMaxHours: 1,
+      invitationValidHours: 24,
+      passwordResetValidMinutes: 15,
+    });
+  });
+
   test('treats empty variables as unset', () => {
     expect(loadConfig({ ...base, DATABASE_URL: '', PORT: '' }).port).toBe(3000);
   });
@@ -103,6 +119,10 @@ describe('loadConfig', () => {
     ['KEY_CACHE_TTL_SECONDS', '0'],
     ['KEY_CACHE_TTL_SECONDS', '3601'],
     ['KEY_CACHE_TTL_SECONDS', '1.5'],
+    ['SESSION_IDLE_MINUTES', '0'],
+    ['SESSION_MAX_HOURS', '721'],
+    ['INVITATION_VALID_HOURS', 'soon'],
+    ['PASSWORD_RESET_VALID_MINUTES', '4'],
   ])('refuses %s=%s with a one-line message naming the variable', (name, value) => {
     expect(() => loadConfig({ ...base, [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}: [^\\n]+$`));
