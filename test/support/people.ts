@@ -44,12 +44,16 @@ export async function personWithPassword(server: TestServer, account: TestAccoun
   const { call } = bind(() => server);
   const email = (fields['email'] as string | undefined) ?? uniqueEmail();
   const user = ok(await call('post', `${account.base}/users`, account.auth, { name: 'Pat Person', email, ...fields }));
-  const password = GOOD_PASSWORD;
-  await server.app.get(UserCredentialRepository).patch(account.account_id, user.id, {
-    passwordHash: await server.app.get(PasswordHasher).hash(password),
+  await setPassword(server, account.account_id, user.id);
+  return { user, email, password: GOOD_PASSWORD };
+}
+
+/** Gives an existing user GOOD_PASSWORD, as an accepted invitation would. */
+export async function setPassword(server: Pick<TestServer, 'app'>, accountId: string, userId: string): Promise<void> {
+  await server.app.get(UserCredentialRepository).patch(accountId, userId, {
+    passwordHash: await server.app.get(PasswordHasher).hash(GOOD_PASSWORD),
     passwordChangedAt: new Date(),
   });
-  return { user, email, password };
 }
 
 /** Signs the person in and answers the session cookie; fails the test unless the sign-in is complete. */
