@@ -3,6 +3,23 @@ import { PermissionCatalog } from '@castellan/permissions';
 import { startServer, TestServer } from './support/harness.js';
 import { RegisteredRoute, registeredRoutes as routesOf } from './support/routes.js';
 
+/** Signing in, finishing a sign-in, invitations, password resets and SAML: public, each reading its own proof. */
+const SIGN_IN_ROUTES = [
+  'POST /v1_1/sign-in',
+  'POST /v1_1/sign-out',
+  'GET /v1_1/session',
+  'POST /v1_1/sign-in/second-factor',
+  'POST /v1_1/sign-in/enrollment',
+  'POST /v1_1/sign-in/enrollment/confirm',
+  'POST /v1_1/invitations/inspect',
+  'POST /v1_1/invitations/accept',
+  'POST /v1_1/password-reset',
+  'POST /v1_1/password-reset/confirm',
+  'GET /v1_1/sso/:account_id/saml/metadata',
+  'GET /v1_1/sso/:account_id/saml/login',
+  'POST /v1_1/sso/:account_id/saml/acs',
+];
+
 let server: TestServer;
 beforeAll(async () => (server = await startServer()));
 afterAll(() => server.close());
@@ -21,11 +38,26 @@ describe('deny by default', () => {
     expect(undeclared).toEqual([]);
   });
 
-  test('only the health check and leak reports are public', () => {
-    const open = registeredRoutes()
-      .filter((r) => r.access?.public)
-      .map((r) => r.name);
-    expect(open.sort()).toEqual([expect.stringMatching(/^HealthController\./), expect.stringMatching(/^LeakController\./)]);
+  test('only the health check, leak reports and the ways a person signs in are public', () => {
+    const open = registeredRoutes().filter((r) => r.access?.public);
+    expect(open.filter((r) => /^(Health|Leak)Controller\./.test(r.name))).toHaveLength(2);
+    expect(
+      open
+        .filter((r) => !/^(Health|Leak)Controller\./.test(r.name))
+        .map((r) => `${r.method.toUpperCase()} ${r.path}`)
+        .sort(),
+    ).toEqual(SIGN_IN_ROUTES.slice().sort());
+  });
+
+  test('the public routes that set a session cookie without one need the CSRF header', () => {
+    const csrf = registeredRoutes().filter((r) => r.access?.public && r.access.csrf);
+    expect(csrf.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort()).toEqual(['POST /v1_1/invitations/accept', 'POST /v1_1/sign-in']);
+  });
+
+  test("a person's own routes are under /v1_1/me", () => {
+    const person = registeredRoutes().filter((r) => r.access && !r.access.public && r.access.person);
+    expect(person.length).toBeGreaterThanOrEqual(8);
+    expect(person.filter((r) => !r.path.startsWith('/v1_1/me')).map((r) => r.name)).toEqual([]);
   });
 
   test('every route answers a success with 200, as the Cloudinary SDKs require', () => {
@@ -62,7 +94,7 @@ describe('deny by default', () => {
   });
 
   test('only the decision API asks for nothing more than a valid key', () => {
-    const anyKey = registeredRoutes().filter((r) => r.access && !r.access.public && r.access.permission === null);
+    const anyKey = registeredRoutes().filter((r) => r.access && !r.access.public && r.access.permission === null && !r.access.person);
     expect(anyKey.map((r) => r.name.split('.')[0])).toEqual(Array(anyKey.length).fill('DecisionController'));
   });
 });
@@ -74,7 +106,13 @@ describe('OpenAPI', () => {
     expect(res.body.components.securitySchemes.basic).toMatchObject({ type: 'http', scheme: 'basic' });
     const op = res.body.paths['/v1_1/provisioning/accounts/{account_id}/sub_accounts'].post;
     expect(op['x-permission']).toBe('provisioning:sub_accounts.create');
-    expect(op.security).toEqual([{ basic: [] }]);
+    expect(op.security).toEqual([{ basic: [] }, { castellan_session: [] }]);
+    expect(res.body.components.securitySchemes.castellan_session).toMatchObject({
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'castellan_session',
+    });
+    expect(res.body.paths['/v1_1/me/sessions'].get.security).toEqual([{ castellan_session: [] }]);
   });
 
   test('every schema reference names a schema the document holds (nested bodies are described too)', async () => {

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Redis } from 'ioredis';
-import { SecretHasher } from '@castellan/core';
+import { CSRF_HEADER, CSRF_HEADER_VALUE, SecretHasher } from '@castellan/core';
 import { makeValidCertificate } from '../../libs/security/src/testing/certificates.fixture.js';
 import { UserSessionEntity } from '../../libs/sign-in/src/sessions/user-session.entity.js';
 import { expectError, INVALID_CREDENTIALS, startServer, TestAccount, TestServer } from '../support/harness.js';
@@ -23,7 +23,7 @@ afterAll(() => server.close());
 const { call } = bind(() => server);
 
 const db = (): DataSource => server.app.get(DataSource);
-const signInRaw = (body: object) => server.http().post('/v1_1/sign-in').send(body);
+const signInRaw = (body: object) => server.http().post('/v1_1/sign-in').set(CSRF_HEADER, CSRF_HEADER_VALUE).send(body);
 const sessionsOf = (a: TestAccount, userId: string) => `${a.base}/users/${userId}/sessions`;
 const auditActions = async (a: TestAccount, query: string): Promise<Json[]> =>
   ok(await call('get', `${a.base}/audit_events?${query}`, a.auth)).events;
@@ -37,6 +37,30 @@ describe('signing in', () => {
     expect(line).toMatch(/^castellan_session=[A-Za-z0-9_-]{43}; Path=\/v1_1; Max-Age=43200; HttpOnly; SameSite=Strict$/);
     const current = ok(await server.http().get('/v1_1/session').set('cookie', sessionCookie(res)!));
     expect(current).toMatchObject({ stage: 'full', user_id: person.user.id, email: person.email, role: 'admin', method: 'password' });
+  });
+
+  test('without the CSRF header a sign-in is refused (403): a cross-site form cannot sign a browser in to another account', async () => {
+    const person = await personWithPassword(server, account);
+    const form = await server.http().post('/v1_1/sign-in').type('form').send({ email: person.email, password: person.password });
+    expectErrorMessage(form, 403, expect.stringContaining('x-requested-with'));
+    expect(sessionCookie(form)).toBeUndefined();
+  });
+
+  test('over https (a proxy TRUST_PROXY believes says so) the cookie is Secure', async () => {
+    const behindProxy = await startServer({ TRUST_PROXY: '127.0.0.1' });
+    try {
+      const a = await behindProxy.newAccount('Secure');
+      const person = await personWithPassword(behindProxy, a);
+      const res = await behindProxy
+        .http()
+        .post('/v1_1/sign-in')
+        .set(CSRF_HEADER, CSRF_HEADER_VALUE)
+        .set('x-forwarded-proto', 'https')
+        .send({ email: person.email, password: person.password });
+      expect([res.headers['set-cookie']].flat().find((c: string) => c.startsWith('castellan_session='))).toMatch(/; Secure$/);
+    } finally {
+      await behindProxy.close();
+    }
   });
 
   test('email compares after case folding; the user stops being pending and gets a last login', async () => {
@@ -344,7 +368,8 @@ describe('throttling', () => {
     a = await strict.newAccount('Throttled');
   });
   afterAll(() => strict.close());
-  const from = (ip: string, body: object) => strict.http().post('/v1_1/sign-in').set('x-forwarded-for', ip).send(body);
+  const from = (ip: string, body: object) =>
+    strict.http().post('/v1_1/sign-in').set('x-forwarded-for', ip).set(CSRF_HEADER, CSRF_HEADER_VALUE).send(body);
 
   test('failed sign-ins are throttled per user: past the burst even the right password waits', async () => {
     const person = await personWithPassword(strict, a);

@@ -65,6 +65,7 @@ export async function signIn(
   const res = await server
     .http()
     .post('/v1_1/sign-in')
+    .set(CSRF_HEADER, CSRF_HEADER_VALUE)
     .send({ email: person.email, password: person.password, ...(accountId ? { account_id: accountId } : {}) });
   expect(ok(res).status).toBe('signed_in');
   return sessionCookie(res)!;

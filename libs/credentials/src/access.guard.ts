@@ -10,6 +10,7 @@ import {
   KEY_USAGE_SINK,
   Principal,
   routeAccess,
+  requireCsrfHeader,
   RouteAccess,
   SESSION_AUTHENTICATOR,
 } from '@castellan/core';
@@ -57,7 +58,10 @@ export class AccessGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const access = routeAccess(this.reflector, context);
     if (!access) throw new AppError(ErrorCode.Internal, 'Route declares no access rule');
-    if (access.public) return true;
+    if (access.public) {
+      if (access.csrf) requireCsrfHeader(context.switchToHttp().getRequest<GuardedRequest>());
+      return true;
+    }
 
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     // A blocked address is refused before its credentials cost a lookup, and neither counted nor audited: that is the flood.

@@ -4,7 +4,7 @@ import type { ApiOperationOptions } from '@nestjs/swagger';
 import { ErrorBodyDto } from '../errors/error-body.dto.js';
 import { ChangeInterceptor, mayChange } from './change-route.js';
 import type { Principal } from './principal.js';
-import { SESSION_COOKIE } from './session.js';
+import { CSRF_HEADER, CSRF_HEADER_VALUE, SESSION_COOKIE } from './session.js';
 import { ACCESS_METADATA, OwnerAccess, RouteAccess } from './route-access.js';
 
 // @nestjs/swagger's metadata keys (its DECORATORS constant, which it does not export).
@@ -13,7 +13,10 @@ const RESPONSES_METADATA = 'swagger/apiResponse';
 
 /** What the caller of a route needs, as /docs says it. */
 function needs(access: RouteAccess): string {
-  if (access.public) return '**Public**: no credentials needed; any sent are ignored.';
+  if (access.public)
+    return access.csrf
+      ? `**Public**: no credentials needed; any sent are ignored. Sets the session cookie, so it needs the header \`${CSRF_HEADER}: ${CSRF_HEADER_VALUE}\`, which no cross-site form can send.`
+      : '**Public**: no credentials needed; any sent are ignored.';
   if (access.person) return '**Needs** a person signed in to the console (a session cookie); API keys are refused.';
   if (!access.permission) return '**Needs** any valid key, and no permission.';
   const own = access.owner ? `, or \`${access.owner.permission}\` when \`${access.owner.param}\` is the calling key's own user` : '';
@@ -122,9 +125,15 @@ export function Authenticated(
  * Marks a route that needs no credentials, so that its openness is a decision and not an omission. Put it above
  * the route's @ApiOperation and responses.
  */
-export function Public(): MethodDecorator {
-  const access: RouteAccess = { public: true };
-  return applyDecorators(SetMetadata(ACCESS_METADATA, access), describeRoute(access));
+export function Public(options: { csrf?: boolean } = {}): MethodDecorator {
+  const access: RouteAccess = { public: true, csrf: options.csrf };
+  return applyDecorators(
+    SetMetadata(ACCESS_METADATA, access),
+    ...(options.csrf
+      ? [ApiError(403, `The request lacks the header \`${CSRF_HEADER}: ${CSRF_HEADER_VALUE}\` (cross-site request forgery defence)`)]
+      : []),
+    describeRoute(access),
+  );
 }
 
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {

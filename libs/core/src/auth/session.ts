@@ -1,3 +1,4 @@
+import { AppError, ErrorCode } from '../errors/app-error.js';
 import type { AuthFailureReason } from './auth-failure.js';
 import type { Principal } from './principal.js';
 
@@ -20,6 +21,17 @@ export const SESSION_COOKIE = 'castellan_session';
  */
 export const CSRF_HEADER = 'x-requested-with';
 export const CSRF_HEADER_VALUE = 'XMLHttpRequest';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** 403 for a state change that lacks the CSRF header; reads pass, since a cross-site page cannot read their answers. */
+export function requireCsrfHeader(request: Pick<SessionRequest, 'method' | 'headers'>): void {
+  if (SAFE_METHODS.has(request.method.toUpperCase()) || request.headers[CSRF_HEADER] === CSRF_HEADER_VALUE) return;
+  throw new AppError(
+    ErrorCode.NotAllowed,
+    `A change made with a session cookie must carry the header ${CSRF_HEADER}: ${CSRF_HEADER_VALUE} (cross-site request forgery defence)`,
+  );
+}
 
 /** What the session authenticator reads of a request. */
 export interface SessionRequest {

@@ -33,7 +33,7 @@ export class SessionController {
   ) {}
 
   @Post('sign-in')
-  @Public()
+  @Public({ csrf: true })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Sign in as a person',

@@ -5,11 +5,9 @@ import {
   AppConfig,
   AppError,
   AuthFailureReason,
-  CSRF_HEADER,
-  CSRF_HEADER_VALUE,
-  ErrorCode,
   isoSeconds,
   newRecordId,
+  requireCsrfHeader,
   Principal,
   SecretHasher,
   SESSION_COOKIE,
@@ -34,8 +32,6 @@ import { SessionDto, SessionListDto } from './dto/session.dto.js';
 
 /** A session's last_seen_at is written at most this often: an idle timeout of minutes needs no write per request. */
 const TOUCH_INTERVAL_MS = 60_000;
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** What opening a session needs to know. */
 export interface NewSession {
@@ -146,12 +142,7 @@ export class SessionService implements SessionAuthenticator {
     if (session.stage !== 'full') return { refused: AuthFailureReason.SignInIncomplete };
     const narrowed = await this.narrowedByPolicy(session, user);
     if (narrowed) return { refused: narrowed };
-    if (!SAFE_METHODS.has(request.method.toUpperCase()) && request.headers[CSRF_HEADER] !== CSRF_HEADER_VALUE) {
-      throw new AppError(
-        ErrorCode.NotAllowed,
-        `A change made with a session cookie must carry the header ${CSRF_HEADER}: ${CSRF_HEADER_VALUE} (cross-site request forgery defence)`,
-      );
-    }
+    requireCsrfHeader(request);
     const entitlement = (await this.privileges.entitlements(this.dataSource.manager, session.accountId, [user.id])).get(user.id);
     if (!entitlement?.enabled) {
       await this.endSessions(session.accountId, { id: session.id });
