@@ -384,6 +384,19 @@ describe('throttling', () => {
     expect(ok(await from('198.18.1.11', { email: other.email, password: other.password })).status).toBe('signed_in');
   });
 
+  test('made-up session cookies count against the address like wrong keys', async () => {
+    const guess = (ip: string) =>
+      strict
+        .http()
+        .get('/v1_1/session')
+        .set('x-forwarded-for', ip)
+        .set('cookie', `castellan_session=${'G'.repeat(43)}`);
+    for (let i = 0; i < 3; i++) expectError(await guess('198.18.3.1'), 401, INVALID_CREDENTIALS);
+    expect((await guess('198.18.3.1')).status).toBe(429);
+    const person = await personWithPassword(strict, a);
+    expect((await from('198.18.3.1', { email: person.email, password: person.password })).status).toBe(429);
+  });
+
   test('failed sign-ins are throttled per address, whoever they name', async () => {
     for (let i = 0; i < 3; i++) await from('198.18.2.1', { email: uniqueEmail('x'), password: GOOD_PASSWORD });
     expect((await from('198.18.2.1', { email: uniqueEmail('y'), password: GOOD_PASSWORD })).status).toBe(429);

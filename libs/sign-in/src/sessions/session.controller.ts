@@ -74,10 +74,10 @@ export class SessionController {
     summary: 'The current session',
     description: 'Who the session cookie signs in, and how far the sign-in got (`stage`). For the console, which cannot read its cookie.',
   })
-  @ApiRefusals({ 401: 'No session cookie, or one that names no live session' })
+  @ApiRefusals({ 401: 'No session cookie, or one that names no live session', 429: THROTTLED })
   @ApiOkResponse({ type: CurrentSessionDto })
-  current(@SessionToken() token: string): Promise<CurrentSessionDto> {
-    return this.signIns.current(token);
+  current(@SessionToken() token: string, @RequestOrigin() origin: Origin): Promise<CurrentSessionDto> {
+    return this.signIns.current(token, origin);
   }
 
   @Get('me/sessions')

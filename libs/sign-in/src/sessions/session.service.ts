@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import {
   AppConfig,
   AppError,
+  AUDIT_SINK,
   AuthFailureReason,
   isoSeconds,
   newRecordId,
@@ -18,7 +19,8 @@ import {
   SignInMethod,
   USER_PRIVILEGES,
 } from '@castellan/core';
-import type { UserPrivilegeSource } from '@castellan/core';
+import type { AuditSink, UserPrivilegeSource } from '@castellan/core';
+import { AuthThrottle, tooManyFailures } from '@castellan/throttling';
 import { AccountTransactions } from '@castellan/accounts';
 import { GrantService } from '@castellan/credentials';
 import { UserDirectory } from '@castellan/people';
@@ -92,6 +94,8 @@ export class SessionService implements SessionAuthenticator {
     @Inject(USER_PRIVILEGES) private readonly privileges: UserPrivilegeSource,
     private readonly accounts: AccountTransactions,
     private readonly grants: GrantService,
+    private readonly throttle: AuthThrottle,
+    @Inject(AUDIT_SINK) private readonly audit: AuditSink,
     config: AppConfig,
   ) {
     this.idleMs = config.signIn.sessionIdleMinutes * 60_000;
@@ -166,6 +170,21 @@ export class SessionService implements SessionAuthenticator {
         session: { id: session.id, method: session.method },
       },
     };
+  }
+
+  /**
+   * The live session a public route's cookie names (the routes that finish or end a sign-in), whatever its stage;
+   * otherwise the refusal a key would get, counted against the client's address and audited like one: 429 while the
+   * address is blocked, else 401.
+   */
+  async proven(token: string, ip: string): Promise<LiveSession> {
+    const wait = await this.throttle.ipBlockedFor(ip);
+    if (wait > 0) throw tooManyFailures(wait);
+    const live = await this.live(token);
+    if (!('refused' in live)) return live;
+    const { retryAfterSeconds } = await this.throttle.recordFailure(ip, null);
+    this.audit.recordFailedAuthentication({ apiKey: null, key: null, ip, reason: live.refused, status: retryAfterSeconds > 0 ? 429 : 401 });
+    throw retryAfterSeconds > 0 ? tooManyFailures(retryAfterSeconds) : AppError.invalidCredentials();
   }
 
   /**

@@ -110,16 +110,15 @@ export class SignInService {
   /** Ends the session the token names, if it is live (an unknown token is no error: the cookie is cleared all the same). */
   async signOut(token: string, origin: Origin): Promise<void> {
     const live = await this.sessions.live(token);
+    // Signing out of a session that is gone already is no failure: the cookie is cleared all the same.
     if ('refused' in live) return;
     await this.sessions.endOne(live.session.accountId, live.session.userId, live.session.id);
     this.record(live.user, origin, 'success', 200, null, SIGN_IN_ACTIONS.signOut);
   }
 
   /** Who the token signs in, at whatever stage: the console asks this to know where to go. */
-  async current(token: string): Promise<CurrentSessionDto> {
-    const live = await this.sessions.live(token);
-    if ('refused' in live) throw WRONG();
-    const { session, user } = live;
+  async current(token: string, origin: Origin): Promise<CurrentSessionDto> {
+    const { session, user } = await this.sessions.proven(token, origin.ip);
     // The policy as it is now: a session it ends is gone, one it sends back to enrollment says so.
     if (session.stage === 'full' && (await this.sessions.narrowedByPolicy(session, user)) === AuthFailureReason.PolicyChanged)
       throw WRONG();
