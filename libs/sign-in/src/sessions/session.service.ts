@@ -122,6 +122,8 @@ export class SessionService implements SessionAuthenticator {
       lastSeenAt: now,
       expiresAt: new Date(now.getTime() + this.maxMs),
     } satisfies UserSessionEntity);
+    // Ended sessions are deleted when they are next presented; those never presented again, when their user next signs in.
+    await this.sessions.deleteEndedOfUser(input.accountId, input.userId, now, new Date(now.getTime() - this.idleMs));
     await this.sessions.insert(session);
     return { token, session };
   }

@@ -51,8 +51,9 @@ export class UserSessionRepository {
     return rows.map((r) => r.tokenHash);
   }
 
-  /** Sessions past their absolute end, of every account: housekeeping. */
-  async deleteExpired(now: Date): Promise<void> {
-    await this.sessions.delete({ expiresAt: LessThan(now) });
+  /** A user's sessions past their absolute end or idle since `idleSince`: each sign-in sweeps its user's. */
+  async deleteEndedOfUser(accountId: string, userId: string, now: Date, idleSince: Date): Promise<void> {
+    await this.sessions.delete({ accountId, userId, expiresAt: LessThan(now) });
+    await this.sessions.delete({ accountId, userId, lastSeenAt: LessThan(idleSince) });
   }
 }
