@@ -8,3 +8,4 @@ export type { UserEntity } from './users/user.entity.js';
 export * from './roles/dto/role.dto.js';
 export * from './groups/dto/group.dto.js';
 export * from './users/dto/user.dto.js';
+export { UserService } from './users/user.service.js';
