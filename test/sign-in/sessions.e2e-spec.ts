@@ -228,6 +228,15 @@ describe('how sessions end', () => {
     ).toBe(0);
   });
 
+  test('sessions never presented again are swept when their user next signs in', async () => {
+    const person = await personWithPassword(server, account);
+    await signIn(server, person);
+    const sessions = db().getRepository(UserSessionEntity);
+    await sessions.update({ userId: person.user.id }, { lastSeenAt: new Date(Date.now() - 31 * 60_000) });
+    await signIn(server, person);
+    expect(await sessions.count({ where: { userId: person.user.id } })).toBe(1);
+  });
+
   test('disabling the user ends their sessions on the next request; enabling does not revive them', async () => {
     const person = await personWithPassword(server, account);
     const cookie = await signIn(server, person);
