@@ -15,7 +15,8 @@ const RESPONSES_METADATA = 'swagger/apiResponse';
 function needs(access: RouteAccess): string {
   if (access.public)
     return access.csrf
-      ? `**Public**: no credentials needed; any sent are ignored. Sets the session cookie, so it needs the header \`${CSRF_HEADER}: ${CSRF_HEADER_VALUE}\`, which no cross-site form can send.`
+      ? '**Public**: no credentials needed; any sent are ignored. Sets the session cookie, so it needs the header ' +
+          `\`${CSRF_HEADER}: ${CSRF_HEADER_VALUE}\`, which no cross-site form can send.`
       : '**Public**: no credentials needed; any sent are ignored.';
   if (access.person) return '**Needs** a person signed in to the console (a session cookie); API keys are refused.';
   if (!access.permission) return '**Needs** any valid key, and no permission.';
@@ -106,7 +107,8 @@ export function Authenticated(
     ...(access.owner ? [ApiExtension('x-own-permission', access.owner.permission)] : []),
     ApiError(
       401,
-      'Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another ' +
+      'Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, ' +
+        'an address outside an IP allowlist, or a key of another ' +
         'account. The answer carries `WWW-Authenticate: Basic`',
     ),
     ...(permission ? [ApiError(403, mayNotPerform(permission, access.owner))] : []),

@@ -2,7 +2,10 @@ import { AppError, ErrorCode } from '../errors/app-error.js';
 import type { AuthFailureReason } from './auth-failure.js';
 import type { Principal } from './principal.js';
 
-/** How a person's session began: a password, the account's SAML identity provider, or a master admin's break-glass password while SSO is required. */
+/**
+ * How a person's session began: a password, the account's SAML identity provider, or a master admin's break-glass
+ * password while SSO is required.
+ */
 export const SIGN_IN_METHODS = ['password', 'saml', 'break_glass'] as const;
 export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
 

@@ -130,7 +130,8 @@ export class SessionService implements SessionAuthenticator {
 
   /** The Set-Cookie value that carries a new session: HttpOnly, SameSite=Strict, path-scoped, Secure over https. */
   cookie(token: string, secure: boolean): string {
-    return `${SESSION_COOKIE}=${token}; Path=/v1_1; Max-Age=${Math.floor(this.maxMs / 1000)}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+    const maxAge = Math.floor(this.maxMs / 1000);
+    return `${SESSION_COOKIE}=${token}; Path=/v1_1; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
   }
 
   /** The Set-Cookie value that removes the session cookie from the browser. */
