@@ -27,6 +27,7 @@ export * from './persistence/timestamped.entity.js';
 export * from './text/folded.js';
 export * from './auth/auth-failure.js';
 export * from './auth/account-key-policy.js';
+export * from './auth/user-invitations.js';
 export * from './net/ip-ranges.js';
 export * from './persistence/background-work.js';
 export * from './persistence/raw-values.js';

@@ -40,8 +40,9 @@ export class UserController {
     summary: 'Create a user',
     description:
       '`name` and `email` (unique in the account, in any case) are required. `role` defaults to `media_library_user`; the user ' +
-      'reaches the environments of `sub_account_ids`, or all of them. The caller must hold everything the user will. ' +
-      'Cloudinary SDK: `create_user`.',
+      'reaches the environments of `sub_account_ids`, or all of them. The caller must hold everything the user will. The user ' +
+      'is mailed an invitation to choose a password (unless created disabled); a mail that fails leaves the user created, and ' +
+      'POST …/users/{user_id}/invitation sends another. Cloudinary SDK: `create_user`.',
   })
   @ApiRefusals({
     ...bodyRefusals(INVALID),
@@ -49,7 +50,7 @@ export class UserController {
     404: 'No product environment of sub_account_ids, or no role of custom_roles, in this account',
     409: 'A user of the account has this email',
   })
-  @ApiOkResponse({ type: UserDto, description: 'The new user, pending until first sign-in' })
+  @ApiOkResponse({ type: UserDto, description: 'The new user, pending until they accept their invitation or first sign in' })
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateUserDto): Promise<UserDto> {
     return this.users.create(principal, body);
   }

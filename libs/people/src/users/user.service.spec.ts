@@ -9,7 +9,7 @@ import { accountTransactions, construct, refusal, standIns } from '../../../../t
 
 // A user's rules that need no database: how the list filters become a query (days as UTC ranges, "to" inclusive),
 // where a user reaches (all environments, listed ones, or none), the account's last enabled master admin, and a
-// user on the wire. Users, environments, transactions and grants are stand-ins that record what they were asked.
+// user on the wire. Users, environments, transactions, grants and invitations are stand-ins that record what they were asked.
 
 const CREATED = new Date('2026-11-22T08:00:16.700Z');
 
@@ -46,8 +46,16 @@ function users(world: World = {}) {
   const reaches: { id: string; environmentIds: string[] }[] = [];
   const roles: { id: string; roleIds: string[] }[] = [];
   const changes: unknown[] = [];
+  // What happened, in order: a transaction's end, and each invitation.
+  const events: string[] = [];
+  const transactions = accountTransactions({ changed: (change) => changes.push(change) });
   const members: Record<string, unknown> = {
-    ...accountTransactions({ changed: (change) => changes.push(change) }),
+    ...transactions,
+    run: async (...args: Parameters<typeof transactions.run>) => {
+      const result = await transactions.run(...args);
+      events.push('committed');
+      return result;
+    },
     // The users and the environments both answer findById and list: ids tell them apart (e… for environments).
     findById: (accountId: string, id: string) =>
       Promise.resolve(
@@ -75,9 +83,10 @@ function users(world: World = {}) {
     customRoleIds: (_: string, ids: string[]) => Promise.resolve(new Map(ids.map((id) => [id, []]))),
     deleteAllOfUser: () => Promise.resolve(),
     delete: () => Promise.resolve(),
+    invite: (accountId: string, userId: string) => Promise.resolve(void events.push(`invited ${accountId}/${userId}`)),
   };
   const service = construct(UserService, standIns(members));
-  return { service, listed, inserted, patched, reaches, roles, changes };
+  return { service, listed, inserted, patched, reaches, roles, changes, events };
 }
 
 const CALLER = { kind: 'account', accountId: 'acc', environmentIds: null } as Principal;
@@ -234,6 +243,20 @@ describe('UserService: where a user reaches', () => {
     expect(await widens({ enabled: false }, { enabled: true })).toBe(true);
     expect(await widens({ enabled: true }, { enabled: true })).toBe(false);
     expect(await widens({}, { enabled: false, name: 'x', email: 'x@example.com' })).toBe(false);
+  });
+});
+
+describe('UserService.create: the invitation', () => {
+  test('is sent once the user is committed, for the new user', async () => {
+    const { service, events } = users();
+    const dto = await service.create(CALLER, { name: 'J', email: 'j@example.com' });
+    expect(events).toEqual(['committed', `invited acc/${dto.id}`]);
+  });
+
+  test('is not sent when the create is refused', async () => {
+    const { service, events } = users({ users: [user()] });
+    await refusal(() => service.create(CALLER, { name: 'J', email: 'jenny@example.com' }));
+    expect(events).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import {
   AppError,
@@ -11,7 +11,9 @@ import {
   Principal,
   reachOf,
   ReplicaReader,
+  USER_INVITATIONS,
 } from '@castellan/core';
+import type { UserInvitations } from '@castellan/core';
 import { AccountTransactions } from '@castellan/accounts';
 import { KeyStore, GrantService } from '@castellan/credentials';
 import { EnvironmentEntity, EnvironmentDirectory } from '@castellan/environments';
@@ -66,6 +68,7 @@ export class UserService {
     private readonly keys: KeyStore,
     private readonly grants: GrantService,
     private readonly replicas: ReplicaReader,
+    @Inject(USER_INVITATIONS) private readonly invitations: UserInvitations,
   ) {}
 
   async list(accountId: string, query: ListUsersDto): Promise<UserListDto> {
@@ -98,12 +101,15 @@ export class UserService {
     return this.replicas.read((replica) => this.present(accountId, id, replica));
   }
 
-  /** A new user, holding nothing its creator does not hold, where its creator reaches. */
+  /**
+   * A new user, holding nothing its creator does not hold, where its creator reaches, and mailed an invitation once
+   * it is committed: the link must never name a user that a rolled-back transaction left out.
+   */
   async create(caller: Principal, input: CreateUserDto): Promise<UserDto> {
     const accountId = caller.accountId;
     const role = input.role ?? DEFAULT_USER_ROLE;
     const reach = this.reachOf(role, input) ?? { all: true, environmentIds: [] };
-    return this.mapEmailConflict(input.email, () =>
+    const created = await this.mapEmailConflict(input.email, () =>
       this.accounts.run(accountId, async (manager) => {
         await this.requireEnvironments(manager, accountId, reach.environmentIds ?? []);
         await this.requireCustomRoles(manager, accountId, input.custom_roles ?? []);
@@ -131,6 +137,8 @@ export class UserService {
         return this.toDto(user, reach.environmentIds ?? [], unique(input.custom_roles ?? []).sort());
       }),
     );
+    await this.invitations.invite(accountId, created.id);
+    return created;
   }
 
   /**
