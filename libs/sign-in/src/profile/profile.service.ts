@@ -116,8 +116,8 @@ export class ProfileService {
   private async savePreferences(caller: Principal, input: UpdateProfileDto, emailChanges: Partial<EmailPreferences>): Promise<void> {
     const { accountId } = caller;
     const userId = caller.userId!;
-    // Under the account lock, a user deleted meanwhile gets no row (the foreign key would refuse it), and two first
-    // changes at once cannot both insert.
+    // Under the account lock, a user deleted meanwhile gets no row (the foreign key would refuse it), and changes at
+    // once neither both insert the first row nor undo each other's fields.
     await this.accounts.run(accountId, async (manager) => {
       if (!(await this.directory.findById(accountId, userId, manager))) throw AppError.notFound('User', userId);
       const current = preferencesOf(await this.preferences.find(accountId, userId, manager));
