@@ -113,6 +113,7 @@ export function Authenticated(
     ),
     ...(permission ? [ApiError(403, mayNotPerform(permission, access.owner))] : []),
     ...(access.person ? [ApiError(403, 'The caller is an API key: only a person signed in to the console may call this route')] : []),
+    ApiError(403, `A POST, PUT or DELETE made with a session cookie without the header \`${CSRF_HEADER}: ${CSRF_HEADER_VALUE}\``),
     ApiError(
       429,
       "Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; " +

@@ -56,10 +56,10 @@ export const REFUSED_KEY_REASONS = ['KEY_DISABLED', 'KEY_EXPIRED', 'IP_NOT_ALLOW
 export type DecisionReason = (typeof DECISION_REASONS)[number];
 
 export class DecisionKeyDto {
-  @ApiProperty({ example: '814814814814814' })
+  @ApiProperty({ example: '814814814814814', description: "The calling key; empty for a person's console session" })
   api_key!: string;
 
-  @ApiProperty()
+  @ApiProperty({ description: "The key's name, or the signed-in person's email" })
   name!: string;
 
   @ApiProperty({ enum: ['account', 'environment', 'user'] })
