@@ -60,6 +60,7 @@ export class PasswordController {
   })
   @ApiRefusals({
     ...bodyRefusals(`a field missing, the current password wrong (path \`current_password\`), or ${POLICY} (path \`new_password\`)`),
+    429: 'Too many wrong passwords for this user, here or at sign-in: they count together; `Retry-After` says when to try again',
   })
   @ApiOkResponse({ type: OkMessageDto })
   change(
