@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Secret, TOTP, URI } from 'otpauth';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '@castellan/core';
+import { makeValidCertificate } from '../../libs/security/src/testing/certificates.fixture.js';
 import { UserCredentialEntity } from '../../libs/sign-in/src/passwords/user-credential.entity.js';
 import { RecoveryCodeEntity } from '../../libs/sign-in/src/two-factor/recovery-code.entity.js';
 import { expectError, INVALID_CREDENTIALS, startServer, TestAccount, TestServer } from '../support/harness.js';
@@ -418,6 +419,16 @@ describe('an account that requires two-factor', () => {
     expect((await statusOf(cookie)).enabled).toBe(true);
   });
 
+  test('the enrollment routes apply the policy as it is now: a complete session they find lacking enrolls there', async () => {
+    const step = await currentStep();
+    const a = await server.newAccount('Policy changes too');
+    const cookie = await signIn(server, await personWithPassword(server, a));
+    ok(await call('put', `${a.base}/security`, a.auth, { two_factor: 'required' }));
+    const { secret } = ok(await asPerson(server, cookie)('post', '/v1_1/sign-in/enrollment'));
+    ok(await asPerson(server, cookie)('post', '/v1_1/sign-in/enrollment/confirm', { code: codeAt(secret, step) }));
+    expect(await stageOf(cookie)).toBe('full');
+  });
+
   test("a session that got in with the password alone cannot replace the user's enrolled secret", async () => {
     const step = await currentStep();
     const person = await personWithPassword(server, strict);
@@ -466,6 +477,22 @@ describe('the sign-in stage routes', () => {
   test('a complete session is told it is complete (409)', async () => {
     const cookie = await signIn(server, await personWithPassword(server, account));
     for (const path of stageRoutes) expectErrorMessage(await asPerson(server, cookie)('post', path, { code: '123456' }), 409);
+  });
+
+  test('a password session that single sign-on now excludes is ended, right code or not', async () => {
+    const step = await currentStep();
+    const a = await server.newAccount('SSO later');
+    const person = await enrolledPerson(step, a);
+    const cookie = await signInAt(person, 'second_factor_required');
+    const saml = {
+      enabled: true,
+      idp_entity_id: 'https://idp.example/',
+      sso_url: 'https://idp.example/sso',
+      x509_certificate: makeValidCertificate(),
+    };
+    ok(await call('put', `${a.base}/security`, a.auth, { saml, sso_required: true }));
+    expectError(await secondFactor(cookie, codeAt(person.secret, step)), 401, INVALID_CREDENTIALS);
+    expectError(await server.http().get('/v1_1/session').set('cookie', cookie), 401, INVALID_CREDENTIALS);
   });
 
   test('without the CSRF header they are refused (403), and the session still waits', async () => {
