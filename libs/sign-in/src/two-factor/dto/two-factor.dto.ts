@@ -27,7 +27,8 @@ export class TwoFactorEnrollmentDto {
 
   @ApiProperty({
     example:
-      'otpauth://totp/Castellan:ada%40example.com?issuer=Castellan&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30',
+      'otpauth://totp/Castellan:ada%40example.com?issuer=Castellan&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' +
+      '&algorithm=SHA1&digits=6&period=30',
     description: 'The key URI (SHA-1, 6 digits, 30 seconds), which the QR code holds',
   })
   otpauth_url!: string;
