@@ -322,6 +322,46 @@ describe('re-sending and revoking', () => {
     expect(ok(await accept({ token: tokenIn(mailsTo(email).at(-1)), password: GOOD_PASSWORD })).status).toBe('signed_in');
   });
 
+  test('at most 5 re-sends to a user in 10 minutes: the 6th is a 429 with Retry-After, mails nothing, and the link stays', async () => {
+    const { user, email } = await invited();
+    for (let i = 0; i < 5; i++) ok(await call('post', invitationOf(account, user.id), account.auth));
+    const last = tokenIn(mailsTo(email).at(-1));
+    const refused = await call('post', invitationOf(account, user.id), account.auth);
+    expectErrorMessage(refused, 429, expect.stringContaining('Too many invitations'));
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(mailsTo(email)).toHaveLength(6);
+    ok(await inspect(last));
+  });
+
+  test("changing a pending user's email kills the link mailed to the old address and invites the new one", async () => {
+    const { user, email, token } = await invited();
+    const moved = uniqueEmail('moved');
+    ok(await call('put', `${account.base}/users/${user.id}`, account.auth, { email: moved }));
+    await expectDeadLink(await accept({ token, password: GOOD_PASSWORD }), account, user.id);
+    expect(mailsTo(email)).toHaveLength(1);
+    const fresh = tokenIn(mailsTo(moved).at(-1));
+    expect(ok(await accept({ token: fresh, password: GOOD_PASSWORD })).status).toBe('signed_in');
+  });
+
+  test("changing a user's email kills a reset link mailed to the old address", async () => {
+    const person = await personWithPassword(server, account);
+    ok(await server.http().post('/v1_1/password-reset').send({ email: person.email }));
+    const reset = await (async () => {
+      for (let i = 0; i < 100; i++) {
+        const mail = mailsTo(person.email).find((m) => m.text.includes('/console/#/reset-password/'));
+        if (mail) return /\/console\/#\/reset-password\/([A-Za-z0-9_-]{43})$/m.exec(mail.text)![1]!;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error('no reset mail');
+    })();
+    ok(await call('put', `${account.base}/users/${person.user.id}`, account.auth, { email: uniqueEmail('elsewhere') }));
+    const res = await server
+      .http()
+      .post('/v1_1/password-reset/confirm')
+      .send({ token: reset, password: `${GOOD_PASSWORD} new` });
+    expectErrorMessage(res, 400, expect.stringContaining('not valid'));
+  });
+
   test('re-sending to a user who is not pending is a 409 and mails nothing', async () => {
     const { user, email, token } = await invited();
     ok(await accept({ token, password: GOOD_PASSWORD }));

@@ -8,6 +8,11 @@ export interface UserInvitations {
    * sent is logged (never with its link), the user stays created and pending, and the invitation can be re-sent.
    */
   invite(accountId: string, userId: string): Promise<void>;
+  /**
+   * The user's email changed: every link mailed to the old address stops working, and a pending user is invited
+   * again at the new one. Called once the change is committed; never rejects, like invite.
+   */
+  emailChanged(accountId: string, userId: string): Promise<void>;
 }
 
 export const USER_INVITATIONS = Symbol('USER_INVITATIONS');

@@ -84,6 +84,7 @@ function users(world: World = {}) {
     deleteAllOfUser: () => Promise.resolve(),
     delete: () => Promise.resolve(),
     invite: (accountId: string, userId: string) => Promise.resolve(void events.push(`invited ${accountId}/${userId}`)),
+    emailChanged: (accountId: string, userId: string) => Promise.resolve(void events.push(`email of ${accountId}/${userId} changed`)),
   };
   const service = construct(UserService, standIns(members));
   return { service, listed, inserted, patched, reaches, roles, changes, events };
@@ -321,5 +322,20 @@ describe('UserService.get: a user on the wire', () => {
       code: ErrorCode.NotFound,
       message: 'User u1 not found',
     });
+  });
+});
+
+describe('UserService.update: a changed email', () => {
+  test('voids the links mailed to the old address, once the change is committed', async () => {
+    const { service, events } = users({ users: [user({ email: 'old@example.com' })] });
+    await service.update(CALLER, 'u1', { email: 'new@example.com' });
+    expect(events).toEqual(['committed', 'email of acc/u1 changed']);
+  });
+
+  test('the same email, or none, voids nothing', async () => {
+    const { service, events } = users({ users: [user({ email: 'same@example.com' })] });
+    await service.update(CALLER, 'u1', { email: 'same@example.com' });
+    await service.update(CALLER, 'u1', { name: 'Renamed' });
+    expect(events.filter((e) => e.startsWith('email'))).toEqual([]);
   });
 });

@@ -147,7 +147,7 @@ export class UserService {
    */
   async update(caller: Principal, id: string, input: UpdateUserDto): Promise<UserDto> {
     const accountId = caller.accountId;
-    await this.mapEmailConflict(input.email, () =>
+    const emailChanged = await this.mapEmailConflict(input.email, () =>
       this.accounts.run(accountId, async (manager) => {
         // The lock comes first, so the master-admin count below sees every earlier change of the account.
         const current = await this.require(accountId, id, manager);
@@ -174,8 +174,11 @@ export class UserService {
           if (reach?.environmentIds) await this.users.replaceEnvironments(tx, accountId, id, reach.environmentIds);
           if (input.custom_roles) await this.users.replaceCustomRoles(tx, accountId, id, unique(input.custom_roles));
         });
+        return input.email !== undefined && input.email !== current.email;
       }),
     );
+    // Links mailed to the old address must not outlive it: whoever reads that mailbox now is not the user.
+    if (emailChanged) await this.invitations.emailChanged(accountId, id);
     // From the primary: the answer shows this change.
     return this.present(accountId, id);
   }

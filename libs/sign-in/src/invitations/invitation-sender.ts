@@ -42,6 +42,20 @@ export class InvitationSender implements UserInvitations {
     }
   }
 
+  async emailChanged(accountId: string, userId: string): Promise<void> {
+    try {
+      const user = await this.users.findById(accountId, userId);
+      if (!user) return;
+      const issued = await this.transactions.run(accountId, async (manager) => {
+        await this.tokens.revoke(manager, accountId, userId);
+        return user.pending && user.enabled ? this.issue(manager, user) : null;
+      });
+      if (issued) await this.mail(user, issued);
+    } catch (error) {
+      this.logger.error(`Could not void the links of user ${userId} of account ${accountId}: ${(error as Error).message}`);
+    }
+  }
+
   /** A new invitation in place of the user's earlier one; the caller holds the account lock. */
   issue(manager: EntityManager, user: UserEntity): Promise<IssuedToken> {
     return this.tokens.issue(manager, user, 'invitation', this.validMs);

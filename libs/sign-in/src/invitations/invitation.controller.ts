@@ -86,6 +86,7 @@ export class UserInvitationController {
     403: REFUSED.beyondCaller,
     404: 'No user with this id in this account',
     409: 'The user is not pending (they accepted an invitation or set a password), or is disabled',
+    429: 'Over 5 invitations to this user in 10 minutes; nothing is mailed, and `Retry-After` says when to try again',
     503: 'The mail server refused the invitation',
   })
   @ApiOkResponse({ type: InvitationSentDto })

@@ -7,6 +7,7 @@ import { GrantService } from '@castellan/credentials';
 import { UserDirectory } from '@castellan/people';
 import type { UserEntity } from '@castellan/people';
 import { SignInPolicies } from '@castellan/security';
+import { RequestLimit, RequestLimiter } from '@castellan/throttling';
 import { PASSWORD_ACTIONS, PasswordService } from '../passwords/password.service.js';
 import { SessionService } from '../sessions/session.service.js';
 import { SignInService } from '../sessions/sign-in.service.js';
@@ -14,6 +15,9 @@ import type { Origin, SignedIn } from '../sessions/sign-in.service.js';
 import { InvitationSender } from './invitation-sender.js';
 import { SignInTokens } from './sign-in-tokens.js';
 import { AcceptInvitationDto, InvitationDto, InvitationSentDto } from './dto/invitation.dto.js';
+
+/** Invitations re-sent to one user per window: a resend or two for a lost mail, not a flood of their inbox. */
+export const RESENDS_PER_USER: RequestLimit = { points: 5, durationSeconds: 600 };
 
 /**
  * A new user's way in: the invitation mailed when they were created lets them choose a password and signs them in.
@@ -34,6 +38,7 @@ export class InvitationService {
     private readonly transactions: AccountTransactions,
     private readonly grants: GrantService,
     private readonly policies: SignInPolicies,
+    private readonly requests: RequestLimiter,
   ) {}
 
   /** What the console shows before the person chooses a password. */
@@ -83,11 +88,21 @@ export class InvitationService {
     };
   }
 
-  /** A new invitation in place of the user's earlier one, mailed; 409 for a user who accepted theirs, or is disabled. */
+  /**
+   * A new invitation in place of the user's earlier one, mailed; 409 for a user who accepted theirs, or is disabled;
+   * 429 past RESENDS_PER_USER, so that no admin floods an inbox.
+   */
   async resend(caller: Principal, userId: string): Promise<InvitationSentDto> {
     const { user, issued } = await this.changingUser(caller, userId, async (manager, user) => {
       if (!user.pending) throw AppError.conflict(`User ${userId} has accepted their invitation: they reset a forgotten password instead`);
       if (!user.enabled) throw AppError.conflict(`User ${userId} is disabled: enable them before inviting them`);
+      const allowance = await this.requests.consume('invitations:resend', `${user.accountId}:${user.id}`, RESENDS_PER_USER);
+      if (!allowance.allowed) {
+        const message =
+          `Too many invitations: a user may be sent ${RESENDS_PER_USER.points} every ${RESENDS_PER_USER.durationSeconds / 60} ` +
+          `minutes; retry after ${allowance.retryAfterSeconds} seconds`;
+        throw new AppError(ErrorCode.TooManyRequests, message, { 'Retry-After': String(allowance.retryAfterSeconds) });
+      }
       return { user, issued: await this.sender.issue(manager, user) };
     });
     try {

@@ -10,7 +10,7 @@ import { AuthThrottle, RequestLimit, RequestLimiter, tooManyFailures } from '@ca
 import { INVALID_LINK, SignInTokens } from '../invitations/sign-in-tokens.js';
 import type { SignInTokenEntity } from '../invitations/sign-in-token.entity.js';
 import { SessionService } from '../sessions/session.service.js';
-import { SignInService } from '../sessions/sign-in.service.js';
+import { signInThrottleSubject, SignInService } from '../sessions/sign-in.service.js';
 import type { Origin } from '../sessions/sign-in.service.js';
 import { checkPassword } from './password-policy.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -31,7 +31,6 @@ export const RESET_MAILS_PER_USER: RequestLimit = { points: 5, durationSeconds: 
 export const RESET_REQUESTS_PER_ADDRESS: RequestLimit = { points: 20, durationSeconds: 3600 };
 
 /** The subject failed sign-ins of a user are counted against; a wrong current password counts there too. */
-const signInSubject = (user: Pick<UserEntity, 'accountId' | 'id'>) => `sign-in:${user.accountId}:${user.id}`;
 
 /**
  * A person's password: reset through a mailed link when forgotten, changed when signed in, and set from an
@@ -116,11 +115,11 @@ export class PasswordService implements BeforeApplicationShutdown {
   async change(principal: Principal, input: ChangePasswordDto, origin: Origin): Promise<OkMessageDto> {
     const user = await this.users.findById(principal.accountId, principal.userId!);
     if (!user) throw AppError.invalidCredentials();
-    const wait = await this.throttle.subjectBlockedFor(signInSubject(user));
+    const wait = await this.throttle.subjectBlockedFor(signInThrottleSubject(user));
     if (wait > 0) throw tooManyFailures(wait);
     const credential = await this.credentials.find(user.accountId, user.id);
     if (!(await this.hasher.matches(input.current_password, credential?.passwordHash ?? null))) {
-      const { retryAfterSeconds } = await this.throttle.recordFailure(origin.ip, signInSubject(user));
+      const { retryAfterSeconds } = await this.throttle.recordFailure(origin.ip, signInThrottleSubject(user));
       this.signIns.record(user, origin, 'failure', retryAfterSeconds > 0 ? 429 : 400, 'WRONG_PASSWORD', PASSWORD_ACTIONS.change);
       throw retryAfterSeconds > 0
         ? tooManyFailures(retryAfterSeconds)

@@ -32,7 +32,8 @@ export interface SignedIn {
 }
 
 const WRONG = () => AppError.invalidCredentials();
-const throttleSubject = (user: Pick<UserEntity, 'accountId' | 'id'>) => `sign-in:${user.accountId}:${user.id}`;
+/** What failed sign-ins of a user count against, here and wherever else their password or second factor is checked. */
+export const signInThrottleSubject = (user: Pick<UserEntity, 'accountId' | 'id'>) => `sign-in:${user.accountId}:${user.id}`;
 
 /**
  * A person signs in with their email and password. Failures are throttled per client address and per user, like
@@ -60,7 +61,7 @@ export class SignInService {
         : await this.users.findByEmailInEveryAccount(input.email)
     ).filter((u) => u.enabled);
     // A blocked user is refused before their password is checked, so that a right guess during the block fails too.
-    const waits = await Promise.all(candidates.map((u) => this.throttle.subjectBlockedFor(throttleSubject(u))));
+    const waits = await Promise.all(candidates.map((u) => this.throttle.subjectBlockedFor(signInThrottleSubject(u))));
     const open = candidates.filter((_, i) => waits[i] === 0);
     const matched: UserEntity[] = [];
     for (const user of open) {
@@ -143,7 +144,7 @@ export class SignInService {
     let retryAfter = alreadyBlocked;
     if (candidates.length === 0) retryAfter = Math.max(retryAfter, (await this.throttle.recordFailure(origin.ip, null)).retryAfterSeconds);
     for (const user of candidates) {
-      const verdict = await this.throttle.recordFailure(origin.ip, throttleSubject(user));
+      const verdict = await this.throttle.recordFailure(origin.ip, signInThrottleSubject(user));
       retryAfter = Math.max(retryAfter, verdict.retryAfterSeconds);
       this.record(user, origin, 'failure', verdict.retryAfterSeconds > 0 ? 429 : 401, 'WRONG_PASSWORD');
     }
