@@ -9,7 +9,7 @@ import { SignInPolicies } from '@castellan/security';
 import { AuthThrottle, tooManyFailures } from '@castellan/throttling';
 import type { UserCredentialEntity } from '../passwords/user-credential.entity.js';
 import { UserCredentialRepository } from '../passwords/user-credential.repository.js';
-import { SignInService } from '../sessions/sign-in.service.js';
+import { signInThrottleSubject, SignInService } from '../sessions/sign-in.service.js';
 import type { Origin } from '../sessions/sign-in.service.js';
 import { isTotpCode, matchingStep, newRecoveryCode, newTotpSecret, normalizedCode, RECOVERY_CODES_PER_SET, totpOf } from './codes.js';
 import { RecoveryCodeRepository } from './recovery-code.repository.js';
@@ -34,9 +34,6 @@ const ALREADY_ENABLED = () => AppError.conflict('Two-factor authentication is al
 const NOT_ENABLED = () => AppError.conflict('Two-factor authentication is not enabled');
 const REQUIRED = () =>
   new AppError(ErrorCode.NotAllowed, 'The account requires two-factor authentication: it cannot be turned off while it does');
-
-/** Wrong codes count where wrong passwords do: guessing one or the other costs the same. */
-const signInSubject = (user: UserRef) => `sign-in:${user.accountId}:${user.id}`;
 
 /**
  * A person's second factor: a TOTP secret (RFC 6238, sealed in the database) and ten one-time recovery codes
@@ -161,7 +158,8 @@ export class TwoFactorService {
 
   /** Refuses before the code is looked at while the user is blocked; counts, audits and refuses a wrong one. */
   private async proven(user: UserRef, origin: Origin, action: string, check: () => Promise<CodeKind | null>): Promise<CodeKind> {
-    const subject = signInSubject(user);
+    // Wrong codes count where wrong passwords do: guessing one or the other costs the same.
+    const subject = signInThrottleSubject(user);
     const wait = await this.throttle.subjectBlockedFor(subject);
     if (wait > 0) {
       this.signIns.record(user, origin, 'failure', 429, AuthFailureReason.Throttled, action);
