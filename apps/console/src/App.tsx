@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { createHashRouter, Navigate, NavLink, Outlet, RouterProvider } from 'react-router';
 import type { Schemas } from './api';
 import { AccountKeysPage } from './pages/account-keys/AccountKeysPage';
@@ -10,10 +11,19 @@ import { UserPage } from './pages/people/UserPage';
 import { UsersPage } from './pages/people/UsersPage';
 import { KeyPage } from './pages/keys/KeyPage';
 import { PermissionsPage } from './pages/permissions/PermissionsPage';
+import { ProfilePage } from './pages/profile/ProfilePage';
 import { SecurityPage } from './pages/security/SecurityPage';
-import { SignInPage } from './pages/SignInPage';
+import { ApiKeySignInPage } from './pages/sign-in/ApiKeySignInPage';
+import { EnrollmentPage } from './pages/sign-in/EnrollmentPage';
+import { InvitationPage } from './pages/sign-in/InvitationPage';
+import { ResetPasswordConfirmPage, ResetPasswordPage } from './pages/sign-in/ResetPasswordPages';
+import { SecondFactorPage } from './pages/sign-in/SecondFactorPage';
+import { SignInPage } from './pages/sign-in/SignInPage';
+import { SsoPage } from './pages/sign-in/SsoPage';
 import { useLoad } from './hooks';
-import { useSession, useSessionState } from './session';
+import { API_KEY_SIGN_IN, landing, SIGN_IN, STAGE_ROUTES } from './person/stages';
+import type { SessionStage } from './person/wire';
+import { type Session, useSession, useSessionState } from './session';
 
 /** Sections, each shown only to a key whose rules allow reading it. */
 const SECTIONS = [
@@ -26,9 +36,15 @@ const SECTIONS = [
   { to: '/audit', label: 'Audit log', action: 'provisioning:audit_events.read' },
 ];
 
+/** The console itself: only signed in; otherwise the page where the sign-in stands. */
 function Layout() {
-  const { self, api, accountPath, can, signOut } = useSession();
-  // The account's name needs provisioning:account.read; its id comes with every key.
+  const { session, state } = useSessionState();
+  return session ? <SignedInLayout /> : <Navigate to={landing(state)} replace />;
+}
+
+function SignedInLayout() {
+  const { identity, accountId, api, accountPath, can, signOut } = useSession();
+  // The account's name needs provisioning:account.read; its id comes with every key and every session.
   const account = useLoad(
     () => (can('provisioning:account.read') ? api.get<Schemas['AccountDto']>(accountPath).catch(() => null) : Promise.resolve(null)),
     [api, accountPath],
@@ -38,12 +54,21 @@ function Layout() {
       <header className="topbar">
         <span className="brand">Castellan</span>
         <span className="topbar-account">
-          Account {account.data ? <strong>{account.data.name}</strong> : null} <code>{self.account_id}</code>
+          Account {account.data ? <strong>{account.data.name}</strong> : null} <code>{accountId}</code>
         </span>
-        <span className="topbar-key muted">
-          Signed in as <strong>{self.name}</strong> (<code>{self.api_key}</code>, {self.kind} key)
-        </span>
-        <button type="button" onClick={signOut}>
+        {identity.kind === 'key' ? (
+          <span className="topbar-key muted">
+            Signed in as <strong>{identity.key.name}</strong> (<code>{identity.key.api_key}</code>, {identity.key.kind} key)
+          </span>
+        ) : (
+          <>
+            <span className="topbar-key muted">
+              Signed in as <strong>{identity.profile.name}</strong> <span className="wrap-anywhere">({identity.profile.email})</span>
+            </span>
+            <NavLink to="/profile">My profile</NavLink>
+          </>
+        )}
+        <button type="button" onClick={() => void signOut()}>
           Sign out
         </button>
       </header>
@@ -63,12 +88,77 @@ function Layout() {
   );
 }
 
+/** The first section the session may read; a person who may read none has their profile. */
+function home({ identity, can }: Pick<Session, 'identity' | 'can'>): string {
+  return SECTIONS.find((s) => can(s.action))?.to ?? (identity.kind === 'person' ? '/profile' : '/environments');
+}
+
+function Home() {
+  return <Navigate to={home(useSession())} replace />;
+}
+
+/** The sign-in forms, for a console signed out; otherwise where it stands. */
+function SignedOut({ children }: { children: ReactNode }) {
+  const { state } = useSessionState();
+  return state.phase === 'signed-out' ? children : <Navigate to={landing(state)} replace />;
+}
+
+/** The page of a stage a person's sign-in waits at: only while it waits there. */
+function AtStage({ stage, children }: { stage: SessionStage; children: ReactNode }) {
+  const { state } = useSessionState();
+  return state.phase === 'signing-in' && state.person.stage === stage ? children : <Navigate to={landing(state)} replace />;
+}
+
 const router = createHashRouter([
+  {
+    path: SIGN_IN,
+    element: (
+      <SignedOut>
+        <SignInPage />
+      </SignedOut>
+    ),
+  },
+  {
+    path: API_KEY_SIGN_IN,
+    element: (
+      <SignedOut>
+        <ApiKeySignInPage />
+      </SignedOut>
+    ),
+  },
+  {
+    path: `${SIGN_IN}/sso`,
+    element: (
+      <SignedOut>
+        <SsoPage />
+      </SignedOut>
+    ),
+  },
+  {
+    path: STAGE_ROUTES.second_factor,
+    element: (
+      <AtStage stage="second_factor">
+        <SecondFactorPage />
+      </AtStage>
+    ),
+  },
+  {
+    path: STAGE_ROUTES.enrollment,
+    element: (
+      <AtStage stage="enrollment">
+        <EnrollmentPage />
+      </AtStage>
+    ),
+  },
+  // Links from mails: they work whatever the console stands at.
+  { path: '/reset-password', element: <ResetPasswordPage /> },
+  { path: '/reset-password/:token', element: <ResetPasswordConfirmPage /> },
+  { path: '/invitation/:token', element: <InvitationPage /> },
   {
     path: '/',
     element: <Layout />,
     children: [
-      { index: true, element: <Navigate to="/environments" replace /> },
+      { index: true, element: <Home /> },
       { path: 'environments', element: <EnvironmentsPage /> },
       { path: 'environments/:envId', element: <EnvironmentPage /> },
       { path: 'environments/:envId/keys/:apiKey', element: <KeyPage /> },
@@ -81,12 +171,12 @@ const router = createHashRouter([
       { path: 'roles', element: <RolesPage /> },
       { path: 'security', element: <SecurityPage /> },
       { path: 'audit', element: <AuditLogPage /> },
+      { path: 'profile', element: <ProfilePage /> },
       { path: '*', element: <p>This page does not exist.</p> },
     ],
   },
 ]);
 
 export function App() {
-  const { session } = useSessionState();
-  return session ? <RouterProvider router={router} /> : <SignInPage />;
+  return <RouterProvider router={router} />;
 }

@@ -48,7 +48,8 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A check breaks its rule: no action, an action not in the catalogue, or a resource attribute of the wrong type
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
@@ -79,13 +80,75 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A check breaks its rule: no action, an action not in the catalogue, or a resource attribute of the wrong type, or over 100 checks
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
          */
         post: operations["DecisionController_authorizeBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an invitation
+         * @description Sets the password, uses the link up (it works once) and signs the person in: the session cookie is set as by POST /v1_1/sign-in, with `status` `signed_in`, or `enrollment_required` when the account requires two-factor authentication.
+         *
+         *     **Public**: no credentials needed; any sent are ignored. Sets the session cookie, so it needs the header `x-requested-with: XMLHttpRequest`, which no cross-site form can send.
+         *
+         *     **Errors**
+         *
+         *     - **400** token missing, or a link that is not valid: used, revoked, replaced by a newer one, expired, or of a user who is disabled or no longer pending (one message for all); or a password the policy refuses (too short or long, common, or holding the email or name)
+         *     - **403** The account requires single sign-on, and the user is not a master admin
+         *
+         *       The request lacks the header `x-requested-with: XMLHttpRequest` (cross-site request forgery defence)
+         *     - **413** The body is over 1 MiB
+         *     - **415** The body is neither JSON nor form-urlencoded
+         *     - **429** Too many links that were not valid, or failed sign-ins, from this address; `Retry-After` says when to try again
+         */
+        post: operations["InvitationController_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/invitations/inspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read an invitation
+         * @description Who the invitation link is for and where, for the console to show before the person chooses a password. Changes nothing.
+         *
+         *     **Public**: no credentials needed; any sent are ignored.
+         *
+         *     **Errors**
+         *
+         *     - **400** token missing, or a link that is not valid: used, revoked, replaced by a newer one, expired, or of a user who is disabled or no longer pending (one message for all)
+         *     - **413** The body is over 1 MiB
+         *     - **415** The body is neither JSON nor form-urlencoded
+         *     - **429** Too many links that were not valid, or failed sign-ins, from this address; `Retry-After` says when to try again
+         */
+        post: operations["InvitationController_inspect"];
         delete?: never;
         options?: never;
         head?: never;
@@ -107,7 +170,8 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
          */
@@ -149,6 +213,389 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1_1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My profile
+         * @description Who I am in this account, my console preferences (defaults until I change them) and my two-factor state.
+         *
+         *     **Needs** a person signed in to the console (a session cookie); API keys are refused.
+         *
+         *     **Errors**
+         *
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** The caller is an API key: only a person signed in to the console may call this route
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+         *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+         *     - **503** The database is not answering
+         */
+        get: operations["ProfileController_get"];
+        /**
+         * Change my profile
+         * @description Changes my name, the console language and theme, and which optional mails I get; fields left out stay as they are, and so do e-mail preferences left out of `email_preferences`. Security mails (invitations, password resets, verification codes) are sent whatever `security_notifications` says. My email address and role are changed by an admin. Answers my profile as it now is.
+         *
+         *     **Needs** a person signed in to the console (a session cookie); API keys are refused.
+         *
+         *     **Errors**
+         *
+         *     - **400** No field to change, a name over 255 characters, a language that is no BCP 47 tag (`en`, `fr-CA`, `zh-Hant-TW`), an unknown theme, or an e-mail preference that is unknown or not true or false
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** The caller is an API key: only a person signed in to the console may call this route
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+         *     - **413** The body is over 1 MiB
+         *     - **415** The body is neither JSON nor form-urlencoded
+         *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+         *     - **503** The database is not answering
+         */
+        put: operations["ProfileController_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change my password
+         * @description Checks the current password and sets the new one. Every other session of mine ends; this one stays.
+         *
+         *     **Needs** a person signed in to the console (a session cookie); API keys are refused.
+         *
+         *     **Errors**
+         *
+         *     - **400** a field missing, the current password wrong (path `current_password`), or a password the policy refuses (too short or long, common, or holding the email address or name) (path `new_password`)
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** The caller is an API key: only a person signed in to the console may call this route
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+         *     - **413** The body is over 1 MiB
+         *     - **415** The body is neither JSON nor form-urlencoded
+         *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+         *     - **503** The database is not answering
+         */
+        put: operations["PasswordController_change"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/me/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * New recovery codes
+         * @description Proven by a current code of the app or a recovery code: a new set of ten, shown this once; the old set stops working.
+         *
+         *     **Needs** a person signed in to the console (a session cookie); API keys are refused.
+         *
+         *     **Errors**
+         *
+         *     - **400** code missing or not shaped like a code, or the code is wrong, expired, or was used already (path `code`; it counts like a failed sign-in)
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** The caller is an API key: only a person signed in to the console may call this route
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+         *     - **409** Two-factor authentication is not enabled
+         *     - **413** The body is over 1 MiB
+         *     - **415** The body is neither JSON nor form-urlencoded
+         *     - **429** Too many failed sign-ins or wrong codes for this user, or from this address; `Retry-After` says when to try again
+         *
+         *       Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+         *     - **503** The database is not answering
+         */
+        post: operations["MyTwoFactorController_regenerate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/me/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List my sessions
+         * @description The signed-in person's live sessions, this one marked `current`.
+         *
+         *     **Needs** a person signed in to the console (a session cookie); API keys are refused.
+         *
+         *     **Errors**
+         *
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** The caller is an API key: only a person signed in to the console may call this route
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+         *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+         *     - **503** The database is not answering
+         */
+        get: operations["SessionController_mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/me/sessions/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End one of my sessions
+         * @description Ends it at once, on every instance; ending the current one signs out.
+         *
+         *     **Needs** a person signed in to the console (a session cookie); API keys are refused.
+         *
+         *     **Errors**
+         *
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** The caller is an API key: only a person signed in to the console may call this route
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+         *     - **404** No session of mine with this id
+         *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+         *     - **503** The database is not answering
+         */
+        delete: operations["SessionController_endMine"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/me/two-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My two-factor authentication
+         * @description Whether I have it, since when, my recovery codes left, and the policy.
+         *
+         *     **Needs** a person signed in to the console (a session cookie); API keys are refused.
+         *
+         *     **Errors**
+         *
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** The caller is an API key: only a person signed in to the console may call this route
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+         *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+         *     - **503** The database is not answering
+         */
+        get: operations["MyTwoFactorController_status"];
+        put?: never;
+        /**
+         * Begin enrolling two-factor authentication
+         * @description A new TOTP secret for an authenticator app, as text and as a QR code; nothing changes for signing in until a code of it is confirmed. Starting again replaces a secret not confirmed yet.
+         *
+         *     **Needs** a person signed in to the console (a session cookie); API keys are refused.
+         *
+         *     **Errors**
+         *
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** The caller is an API key: only a person signed in to the console may call this route
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+         *     - **409** Two-factor authentication is already enabled: turn it off first
+         *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+         *     - **503** The database is not answering
+         */
+        post: operations["MyTwoFactorController_start"];
+        /**
+         * Turn two-factor authentication off
+         * @description Proven by a current code of the app or a recovery code; the secret and the recovery codes are deleted.
+         *
+         *     **Needs** a person signed in to the console (a session cookie); API keys are refused.
+         *
+         *     **Errors**
+         *
+         *     - **400** code missing or not shaped like a code, or the code is wrong, expired, or was used already (path `code`; it counts like a failed sign-in)
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** The account requires two-factor authentication
+         *
+         *       The caller is an API key: only a person signed in to the console may call this route
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+         *     - **409** Two-factor authentication is not enabled
+         *     - **413** The body is over 1 MiB
+         *     - **415** The body is neither JSON nor form-urlencoded
+         *     - **429** Too many failed sign-ins or wrong codes for this user, or from this address; `Retry-After` says when to try again
+         *
+         *       Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+         *     - **503** The database is not answering
+         */
+        delete: operations["MyTwoFactorController_disable"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/me/two-factor/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn two-factor authentication on
+         * @description A 6-digit code of the secret just enrolled turns it on: every later sign-in asks for a code. Answers the recovery codes, shown this once.
+         *
+         *     **Needs** a person signed in to the console (a session cookie); API keys are refused.
+         *
+         *     **Errors**
+         *
+         *     - **400** code missing or not shaped like a code, the code is wrong, expired, or was used already (path `code`; it counts like a failed sign-in), or the enrollment was started again meanwhile
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** The caller is an API key: only a person signed in to the console may call this route
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+         *     - **409** Two-factor authentication is already enabled, or no enrollment was started
+         *     - **413** The body is over 1 MiB
+         *     - **415** The body is neither JSON nor form-urlencoded
+         *     - **429** Too many failed sign-ins or wrong codes for this user, or from this address; `Retry-After` says when to try again
+         *
+         *       Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+         *     - **503** The database is not answering
+         */
+        post: operations["MyTwoFactorController_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/me/verification-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail me a support verification code
+         * @description Mails a 6-digit code, valid 10 minutes, to my own address, for me to read to a support agent who checks it; it replaces my earlier code. Answers `{message, expires_at}`, never the code.
+         *
+         *     **Needs** a person signed in to the console (a session cookie); API keys are refused.
+         *
+         *     **Errors**
+         *
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** The caller is an API key: only a person signed in to the console may call this route
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+         *     - **429** More than 5 codes to me in 10 minutes, whoever asked for them; nothing is mailed. `Retry-After` says when to try again
+         *
+         *       Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+         *     - **503** The mail server refused the code
+         *
+         *       The database is not answering
+         */
+        post: operations["ProfileController_sendVerificationCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password reset link
+         * @description Mails a reset link to each enabled user with this email (in `account_id` only, when given). Answers `ok` whether or not there is one, so that nothing is learned of who has a user; a user is sent at most 5 links an hour, and further requests for them mail nothing, silently.
+         *
+         *     **Public**: no credentials needed; any sent are ignored.
+         *
+         *     **Errors**
+         *
+         *     - **400** email missing, or too long
+         *     - **413** The body is over 1 MiB
+         *     - **415** The body is neither JSON nor form-urlencoded
+         *     - **429** More than 20 requests from this address in an hour; `Retry-After` says when to try again
+         */
+        post: operations["PasswordController_requestReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password from a reset link
+         * @description Sets the password, uses the link up (it works once) and ends every session of the user. Signs nobody in.
+         *
+         *     **Public**: no credentials needed; any sent are ignored.
+         *
+         *     **Errors**
+         *
+         *     - **400** token missing, a link that is not valid (used, replaced, expired, or of a disabled user: one message for all), or a password the policy refuses (too short or long, common, or holding the email address or name)
+         *     - **413** The body is over 1 MiB
+         *     - **415** The body is neither JSON nor form-urlencoded
+         *     - **429** Too many links that were not valid, or failed sign-ins, from this address; `Retry-After` says when to try again
+         */
+        post: operations["PasswordController_confirmReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1_1/permissions/catalog": {
         parameters: {
             query?: never;
@@ -164,7 +611,8 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
          */
@@ -192,8 +640,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:account.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
          */
@@ -207,8 +657,10 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** name missing, over 255 characters, or holding control characters
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:account.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
@@ -238,8 +690,10 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A query parameter breaks its rule: page_size outside 1–1000, page below 1, or an unknown sort_by or sort_order
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:account_api_keys.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
          */
@@ -254,8 +708,10 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A field breaks its rule: expires_at not in the future or past the account's key_max_lifetime_days, an allowed_ips entry that is no address or CIDR range, rate_limit_per_minute out of range
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:account_api_keys.create`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **409** Another key here has this name (names compare after Unicode normalization and case folding)
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
@@ -286,10 +742,12 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A field breaks its rule: expires_at not in the future or past the account's key_max_lifetime_days, an allowed_ips entry that is no address or CIDR range, rate_limit_per_minute out of range
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:account_api_keys.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No account API key with this api_key in this account
          *     - **409** Another key here has this name (names compare after Unicode normalization and case folding); or, on the calling key itself, allowed_ips that leave out the address of this request, which would lock the caller out; or disabling the last enabled account API key
          *     - **413** The body is over 1 MiB
@@ -307,8 +765,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:account_api_keys.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **405** Always: account API keys can only be disabled
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -334,8 +794,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:account_api_keys.permissions.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No account API key with this api_key in this account
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -350,10 +812,12 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A rule breaks the policy format: an unknown action, a malformed condition or an unsafe regular expression
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:account_api_keys.permissions.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No account API key with this api_key in this account, or no custom role with an id in roles
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
@@ -386,10 +850,12 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** grace_seconds outside 0–604800
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:account_api_keys.rotate`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No account API key with this api_key in this account
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
@@ -418,8 +884,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:account_api_keys.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No account API key with this api_key in this account
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -449,8 +917,10 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A filter breaks its rule: a date that is not ISO-8601, from after to, an actor that is no api_key, a bad cursor
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:audit_events.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
          */
@@ -481,10 +951,12 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A field breaks its rule: no api_key or action, an action the catalogue does not hold, an ip that is no address
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The caller may not read the key's permissions, or does not reach the environment the check is in
          *
          *       The key may not perform `provisioning:permissions.simulate`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No key with this api_key in this account
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
@@ -513,8 +985,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:roles.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
          */
@@ -529,10 +1003,12 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A rule breaks the policy format: an unknown action, a malformed condition or an unsafe regular expression; or the name is missing or too long
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:roles.create`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **409** Another role of the account, or a system role, has this name
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
@@ -561,8 +1037,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:roles.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No custom role with this id, nor system role with this name, in this account
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -577,10 +1055,12 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A rule breaks the policy format: an unknown action, a malformed condition or an unsafe regular expression; or the name is too long
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** System roles are read-only. The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:roles.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No custom role with this id, nor system role with this name, in this account
          *     - **409** Another role of the account, or a system role, has this name
          *     - **413** The body is over 1 MiB
@@ -598,10 +1078,12 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** System roles are read-only
          *
          *       The key may not perform `provisioning:roles.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No custom role with this id, nor system role with this name, in this account
          *     - **409** A user, group or key holds the role; the message names one
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
@@ -628,8 +1110,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:security.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
          */
@@ -643,8 +1127,10 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A field breaks its rule: SAML enabled without its three fields, a broken or expired certificate, bad allowed_ips
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:security.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **409** allowed_ips that leave out the address of this request, which would lock the caller out
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
@@ -675,8 +1161,10 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A filter breaks its rule: over 100 ids or cloud_names, or enabled not a boolean
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:sub_accounts.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
          */
@@ -691,10 +1179,12 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A field breaks its rule: name missing or over 255 characters, cloud_name with other than letters, digits, _ and -
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The account holds as many product environments as its limit allows, or the key may not read the base environment
          *
          *       The key may not perform `provisioning:sub_accounts.create`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No environment with the base_sub_account_id in this account
          *     - **409** The cloud_name is taken, in this account or another
          *     - **413** The body is over 1 MiB
@@ -724,8 +1214,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:sub_accounts.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No product environment with this id in this account
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -740,8 +1232,10 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A field breaks its rule: name missing or over 255 characters, cloud_name with other than letters, digits, _ and -, or folder_mode or asset_record_location changed
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:sub_accounts.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No product environment with this id in this account
          *     - **409** The cloud_name is taken, in this account or another
          *     - **413** The body is over 1 MiB
@@ -759,8 +1253,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:sub_accounts.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No product environment with this id in this account
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -787,8 +1283,10 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A query parameter breaks its rule: page_size outside 1–1000, page below 1, or an unknown sort_by or sort_order
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:access_keys.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No product environment with this id in this account
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -804,8 +1302,10 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A field breaks its rule: expires_at not in the future or past the account's key_max_lifetime_days, an allowed_ips entry that is no address or CIDR range, rate_limit_per_minute out of range
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:access_keys.create`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No product environment with this id in this account
          *     - **409** Another key here has this name (names compare after Unicode normalization and case folding)
          *     - **413** The body is over 1 MiB
@@ -823,8 +1323,10 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** name is missing, from both the query string and the body
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:access_keys.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No product environment with this id in this account, or no key with this name in it
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
@@ -854,10 +1356,12 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A field breaks its rule: expires_at not in the future or past the account's key_max_lifetime_days, an allowed_ips entry that is no address or CIDR range, rate_limit_per_minute out of range
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:access_keys.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No product environment with this id in this account, or no key with this api_key in it
          *     - **409** Another key here has this name (names compare after Unicode normalization and case folding); or, on the calling key itself, allowed_ips that leave out the address of this request, which would lock the caller out
          *     - **413** The body is over 1 MiB
@@ -875,8 +1379,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:access_keys.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No product environment with this id in this account, or no key with this api_key in it
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -902,8 +1408,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:access_keys.permissions.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No product environment with this id in this account, or no key with this api_key in it
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -918,10 +1426,12 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A rule breaks the policy format: an unknown action, a malformed condition or an unsafe regular expression
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:access_keys.permissions.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No product environment with this id in this account, or no key with this api_key in it, or no custom role with an id in roles
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
@@ -954,10 +1464,12 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** grace_seconds outside 0–604800
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:access_keys.rotate`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No product environment with this id in this account, or no key with this api_key in it
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
@@ -986,8 +1498,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:access_keys.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No product environment with this id in this account, or no key with this api_key in it
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -1017,8 +1531,10 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** extended_details is not a boolean
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:user_groups.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
          */
@@ -1033,8 +1549,10 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** name missing or over 255 characters
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:user_groups.create`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
@@ -1063,8 +1581,10 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** extended_details is not a boolean
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:user_groups.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user group with this id in this account
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -1079,8 +1599,10 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** name missing or over 255 characters
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:user_groups.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user group with this id in this account
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
@@ -1097,10 +1619,12 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:user_groups.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user group with this id in this account
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -1126,8 +1650,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:user_groups.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user group with this id in this account
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -1142,10 +1668,12 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A rule breaks the policy format: an unknown action, a malformed condition or an unsafe regular expression; or a system role in roles (system roles are for users)
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:user_groups.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user group with this id in this account, or no custom role with an id in roles
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
@@ -1175,8 +1703,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:user_groups.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user group with this id in this account
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -1207,10 +1737,12 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:user_groups.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user group with this id in this account, or no user with this id
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -1224,10 +1756,12 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:user_groups.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user group with this id in this account, or no user with this id among its members
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -1254,8 +1788,10 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A filter breaks its rule: over 100 ids or emails, a date that is not yyyy-mm-dd, from after to, an unknown sort_by
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:users.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No product environment with the sub_account_id in this account
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -1264,17 +1800,19 @@ export interface paths {
         put?: never;
         /**
          * Create a user
-         * @description `name` and `email` (unique in the account, in any case) are required. `role` defaults to `media_library_user`; the user reaches the environments of `sub_account_ids`, or all of them. The caller must hold everything the user will. Cloudinary SDK: `create_user`.
+         * @description `name` and `email` (unique in the account, in any case) are required. `role` defaults to `media_library_user`; the user reaches the environments of `sub_account_ids`, or all of them. The caller must hold everything the user will. The user is mailed an invitation to choose a password (unless created disabled); a mail that fails leaves the user created, and POST …/users/{user_id}/invitation sends another. Cloudinary SDK: `create_user`.
          *
          *     **Needs** `provisioning:users.create`.
          *
          *     **Errors**
          *
          *     - **400** A field breaks its rule: name or email missing (on create) or too long, an unknown role, both sub_account_ids and all_sub_accounts given
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:users.create`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No product environment of sub_account_ids, or no role of custom_roles, in this account
          *     - **409** A user of the account has this email
          *     - **413** The body is over 1 MiB
@@ -1304,8 +1842,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:users.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user with this id in this account
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -1320,10 +1860,12 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A field breaks its rule: name or email missing (on create) or too long, an unknown role, both sub_account_ids and all_sub_accounts given
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:users.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user with this id in this account, or no product environment or custom role it names
          *     - **409** Another user of the account has this email, or the change would demote or disable the account's last enabled master_admin, which an account must keep
          *     - **413** The body is over 1 MiB
@@ -1341,10 +1883,12 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:users.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user with this id in this account
          *     - **409** The user is the account's last enabled master_admin, which an account must keep
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
@@ -1372,8 +1916,10 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A query parameter breaks its rule: page_size outside 1–1000, page below 1, or an unknown sort_by or sort_order
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:user_api_keys.read` (`provisioning:own_api_keys.read` on its own user): its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user with this id in this account
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -1389,10 +1935,12 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A field breaks its rule: expires_at not in the future or past the account's key_max_lifetime_days, an allowed_ips entry that is no address or CIDR range, rate_limit_per_minute out of range
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:user_api_keys.create` (`provisioning:own_api_keys.create` on its own user): its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user with this id in this account
          *     - **409** Another key here has this name (names compare after Unicode normalization and case folding)
          *     - **413** The body is over 1 MiB
@@ -1424,10 +1972,12 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A field breaks its rule: expires_at not in the future or past the account's key_max_lifetime_days, an allowed_ips entry that is no address or CIDR range, rate_limit_per_minute out of range
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:user_api_keys.update` (`provisioning:own_api_keys.update` on its own user): its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user with this id in this account, or no key with this api_key of that user
          *     - **409** Another key here has this name (names compare after Unicode normalization and case folding); or, on the calling key itself, allowed_ips that leave out the address of this request, which would lock the caller out
          *     - **413** The body is over 1 MiB
@@ -1445,10 +1995,12 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:user_api_keys.delete` (`provisioning:own_api_keys.delete` on its own user): its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user with this id in this account, or no key with this api_key of that user
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -1474,8 +2026,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:user_api_keys.read` (`provisioning:own_api_keys.read` on its own user): its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user with this id in this account, or no key with this api_key of that user
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -1490,10 +2044,12 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** A rule breaks the policy format: an unknown action, a malformed condition or an unsafe regular expression; or roles given: user keys take their roles from their user
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:user_api_keys.update` (`provisioning:own_api_keys.update` on its own user): its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user with this id in this account, or no key with this api_key of that user
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
@@ -1526,10 +2082,12 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** grace_seconds outside 0–604800
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
          *
          *       The key may not perform `provisioning:user_api_keys.rotate` (`provisioning:own_api_keys.rotate` on its own user): its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user with this id in this account, or no key with this api_key of that user
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
@@ -1558,8 +2116,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:user_groups.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user with this id in this account
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -1568,6 +2128,143 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/provisioning/accounts/{account_id}/users/{user_id}/invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-send a user's invitation
+         * @description Mails a new invitation link; the user's earlier link stops working.
+         *
+         *     **Needs** `provisioning:users.update`.
+         *
+         *     **Errors**
+         *
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
+         *
+         *       The key may not perform `provisioning:users.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+         *     - **404** No user with this id in this account
+         *     - **409** The user is not pending (they accepted an invitation or set a password), or is disabled
+         *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+         *     - **503** The mail server refused the invitation
+         *
+         *       The database is not answering
+         */
+        post: operations["UserInvitationController_resend"];
+        /**
+         * Revoke a user's invitation
+         * @description Its link stops working. The user stays, pending, until an invitation is re-sent. Answers `ok` when there was none too.
+         *
+         *     **Needs** `provisioning:users.update`.
+         *
+         *     **Errors**
+         *
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
+         *
+         *       The key may not perform `provisioning:users.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+         *     - **404** No user with this id in this account
+         *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+         *     - **503** The database is not answering
+         */
+        delete: operations["UserInvitationController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/provisioning/accounts/{account_id}/users/{user_id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a user's console sessions
+         * @description Answers `{sessions:[…]}`, live sessions only.
+         *
+         *     **Needs** `provisioning:user_sessions.read`.
+         *
+         *     **Errors**
+         *
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** The key may not perform `provisioning:user_sessions.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+         *     - **404** No user with this id in this account
+         *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+         *     - **503** The database is not answering
+         */
+        get: operations["UserSessionController_list"];
+        put?: never;
+        post?: never;
+        /**
+         * End all of a user's console sessions
+         * @description Their next request is refused (401) on every instance.
+         *
+         *     **Needs** `provisioning:user_sessions.delete`.
+         *
+         *     **Errors**
+         *
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** The grant invariant: the user holds more than the caller
+         *
+         *       The key may not perform `provisioning:user_sessions.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+         *     - **404** No user with this id in this account
+         *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+         *     - **503** The database is not answering
+         */
+        delete: operations["UserSessionController_endAll"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/provisioning/accounts/{account_id}/users/{user_id}/sessions/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End one of a user's console sessions
+         * @description **Needs** `provisioning:user_sessions.delete`.
+         *
+         *     **Errors**
+         *
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **403** The grant invariant: the user holds more than the caller
+         *
+         *       The key may not perform `provisioning:user_sessions.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+         *     - **404** No such user, or no such session of theirs
+         *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+         *     - **503** The database is not answering
+         */
+        delete: operations["UserSessionController_endOne"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1588,8 +2285,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:users.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user with this id in this account
          *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
@@ -1620,8 +2319,10 @@ export interface paths {
          *
          *     **Errors**
          *
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:verification_codes.create`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user with this id in this account
          *     - **429** More than 5 codes to this user, or 30 from this key, in 10 minutes; nothing is mailed
          *
@@ -1655,8 +2356,10 @@ export interface paths {
          *     **Errors**
          *
          *     - **400** user_id missing, or a code that is not 6 digits
-         *     - **401** Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
+         *     - **401** Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic`
          *     - **403** The key may not perform `provisioning:verification_codes.verify`: its rules do not allow it, or this goes beyond the product environments it is limited to
+         *
+         *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user with this id in this account
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
@@ -1670,10 +2373,199 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1_1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The current session
+         * @description Who the session cookie signs in, and how far the sign-in got (`stage`). For the console, which cannot read its cookie.
+         *
+         *     **Public**: no credentials needed; any sent are ignored.
+         *
+         *     **Errors**
+         *
+         *     - **401** No session cookie, or one that names no live session
+         *     - **429** Too many failed sign-ins from this address or for this user; `Retry-After` says when to try again
+         */
+        get: operations["SessionController_current"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in as a person
+         * @description Checks the email and password and sets the session cookie (`castellan_session`: HttpOnly, SameSite=Strict, Path=/v1_1, Secure over https). Depending on `status`, the session acts as the user at once or waits for a second factor or an enrollment. A wrong email or password is one and the same 401.
+         *
+         *     **Public**: no credentials needed; any sent are ignored. Sets the session cookie, so it needs the header `x-requested-with: XMLHttpRequest`, which no cross-site form can send.
+         *
+         *     **Errors**
+         *
+         *     - **400** email or password missing, or too long
+         *     - **403** The account requires single sign-on, and the user is not a master admin (whose password is the break-glass path)
+         *
+         *       The request lacks the header `x-requested-with: XMLHttpRequest` (cross-site request forgery defence)
+         *     - **413** The body is over 1 MiB
+         *     - **415** The body is neither JSON nor form-urlencoded
+         *     - **429** Too many failed sign-ins from this address or for this user; `Retry-After` says when to try again
+         */
+        post: operations["SessionController_signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/sign-in/enrollment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Begin enrolling a second factor while signing in
+         * @description For a session at stage `enrollment` (the account requires two-factor authentication and the user has none): a new TOTP secret for an authenticator app, as text and as a QR code. Starting again replaces a secret not confirmed yet.
+         *
+         *     **Public**: no credentials needed; any sent are ignored. Sets the session cookie, so it needs the header `x-requested-with: XMLHttpRequest`, which no cross-site form can send.
+         *
+         *     **Errors**
+         *
+         *     - **401** No session cookie, one that names no live session, or a session that is not at stage `enrollment` (GET /v1_1/session says where it is)
+         *     - **403** The request lacks the header `x-requested-with: XMLHttpRequest` (cross-site request forgery defence)
+         *     - **409** The session is signed in already, or the user enrolled meanwhile: sign in again
+         */
+        post: operations["TwoFactorSignInController_startEnrollment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/sign-in/enrollment/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the second factor and finish signing in
+         * @description A 6-digit code of the secret the enrollment gave turns two-factor authentication on and completes the session. Answers the recovery codes, shown this once.
+         *
+         *     **Public**: no credentials needed; any sent are ignored. Sets the session cookie, so it needs the header `x-requested-with: XMLHttpRequest`, which no cross-site form can send.
+         *
+         *     **Errors**
+         *
+         *     - **400** code missing or not shaped like a code, the code is wrong, expired, or was used already (path `code`; it counts like a failed sign-in), or the enrollment was started again meanwhile
+         *     - **401** No session cookie, one that names no live session, or a session that is not at stage `enrollment` (GET /v1_1/session says where it is)
+         *     - **403** The request lacks the header `x-requested-with: XMLHttpRequest` (cross-site request forgery defence)
+         *     - **409** The session is signed in already, no enrollment was started, or the user enrolled meanwhile
+         *     - **413** The body is over 1 MiB
+         *     - **415** The body is neither JSON nor form-urlencoded
+         *     - **429** Too many failed sign-ins or wrong codes for this user, or from this address; `Retry-After` says when to try again
+         */
+        post: operations["TwoFactorSignInController_confirmEnrollment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/sign-in/second-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish signing in with a second factor
+         * @description For a session at stage `second_factor` (sign-in answered `second_factor_required`): a 6-digit code of the authenticator app, or one of the recovery codes, completes it. Each code works once.
+         *
+         *     **Public**: no credentials needed; any sent are ignored. Sets the session cookie, so it needs the header `x-requested-with: XMLHttpRequest`, which no cross-site form can send.
+         *
+         *     **Errors**
+         *
+         *     - **400** code missing or not shaped like a code, or the code is wrong, expired, or was used already (path `code`; it counts like a failed sign-in)
+         *     - **401** No session cookie, one that names no live session, or a session that is not at stage `second_factor` (GET /v1_1/session says where it is)
+         *     - **403** The request lacks the header `x-requested-with: XMLHttpRequest` (cross-site request forgery defence)
+         *     - **409** The session is signed in already
+         *     - **413** The body is over 1 MiB
+         *     - **415** The body is neither JSON nor form-urlencoded
+         *     - **429** Too many failed sign-ins or wrong codes for this user, or from this address; `Retry-After` says when to try again
+         */
+        post: operations["TwoFactorSignInController_secondFactor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out
+         * @description Ends the session the cookie names, and clears the cookie.
+         *
+         *     **Public**: no credentials needed; any sent are ignored.
+         *
+         *     **Errors**
+         *
+         *     - **401** No session cookie
+         */
+        post: operations["SessionController_signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcceptInvitationDto: {
+            /**
+             * Format: password
+             * @description The password the user chooses: at least 12 characters, not a common one, not their email address or name
+             */
+            password: string;
+            /**
+             * @description The token of the invitation link (what follows `#/invitation/`)
+             * @example q1Vb0u3GfZ0cR4x9wq0nYt8m6Lk2s7PdJ5hE1aB3cXo
+             */
+            token: string;
+        };
         AccessKeyDto: {
             /** @description Account keys, with the secret only: CLOUDINARY_ACCOUNT_URL */
             account_url?: string;
@@ -1719,6 +2611,12 @@ export interface components {
             access_keys: components["schemas"]["AccessKeyDto"][];
             total: number;
         };
+        AccountChoiceDto: {
+            /** @example b7a2c0de-0000-4000-8000-000000000001 */
+            id: string;
+            /** @example Acme */
+            name: string;
+        };
         AccountDto: {
             /** @example 2026-11-22T08:00:16Z */
             created_at: string;
@@ -1756,11 +2654,11 @@ export interface components {
              */
             api_key: string | null;
             /**
-             * @description null for an unknown key
+             * @description The key's kind, or `session` for a person signed in to the console (then api_key is null); null for an unknown key
              * @enum {string|null}
              */
-            kind: "account" | "environment" | "user" | null;
-            /** @description A user key's user */
+            kind: "account" | "environment" | "user" | "session" | null;
+            /** @description A user key's user, or the signed-in person's user */
             user_id: string | null;
         };
         AuditEventDto: {
@@ -1860,6 +2758,18 @@ export interface components {
             /** @example 2027-01-01T00:00:00Z */
             valid_to: string;
         };
+        ChangePasswordDto: {
+            /**
+             * Format: password
+             * @description The password the person signs in with now
+             */
+            current_password: string;
+            /**
+             * Format: password
+             * @description The new password: at least 12 characters, not a common one, not the email address or name
+             */
+            new_password: string;
+        };
         CreateEnvironmentDto: {
             /**
              * @description Where asset records are kept; default us; cannot change after creation
@@ -1925,6 +2835,35 @@ export interface components {
             /** @description Product environments the user reaches; all when absent; ignored for master_admin */
             sub_account_ids?: string[];
         };
+        CurrentSessionDto: {
+            account_id: string;
+            /** @example ada@example.com */
+            email: string;
+            /**
+             * @description When the session ends unless used again
+             * @example 2026-12-08T08:40:00Z
+             */
+            expires_at: string;
+            /** @enum {string} */
+            method: "password" | "saml" | "break_glass";
+            /** @example Ada Lovelace */
+            name: string;
+            /** @example admin */
+            role: string;
+            /**
+             * @description How far the sign-in got; only `full` may use the API
+             * @enum {string}
+             */
+            stage: "full" | "second_factor" | "enrollment";
+            /** @description Whether the user has a second factor enrolled */
+            two_factor_enabled: boolean;
+            /**
+             * @description The account's two-factor policy
+             * @enum {string}
+             */
+            two_factor_policy: "optional" | "required";
+            user_id: string;
+        };
         DecisionDto: {
             allowed: boolean;
             environment: components["schemas"]["DecisionEnvironmentDto"] | null;
@@ -1942,10 +2881,14 @@ export interface components {
             id: string;
         };
         DecisionKeyDto: {
-            /** @example 814814814814814 */
+            /**
+             * @description The calling key; empty for a person's console session
+             * @example 814814814814814
+             */
             api_key: string;
             /** @enum {string} */
             kind: "account" | "environment" | "user";
+            /** @description The key's name, or the signed-in person's email */
             name: string;
         };
         DeletedGroupDto: {
@@ -1954,6 +2897,18 @@ export interface components {
              * @example true
              */
             ok: boolean;
+        };
+        EmailPreferencesChangeDto: {
+            /** @description Mails about new features and releases */
+            product_updates?: boolean;
+            /** @description Mails about sign-ins and changes to my security settings. Security mails (invitations, password resets, verification codes) are sent whatever this says: they are how a person gets in. */
+            security_notifications?: boolean;
+        };
+        EmailPreferencesDto: {
+            /** @description Mails about new features and releases */
+            product_updates: boolean;
+            /** @description Mails about sign-ins and changes to my security settings. Security mails (invitations, password resets, verification codes) are sent whatever this says: they are how a person gets in. */
+            security_notifications: boolean;
         };
         EnvironmentDto: {
             /** @description Enabled access keys, oldest first */
@@ -2063,19 +3018,60 @@ export interface components {
             /** @description Members, in the order they were added */
             users: components["schemas"]["GroupUserDto"][];
         };
+        InvitationDto: {
+            /**
+             * @description The account the user is invited to
+             * @example Acme
+             */
+            account_name: string;
+            /**
+             * @description The invited user: the email they will sign in with
+             * @example ada@example.com
+             */
+            email: string;
+            /**
+             * @description When the link stops working
+             * @example 2026-12-11T08:00:00Z
+             */
+            expires_at: string;
+            /** @example Ada Lovelace */
+            name: string;
+            /** @description The account requires two-factor authentication: accepting leads to enrolling a second factor */
+            two_factor_required: boolean;
+        };
+        InvitationSentDto: {
+            /**
+             * @description When the new link stops working
+             * @example 2026-12-11T08:00:00Z
+             */
+            expires_at: string;
+            /** @example ok */
+            message: string;
+        };
+        InvitationTokenDto: {
+            /**
+             * @description The token of the invitation link (what follows `#/invitation/`)
+             * @example q1Vb0u3GfZ0cR4x9wq0nYt8m6Lk2s7PdJ5hE1aB3cXo
+             */
+            token: string;
+        };
         KeyNameDto: {
             /** @description The name of the key to delete (query string, form or JSON body) */
             name?: string;
         };
         KeySelfDto: {
             account_id: string;
-            /** @example 814814814814814 */
+            /**
+             * @description The calling key; empty for a person's console session
+             * @example 814814814814814
+             */
             api_key: string;
             /** @description True while the key has its kind's default policy */
             default: boolean;
             environment: components["schemas"]["DecisionEnvironmentDto"] | null;
             /** @enum {string} */
             kind: "account" | "environment" | "user";
+            /** @description The key's name, or the signed-in person's email */
             name: string;
             /** @description The effective policy */
             rules: components["schemas"]["RuleDto"][];
@@ -2140,6 +3136,27 @@ export interface components {
             /** @example ok */
             message: string;
         };
+        PasswordResetConfirmDto: {
+            /**
+             * Format: password
+             * @description The new password: at least 12 characters, not a common one, not the email address or name
+             */
+            password: string;
+            /**
+             * @description The token of the reset link (what follows `#/reset-password/`)
+             * @example q1Vb0u3GfZ0cR4x9wq0nYt8m6Lk2s7PdJ5hE1aB3cXo
+             */
+            token: string;
+        };
+        PasswordResetRequestDto: {
+            /** @description Only the user of this account; without it, the users with this email in every account */
+            account_id?: string;
+            /**
+             * @description The email address the user signs in with
+             * @example ada@example.com
+             */
+            email: string;
+        };
         PolicyDto: {
             /** @example 814814814814814 */
             api_key: string;
@@ -2153,6 +3170,62 @@ export interface components {
             /** @description Custom role ids the key also holds (not for user keys); a PUT replaces them */
             roles?: string[];
             rules: components["schemas"]["RuleDto"][];
+        };
+        ProfileDto: {
+            /** @example b7a2c0de-0000-4000-8000-000000000001 */
+            account_id: string;
+            /** @example 2026-11-22T08:00:16Z */
+            created_at: string;
+            /**
+             * @description Where my mails go; an admin changes it
+             * @example ada@example.com
+             */
+            email: string;
+            email_preferences: components["schemas"]["EmailPreferencesDto"];
+            /**
+             * @description My user id
+             * @example abcde1fghij2klmno3pqrst4uvwxy5z0
+             */
+            id: string;
+            /**
+             * @description The console's language (BCP 47); `en` until I choose one
+             * @example en
+             */
+            language: string;
+            /**
+             * @description My last sign-in
+             * @example 2026-12-08T08:00:00Z
+             */
+            last_login: string | null;
+            /** @example Ada Lovelace */
+            name: string;
+            /**
+             * @description My role; an admin changes it
+             * @example admin
+             */
+            role: string;
+            /**
+             * @description `system` until I choose one
+             * @enum {string}
+             */
+            theme: "light" | "dark" | "system";
+            /** @description Whether I have a second factor enrolled */
+            two_factor_enabled: boolean;
+            /**
+             * @description The account's two-factor policy
+             * @enum {string}
+             */
+            two_factor_policy: "optional" | "required";
+        };
+        RecoveryCodesDto: {
+            /**
+             * @description Ten one-time codes for signing in without the app. Shown this once (only their hashes are kept); a new set replaces this one
+             * @example [
+             *       "abcde-fgh23",
+             *       "k4mnp-qrs56"
+             *     ]
+             */
+            recovery_codes: string[];
         };
         RoleDto: {
             /**
@@ -2254,6 +3327,72 @@ export interface components {
              */
             updated_at: string | null;
         };
+        SessionDto: {
+            /** @example 2026-12-08T08:00:00Z */
+            created_at: string;
+            /** @description True for the session making this request */
+            current: boolean;
+            /**
+             * @description When it ends unless used again (the idle or the absolute lifetime, whichever comes first)
+             * @example 2026-12-08T08:40:00Z
+             */
+            expires_at: string;
+            /**
+             * @description The session's id (not the cookie's token)
+             * @example abcde1fghij2klmno3pqrst4uvwxy5z0
+             */
+            id: string;
+            /**
+             * @description The address it began from
+             * @example 203.0.113.7
+             */
+            ip: string;
+            /**
+             * @description Its last request, to the minute
+             * @example 2026-12-08T08:10:00Z
+             */
+            last_seen_at: string;
+            /**
+             * @description How it began: a password, SAML single sign-on, or a break-glass password while SSO is required
+             * @enum {string}
+             */
+            method: "password" | "saml" | "break_glass";
+            /**
+             * @description The browser it began in, as it named itself
+             * @example Mozilla/5.0 …
+             */
+            user_agent: string;
+        };
+        SessionListDto: {
+            sessions: components["schemas"]["SessionDto"][];
+        };
+        SignInDto: {
+            /** @description The account, when this email and password open several: without it, the answer lists them (status `choose_account`) */
+            account_id?: string;
+            /**
+             * @description The email address of the user
+             * @example ada@example.com
+             */
+            email: string;
+            /**
+             * Format: password
+             * @description The password the user set when they accepted their invitation or reset it
+             */
+            password: string;
+        };
+        SignInResultDto: {
+            /** @description The account signed in to; null for choose_account */
+            account_id: string | null;
+            /** @description Only for choose_account */
+            accounts?: components["schemas"]["AccountChoiceDto"][];
+            /**
+             * @description `signed_in`: the cookie acts as the user. `second_factor_required`: send a code to POST /v1_1/sign-in/second-factor. `enrollment_required`: the account requires two-factor authentication and the user has none: enroll through POST /v1_1/sign-in/enrollment. `choose_account`: the email and password open several accounts; sign in again with one of `accounts` as account_id (no cookie is set)
+             * @enum {string}
+             */
+            status: "signed_in" | "second_factor_required" | "enrollment_required" | "choose_account";
+            /** @description The user signed in as; null for choose_account */
+            user_id: string | null;
+        };
         SimulationAssumptionsDto: {
             /**
              * @description When it is taken to be made (expiry is checked then)
@@ -2296,6 +3435,49 @@ export interface components {
             /** @enum {string} */
             effect: "allow" | "deny";
             rule: number;
+        };
+        TwoFactorCodeDto: {
+            /**
+             * @description The 6-digit code the authenticator app shows, or a recovery code; spaces and dashes are ignored, and so is case
+             * @example 123456
+             */
+            code: string;
+        };
+        TwoFactorEnrollmentDto: {
+            /**
+             * @description The key URI (SHA-1, 6 digits, 30 seconds), which the QR code holds
+             * @example otpauth://totp/Castellan:ada%40example.com?issuer=Castellan&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30
+             */
+            otpauth_url: string;
+            /**
+             * @description The key URI as a QR code: a data: URL of an SVG image
+             * @example data:image/svg+xml;base64,PHN2Zy…
+             */
+            qr_code: string;
+            /**
+             * @description The TOTP secret (base32), for typing into the app. Shown this once: confirm a code of it to turn two-factor on
+             * @example JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+             */
+            secret: string;
+        };
+        TwoFactorStatusDto: {
+            /** @description Whether I have a second factor enrolled */
+            enabled: boolean;
+            /**
+             * @description When I enrolled it
+             * @example 2026-12-08T08:00:00Z
+             */
+            enabled_at: string | null;
+            /**
+             * @description The account's policy: while `required`, I may not turn it off
+             * @enum {string}
+             */
+            policy: "optional" | "required";
+            /**
+             * @description My recovery codes not used yet (0 without a second factor)
+             * @example 10
+             */
+            recovery_codes_left: number;
         };
         UpdateAccessKeyDto: {
             /**
@@ -2378,6 +3560,25 @@ export interface components {
             /** @example Product1 Application */
             name?: string;
             usage_limits?: components["schemas"]["UsageLimitsDto"];
+        };
+        UpdateProfileDto: {
+            /** @description The preferences to change, by name; those left out stay as they are. Security mails (invitations, password resets, verification codes) are sent whatever this says: they are how a person gets in. */
+            email_preferences?: components["schemas"]["EmailPreferencesChangeDto"];
+            /**
+             * @description The console's language, as a BCP 47 tag; the console shows English for a language it has no translation for
+             * @example fr-CA
+             */
+            language?: string;
+            /**
+             * @description My name, as the account shows it to others
+             * @example Ada Lovelace
+             */
+            name?: string;
+            /**
+             * @description The console's colours; `system` follows the browser's setting
+             * @enum {string}
+             */
+            theme?: "light" | "dark" | "system";
         };
         UpdateRoleDto: {
             description?: string;
@@ -2625,8 +3826,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2729,8 +3939,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2776,6 +3995,137 @@ export interface operations {
             };
         };
     };
+    InvitationController_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptInvitationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInResultDto"];
+                };
+            };
+            /** @description token missing, or a link that is not valid: used, revoked, replaced by a newer one, expired, or of a user who is disabled or no longer pending (one message for all); or a password the policy refuses (too short or long, common, or holding the email or name) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The account requires single sign-on, and the user is not a master admin
+             *
+             *     The request lacks the header `x-requested-with: XMLHttpRequest` (cross-site request forgery defence)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is neither JSON nor form-urlencoded */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many links that were not valid, or failed sign-ins, from this address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    InvitationController_inspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationTokenDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationDto"];
+                };
+            };
+            /** @description token missing, or a link that is not valid: used, revoked, replaced by a newer one, expired, or of a user who is disabled or no longer pending (one message for all) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is neither JSON nor form-urlencoded */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many links that were not valid, or failed sign-ins, from this address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
     DecisionController_self: {
         parameters: {
             query?: never;
@@ -2794,8 +4144,17 @@ export interface operations {
                     "application/json": components["schemas"]["KeySelfDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2883,6 +4242,997 @@ export interface operations {
             };
         };
     };
+    ProfileController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileDto"];
+                };
+            };
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The caller is an API key: only a person signed in to the console may call this route
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ProfileController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProfileDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileDto"];
+                };
+            };
+            /** @description No field to change, a name over 255 characters, a language that is no BCP 47 tag (`en`, `fr-CA`, `zh-Hant-TW`), an unknown theme, or an e-mail preference that is unknown or not true or false */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The caller is an API key: only a person signed in to the console may call this route
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is neither JSON nor form-urlencoded */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    PasswordController_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkMessageDto"];
+                };
+            };
+            /** @description a field missing, the current password wrong (path `current_password`), or a password the policy refuses (too short or long, common, or holding the email address or name) (path `new_password`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The caller is an API key: only a person signed in to the console may call this route
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is neither JSON nor form-urlencoded */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MyTwoFactorController_regenerate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesDto"];
+                };
+            };
+            /** @description code missing or not shaped like a code, or the code is wrong, expired, or was used already (path `code`; it counts like a failed sign-in) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The caller is an API key: only a person signed in to the console may call this route
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Two-factor authentication is not enabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is neither JSON nor form-urlencoded */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Too many failed sign-ins or wrong codes for this user, or from this address; `Retry-After` says when to try again
+             *
+             *     Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SessionController_mine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionListDto"];
+                };
+            };
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The caller is an API key: only a person signed in to the console may call this route
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SessionController_endMine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkMessageDto"];
+                };
+            };
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The caller is an API key: only a person signed in to the console may call this route
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No session of mine with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MyTwoFactorController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwoFactorStatusDto"];
+                };
+            };
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The caller is an API key: only a person signed in to the console may call this route
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MyTwoFactorController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwoFactorEnrollmentDto"];
+                };
+            };
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The caller is an API key: only a person signed in to the console may call this route
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Two-factor authentication is already enabled: turn it off first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MyTwoFactorController_disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkMessageDto"];
+                };
+            };
+            /** @description code missing or not shaped like a code, or the code is wrong, expired, or was used already (path `code`; it counts like a failed sign-in) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The account requires two-factor authentication
+             *
+             *     The caller is an API key: only a person signed in to the console may call this route
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Two-factor authentication is not enabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is neither JSON nor form-urlencoded */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Too many failed sign-ins or wrong codes for this user, or from this address; `Retry-After` says when to try again
+             *
+             *     Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    MyTwoFactorController_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesDto"];
+                };
+            };
+            /** @description code missing or not shaped like a code, the code is wrong, expired, or was used already (path `code`; it counts like a failed sign-in), or the enrollment was started again meanwhile */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The caller is an API key: only a person signed in to the console may call this route
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Two-factor authentication is already enabled, or no enrollment was started */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is neither JSON nor form-urlencoded */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Too many failed sign-ins or wrong codes for this user, or from this address; `Retry-After` says when to try again
+             *
+             *     Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ProfileController_sendVerificationCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationCodeSentDto"];
+                };
+            };
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The caller is an API key: only a person signed in to the console may call this route
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description More than 5 codes to me in 10 minutes, whoever asked for them; nothing is mailed. `Retry-After` says when to try again
+             *
+             *     Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+             */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The mail server refused the code
+             *
+             *     The database is not answering
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    PasswordController_requestReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkMessageDto"];
+                };
+            };
+            /** @description email missing, or too long */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is neither JSON nor form-urlencoded */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description More than 20 requests from this address in an hour; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    PasswordController_confirmReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirmDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkMessageDto"];
+                };
+            };
+            /** @description token missing, a link that is not valid (used, replaced, expired, or of a disabled user: one message for all), or a password the policy refuses (too short or long, common, or holding the email address or name) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is neither JSON nor form-urlencoded */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many links that were not valid, or failed sign-ins, from this address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
     DecisionController_catalog: {
         parameters: {
             query?: never;
@@ -2901,8 +5251,17 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2951,7 +5310,7 @@ export interface operations {
                     "application/json": components["schemas"]["AccountDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2960,7 +5319,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:account.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:account.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3022,7 +5385,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3031,7 +5394,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:account.update`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:account.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3114,7 +5481,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3123,7 +5490,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:account_api_keys.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:account_api_keys.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3186,7 +5557,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3195,7 +5566,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:account_api_keys.create`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:account_api_keys.create`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3285,7 +5660,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3298,6 +5673,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:account_api_keys.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -3376,7 +5753,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3385,7 +5762,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:account_api_keys.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:account_api_keys.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3444,7 +5825,7 @@ export interface operations {
                     "application/json": components["schemas"]["PolicyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3453,7 +5834,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:account_api_keys.permissions.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:account_api_keys.permissions.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3526,7 +5911,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3539,6 +5924,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:account_api_keys.permissions.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -3630,7 +6017,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3643,6 +6030,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:account_api_keys.rotate`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -3721,7 +6110,7 @@ export interface operations {
                     "application/json": components["schemas"]["KeyUsageDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3730,7 +6119,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:account_api_keys.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:account_api_keys.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3812,7 +6205,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3821,7 +6214,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:audit_events.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:audit_events.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3915,7 +6312,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3928,6 +6325,8 @@ export interface operations {
              * @description The caller may not read the key's permissions, or does not reach the environment the check is in
              *
              *     The key may not perform `provisioning:permissions.simulate`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -4004,7 +6403,7 @@ export interface operations {
                     "application/json": components["schemas"]["RoleListDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4013,7 +6412,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:roles.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:roles.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4075,7 +6478,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4088,6 +6491,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:roles.create`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -4166,7 +6571,7 @@ export interface operations {
                     "application/json": components["schemas"]["RoleDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4175,7 +6580,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:roles.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:roles.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4247,7 +6656,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4260,6 +6669,8 @@ export interface operations {
              * @description System roles are read-only. The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:roles.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -4346,7 +6757,7 @@ export interface operations {
                     "application/json": components["schemas"]["OkMessageDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4359,6 +6770,8 @@ export interface operations {
              * @description System roles are read-only
              *
              *     The key may not perform `provisioning:roles.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -4427,7 +6840,7 @@ export interface operations {
                     "application/json": components["schemas"]["SecurityDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4436,7 +6849,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:security.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:security.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4498,7 +6915,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4507,7 +6924,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:security.update`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:security.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4602,7 +7023,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4611,7 +7032,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:sub_accounts.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:sub_accounts.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4674,7 +7099,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4687,6 +7112,8 @@ export interface operations {
              * @description The account holds as many product environments as its limit allows, or the key may not read the base environment
              *
              *     The key may not perform `provisioning:sub_accounts.create`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -4773,7 +7200,7 @@ export interface operations {
                     "application/json": components["schemas"]["EnvironmentDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4782,7 +7209,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:sub_accounts.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:sub_accounts.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4854,7 +7285,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4863,7 +7294,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:sub_accounts.update`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:sub_accounts.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4949,7 +7384,7 @@ export interface operations {
                     "application/json": components["schemas"]["OkMessageDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4958,7 +7393,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:sub_accounts.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:sub_accounts.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5033,7 +7472,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5042,7 +7481,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:access_keys.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:access_keys.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5115,7 +7558,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5124,7 +7567,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:access_keys.create`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:access_keys.create`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5226,7 +7673,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5235,7 +7682,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:access_keys.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:access_keys.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5326,7 +7777,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5339,6 +7790,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:access_keys.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -5426,7 +7879,7 @@ export interface operations {
                     "application/json": components["schemas"]["OkMessageDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5435,7 +7888,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:access_keys.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:access_keys.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5495,7 +7952,7 @@ export interface operations {
                     "application/json": components["schemas"]["PolicyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5504,7 +7961,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:access_keys.permissions.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:access_keys.permissions.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5578,7 +8039,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5591,6 +8052,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:access_keys.permissions.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -5683,7 +8146,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5696,6 +8159,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:access_keys.rotate`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -5775,7 +8240,7 @@ export interface operations {
                     "application/json": components["schemas"]["KeyUsageDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5784,7 +8249,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:access_keys.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:access_keys.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5854,7 +8323,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5863,7 +8332,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:user_groups.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:user_groups.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5925,7 +8398,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5934,7 +8407,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:user_groups.create`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:user_groups.create`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6014,7 +8491,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6023,7 +8500,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:user_groups.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:user_groups.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6096,7 +8577,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6105,7 +8586,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:user_groups.update`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:user_groups.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6182,7 +8667,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeletedGroupDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6195,6 +8680,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:user_groups.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -6254,7 +8741,7 @@ export interface operations {
                     "application/json": components["schemas"]["GroupPermissionsDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6263,7 +8750,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:user_groups.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:user_groups.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6336,7 +8827,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6349,6 +8840,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:user_groups.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -6426,7 +8919,7 @@ export interface operations {
                     "application/json": components["schemas"]["GroupUsersDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6435,7 +8928,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:user_groups.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:user_groups.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6496,7 +8993,7 @@ export interface operations {
                     "application/json": components["schemas"]["GroupUsersDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6509,6 +9006,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:user_groups.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -6570,7 +9069,7 @@ export interface operations {
                     "application/json": components["schemas"]["GroupUsersDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6583,6 +9082,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:user_groups.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -6673,7 +9174,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6682,7 +9183,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:users.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:users.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6736,7 +9241,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new user, pending until first sign-in */
+            /** @description The new user, pending until they accept their invitation or first sign in */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6754,7 +9259,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6767,6 +9272,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:users.create`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -6853,7 +9360,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6862,7 +9369,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:users.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:users.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6934,7 +9445,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6947,6 +9458,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:users.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -7033,7 +9546,7 @@ export interface operations {
                     "application/json": components["schemas"]["OkMessageDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7046,6 +9559,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:users.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -7130,7 +9645,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7139,7 +9654,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:user_api_keys.read` (`provisioning:own_api_keys.read` on its own user): its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:user_api_keys.read` (`provisioning:own_api_keys.read` on its own user): its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7212,7 +9731,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7225,6 +9744,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:user_api_keys.create` (`provisioning:own_api_keys.create` on its own user): its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -7325,7 +9846,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7338,6 +9859,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:user_api_keys.update` (`provisioning:own_api_keys.update` on its own user): its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -7426,7 +9949,7 @@ export interface operations {
                     "application/json": components["schemas"]["OkMessageDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7439,6 +9962,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:user_api_keys.delete` (`provisioning:own_api_keys.delete` on its own user): its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -7500,7 +10025,7 @@ export interface operations {
                     "application/json": components["schemas"]["PolicyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7509,7 +10034,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:user_api_keys.read` (`provisioning:own_api_keys.read` on its own user): its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:user_api_keys.read` (`provisioning:own_api_keys.read` on its own user): its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7582,7 +10111,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7595,6 +10124,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:user_api_keys.update` (`provisioning:own_api_keys.update` on its own user): its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -7687,7 +10218,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7700,6 +10231,8 @@ export interface operations {
              * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
              *
              *     The key may not perform `provisioning:user_api_keys.rotate` (`provisioning:own_api_keys.rotate` on its own user): its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
              */
             403: {
                 headers: {
@@ -7777,7 +10310,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserGroupsOfUserDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7786,7 +10319,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:user_groups.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:user_groups.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7796,6 +10333,388 @@ export interface operations {
                 };
             };
             /** @description No user with this id in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    UserInvitationController_resend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account's id (`account_id` in the first start's banner) */
+                account_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationSentDto"];
+                };
+            };
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
+             *
+             *     The key may not perform `provisioning:users.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No user with this id in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The user is not pending (they accepted an invitation or set a password), or is disabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The mail server refused the invitation
+             *
+             *     The database is not answering
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    UserInvitationController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account's id (`account_id` in the first start's banner) */
+                account_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkMessageDto"];
+                };
+            };
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The grant invariant: no key may leave a user or key holding what it does not hold itself, nor change one that holds more
+             *
+             *     The key may not perform `provisioning:users.update`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No user with this id in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    UserSessionController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account's id (`account_id` in the first start's banner) */
+                account_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionListDto"];
+                };
+            };
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The key may not perform `provisioning:user_sessions.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No user with this id in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    UserSessionController_endAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account's id (`account_id` in the first start's banner) */
+                account_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkMessageDto"];
+                };
+            };
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The grant invariant: the user holds more than the caller
+             *
+             *     The key may not perform `provisioning:user_sessions.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No user with this id in this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    UserSessionController_endOne: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account's id (`account_id` in the first start's banner) */
+                account_id: string;
+                session_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkMessageDto"];
+                };
+            };
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The grant invariant: the user holds more than the caller
+             *
+             *     The key may not perform `provisioning:user_sessions.delete`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such user, or no such session of theirs */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7846,7 +10765,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserEnvironmentListDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7855,7 +10774,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:users.read`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:users.read`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7915,7 +10838,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerificationCodeSentDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7924,7 +10847,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:verification_codes.create`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:verification_codes.create`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8004,7 +10931,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Missing or wrong credentials, a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
+            /** @description Missing or wrong credentials (a Basic key, or a session cookie that ended), a disabled or expired key or user, an address outside an IP allowlist, or a key of another account. The answer carries `WWW-Authenticate: Basic` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8013,7 +10940,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The key may not perform `provisioning:verification_codes.verify`: its rules do not allow it, or this goes beyond the product environments it is limited to */
+            /**
+             * @description The key may not perform `provisioning:verification_codes.verify`: its rules do not allow it, or this goes beyond the product environments it is limited to
+             *
+             *     A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8060,6 +10991,361 @@ export interface operations {
             };
             /** @description The database is not answering */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SessionController_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentSessionDto"];
+                };
+            };
+            /** @description No session cookie, or one that names no live session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many failed sign-ins from this address or for this user; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SessionController_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInResultDto"];
+                };
+            };
+            /** @description email or password missing, or too long */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description The account requires single sign-on, and the user is not a master admin (whose password is the break-glass path)
+             *
+             *     The request lacks the header `x-requested-with: XMLHttpRequest` (cross-site request forgery defence)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is neither JSON nor form-urlencoded */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many failed sign-ins from this address or for this user; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    TwoFactorSignInController_startEnrollment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwoFactorEnrollmentDto"];
+                };
+            };
+            /** @description No session cookie, one that names no live session, or a session that is not at stage `enrollment` (GET /v1_1/session says where it is) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The request lacks the header `x-requested-with: XMLHttpRequest` (cross-site request forgery defence) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The session is signed in already, or the user enrolled meanwhile: sign in again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    TwoFactorSignInController_confirmEnrollment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesDto"];
+                };
+            };
+            /** @description code missing or not shaped like a code, the code is wrong, expired, or was used already (path `code`; it counts like a failed sign-in), or the enrollment was started again meanwhile */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No session cookie, one that names no live session, or a session that is not at stage `enrollment` (GET /v1_1/session says where it is) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The request lacks the header `x-requested-with: XMLHttpRequest` (cross-site request forgery defence) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The session is signed in already, no enrollment was started, or the user enrolled meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is neither JSON nor form-urlencoded */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many failed sign-ins or wrong codes for this user, or from this address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    TwoFactorSignInController_secondFactor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInResultDto"];
+                };
+            };
+            /** @description code missing or not shaped like a code, or the code is wrong, expired, or was used already (path `code`; it counts like a failed sign-in) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No session cookie, one that names no live session, or a session that is not at stage `second_factor` (GET /v1_1/session says where it is) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The request lacks the header `x-requested-with: XMLHttpRequest` (cross-site request forgery defence) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The session is signed in already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is neither JSON nor form-urlencoded */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many failed sign-ins or wrong codes for this user, or from this address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SessionController_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkMessageDto"];
+                };
+            };
+            /** @description No session cookie */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, createApi, pathSegments } from './api';
-import { startSession, WRONG_CREDENTIALS } from './session';
+import { startKeySession, WRONG_CREDENTIALS } from './session';
 
 const refused = () => new Response(JSON.stringify({ error: { message: 'Invalid credentials' } }), { status: 401 });
 
@@ -45,7 +45,7 @@ describe('signing in', () => {
       'fetch',
       vi.fn(() => Promise.resolve(refused())),
     );
-    await expect(startSession({ apiKey: '123', secret: 'wrong' })).rejects.toEqual(new ApiError(401, WRONG_CREDENTIALS));
+    await expect(startKeySession({ apiKey: '123', secret: 'wrong' })).rejects.toEqual(new ApiError(401, WRONG_CREDENTIALS));
   });
 });
 

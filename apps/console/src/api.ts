@@ -1,4 +1,7 @@
-/** The console's only way to Castellan: the same REST API integrators use, with the signed-in key as HTTP Basic. */
+/**
+ * The console's only way to Castellan: the same REST API integrators use, with the signed-in key as HTTP Basic, or,
+ * for a person, the session cookie the browser holds (HttpOnly: the console never sees it).
+ */
 import type { components, operations } from './api-types.generated';
 
 export interface Credentials {
@@ -69,15 +72,23 @@ export interface Api {
  */
 const MARKER = { 'x-requested-with': 'XMLHttpRequest' };
 
-export function createApi({ apiKey, secret }: Credentials): Api {
-  const authorization = `Basic ${btoa(unescape(encodeURIComponent(`${apiKey}:${secret}`)))}`;
+/**
+ * Calls with the key's credentials, or with none but the browser's session cookie (`credentials: null`: a person, or
+ * the public routes of signing in). `onUnauthorized` hears every 401, for a session that may have ended meanwhile.
+ */
+export function createApi(credentials: Credentials | null, onUnauthorized?: () => void): Api {
+  const authorization: Record<string, string> = credentials
+    ? { authorization: `Basic ${btoa(unescape(encodeURIComponent(`${credentials.apiKey}:${credentials.secret}`)))}` }
+    : {};
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     let res: Response;
     try {
       res = await fetch(path, {
         method,
+        // The cookie is scoped to /v1_1 and SameSite=Strict; the CSRF marker below is what the API requires with it.
+        credentials: 'same-origin',
         headers: {
-          authorization,
+          ...authorization,
           accept: 'application/json',
           ...MARKER,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -91,7 +102,9 @@ export function createApi({ apiKey, secret }: Credentials): Api {
     const json: unknown = text ? safeJson(text) : null;
     if (!res.ok) {
       const error = errorOf(json);
-      throw new ApiError(res.status, error?.message ?? `The request failed (${res.status})`, error?.path, error?.action);
+      const refusal = new ApiError(res.status, error?.message ?? `The request failed (${res.status})`, error?.path, error?.action);
+      if (res.status === 401) onUnauthorized?.();
+      throw refusal;
     }
     return json as T;
   };

@@ -1,33 +1,62 @@
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { type Api, ApiError, type BodyOf, type Credentials, createApi, type KeySelf, type Schemas } from './api';
+import { landing } from './person/stages';
+import { followTheme } from './person/theme';
+import type { CurrentSession, Profile } from './person/wire';
 
 /** Kept in sessionStorage only: gone when the tab closes, never in localStorage or a cookie. */
 const STORAGE_KEY = 'castellan.console.credentials';
 
+/** Who the console acts as: an API key (HTTP Basic), or a person (the session cookie, which the console never sees). */
+export type Identity = { kind: 'key'; key: KeySelf } | { kind: 'person'; person: CurrentSession; profile: Profile };
+
 export interface Session {
-  self: KeySelf;
+  identity: Identity;
+  accountId: string;
+  /** The api_key the console signs in with; null for a person, who holds none. */
+  signedInKey: string | null;
   api: Api;
   /** `/v1_1/provisioning/accounts/<account id>` */
   accountPath: string;
   /**
-   * Whether the signed-in key may perform the action, as Castellan decided when the session began (conditions
+   * Whether the key or the person may perform the action, as Castellan decided when the session began (conditions
    * on a resource are decided by each call; the API stays the authority).
    */
   can(action: string): boolean;
-  signOut(): void;
+  signOut(): Promise<void>;
+  /** A person's profile as `PUT /v1_1/me` answered it: the top bar and the theme follow it at once. */
+  profileChanged(profile: Profile): void;
 }
+
+/** What a session starts from: the key or the person, and which of Castellan's own actions it may perform. */
+export type SessionStart =
+  | { kind: 'key'; credentials: Credentials; self: KeySelf; allowed: string[] }
+  | { kind: 'person'; person: CurrentSession; profile: Profile; allowed: string[] };
+
+/** Where the console stands: signed out (after a key or a person), a person's sign-in waiting at a stage, signed in. */
+export type ConsoleState =
+  | { phase: 'signed-out'; via: 'person' | 'key'; notice?: string }
+  | { phase: 'signing-in'; person: CurrentSession }
+  | { phase: 'signed-in'; start: SessionStart };
 
 interface SessionState {
+  state: ConsoleState;
   session: Session | null;
-  signIn(credentials: Credentials): Promise<void>;
+  signInWithKey(credentials: Credentials): Promise<void>;
+  /**
+   * After a sign-in route answered for a person (a password, a second factor, an accepted invitation, an enrollment
+   * done): reads how far the session got and moves there. Answers the route of that stage.
+   */
+  continueAsPerson(): Promise<string>;
+  /** Ends the session, or a person's sign-in waiting at a stage. */
+  signOut(): Promise<void>;
 }
 
-/** What a session starts from: the key, and which of Castellan's own actions it may perform. */
-export interface SessionStart {
-  credentials: Credentials;
-  self: KeySelf;
-  allowed: string[];
-}
+/** The routes of signing in, with the browser's session cookie (if any) and no key. */
+export const publicApi = createApi(null);
+
+/** What the sign-in page says after a person's session ended elsewhere (idle, ended, the user disabled, a policy). */
+export const SESSION_ENDED = 'Your session has ended. Sign in again.';
 
 type Check = BodyOf<'DecisionController_authorizeBatch'>['checks'][number];
 type Decision = Schemas['DecisionDto'];
@@ -48,14 +77,10 @@ export const WRONG_CREDENTIALS = 'Wrong access key or secret, or the key is disa
 /** Castellan's limit on one /v1_1/authorize/batch call. */
 const MAX_BATCH = 100;
 
-/**
- * Reads the key (`/v1_1/keys/self`) and asks Castellan's decision API which Provisioning API actions it may
- * perform: the engine decides, so a user key's roles and groups count exactly as on every other call.
- */
-export async function startSession(credentials: Credentials): Promise<SessionStart> {
+/** Reads the key (`/v1_1/keys/self`) and which Provisioning API actions it may perform. */
+export async function startKeySession(credentials: Credentials): Promise<SessionStart> {
   const api = createApi(credentials);
-  const reads = Promise.all([api.get<KeySelf>('/v1_1/keys/self'), api.get<Schemas['CatalogDto']>('/v1_1/permissions/catalog')]);
-  const [self, catalog] = await reads.catch((e: unknown) => {
+  const self = await api.get<KeySelf>('/v1_1/keys/self').catch((e: unknown) => {
     throw e instanceof ApiError && e.status === 401 ? new ApiError(401, WRONG_CREDENTIALS) : e;
   });
   if (self.kind === 'environment') {
@@ -64,6 +89,47 @@ export async function startSession(credentials: Credentials): Promise<SessionSta
       'This is an environment key, which works inside its environment only. Sign in with an account API key or a user API key.',
     );
   }
+  return { kind: 'key', credentials, self, allowed: await allowedActions(api, self.account_id) };
+}
+
+/** A person's session at stage full: their profile (its theme shows at once) and which actions they may perform. */
+export async function startPersonSession(api: Api, person: CurrentSession): Promise<SessionStart> {
+  const [profile, allowed] = await Promise.all([api.get<Profile>('/v1_1/me'), allowedActions(api, person.account_id)]);
+  return { kind: 'person', person, profile, allowed };
+}
+
+/** The console's state for the session cookie the browser holds; a 401 when it holds none that is live. */
+export async function personState(api: Api): Promise<ConsoleState> {
+  const person = await api.get<CurrentSession>('/v1_1/session');
+  if (person.stage !== 'full') return { phase: 'signing-in', person };
+  return { phase: 'signed-in', start: await startPersonSession(api, person) };
+}
+
+/**
+ * The state a console opens in: the person the browser's cookie signs in first, then the key this tab signed in
+ * with. Either is checked again before use: the session may have ended, the key been disabled meanwhile.
+ */
+export async function initialState(): Promise<ConsoleState> {
+  try {
+    return await personState(publicApi);
+  } catch {
+    // No live session: the key, if this tab holds one.
+  }
+  const credentials = readStoredCredentials();
+  if (!credentials) return { phase: 'signed-out', via: 'person' };
+  try {
+    return { phase: 'signed-in', start: await startKeySession(credentials) };
+  } catch {
+    return { phase: 'signed-out', via: 'key' };
+  }
+}
+
+/**
+ * Asks Castellan's decision API which Provisioning API actions the caller may perform: the engine decides, so a
+ * user's roles and groups count exactly as on every other call, for a key of theirs or for themselves.
+ */
+async function allowedActions(api: Api, accountId: string): Promise<string[]> {
+  const catalog = await api.get<Schemas['CatalogDto']>('/v1_1/permissions/catalog');
   const actions = catalog.plugins.filter((p) => p.name === 'provisioning').flatMap((p) => p.actions);
   const first = await decide(
     api,
@@ -75,7 +141,7 @@ export async function startSession(credentials: Credentials): Promise<SessionSta
   const placed = actions.filter((a, i) => a.scope === 'environment' && first[i]?.reason === 'WRONG_ENVIRONMENT');
   if (placed.length) {
     const reached = await api
-      .get<Schemas['EnvironmentListDto']>(`/v1_1/provisioning/accounts/${encodeURIComponent(self.account_id)}/sub_accounts`)
+      .get<Schemas['EnvironmentListDto']>(`/v1_1/provisioning/accounts/${encodeURIComponent(accountId)}/sub_accounts`)
       .catch(() => ({ sub_accounts: [] }));
     const where = reached.sub_accounts[0]?.cloud_name;
     if (where) {
@@ -86,7 +152,7 @@ export async function startSession(credentials: Credentials): Promise<SessionSta
       allowed.push(...placed.filter((_, i) => second[i]?.allowed).map((a) => a.name));
     }
   }
-  return { credentials, self, allowed };
+  return allowed;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
@@ -103,34 +169,81 @@ export function readStoredCredentials(): Credentials | null {
   }
 }
 
-export function SessionProvider({ children, initial }: { children: ReactNode; initial: SessionStart | null }) {
+const profileOf = (state: ConsoleState): Profile | null =>
+  state.phase === 'signed-in' && state.start.kind === 'person' ? state.start.profile : null;
+
+export function SessionProvider({ children, initial }: { children: ReactNode; initial: ConsoleState }) {
   const [state, setState] = useState(initial);
+  // Apart from the state, so that a changed profile leaves the session's api, and what pages loaded with it, alone.
+  const [profile, setProfile] = useState(() => profileOf(initial));
+  const enter = useCallback((next: ConsoleState) => {
+    setState(next);
+    setProfile(profileOf(next));
+  }, []);
 
-  const signOut = useCallback(() => {
+  const signOut = useCallback(async () => {
+    if (state.phase === 'signed-in' && state.start.kind === 'key') {
+      sessionStorage.removeItem(STORAGE_KEY);
+      return enter({ phase: 'signed-out', via: 'key' });
+    }
+    // Awaited: its answer clears the cookie, which must not land after the next sign-in has set a new one.
+    await publicApi.post('/v1_1/sign-out').catch(() => undefined);
+    enter({ phase: 'signed-out', via: 'person' });
+  }, [state, enter]);
+
+  const signInWithKey = useCallback(
+    async (credentials: Credentials) => {
+      const start = await startKeySession(credentials);
+      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(credentials));
+      enter({ phase: 'signed-in', start });
+    },
+    [enter],
+  );
+
+  const continueAsPerson = useCallback(async () => {
+    const next = await personState(publicApi);
+    // The cookie now decides; a key this tab held must not come back on the next load.
     sessionStorage.removeItem(STORAGE_KEY);
-    setState(null);
-  }, []);
+    enter(next);
+    return landing(next);
+  }, [enter]);
 
-  const signIn = useCallback(async (credentials: Credentials) => {
-    const start = await startSession(credentials);
-    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(credentials));
-    setState(start);
-  }, []);
+  const start = state.phase === 'signed-in' ? state.start : null;
+  const core = useMemo(() => {
+    if (!start) return null;
+    const allowed = new Set(start.allowed);
+    const accountId = start.kind === 'key' ? start.self.account_id : start.person.account_id;
+    // A 401 to a person's call may refuse what it sent (a wrong current password): the session is over only when
+    // Castellan no longer knows it.
+    const ended = () =>
+      void publicApi.get('/v1_1/session').catch((error: unknown) => {
+        if (!(error instanceof ApiError && error.status === 401)) return;
+        setState((s) => (s.phase === 'signed-in' && s.start === start ? { phase: 'signed-out', via: 'person', notice: SESSION_ENDED } : s));
+      });
+    return {
+      accountId,
+      signedInKey: start.kind === 'key' ? start.self.api_key : null,
+      api: start.kind === 'key' ? createApi(start.credentials) : createApi(null, ended),
+      accountPath: `/v1_1/provisioning/accounts/${accountId}`,
+      can: (action: string) => allowed.has(action),
+    };
+  }, [start]);
 
   const session = useMemo<Session | null>(() => {
-    if (!state) return null;
-    const { credentials, self } = state;
-    const allowed = new Set(state.allowed);
-    return {
-      self,
-      api: createApi(credentials),
-      accountPath: `/v1_1/provisioning/accounts/${self.account_id}`,
-      can: (action) => allowed.has(action),
-      signOut,
-    };
-  }, [state, signOut]);
+    if (!core || !start) return null;
+    const identity: Identity =
+      start.kind === 'key' ? { kind: 'key', key: start.self } : { kind: 'person', person: start.person, profile: profile ?? start.profile };
+    return { ...core, identity, signOut, profileChanged: setProfile };
+  }, [core, start, profile, signOut]);
 
-  const value = useMemo(() => ({ session, signIn }), [session, signIn]);
+  // Only a person has a theme; the sign-in pages and a key's console stay light, as they always were.
+  const theme = session?.identity.kind === 'person' ? session.identity.profile.theme : 'light';
+  useEffect(() => followTheme(theme), [theme]);
+
+  const value = useMemo(
+    () => ({ state, session, signInWithKey, continueAsPerson, signOut }),
+    [state, session, signInWithKey, continueAsPerson, signOut],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -229,8 +229,8 @@ function RotateForm({
   onClose: () => void;
   onRotated: (key: ApiKey) => void;
 }) {
-  const { api, self } = useSession();
-  const isSignedInKey = target.api_key === self.api_key;
+  const { api, signedInKey } = useSession();
+  const isSignedInKey = target.api_key === signedInKey;
   // Without a grace period, rotating the signed-in key would cut this console off at once.
   const [grace, setGrace] = useState(isSignedInKey ? 3600 : 0);
   const action = useAction();

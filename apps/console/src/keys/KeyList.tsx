@@ -25,8 +25,11 @@ const PAGE_SIZE = 50;
 type Command = { kind: 'generate' } | { kind: 'rename' | 'rotate' | 'delete' | 'disable-self'; key: ApiKey };
 
 export interface KeyListProps {
-  /** The keys' name in the API's actions: `provisioning:<resource>.create`, `.update`, … */
-  resource: 'access_keys' | 'account_api_keys' | 'user_api_keys';
+  /**
+   * The keys' name in the API's actions: `provisioning:<resource>.create`, `.update`, … A person's own keys are
+   * `own_api_keys`: on their own user, only those actions count.
+   */
+  resource: 'access_keys' | 'account_api_keys' | 'user_api_keys' | 'own_api_keys';
   keys: KeyCollection;
   /** The field of the list answer that holds the keys. */
   listField: 'access_keys' | 'account_api_keys' | 'api_keys';
@@ -59,7 +62,7 @@ export function KeyList({
   badges,
   children,
 }: KeyListProps) {
-  const { api, can, self, signOut } = useSession();
+  const { api, can, signedInKey, signOut } = useSession();
   const [page, setPage] = useState(1);
   const list = useLoad(
     () =>
@@ -94,7 +97,7 @@ export function KeyList({
   };
 
   const disableSelf = async (key: ApiKey) => {
-    if (await command.submit(() => api.put<ApiKey>(keyPath(keys, key.api_key), { enabled: false }))) signOut();
+    if (await command.submit(() => api.put<ApiKey>(keyPath(keys, key.api_key), { enabled: false }))) await signOut();
   };
 
   const remove = async (key: ApiKey, onPage: number) => {
@@ -137,7 +140,7 @@ export function KeyList({
                 <tbody>
                   {rows.map((key) => (
                     <tr key={key.api_key} data-api-key={key.api_key}>
-                      <KeyCells apiKey={key} isSelf={key.api_key === self.api_key} detailsTo={detailsTo?.(key)} badges={badges?.(key)} />
+                      <KeyCells apiKey={key} isSelf={key.api_key === signedInKey} detailsTo={detailsTo?.(key)} badges={badges?.(key)} />
                       {mayAct ? (
                         <td>
                           <RowActions label={`Actions for key ${key.name}`}>
@@ -151,7 +154,7 @@ export function KeyList({
                                   type="button"
                                   disabled={toggle.busy}
                                   onClick={() =>
-                                    key.enabled && key.api_key === self.api_key
+                                    key.enabled && key.api_key === signedInKey
                                       ? command.show({ kind: 'disable-self', key })
                                       : void setEnabled(key, !key.enabled)
                                   }

@@ -151,7 +151,15 @@ async function mount(path: string, allowed: string[] = EVERY_PERMISSION_ACTION) 
     root.render(
       <StrictMode>
         <SessionProvider
-          initial={{ credentials: { apiKey: 'root', secret: 's' }, self: self([{ effect: 'allow', actions: ['*'] }]), allowed }}
+          initial={{
+            phase: 'signed-in',
+            start: {
+              kind: 'key',
+              credentials: { apiKey: 'root', secret: 's' },
+              self: self([{ effect: 'allow', actions: ['*'] }]),
+              allowed,
+            },
+          }}
         >
           <RouterProvider router={router} />
         </SessionProvider>

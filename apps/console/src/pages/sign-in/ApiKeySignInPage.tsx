@@ -1,10 +1,14 @@
 import { type FormEvent, useState } from 'react';
-import { ErrorMessage, Field } from '../components/ui';
-import { useAction } from '../hooks';
-import { useSessionState } from '../session';
+import { Link } from 'react-router';
+import { ErrorMessage, Field } from '../../components/ui';
+import { useAction } from '../../hooks';
+import { SIGN_IN } from '../../person/stages';
+import { useSessionState } from '../../session';
+import { SignInFrame } from './frame';
 
-export function SignInPage() {
-  const { signIn } = useSessionState();
+/** `#/sign-in/api-key`: the secondary way in, for automation and recovery: an account API key or a user API key. */
+export function ApiKeySignInPage() {
+  const { signInWithKey } = useSessionState();
   const [apiKey, setApiKey] = useState('');
   const [secret, setSecret] = useState('');
   const [missing, setMissing] = useState<{ apiKey?: string; secret?: string }>({});
@@ -15,16 +19,15 @@ export function SignInPage() {
     const problems = { apiKey: apiKey.trim() ? undefined : 'Enter the access key', secret: secret ? undefined : 'Enter the secret' };
     setMissing(problems);
     if (problems.apiKey || problems.secret) return;
-    void action.run(() => signIn({ apiKey: apiKey.trim(), secret }));
+    void action.run(() => signInWithKey({ apiKey: apiKey.trim(), secret }));
   };
 
   return (
-    <main className="sign-in">
-      <h1>Castellan console</h1>
-      <p className="muted">Sign in with an account API key or a user API key. The secret stays in this tab only.</p>
+    <SignInFrame title="Sign in with an API key">
+      <p className="muted">Use an account API key or a user API key. The secret stays in this tab only.</p>
       <form onSubmit={submit} noValidate>
         <Field label="Access key" error={missing.apiKey}>
-          {(props) => <input {...props} value={apiKey} onChange={(e) => setApiKey(e.target.value)} autoComplete="username" />}
+          {(props) => <input {...props} value={apiKey} onChange={(e) => setApiKey(e.target.value)} autoComplete="username" autoFocus />}
         </Field>
         <Field label="Secret" error={missing.secret}>
           {(props) => (
@@ -36,6 +39,9 @@ export function SignInPage() {
           Sign in
         </button>
       </form>
-    </main>
+      <p className="sign-in-links">
+        <Link to={SIGN_IN}>Sign in with your email instead</Link>
+      </p>
+    </SignInFrame>
   );
 }

@@ -1,0 +1,14 @@
+/** The last account signed in to with SSO: its id only, which is no secret (it is in every URL of the account). */
+const LAST_ACCOUNT = 'castellan.console.sso-account';
+
+/** Where SSO starts for the account: Castellan answers with a redirect to the account's identity provider. */
+export const ssoLoginPath = (accountId: string): string => `/v1_1/sso/${encodeURIComponent(accountId)}/saml/login`;
+
+/** The account to offer: `?account=` of the link followed, else the last one used in this browser. */
+export function ssoAccount(search: string, storage: Pick<Storage, 'getItem'> = localStorage): string {
+  return new URLSearchParams(search).get('account')?.trim() || storage.getItem(LAST_ACCOUNT) || '';
+}
+
+export function rememberSsoAccount(accountId: string, storage: Pick<Storage, 'setItem'> = localStorage): void {
+  storage.setItem(LAST_ACCOUNT, accountId);
+}
