@@ -1,0 +1,270 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Secret, TOTP } from 'otpauth';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { startServer, type TestAccount, type TestServer, uniqueCloudName } from '../support/harness.js';
+import { bind, ok } from '../support/http.js';
+import type { Json } from '../support/http.js';
+import { GOOD_PASSWORD, uniqueEmail } from '../support/people.js';
+import { startSmtp, type TestSmtp } from '../support/smtp.js';
+
+// People in the console, in Debian's Chromium against a real Castellan with a real SMTP server: an invitation read
+// from its mail, a password, the two-factor enrollment the account requires (codes computed here from the key the
+// page shows), the recovery codes, signing out and in again with a code, what the role allows and refuses, the
+// theme of My Profile, and a session ended elsewhere. Each page is checked with axe-core.
+
+const CHROMIUM = '/usr/bin/chromium';
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// CI installs Chromium and sets this, so that the suite cannot skip there.
+const required = process.env.CONSOLE_BROWSER_REQUIRED === '1';
+const suite = existsSync(CHROMIUM) || required ? describe : describe.skip;
+if (!existsSync(CHROMIUM) && !required) console.warn(`test/console/sign-in.e2e-spec.ts skipped: no Chromium at ${CHROMIUM}`);
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** A port free now, so that the server's public URL (in its mails, and SAML's addresses) is the one it listens on. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+const STEP_MS = 30_000;
+
+/**
+ * An authenticator app: the current code for the key. A code is accepted once (its time step is used up), so a
+ * second code waits for the next step.
+ */
+function authenticator(base32: string) {
+  const totp = new TOTP({ secret: Secret.fromBase32(base32), digits: 6, period: STEP_MS / 1000, algorithm: 'SHA1' });
+  let lastStep = -1;
+  return async (): Promise<string> => {
+    while (Math.floor(Date.now() / STEP_MS) <= lastStep) await new Promise((r) => setTimeout(r, 250));
+    lastStep = Math.floor(Date.now() / STEP_MS);
+    return totp.generate({ timestamp: lastStep * STEP_MS + 1 });
+  };
+}
+
+suite('people sign in to the console', () => {
+  let smtp: TestSmtp;
+  let server: TestServer;
+  let account: TestAccount;
+  let url: string;
+  let browser: Browser;
+  let page: Page;
+  const { call } = bind(() => server);
+
+  beforeAll(async () => {
+    // The console the server serves is the one in dist/, built now if any source is newer.
+    const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-if-needed.mjs')], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('the build failed');
+    smtp = await startSmtp();
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    server = await startServer({ CONSOLE_DIR: join(root, 'dist', 'console'), SMTP_URL: smtp.url, PUBLIC_URL: url });
+    await server.app.listen(port, '127.0.0.1');
+    account = await server.newAccount('People sign in');
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    // axe-core is injected as an inline script, which the console's CSP would refuse.
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 860 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await smtp?.close();
+  });
+
+  /** No serious or critical accessibility violation on the page as it is. */
+  const expectAccessible = async () => {
+    await page.addScriptTag({ content: axeSource });
+    // Strings run in the page: this suite is compiled without the DOM's types.
+    const violations = await page.evaluate<string[]>(`axe.run().then((result) => result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`);
+    expect(violations).toEqual([]);
+  };
+  /** The element that has the keyboard focus, by its accessible label. */
+  const focusedLabel = () =>
+    page.evaluate<string>(`(() => {
+      const el = document.activeElement;
+      return (el.labels && el.labels[0] ? el.labels[0].textContent : el.getAttribute('aria-label') || el.textContent).trim();
+    })()`);
+  const api = async (method: 'get' | 'put' | 'post' | 'delete', path: string, body?: Record<string, unknown>): Promise<Json> =>
+    ok(await call(method, `${account.base}${path}`, account.auth, body));
+
+  const email = uniqueEmail('browser');
+  const name = 'Tess Technical';
+  let code: () => Promise<string>;
+  let userId = '';
+
+  it('an invited user opens the mailed link and chooses a password, which the API refuses at the field first', async () => {
+    await api('put', '/security', { two_factor: 'required' });
+    userId = (await api('post', '/users', { name, email, role: 'technical_admin' })).id;
+    const mail = smtp.mails.find((m) => m.to.includes(email))!;
+    const link = new RegExp(`${url}/console/#/invitation/\\S+`).exec(mail.text)![0];
+
+    await page.goto(link);
+    await page.getByRole('heading', { name: 'Accept your invitation' }).waitFor();
+    const main = page.getByRole('main');
+    for (const part of [name, email, 'People sign in', 'requires two-factor authentication']) await main.getByText(part).first().waitFor();
+    expect(await focusedLabel()).toBe('New password');
+    await expectAccessible();
+
+    // The API's refusal of the password shows at the field it names, and the focus goes there.
+    await page.getByLabel('New password', { exact: true }).fill('too short');
+    await page.getByLabel('Repeat the new password').fill('too short');
+    await page.getByRole('button', { name: 'Set password and sign in' }).click();
+    const field = page.getByLabel('New password', { exact: true });
+    await page.getByText('The password must be at least 12 characters long').waitFor();
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('alert').count()).toBe(0);
+    // Typed differently twice, it is not sent.
+    await field.fill(GOOD_PASSWORD);
+    await page.getByLabel('Repeat the new password').fill(`${GOOD_PASSWORD}!`);
+    await page.getByRole('button', { name: 'Set password and sign in' }).click();
+    await page.getByText('The two passwords differ').waitFor();
+    expect((await api('get', `/users/${userId}`)).pending).toBe(true);
+
+    await page.getByLabel('Repeat the new password').fill(GOOD_PASSWORD);
+    await page.getByRole('button', { name: 'Set password and sign in' }).click();
+    await page.getByRole('heading', { name: 'Set up two-factor authentication' }).waitFor();
+    expect((await api('get', `/users/${userId}`)).pending).toBe(false);
+  });
+
+  it('enrolls the second factor the account requires, and is shown the recovery codes once before the console opens', async () => {
+    await page.getByRole('img', { name: /QR code/ }).waitFor();
+    const key = (await page.getByTestId('totp-secret').textContent())!.replace(/\s+/g, '');
+    expect(key).toMatch(/^[A-Z2-7]{16,}$/);
+    expect(await focusedLabel()).toBe('Code from the app');
+    await expectAccessible();
+
+    code = authenticator(key);
+    // A wrong code is refused at the field.
+    await page.getByLabel('Code from the app').fill('000000');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText('The code is wrong, expired, or was used already').waitFor();
+    expect(await page.getByLabel('Code from the app').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Code from the app').fill(await code());
+    await page.getByRole('button', { name: 'Confirm' }).click();
+
+    const codes = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
+    await codes.first().waitFor();
+    expect(await codes.count()).toBeGreaterThanOrEqual(8);
+    const shown = await codes.allInnerTexts();
+    expect(await focusedLabel()).toBe('Save your recovery codes');
+    await expectAccessible();
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+
+    const banner = page.getByRole('banner');
+    await banner.getByText(name).waitFor();
+    await banner.getByText(email).waitFor();
+    await banner.getByRole('link', { name: 'My profile' }).waitFor();
+    expect(await page.content()).not.toContain(shown[0]!);
+    // A person's console holds no secret: the cookie is HttpOnly, and nothing is stored.
+    expect(
+      await page.evaluate(`({ session: Object.keys(sessionStorage), local: Object.keys(localStorage), cookies: document.cookie })`),
+    ).toEqual({ session: [], local: [], cookies: '' });
+  });
+
+  it('signs out, and back in with the email, the password and a code from the app', async () => {
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    expect(await focusedLabel()).toBe('Email');
+    await expectAccessible();
+
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(`${GOOD_PASSWORD}x`);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByLabel('Password').fill(GOOD_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+
+    await page.getByRole('heading', { name: 'Two-factor authentication' }).waitFor();
+    expect(await focusedLabel()).toBe('Code');
+    await expectAccessible();
+    await page.getByLabel('Code').fill(await code());
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('banner').getByText(name).waitFor();
+  });
+
+  it('does what the role allows (a product environment), and is neither offered nor allowed what it does not (users)', async () => {
+    const sections = page.getByRole('navigation', { name: 'Sections' });
+    await sections.getByRole('link', { name: 'Product environments' }).click();
+    expect(await sections.getByRole('link', { name: 'Users' }).count()).toBe(0);
+    expect(await sections.getByRole('link', { name: 'Security' }).count()).toBe(0);
+
+    const cloudName = uniqueCloudName('person');
+    await page.getByRole('button', { name: 'New environment' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Made by a person');
+    await page.getByLabel('Cloud name').fill(cloudName);
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    const secret = page.getByRole('dialog', { name: 'Save your secret' });
+    await secret.getByRole('button', { name: 'Show secret' }).click();
+    await secret.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('table').getByRole('link', { name: 'Made by a person' }).waitFor();
+    const { sub_accounts } = await api('get', '/sub_accounts');
+    expect(sub_accounts.map((e: Json) => e.cloud_name)).toContain(cloudName);
+
+    // Typed in, the users page gets the API's refusal.
+    await page.goto(`${url}/console/#/users`);
+    await page.getByRole('alert').getByText('provisioning:users.read').waitFor();
+    const events = await api('get', `/audit_events?action=provisioning:sub_accounts.create`);
+    expect(events.events[0].actor).toEqual({ api_key: null, kind: 'session', user_id: userId });
+  });
+
+  it('My Profile: the dark theme shows the moment it is chosen, and again on the next load', async () => {
+    await page.getByRole('link', { name: 'My profile' }).click();
+    await page.getByRole('heading', { name: 'My profile', level: 1 }).waitFor();
+    await page.getByRole('row').filter({ hasText: 'This session' }).waitFor();
+    await expectAccessible();
+    // 'system' until chosen, and this browser's system is light.
+    expect(await page.getByRole('radio', { name: 'As my device is set' }).isChecked()).toBe(true);
+    expect(await page.evaluate(`document.documentElement.dataset.theme`)).toBe('light');
+    expect(await page.evaluate(`getComputedStyle(document.documentElement).backgroundColor`)).toBe('rgb(246, 247, 251)');
+
+    await page.getByRole('radio', { name: 'Dark' }).check();
+    expect(await page.evaluate(`document.documentElement.dataset.theme`)).toBe('dark');
+    // The dark palette: the page and its panels.
+    expect(await page.evaluate(`getComputedStyle(document.documentElement).backgroundColor`)).toBe('rgb(20, 24, 33)');
+    expect(await page.evaluate(`getComputedStyle(document.querySelector('.panel')).backgroundColor`)).toBe('rgb(29, 34, 48)');
+    // Saved too: the radios are disabled while it is.
+    await page.getByRole('group', { name: 'Theme' }).and(page.locator(':enabled')).waitFor();
+    expect(ok(await call('get', '/v1_1/me').set('cookie', await cookie())).theme).toBe('dark');
+    await expectAccessible();
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'My profile', level: 1 }).waitFor();
+    expect(await page.evaluate(`document.documentElement.dataset.theme`)).toBe('dark');
+    expect(await page.getByRole('radio', { name: 'Dark' }).isChecked()).toBe(true);
+  });
+
+  it('fits a window 800 px wide on My Profile', async () => {
+    await page.setViewportSize({ width: 800, height: 900 });
+    await page.getByRole('heading', { name: 'My API keys' }).waitFor();
+    const overflow = await page.evaluate<number>(`document.documentElement.scrollWidth - document.documentElement.clientWidth`);
+    expect(overflow).toBe(0);
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  it('returns to the sign-in page, saying so, when the session is ended elsewhere', async () => {
+    await api('delete', `/users/${userId}/sessions`);
+    await page.getByRole('link', { name: 'Product environments' }).click();
+    await page.getByText('Your session has ended. Sign in again.').waitFor();
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+  });
+
+  /** The browser's session cookie, as a Cookie header for the API. */
+  async function cookie(): Promise<string> {
+    const cookies = await page.context().cookies(`${url}/v1_1/`);
+    return cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  }
+});
