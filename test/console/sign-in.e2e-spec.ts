@@ -194,7 +194,7 @@ suite('people sign in to the console', () => {
     await page.getByLabel('Code').fill(await code());
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('banner').getByText(name).waitFor();
-  });
+  }, 60_000);
 
   it('does what the role allows (a product environment), and is neither offered nor allowed what it does not (users)', async () => {
     const sections = page.getByRole('navigation', { name: 'Sections' });
@@ -261,6 +261,35 @@ suite('people sign in to the console', () => {
     await page.getByText('Your session has ended. Sign in again.').waitFor();
     await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
   });
+
+  it('resets a forgotten password from the mailed link, and signs in with the new one', async () => {
+    await page.getByRole('link', { name: 'Forgot password?' }).click();
+    await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
+    expect(await focusedLabel()).toBe('Email');
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Send the link' }).click();
+    await page.getByText('If an account has this email, we sent a link to it.').waitFor();
+    await expectAccessible();
+    const mail = smtp.mails.filter((m) => m.to.includes(email)).at(-1)!;
+    const link = new RegExp(`${url}/console/#/reset-password/\\S+`).exec(mail.text)![0];
+
+    await page.goto(link);
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    expect(await focusedLabel()).toBe('New password');
+    await expectAccessible();
+    const renewed = `${GOOD_PASSWORD} renewed`;
+    await page.getByLabel('New password', { exact: true }).fill(renewed);
+    await page.getByLabel('Repeat the new password').fill(renewed);
+    await page.getByRole('button', { name: 'Set the new password' }).click();
+    await page.getByText('Your password is changed. Sign in with it.').waitFor();
+
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(renewed);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByLabel('Code').fill(await code());
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('banner').getByText(name).waitFor();
+  }, 60_000);
 
   /** The browser's session cookie, as a Cookie header for the API. */
   async function cookie(): Promise<string> {

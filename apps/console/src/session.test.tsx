@@ -81,7 +81,8 @@ beforeEach(() => sessionStorage.clear());
 afterEach(() => vi.unstubAllGlobals());
 
 describe('the console opens', () => {
-  it("signed in as the person the browser's cookie signs in, with their profile and what they may do", async () => {
+  it("signed in as the person the browser's cookie signs in, with their profile and what they may do, before any stored key", async () => {
+    sessionStorage.setItem('castellan.console.credentials', JSON.stringify({ apiKey: 'k', secret: 's' }));
     const calls = castellan({
       'GET /v1_1/session': { status: 200, body: person('full') },
       'GET /v1_1/me': { status: 200, body: profile },
@@ -93,6 +94,7 @@ describe('the console opens', () => {
       phase: 'signed-in',
       start: { kind: 'person', person: person('full'), profile, allowed: ['provisioning:sub_accounts.create'] },
     });
+    expect(calls.map((c) => c.path)).not.toContain('/v1_1/keys/self');
     // The cookie is the browser's: no Authorization, and the CSRF marker on every call.
     for (const { init } of calls) {
       expect(init.credentials).toBe('same-origin');
@@ -182,6 +184,8 @@ describe("a person's session", () => {
     await act(() => new Promise((r) => setTimeout(r, 0)));
     expect(current.state).toEqual({ phase: 'signed-out', via: 'person', notice: SESSION_ENDED });
     expect(current.session).toBeNull();
+    // The sign-in page is not in the person's theme: nobody is signed in.
+    expect(document.documentElement.dataset['theme']).toBe('light');
   });
 
   it('stays on a 401 that refused what a call sent, while the session lives', async () => {

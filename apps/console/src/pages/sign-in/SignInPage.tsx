@@ -30,7 +30,8 @@ export function SignInPage() {
   const action = useAction();
   const form = useRef<HTMLFormElement>(null);
   useFocusFirstInvalid(form, missing);
-  const notice = (state.phase === 'signed-out' ? state.notice : undefined) ?? (location.state as SignInNotice | null)?.notice ?? null;
+  // What the page that sent here says, else why the last session ended.
+  const notice = (location.state as SignInNotice | null)?.notice ?? (state.phase === 'signed-out' ? state.notice : undefined) ?? null;
 
   const signIn = (accountId?: string) =>
     action.run(async () => {
