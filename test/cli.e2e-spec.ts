@@ -7,6 +7,8 @@ import { AccountEntity } from '../libs/accounts/src/account.entity.js';
 import { LeakService } from '@castellan/leaks';
 import { startServer, TestServer, uniqueCloudName } from './support/harness.js';
 import { buildIfNeeded, CliResult, describeRun, runCli } from './support/cli.js';
+import { startSmtp, TestSmtp } from './support/smtp.js';
+import { CSRF_HEADER, CSRF_HEADER_VALUE } from '@castellan/core';
 
 // The operator CLI run as a child process, `npm run -s cli -- ...` from the repository root, exactly as an operator
 // runs it; its results are checked against a real server on the same database.
@@ -454,6 +456,76 @@ describe('with a server running on the same database', () => {
       expect(result.stderr).toBe('');
     },
     CLI_TIMEOUT,
+  );
+});
+
+describe('user invite', () => {
+  let smtp: TestSmtp;
+  let server: TestServer;
+  let accountId: string;
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    accountId = (await createJson('Invited by the operator')).account_id;
+    server = await serverOnSameDatabase();
+  }, CLI_TIMEOUT);
+  afterAll(async () => {
+    await server?.close();
+    await smtp?.close();
+  });
+  const invite = (...args: string[]) =>
+    runCli(['user', 'invite', '--account', accountId, ...args], {
+      DATABASE_URL: databaseUrl,
+      SECRET_PEPPER_FILE: pepperFile,
+      SMTP_URL: smtp.url,
+    });
+
+  test(
+    "makes a master admin (by default) and mails the invitation, which the server accepts: an account's first person",
+    async () => {
+      const email = `first.${randomUUID()}@example.com`;
+      const result = await invite('--email', email, '--name', 'First Admin', '--json');
+      expect(result.code).toBe(0);
+      const created = JSON.parse(result.stdout);
+      expect(created).toMatchObject({ email, name: 'First Admin', role: 'master_admin', pending: true });
+      const mail = smtp.mails.find((m) => m.to.includes(email));
+      const token = /\/console\/#\/invitation\/([A-Za-z0-9_-]{43})$/m.exec(mail?.text ?? '')?.[1];
+      expect(token).toBeDefined();
+      const accepted = await server
+        .http()
+        .post('/v1_1/invitations/accept')
+        .set(CSRF_HEADER, CSRF_HEADER_VALUE)
+        .send({ token, password: 'correct horse battery staple 9' });
+      expect({ status: accepted.status, body: accepted.body }).toEqual({
+        status: 200,
+        body: { status: 'signed_in', account_id: accountId, user_id: created.id },
+      });
+    },
+    CLI_TIMEOUT,
+  );
+
+  test(
+    "the API's rules for a user: a bad email, an unknown role, an email taken, an unknown account: exit 1, one line, nothing made",
+    async () => {
+      const taken = `taken.${randomUUID()}@example.com`;
+      expect((await invite('--email', taken, '--name', 'Once', '--role', 'billing')).code).toBe(0);
+      for (const [args, words] of [
+        [['--email', 'not an email', '--name', 'X'], 'email'],
+        [['--email', `r.${randomUUID()}@example.com`, '--name', 'X', '--role', 'emperor'], 'role'],
+        [['--email', taken.toUpperCase(), '--name', 'Twice'], 'already exists'],
+      ] as const) {
+        const result = await invite(...args);
+        expect(result.code).toBe(1);
+        expect(result.stdout).toBe('');
+        expect(result.stderr.trim().split('\n')).toEqual([expect.stringContaining(words)]);
+      }
+      const unknown = await runCli(['user', 'invite', '--account', randomUUID(), '--email', 'u@example.com', '--name', 'U'], {
+        DATABASE_URL: databaseUrl,
+        SECRET_PEPPER_FILE: pepperFile,
+      });
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toMatch(/not found/i);
+    },
+    CLI_TIMEOUT * 2,
   );
 });
 

@@ -1,17 +1,19 @@
 import 'reflect-metadata';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Command, InvalidArgumentError } from 'commander';
 import { DataSource } from 'typeorm';
 import { KeyRecoveryService, MAX_GRACE_SECONDS, RecoveredKeyDto } from '@castellan/access-keys';
 import { AccountDto, AccountService, CreatedAccount, credentialLines } from '@castellan/accounts';
-import { AppError, ConfigError, loadConfig } from '@castellan/core';
+import { AppError, ConfigError, createValidationPipe, loadConfig } from '@castellan/core';
+import { CreateUserDto, UserService } from '@castellan/people';
 import { prepareDatabase } from '@castellan/database';
 import { BUILTIN_PLUGINS, loadPermissionPlugins } from '@castellan/permissions';
 import { PlatformModule } from '@castellan/platform';
 import { SCAN_EXIT, scanCommand } from './scan.command.js';
 import { printable } from './printable.js';
 
-type Context = { accounts: AccountService; keys: KeyRecoveryService; dataSource: DataSource };
+type Context = { app: INestApplicationContext; accounts: AccountService; keys: KeyRecoveryService; dataSource: DataSource };
 
 /**
  * Opens the database with the same configuration and the same modules as the server (without HTTP: the CLI acts
@@ -24,7 +26,7 @@ async function withContext<T>(work: (ctx: Context) => Promise<T>): Promise<T> {
   const app = await NestFactory.createApplicationContext(PlatformModule.forRoot(config, plugins), { logger: ['error'] });
   try {
     await prepareDatabase(app);
-    return await work({ accounts: app.get(AccountService), keys: app.get(KeyRecoveryService), dataSource: app.get(DataSource) });
+    return await work({ app, accounts: app.get(AccountService), keys: app.get(KeyRecoveryService), dataSource: app.get(DataSource) });
   } finally {
     await app.close();
   }
@@ -135,6 +137,33 @@ account
       const all = await accounts.listAll();
       if (opts.json) print(all);
       else all.forEach(printAccount);
+    }),
+  );
+
+const user = program.command('user').description('People of an account');
+
+user
+  .command('invite')
+  .description("Create a user and mail them an invitation (e.g. an account's first master admin, or one to replace those locked out)")
+  .requiredOption('--account <account_id>', 'the account')
+  .requiredOption('--email <email>', "the user's email address, where the invitation goes")
+  .requiredOption('--name <name>', "the user's name")
+  .option('--role <role>', 'their system role', 'master_admin')
+  .option('--json', 'print the user as JSON')
+  .action((opts: { account: string; email: string; name: string; role: string; json?: boolean }) =>
+    withContext(async ({ app }) => {
+      // The API's own rules for a new user, applied to the options as to a request body.
+      const input = (await createValidationPipe().transform(
+        { name: opts.name, email: opts.email, role: opts.role },
+        { type: 'body', metatype: CreateUserDto },
+      )) as CreateUserDto;
+      const created = await app.get(UserService).createAsOperator(opts.account, input);
+      if (opts.json) print(created);
+      else
+        process.stdout.write(
+          `User ${created.id} (${printable(created.email)}, ${created.role}) created in account ${opts.account}; ` +
+            'the invitation is mailed to them (without SMTP_URL, it is written to the log).\n',
+        );
     }),
   );
 

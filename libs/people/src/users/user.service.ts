@@ -15,7 +15,7 @@ import {
 } from '@castellan/core';
 import type { UserInvitations } from '@castellan/core';
 import { AccountTransactions } from '@castellan/accounts';
-import { KeyStore, GrantService } from '@castellan/credentials';
+import { Caller, GrantService, KeyStore, OPERATOR } from '@castellan/credentials';
 import { EnvironmentEntity, EnvironmentDirectory } from '@castellan/environments';
 import type { SystemRole } from '@castellan/permissions';
 import { UserEntity } from './user.entity.js';
@@ -105,8 +105,19 @@ export class UserService {
    * A new user, holding nothing its creator does not hold, where its creator reaches, and mailed an invitation once
    * it is committed: the link must never name a user that a rolled-back transaction left out.
    */
-  async create(caller: Principal, input: CreateUserDto): Promise<UserDto> {
-    const accountId = caller.accountId;
+  create(caller: Principal, input: CreateUserDto): Promise<UserDto> {
+    return this.createFor(caller, caller.accountId, input);
+  }
+
+  /**
+   * The operator's (the CLI's `user invite`): a user made with no key, e.g. the first master admin of an account whose
+   * people are all gone, or locked out. There is no caller's holdings to compare, as for the operator's key rescue.
+   */
+  createAsOperator(accountId: string, input: CreateUserDto): Promise<UserDto> {
+    return this.createFor(OPERATOR, accountId, input);
+  }
+
+  private async createFor(caller: Caller, accountId: string, input: CreateUserDto): Promise<UserDto> {
     const role = input.role ?? DEFAULT_USER_ROLE;
     const reach = this.reachOf(role, input) ?? { all: true, environmentIds: [] };
     const created = await this.mapEmailConflict(input.email, () =>
