@@ -290,6 +290,24 @@ describe('how sessions end', () => {
     expect(other.user.role).toBe('master_admin');
   });
 
+  test('under a required policy, a password session that never proved a second factor must prove the one its user enrolled since', async () => {
+    const a = await server.newAccount('2FA later');
+    const person = await personWithPassword(server, a);
+    const early = await signIn(server, person);
+    const enrolling = asPerson(server, await signIn(server, person));
+    const { secret } = ok(await enrolling('post', '/v1_1/me/two-factor'));
+    const { TOTP, Secret } = await import('otpauth');
+    const code = new TOTP({ secret: Secret.fromBase32(secret) }).generate();
+    ok(await enrolling('post', '/v1_1/me/two-factor/confirm', { code }));
+    // Optional: a session from before the enrollment goes on.
+    ok(await asPerson(server, early)('get', '/v1_1/me/sessions'));
+    ok(await call('put', `${a.base}/security`, a.auth, { two_factor: 'required' }));
+    await refused(early);
+    expect(ok(await server.http().get('/v1_1/session').set('cookie', early)).stage).toBe('second_factor');
+    // The session that enrolled proved it.
+    ok(await enrolling('get', '/v1_1/me/sessions'));
+  });
+
   test('requiring two-factor sends a session without a second factor back to enrollment', async () => {
     const a = await server.newAccount('2FA');
     const cookie = await signIn(server, await personWithPassword(server, a));

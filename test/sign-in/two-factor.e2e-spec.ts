@@ -438,10 +438,12 @@ describe('an account that requires two-factor', () => {
     const { secret } = ok(await users('post', '/v1_1/sign-in/enrollment'));
     ok(await users('post', '/v1_1/sign-in/enrollment/confirm', { code: codeAt(secret, step) }));
     const before = await credentialOf(person.user.id);
-    expectErrorMessage(await thief('post', '/v1_1/sign-in/enrollment'), 409);
-    expectErrorMessage(await thief('post', '/v1_1/sign-in/enrollment/confirm', { code: codeAt(secret, step + 1) }), 409);
+    // The user has a second factor now: the other session must prove it, and may enroll nothing.
+    expectError(await thief('post', '/v1_1/sign-in/enrollment'), 401, INVALID_CREDENTIALS);
+    expectError(await thief('post', '/v1_1/sign-in/enrollment/confirm', { code: codeAt(secret, step + 1) }), 401, INVALID_CREDENTIALS);
     expect(await credentialOf(person.user.id)).toEqual(before);
     expectError(await thief('get', '/v1_1/me/sessions'), 401, INVALID_CREDENTIALS);
+    expect(ok(await thief('get', '/v1_1/session')).stage).toBe('second_factor');
     // And a session waiting for the second factor may not enroll another one either.
     const waiting = asPerson(server, await signInAt(person, 'second_factor_required'));
     expectError(await waiting('post', '/v1_1/sign-in/enrollment'), 401, INVALID_CREDENTIALS);

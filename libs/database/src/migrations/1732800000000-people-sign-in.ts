@@ -64,6 +64,7 @@ export class PeopleSignIn1732800000000 implements MigrationInterface {
           varchar('user_agent', 255),
           datetime('created_at'),
           datetime('last_seen_at'),
+          datetime('second_factor_at', true),
           datetime('expires_at'),
         ],
         indices: [

@@ -120,6 +120,7 @@ export class SessionService implements SessionAuthenticator {
       userAgent: (input.userAgent ?? '').slice(0, 255),
       createdAt: now,
       lastSeenAt: now,
+      secondFactorAt: null,
       expiresAt: new Date(now.getTime() + this.maxMs),
     } satisfies UserSessionEntity);
     // Ended sessions are deleted when they are next presented; those never presented again, when their user next signs in.
@@ -233,20 +234,33 @@ export class SessionService implements SessionAuthenticator {
       await this.endSessions(session.accountId, { id: session.id });
       return AuthFailureReason.PolicyChanged;
     }
-    if (policy.twoFactor === 'required') {
+    // What counts is that this session proved a second factor: one opened with the password alone (before the
+    // policy, or before its user enrolled elsewhere) proves it now, or enrolls one.
+    if (policy.twoFactor === 'required' && !session.secondFactorAt) {
       const credential = await this.credentials.find(session.accountId, user.id);
-      if (!credential?.totpEnabledAt) {
-        await this.setStage(session, 'enrollment');
-        return AuthFailureReason.SignInIncomplete;
-      }
+      await this.setStage(session, credential?.totpEnabledAt ? 'second_factor' : 'enrollment');
+      return AuthFailureReason.SignInIncomplete;
     }
     return null;
   }
 
-  async setStage(session: UserSessionEntity, stage: SessionStage): Promise<void> {
+  /** Sends a session back to a stage of its sign-in. */
+  async setStage(session: UserSessionEntity, stage: Exclude<SessionStage, 'full'>): Promise<void> {
     await this.sessions.setStage(session.accountId, session.id, stage);
     session.stage = stage;
     await this.cache.forget([session.tokenHash]);
+  }
+
+  /** The session proved a second factor (a code, or one it enrolled): it is complete, whatever the policy becomes. */
+  async provedSecondFactor(session: Pick<UserSessionEntity, 'accountId' | 'id' | 'tokenHash'>): Promise<void> {
+    await this.sessions.setStage(session.accountId, session.id, 'full', new Date());
+    await this.cache.forget([session.tokenHash]);
+  }
+
+  /** provedSecondFactor for the session a principal acts through (My Profile's enrollment). */
+  async provedSecondFactorIn(accountId: string, sessionId: string): Promise<void> {
+    const session = await this.sessions.findById(accountId, sessionId);
+    if (session) await this.provedSecondFactor(session);
   }
 
   async listOfUser(accountId: string, userId: string, currentId: string | null): Promise<SessionListDto> {

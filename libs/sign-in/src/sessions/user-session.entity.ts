@@ -42,6 +42,13 @@ export class UserSessionEntity {
   @Column({ name: 'last_seen_at', type: 'datetime', precision: 3 })
   lastSeenAt!: Date;
 
+  /**
+   * When this session proved a second factor (a code at sign-in, or enrolling one in it); null when it never did.
+   * Where the account requires two-factor authentication, a password session without it does nothing else.
+   */
+  @Column({ name: 'second_factor_at', type: 'datetime', precision: 3, nullable: true })
+  secondFactorAt!: Date | null;
+
   /** The absolute end: createdAt + SESSION_MAX_HOURS. */
   @Column({ name: 'expires_at', type: 'datetime', precision: 3 })
   expiresAt!: Date;

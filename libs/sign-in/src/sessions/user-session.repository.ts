@@ -33,8 +33,8 @@ export class UserSessionRepository {
     await this.sessions.update({ accountId, id }, { lastSeenAt: at });
   }
 
-  async setStage(accountId: string, id: string, stage: SessionStage, manager?: EntityManager): Promise<void> {
-    await this.repo(manager).update({ accountId, id }, { stage });
+  async setStage(accountId: string, id: string, stage: SessionStage, secondFactorAt?: Date): Promise<void> {
+    await this.sessions.update({ accountId, id }, { stage, ...(secondFactorAt ? { secondFactorAt } : {}) });
   }
 
   /** Deletes sessions; answers the token hashes of those deleted, for the cache to forget. */

@@ -62,7 +62,7 @@ export class TwoFactorSignIn {
   }
 
   private async complete({ session, user }: LiveSession): Promise<void> {
-    await this.sessions.setStage(session, 'full');
+    await this.sessions.provedSecondFactor(session);
     await this.users.markSignedIn(user.accountId, user.id, new Date());
   }
 }

@@ -133,7 +133,7 @@ export class MyTwoFactorController {
     @Body() body: TwoFactorCodeDto,
     @RequestOrigin() origin: Origin,
   ): Promise<RecoveryCodesDto> {
-    return this.twoFactor.confirm(me(principal), body.code, origin);
+    return this.twoFactor.confirm(me(principal), body.code, origin, principal.session!.id);
   }
 
   @Delete('two-factor')

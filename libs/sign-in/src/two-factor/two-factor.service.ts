@@ -9,6 +9,7 @@ import { SignInPolicies } from '@castellan/security';
 import { AuthThrottle, tooManyFailures } from '@castellan/throttling';
 import type { UserCredentialEntity } from '../passwords/user-credential.entity.js';
 import { UserCredentialRepository } from '../passwords/user-credential.repository.js';
+import { SessionService } from '../sessions/session.service.js';
 import { signInThrottleSubject, SignInService } from '../sessions/sign-in.service.js';
 import type { Origin } from '../sessions/sign-in.service.js';
 import { isTotpCode, matchingStep, newRecoveryCode, newTotpSecret, normalizedCode, RECOVERY_CODES_PER_SET, totpOf } from './codes.js';
@@ -55,6 +56,7 @@ export class TwoFactorService {
     private readonly transactions: AccountTransactions,
     private readonly throttle: AuthThrottle,
     private readonly signIns: SignInService,
+    private readonly sessions: SessionService,
   ) {}
 
   async status(user: UserRef): Promise<TwoFactorStatusDto> {
@@ -90,8 +92,11 @@ export class TwoFactorService {
     return { secret, otpauth_url: otpauthUrl, qr_code: `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}` };
   }
 
-  /** Turns two-factor on with a code of the secret being enrolled, and answers the first recovery codes, this once. */
-  async confirm(user: UserRef, code: string, origin: Origin): Promise<RecoveryCodesDto> {
+  /**
+   * Turns two-factor on with a code of the secret being enrolled, and answers the first recovery codes, this once.
+   * The session it is done in (`sessionId`, from My Profile) has proved a second factor thereby.
+   */
+  async confirm(user: UserRef, code: string, origin: Origin, sessionId?: string): Promise<RecoveryCodesDto> {
     const action = TWO_FACTOR_ACTIONS.enable;
     const credential = await this.credentials.find(user.accountId, user.id);
     if (credential?.totpEnabledAt) throw ALREADY_ENABLED();
@@ -107,6 +112,7 @@ export class TwoFactorService {
       await this.credentials.patch(user.accountId, user.id, { totpEnabledAt: new Date() }, manager);
       await this.recoveryCodes.replace(manager, user.accountId, user.id, codes.hashes);
     });
+    if (sessionId) await this.sessions.provedSecondFactorIn(user.accountId, sessionId);
     this.signIns.record(user, origin, 'success', 200, null, action);
     return { recovery_codes: codes.shown };
   }
