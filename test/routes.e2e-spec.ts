@@ -49,9 +49,15 @@ describe('deny by default', () => {
     ).toEqual(SIGN_IN_ROUTES.slice().sort());
   });
 
-  test('the public routes that set a session cookie without one need the CSRF header', () => {
+  test('the public routes that sign in, or finish a sign-in, need the CSRF header', () => {
     const csrf = registeredRoutes().filter((r) => r.access?.public && r.access.csrf);
-    expect(csrf.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort()).toEqual(['POST /v1_1/invitations/accept', 'POST /v1_1/sign-in']);
+    expect(csrf.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort()).toEqual([
+      'POST /v1_1/invitations/accept',
+      'POST /v1_1/sign-in',
+      'POST /v1_1/sign-in/enrollment',
+      'POST /v1_1/sign-in/enrollment/confirm',
+      'POST /v1_1/sign-in/second-factor',
+    ]);
   });
 
   test("a person's own routes are under /v1_1/me", () => {

@@ -15,7 +15,7 @@ const RESPONSES_METADATA = 'swagger/apiResponse';
 function needs(access: RouteAccess): string {
   if (access.public)
     return access.csrf
-      ? '**Public**: no credentials needed; any sent are ignored. Sets the session cookie, so it needs the header ' +
+      ? '**Public**: no credentials needed; any sent are ignored. Signs in, or finishes a sign-in, so it needs the header ' +
           `\`${CSRF_HEADER}: ${CSRF_HEADER_VALUE}\`, which no cross-site form can send.`
       : '**Public**: no credentials needed; any sent are ignored.';
   if (access.person) return '**Needs** a person signed in to the console (a session cookie); API keys are refused.';

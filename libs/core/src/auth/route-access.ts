@@ -11,7 +11,7 @@ export const ACCESS_METADATA = 'castellan:access';
  *   lies within the caller's reach (a list it filters), so a caller limited to some environments may call it.
  *   Other such routes act across environments and need a caller that reaches every one.
  * - `decisions`: the route answers decisions, and the key's usage counts each decision rather than the request.
- * - `csrf` (public routes): the route sets a session cookie (signing in), so it needs the CSRF header: else a
+ * - `csrf` (public routes): the route signs in or finishes a sign-in, so it needs the CSRF header: else a
  *   cross-site form could sign a victim's browser in to the attacker's account.
  * - `person`: only a person signed in to the console may call the route (their own profile, password, second factor
  *   and sessions): a key, even the user's own, is refused with 403.
