@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rememberSsoAccount, ssoAccount, ssoLoginPath } from './sso';
+import { rememberSsoAccount, ssoAccount, ssoLoginPath, ssoMetadataPath } from './sso';
 
 const storage = (entries: Record<string, string> = {}) => ({
   getItem: (key: string) => entries[key] ?? null,
@@ -23,8 +23,9 @@ describe('single sign-on', () => {
     expect(Object.values(store.entries)).toEqual(['acc']);
   });
 
-  it("starts at the account's login route, whatever the id holds", () => {
+  it("starts at the account's login route, and checks SSO at its metadata, whatever the id holds", () => {
     expect(ssoLoginPath('b7a2c0de-1')).toBe('/v1_1/sso/b7a2c0de-1/saml/login');
     expect(ssoLoginPath('../x?y')).toBe('/v1_1/sso/..%2Fx%3Fy/saml/login');
+    expect(ssoMetadataPath('../x?y')).toBe('/v1_1/sso/..%2Fx%3Fy/saml/metadata');
   });
 });

@@ -1,7 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { useLocation } from 'react-router';
-import { Field } from '../../components/ui';
-import { rememberSsoAccount, ssoAccount, ssoLoginPath } from '../../person/sso';
+import { ErrorMessage, Field } from '../../components/ui';
+import { useAction } from '../../hooks';
+import { rememberSsoAccount, ssoAccount, ssoLoginPath, ssoMetadataPath } from '../../person/sso';
+import { publicApi } from '../../session';
 import { BackToSignIn, SignInFrame } from './frame';
 
 /**
@@ -13,11 +15,17 @@ export function SsoPage() {
   const [accountId, setAccountId] = useState(() => ssoAccount(search));
   const [missing, setMissing] = useState<string | undefined>();
 
-  const submit = (event: FormEvent) => {
+  const check = useAction();
+
+  const submit = async (event: FormEvent) => {
     event.preventDefault();
     const id = accountId.trim();
     setMissing(id ? undefined : 'Enter the account ID');
     if (!id) return;
+    // The login route answers an account without SAML with a JSON error, which the browser would show as a page:
+    // the metadata route answers the same question here, in the form.
+    const enabled = await check.run(() => publicApi.get(ssoMetadataPath(id)).then(() => true));
+    if (!enabled) return;
     rememberSsoAccount(id);
     window.location.assign(ssoLoginPath(id));
   };
@@ -25,7 +33,7 @@ export function SsoPage() {
   return (
     <SignInFrame title="Sign in with SSO">
       <p className="muted">Your organisation's identity provider signs you in to its Castellan account.</p>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(e) => void submit(e)} noValidate>
         <Field label="Account ID" error={missing} hint="Your administrator gives it; the console shows it in its top bar.">
           {(props) => (
             <input
@@ -38,7 +46,8 @@ export function SsoPage() {
             />
           )}
         </Field>
-        <button type="submit" className="primary">
+        <ErrorMessage message={check.error} />
+        <button type="submit" className="primary" disabled={check.busy}>
           Continue to single sign-on
         </button>
       </form>
