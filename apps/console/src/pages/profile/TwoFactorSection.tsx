@@ -10,7 +10,8 @@ import { useSession } from '../../session';
 type Step =
   { kind: 'enrolling'; enrollment: TwoFactorEnrollment } | { kind: 'disabling' | 'regenerating' } | { kind: 'codes'; codes: string[] };
 
-const APP_CODE = 'Code from your authenticator app';
+/** What proves it is me before the second factor changes. */
+const CODE = { label: 'Code', hint: 'From your authenticator app, or one of your recovery codes.' };
 
 /** My second factor: its status; enrolling, turning it off (unless the account requires it), new recovery codes. */
 export function TwoFactorSection() {
@@ -61,11 +62,11 @@ export function TwoFactorSection() {
                   On since <DateTime value={current.enabled_at} />. Recovery codes left: <strong>{current.recovery_codes_left}</strong>.
                 </p>
                 {step?.kind === 'regenerating' ? (
-                  <CodeForm label={APP_CODE} submitLabel="Make new recovery codes" autoFocus onSubmit={regenerate}>
+                  <CodeForm {...CODE} submitLabel="Make new recovery codes" autoFocus onSubmit={regenerate}>
                     {cancel}
                   </CodeForm>
                 ) : step?.kind === 'disabling' ? (
-                  <CodeForm label={APP_CODE} submitLabel="Turn off two-factor authentication" autoFocus onSubmit={disable}>
+                  <CodeForm {...CODE} submitLabel="Turn off two-factor authentication" autoFocus onSubmit={disable}>
                     {cancel}
                   </CodeForm>
                 ) : (
