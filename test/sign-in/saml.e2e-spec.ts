@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { inflateRawSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { SESSION_COOKIE } from '@castellan/core';
 import { SamlAssertionEntity } from '../../libs/sign-in/src/saml/saml-assertion.entity.js';
 import { UserSessionEntity } from '../../libs/sign-in/src/sessions/user-session.entity.js';
 import { expectError, INVALID_CREDENTIALS, startServer, TestAccount, TestServer } from '../support/harness.js';
 import { bind, expectErrorMessage, ok } from '../support/http.js';
+import { registeredRoutes } from '../support/routes.js';
 import type { Json } from '../support/http.js';
 import { asPerson, personWithPassword, sessionCookie, signIn, uniqueEmail } from '../support/people.js';
 import {
@@ -118,6 +123,9 @@ function fetchIdpPage(url: string): Promise<{ status: number; body: string }> {
   });
 }
 
+/** `depth` elements, each inside the one before. */
+const nested = (depth: number): string => `${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}`;
+
 const unescapeHtml = (text: string) =>
   text
     .replace(/&quot;/g, '"')
@@ -195,6 +203,23 @@ describe('the service provider', () => {
   });
 });
 
+test('the routes are public without the CSRF header (no IdP form can send it), and /docs describes them', async () => {
+  const saml = registeredRoutes(server.app).filter((r) => r.path.startsWith('/v1_1/sso/'));
+  expect(saml.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r.access, r.status])).toEqual([
+    ['GET /v1_1/sso/:account_id/saml/metadata', { public: true }, 200],
+    ['GET /v1_1/sso/:account_id/saml/login', { public: true }, 200],
+    ['POST /v1_1/sso/:account_id/saml/acs', { public: true }, 200],
+  ]);
+  const paths = (await server.http().get('/docs-json')).body.paths;
+  const acs = paths['/v1_1/sso/{account_id}/saml/acs'].post;
+  expect(Object.keys(acs.requestBody.content)).toEqual(['application/x-www-form-urlencoded']);
+  expect(Object.keys(acs.responses).sort()).toEqual(['303', '400', '401', '403', '404', '413', '415', '429']);
+  for (const status of ['400', '401', '403', '404', '413', '429']) expect(acs.description).toContain(`- **${status}** `);
+  expect(acs.description).toContain('**Public**');
+  expect(Object.keys(paths['/v1_1/sso/{account_id}/saml/login'].get.responses).sort()).toEqual(['302', '404']);
+  expect(Object.keys(paths['/v1_1/sso/{account_id}/saml/metadata'].get.responses['200'].content)).toEqual(['application/samlmetadata+xml']);
+});
+
 describe('signing in', () => {
   test('a valid response: 303 to the console, the session cookie, a full SAML session that acts as its user, audited', async () => {
     const person = await personWithPassword(server, account, { role: 'admin' });
@@ -249,6 +274,12 @@ describe('signing in', () => {
     const persistent = await responseFor(sp, person.email, { nameIdFormat: PERSISTENT_NAME_ID_FORMAT });
     expectRefused(await postAcs(account, persistent), 403, /names no email address/);
     await auditedFailure(account, 'NO_EMAIL', 403);
+  });
+
+  test('base64 wrapped in lines, as some IdPs send it, is read', async () => {
+    const person = await personWithPassword(server, account);
+    const wrapped = (await responseFor(sp, person.email)).replace(/.{76}/g, '$&\r\n');
+    await expectSignedIn(await postAcs(account, wrapped));
   });
 
   test("SSO satisfies the account's two-factor policy: the session is full, without enrollment", async () => {
@@ -484,6 +515,17 @@ describe('refused responses', () => {
       401,
       /not signed/,
     ],
+    ['deeply nested XML', { SAMLResponse: Buffer.from(nested(25_000)).toString('base64') }, 400, 'SAMLResponse is not a SAML response'],
+    [
+      'a deeply nested SAML response',
+      {
+        SAMLResponse: Buffer.from(
+          `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">${nested(25_000)}</samlp:Response>`,
+        ).toString('base64'),
+      },
+      401,
+      /not signed|not valid/,
+    ],
     ['a RelayState with a control character', { SAMLResponse: 'AAAA', RelayState: '/console/\u0000' }, 400, /RelayState/],
   ])('malformed: %s (4xx, never 500)', async (_, body, status, message) => {
     const res = await server.http().post(ssoPath(account, 'acs')).type('form').send(body);
@@ -555,6 +597,51 @@ describe('throttling', () => {
     }
     expect((await postAcs(a, await responseFor(target, uniqueEmail('nobody')), undefined, strict, '198.18.8.1')).status).toBe(429);
   });
+});
+
+const CHROMIUM = '/usr/bin/chromium';
+// CI installs Chromium and sets this, so that the suite cannot skip there.
+const browserRequired = process.env.CONSOLE_BROWSER_REQUIRED === '1';
+if (!existsSync(CHROMIUM) && !browserRequired) console.warn(`Skipping the SAML round trip in a browser: no Chromium at ${CHROMIUM}`);
+
+/** A port free now, so that the server's public URL (SAML's addresses) is the one it listens on. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+(existsSync(CHROMIUM) || browserRequired ? describe : describe.skip)('in a browser', () => {
+  test("login, the IdP's form on another site, the ACS: the SameSite=Strict cookie is kept and sent by the page's requests", async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const live = await startServer({ PUBLIC_URL: url });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    try {
+      await live.app.listen(port, '127.0.0.1');
+      const a = await live.newAccount('SAML in a browser');
+      await enableSaml(live, a, idp);
+      const person = await personWithPassword(live, a, { role: 'admin' });
+      idp.signInAs(person.email);
+      // The IdP is https://localhost:…, another site than Castellan's 127.0.0.1; its certificate is self-signed.
+      const context = await browser.newContext({ ignoreHTTPSErrors: true });
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      await page.goto(`${url}/v1_1/sso/${a.account_id}/saml/login`);
+      await page.waitForURL(`${url}/console/`);
+      const cookie = (await context.cookies(`${url}/v1_1/session`)).find((c) => c.name === SESSION_COOKIE);
+      expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/v1_1' });
+      // A string, run in the page: this suite is compiled without the DOM's types.
+      const session = (await page.evaluate("fetch('/v1_1/session').then((r) => r.json())")) as Json;
+      expect(session).toMatchObject({ method: 'saml', stage: 'full', user_id: person.user.id });
+    } finally {
+      idp.signInAs(null);
+      await browser.close();
+      await live.close();
+    }
+  }, 60_000);
 });
 
 test('API credentials are neither needed nor used: a wrong Basic key changes nothing', async () => {

@@ -74,6 +74,8 @@ export interface LoginResponseOptions {
   /** The AuthnRequest answered; none for an IdP-initiated sign-in. */
   inResponseTo?: string;
   statusCode?: string;
+  /** Changes the XML before it is signed, for what no option says (an IdP that sends something odd, signed). */
+  edit?: (xml: string) => string;
   signing?: Signing;
   /** Signed with another key than the IdP's certificate names: a forged response. */
   signedByStranger?: boolean;
@@ -191,7 +193,7 @@ export async function startSamlIdp(name = 'idp'): Promise<TestSamlIdp> {
   async function loginResponse(options: LoginResponseOptions): Promise<string> {
     const now = new Date();
     const notOnOrAfter = options.notOnOrAfter ?? new Date(now.getTime() + 5 * 60_000);
-    const xml = samlify.SamlLib.replaceTagsByValue(RESPONSE_TEMPLATE, {
+    const rendered = samlify.SamlLib.replaceTagsByValue(RESPONSE_TEMPLATE, {
       ID: newId(),
       AssertionID: options.assertionId ?? newId(),
       IssueInstant: now.toISOString(),
@@ -207,6 +209,7 @@ export async function startSamlIdp(name = 'idp'): Promise<TestSamlIdp> {
       Recipient: options.recipient ?? options.acsUrl,
       Audience: options.audience ?? options.spEntityId,
     }).replace('{AttributeStatement}', attributeStatement(options.attributes));
+    const xml = options.edit ? options.edit(rendered) : rendered;
     const signing = options.signing ?? 'both';
     if (signing === 'none') return Buffer.from(xml, 'utf8').toString('base64');
     // samlify signs the assertion when the SP wants it, and the response when the SP wants that or not the assertion.

@@ -34,7 +34,7 @@ export const SAML_REFUSALS = {
   RECIPIENT: [401, "The SAML assertion is meant for another address than this account's ACS (its recipient)"],
   EXPIRED: [401, 'The SAML assertion has expired'],
   NOT_YET_VALID: [401, 'The SAML assertion is not valid yet'],
-  INCOMPLETE: [401, 'The SAML assertion lacks an ID, or a bearer subject confirmation with an expiry'],
+  INCOMPLETE: [401, 'The SAML assertion lacks an ID, a bearer subject confirmation, or valid NotOnOrAfter dates'],
   INVALID: [401, 'The SAML response is not valid'],
   REPLAY: [401, 'This SAML assertion was used already'],
   NO_EMAIL: [403, 'The SAML assertion names no email address: send the NameID in emailAddress format, or an email attribute'],
@@ -97,10 +97,13 @@ const attribute = (node: XmlNode | undefined, name: string): string | undefined 
 function reasonOf(error: unknown): SamlRefusalReason {
   if (error instanceof SamlStatusError) return 'IDP_ERROR';
   const message = error instanceof Error ? error.message : '';
+  if (/decrypt/i.test(message)) return 'ENCRYPTED';
+  // A part it expected is missing (no Conditions at all): its message names no check.
+  if (error instanceof TypeError) return 'INVALID';
+  if (/^Error parsing/.test(message)) return 'INCOMPLETE';
   if (/not yet valid/i.test(message)) return 'NOT_YET_VALID';
   if (/expired/i.test(message)) return 'EXPIRED';
   if (/audience/i.test(message)) return 'AUDIENCE';
-  if (/decrypt/i.test(message)) return 'ENCRYPTED';
   if (/signature|signed data|missing saml assertion/i.test(message)) return 'SIGNATURE';
   return 'INVALID';
 }
