@@ -365,7 +365,7 @@ describe('with logs at the log level', () => {
       },
       (text) => Boolean(accessLine(text, 'mail-1')),
     );
-    const mailLine = logs.split('\n').find((line) => line.includes('SMTP_URL is not set'));
+    const mailLine = logs.split('\n').find((line) => line.includes('SMTP_URL is not set') && line.includes('verification code'));
     expect(mailLine).toContain('[Mailer] [req mail-1] ');
   });
 

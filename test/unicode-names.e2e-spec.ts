@@ -99,7 +99,8 @@ describe('the migration to the rule', () => {
       url = given.toString();
     }
     const options = dataSourceOptions(loadConfig({ DATABASE_URL: url, SECRET_PEPPER: 'x'.repeat(32) }).database, [], 2000);
-    const source = new DataSource({ ...options, migrations: MIGRATIONS.slice(0, -1) } as typeof options);
+    const before = MIGRATIONS.findIndex((m) => m.name === 'UnicodeNames1732700000000');
+    const source = new DataSource({ ...options, migrations: MIGRATIONS.slice(0, before) } as typeof options);
     await source.initialize();
     await source.runMigrations();
     return { source, options };
@@ -126,7 +127,7 @@ describe('the migration to the rule', () => {
 
     data = new DataSource(options);
     await data.initialize();
-    expect((await data.runMigrations()).map((m) => m.name)).toEqual(['UnicodeNames1732700000000']);
+    expect((await data.runMigrations()).map((m) => m.name)[0]).toBe('UnicodeNames1732700000000');
     const rows = (await data.query('SELECT id, name, name_key FROM api_keys ORDER BY id')) as Json[];
     expect(rows.map((r) => r.name)).toEqual(['Ärger', 'ärger', 'other']);
     expect(rows[0].name_key).toBe(uniquenessKey('Ärger'));

@@ -1,9 +1,8 @@
 import type { Response } from 'supertest';
-import type { Method } from '../support/http.js';
-import { Form, Payload, RawJson } from '../support/http.js';
+import { Form, Payload, RawJson, withBody } from '../support/http.js';
 import type { RegisteredRoute } from '../support/routes.js';
 import { validBody } from './support/bodies.js';
-import { startInputSuite } from './support/input-suite.js';
+import { request, startInputSuite } from './support/input-suite.js';
 import { changes, snapshot } from './support/database.js';
 import { pathFor, Target } from './support/fixture.js';
 import {
@@ -106,16 +105,13 @@ function send(route: RegisteredRoute, c: Case, path = pathFor(route, target)): P
     // Byte for byte: superagent would otherwise serialise the Buffer object as JSON.
     const raw = c.body;
     return Promise.resolve(
-      server
-        .http()
-        [route.method as Method](url)
-        .auth(...target.account.auth)
+      request({ server, target }, route, url)
         .type('json')
         .serialize(() => raw as unknown as string)
         .send(raw),
     );
   }
-  return Promise.resolve(server.call(route.method as Method, url, target.account.auth, c.body));
+  return Promise.resolve(withBody(request({ server, target }, route, url), c.body));
 }
 
 /** Runs the cases of every route, each route between two snapshots; lists every answer that is not a proper 400, and every change. */

@@ -42,11 +42,12 @@ test('the key issuer is private to libs/credentials: secrets are handed out by G
   expect(using(/\bKeyIssuer\b/).filter((path) => !path.startsWith('libs/credentials/'))).toEqual([]);
 });
 
-test('the operator acts in the CLI recovery, account creation and default-policy restore, and leak response only', () => {
+test('the operator acts in the CLI recovery, account creation, default-policy restore and user invitation, and leak response only', () => {
   expect(using(/\bOPERATOR\b/)).toEqual([
     'libs/access-keys/src/key-recovery.service.ts',
     'libs/accounts/src/account.service.ts',
     'libs/credentials/src/grants/grant.service.ts',
     'libs/leaks/src/leak.service.ts',
+    'libs/people/src/users/user.service.ts',
   ]);
 });

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '@castellan/core';
 import { CODES_PER_USER } from '@castellan/security';
+import { UserSessionEntity } from '../../libs/sign-in/src/sessions/user-session.entity.js';
 import { UserCredentialRepository } from '../../libs/sign-in/src/passwords/user-credential.repository.js';
 import {
   expectError,
@@ -82,8 +83,9 @@ describe('GET /v1_1/me', () => {
   test("two_factor_enabled follows my second factor, two_factor_policy the account's policy", async () => {
     const a = await server.newAccount('Profile 2FA');
     const me = await signedIn(a);
-    // Enrolled after this session began, as POST /v1_1/me/two-factor/confirm leaves it.
+    // Enrolled in this session, as POST /v1_1/me/two-factor/confirm leaves it (and the session, which proved it).
     await server.app.get(UserCredentialRepository).patch(a.account_id, me.user.id, { totpSecret: 'x', totpEnabledAt: new Date() });
+    await server.app.get(DataSource).getRepository(UserSessionEntity).update({ userId: me.user.id }, { secondFactorAt: new Date() });
     expect(await profileOf(me.cookie)).toMatchObject({ two_factor_enabled: true, two_factor_policy: 'optional' });
     ok(await call('put', `${a.base}/security`, a.auth, { two_factor: 'required' }));
     expect(await profileOf(me.cookie)).toMatchObject({ two_factor_enabled: true, two_factor_policy: 'required' });

@@ -36,11 +36,16 @@ export function bind(server: () => Pick<TestServer, 'http'>, headers: Record<str
     call(method, path, credentials, payload) {
       const req = server().http()[method](path).set(headers);
       if (credentials) req.auth(credentials[0], credentials[1]);
-      if (payload instanceof Form) return req.type('form').send(payload.text);
-      if (payload instanceof RawJson) return req.type('json').send(payload.text);
-      return payload === undefined ? req : req.send(payload);
+      return withBody(req, payload);
     },
   };
+}
+
+/** The request with the payload as its body: a form, JSON text as it is, or an object as JSON; none when undefined. */
+export function withBody(req: Test, payload: Payload | undefined): Test {
+  if (payload instanceof Form) return req.type('form').send(payload.text);
+  if (payload instanceof RawJson) return req.type('json').send(payload.text);
+  return payload === undefined ? req : req.send(payload);
 }
 
 /** A 200 with a JSON body; a failure shows the error the server gave. */

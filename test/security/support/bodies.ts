@@ -43,6 +43,8 @@ const VALID_BODIES: Record<string, BodyOf> = {
   [`post ${ACCOUNT}/user_groups`]: named,
   [`put ${ACCOUNT}/user_groups/:group_id`]: () => ({ name: 'Target group' }),
   [`put ${ACCOUNT}/user_groups/:group_id/permissions`]: narrowRules,
+  ['put /v1_1/me']: () => ({ theme: 'dark' }),
+  ['post /v1_1/password-reset']: (target) => ({ email: `nobody@${target.ids.account_id}.example` }),
   ['post /v1_1/authorize']: () => ({ action: 'upload:upload' }),
   ['post /v1_1/authorize/batch']: () => ({ checks: [{ action: 'upload:upload' }] }),
 };

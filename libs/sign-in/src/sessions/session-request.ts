@@ -1,6 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '@castellan/core';
 import type { Origin } from './sign-in.service.js';
 import { sessionToken } from './session.service.js';
 
@@ -13,13 +12,12 @@ export const RequestOrigin = createParamDecorator((_: unknown, ctx: ExecutionCon
 
 /**
  * The session token the request's cookie carries, for the routes that finish a sign-in or end one (public: their
- * session need not be complete). 401 when there is none.
+ * session need not be complete); '' when there is none, which names no session. It never refuses by itself, so
+ * that a malformed body is a 400 whatever the cookie: the service refuses a missing session (401).
  */
-export const SessionToken = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
-  const token = sessionToken(ctx.switchToHttp().getRequest<FastifyRequest>().headers['cookie']);
-  if (token === null) throw AppError.invalidCredentials();
-  return token;
-});
+export const SessionToken = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): string => sessionToken(ctx.switchToHttp().getRequest<FastifyRequest>().headers['cookie']) ?? '',
+);
 
 /** Sets (or clears, with null) the session cookie on the answer. Secure when the request came over https. */
 export type CookieWriter = (setCookie: string) => void;

@@ -55,8 +55,10 @@ export class SessionController {
   @Post('sign-out')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign out', description: 'Ends the session the cookie names, and clears the cookie.' })
-  @ApiRefusals({ 401: 'No session cookie' })
+  @ApiOperation({
+    summary: 'Sign out',
+    description: 'Ends the session the cookie names, if it is live, and clears the cookie: signing out twice is no error.',
+  })
   @ApiOkResponse({ type: OkMessageDto })
   async signOut(
     @SessionToken() token: string,
