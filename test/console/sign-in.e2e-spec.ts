@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -11,6 +11,7 @@ import { startServer, type TestAccount, type TestServer, uniqueCloudName } from 
 import { bind, ok } from '../support/http.js';
 import type { Json } from '../support/http.js';
 import { GOOD_PASSWORD, uniqueEmail } from '../support/people.js';
+import { startSamlIdp } from '../support/saml-idp.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 
 // People in the console, in Debian's Chromium against a real Castellan with a real SMTP server: an invitation read
@@ -20,6 +21,7 @@ import { startSmtp, type TestSmtp } from '../support/smtp.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const screenshots = join(root, 'test', 'console', 'screenshots');
 // CI installs Chromium and sets this, so that the suite cannot skip there.
 const required = process.env.CONSOLE_BROWSER_REQUIRED === '1';
 const suite = existsSync(CHROMIUM) || required ? describe : describe.skip;
@@ -76,6 +78,7 @@ suite('people sign in to the console', () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
+    mkdirSync(screenshots, { recursive: true });
   }, 240_000);
   afterAll(async () => {
     await browser?.close();
@@ -83,6 +86,7 @@ suite('people sign in to the console', () => {
     await smtp?.close();
   });
 
+  const shoot = (name: string) => page.screenshot({ path: join(screenshots, `person-${name}.png`), fullPage: true });
   /** No serious or critical accessibility violation on the page as it is. */
   const expectAccessible = async () => {
     await page.addScriptTag({ content: axeSource });
@@ -103,7 +107,10 @@ suite('people sign in to the console', () => {
 
   const email = uniqueEmail('browser');
   const name = 'Tess Technical';
+  const renewed = `${GOOD_PASSWORD} renewed`;
   let code: () => Promise<string>;
+  /** The recovery codes shown at enrollment. */
+  let recoveryCodes: string[] = [];
   let userId = '';
 
   it('an invited user opens the mailed link and chooses a password, which the API refuses at the field first', async () => {
@@ -118,6 +125,7 @@ suite('people sign in to the console', () => {
     for (const part of [name, email, 'People sign in', 'requires two-factor authentication']) await main.getByText(part).first().waitFor();
     expect(await focusedLabel()).toBe('New password');
     await expectAccessible();
+    await shoot('invitation');
 
     // The API's refusal of the password shows at the field it names, and the focus goes there.
     await page.getByLabel('New password', { exact: true }).fill('too short');
@@ -146,6 +154,7 @@ suite('people sign in to the console', () => {
     expect(key).toMatch(/^[A-Z2-7]{16,}$/);
     expect(await focusedLabel()).toBe('Code from the app');
     await expectAccessible();
+    await shoot('enrollment');
 
     code = authenticator(key);
     // A wrong code is refused at the field.
@@ -159,16 +168,17 @@ suite('people sign in to the console', () => {
     const codes = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
     await codes.first().waitFor();
     expect(await codes.count()).toBeGreaterThanOrEqual(8);
-    const shown = await codes.allInnerTexts();
+    recoveryCodes = await codes.allInnerTexts();
     expect(await focusedLabel()).toBe('Save your recovery codes');
     await expectAccessible();
+    await shoot('recovery-codes');
     await page.getByRole('button', { name: 'I have saved them' }).click();
 
     const banner = page.getByRole('banner');
     await banner.getByText(name).waitFor();
     await banner.getByText(email).waitFor();
     await banner.getByRole('link', { name: 'My profile' }).waitFor();
-    expect(await page.content()).not.toContain(shown[0]!);
+    expect(await page.content()).not.toContain(recoveryCodes[0]!);
     // A person's console holds no secret: the cookie is HttpOnly, and nothing is stored.
     expect(
       await page.evaluate(`({ session: Object.keys(sessionStorage), local: Object.keys(localStorage), cookies: document.cookie })`),
@@ -180,6 +190,7 @@ suite('people sign in to the console', () => {
     await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
     expect(await focusedLabel()).toBe('Email');
     await expectAccessible();
+    await shoot('sign-in');
 
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(`${GOOD_PASSWORD}x`);
@@ -191,6 +202,7 @@ suite('people sign in to the console', () => {
     await page.getByRole('heading', { name: 'Two-factor authentication' }).waitFor();
     expect(await focusedLabel()).toBe('Code');
     await expectAccessible();
+    await shoot('second-factor');
     await page.getByLabel('Code').fill(await code());
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('banner').getByText(name).waitFor();
@@ -226,6 +238,7 @@ suite('people sign in to the console', () => {
     await page.getByRole('heading', { name: 'My profile', level: 1 }).waitFor();
     await page.getByRole('row').filter({ hasText: 'This session' }).waitFor();
     await expectAccessible();
+    await shoot('profile');
     // 'system' until chosen, and this browser's system is light.
     expect(await page.getByRole('radio', { name: 'As my device is set' }).isChecked()).toBe(true);
     expect(await page.evaluate(`document.documentElement.dataset.theme`)).toBe('light');
@@ -240,6 +253,7 @@ suite('people sign in to the console', () => {
     await page.getByRole('group', { name: 'Theme' }).and(page.locator(':enabled')).waitFor();
     expect(ok(await call('get', '/v1_1/me').set('cookie', await cookie())).theme).toBe('dark');
     await expectAccessible();
+    await shoot('profile-dark');
 
     await page.reload();
     await page.getByRole('heading', { name: 'My profile', level: 1 }).waitFor();
@@ -247,11 +261,30 @@ suite('people sign in to the console', () => {
     expect(await page.getByRole('radio', { name: 'Dark' }).isChecked()).toBe(true);
   });
 
+  it('My Profile: new recovery codes for one of the old, shown once; no turning two-factor off while the account requires it', async () => {
+    const section = page.getByRole('region', { name: 'Two-factor authentication' });
+    await section.getByText('Your account requires two-factor authentication: it cannot be turned off.').waitFor();
+    expect(await section.getByRole('button', { name: 'Turn off' }).count()).toBe(0);
+    await section.getByRole('button', { name: 'New recovery codes' }).click();
+    expect(await focusedLabel()).toBe('Code');
+    await section.getByLabel('Code').fill(recoveryCodes[0]!);
+    await section.getByRole('button', { name: 'Make new recovery codes' }).click();
+    const codes = section.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
+    await codes.first().waitFor();
+    const renewedCodes = await codes.allInnerTexts();
+    expect(renewedCodes).toHaveLength(recoveryCodes.length);
+    expect(renewedCodes.filter((c) => recoveryCodes.includes(c))).toEqual([]);
+    await section.getByRole('button', { name: 'I have saved them' }).click();
+    await section.getByText(`Recovery codes left: ${renewedCodes.length}.`).waitFor();
+    expect(await page.content()).not.toContain(renewedCodes[0]!);
+  });
+
   it('fits a window 800 px wide on My Profile', async () => {
     await page.setViewportSize({ width: 800, height: 900 });
     await page.getByRole('heading', { name: 'My API keys' }).waitFor();
     const overflow = await page.evaluate<number>(`document.documentElement.scrollWidth - document.documentElement.clientWidth`);
     expect(overflow).toBe(0);
+    await shoot('narrow-profile');
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
@@ -277,7 +310,6 @@ suite('people sign in to the console', () => {
     await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
     expect(await focusedLabel()).toBe('New password');
     await expectAccessible();
-    const renewed = `${GOOD_PASSWORD} renewed`;
     await page.getByLabel('New password', { exact: true }).fill(renewed);
     await page.getByLabel('Repeat the new password').fill(renewed);
     await page.getByRole('button', { name: 'Set the new password' }).click();
@@ -290,6 +322,87 @@ suite('people sign in to the console', () => {
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('banner').getByText(name).waitFor();
   }, 60_000);
+
+  it('chooses the account, when the email and password open two', async () => {
+    const second = await server.newAccount('Second account');
+    await call('post', `${second.base}/users`, second.auth, { name: 'Tess Elsewhere', email, role: 'billing' }).expect(200);
+    const token = /#\/invitation\/(\S+)/.exec(smtp.mails.filter((m) => m.to.includes(email)).at(-1)!.text)![1];
+    await server
+      .http()
+      .post('/v1_1/invitations/accept')
+      .set('x-requested-with', 'XMLHttpRequest')
+      .send({ token, password: renewed })
+      .expect(200);
+
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(renewed);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Choose an account' }).waitFor();
+    const choices = page.getByRole('listitem').getByRole('button');
+    expect((await choices.allInnerTexts()).map((t) => t.split(/\s/)[0]).sort()).toEqual(['People', 'Second']);
+    expect(await focusedLabel()).toMatch(/^(People sign in|Second account)/);
+    await expectAccessible();
+    await choices.filter({ hasText: 'Second account' }).click();
+    // That account asks for no second factor: the console opens, in it.
+    const banner = page.getByRole('banner');
+    await banner.getByText('Tess Elsewhere').waitFor();
+    expect(await banner.innerText()).toContain(second.account_id);
+
+    // Ending this session in My Profile signs out.
+    await banner.getByRole('link', { name: 'My profile' }).click();
+    await page.getByRole('button', { name: 'End this session (signs you out here)' }).click();
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    expect(
+      (
+        await server
+          .http()
+          .get('/v1_1/session')
+          .set('cookie', await cookie())
+      ).status,
+    ).toBe(401);
+  });
+
+  it("signs in with SSO through the account's identity provider, the account's id filled in from the link", async () => {
+    const sso = await server.newAccount('Single sign-on');
+    const ssoCall = async (method: 'get' | 'put' | 'post', path: string, body?: Record<string, unknown>) =>
+      ok(await call(method, `${sso.base}${path}`, sso.auth, body));
+    const idp = await startSamlIdp();
+    try {
+      const person = uniqueEmail('sso');
+      await ssoCall('post', '/users', { name: 'Sam Single', email: person, role: 'admin' });
+      await ssoCall('put', '/security', { saml: idp.settings() });
+      idp.trust((await server.http().get(`/v1_1/sso/${sso.account_id}/saml/metadata`).expect(200)).text);
+      idp.signInAs(person);
+
+      // The IdP's endpoint is https with a certificate of its own making: this browser is told to accept it.
+      const context = await browser.newContext({ bypassCSP: true, ignoreHTTPSErrors: true });
+      const tab = await context.newPage();
+      tab.setDefaultTimeout(10_000);
+      await tab.goto(`${url}/console/#/sign-in?account=${sso.account_id}`);
+      await tab.getByRole('link', { name: 'Sign in with SSO' }).click();
+      await tab.getByRole('heading', { name: 'Sign in with SSO' }).waitFor();
+      expect(await tab.getByLabel('Account ID').inputValue()).toBe(sso.account_id);
+      // An account without SSO is said so in the form, not on an error page of the API.
+      await tab.getByLabel('Account ID').fill(account.account_id);
+      await tab.getByRole('button', { name: 'Continue to single sign-on' }).click();
+      await tab.getByRole('alert').getByText('SAML single sign-on is not enabled for this account').waitFor();
+      expect(idp.requests).toHaveLength(0);
+      await tab.getByLabel('Account ID').fill(sso.account_id);
+      await tab.getByRole('button', { name: 'Continue to single sign-on' }).click();
+
+      // Castellan's login redirect, the IdP's form posting itself to the ACS, and the console, signed in.
+      await tab.getByRole('banner').getByText('Sam Single').waitFor();
+      expect(idp.requests).toHaveLength(1);
+      // Only the account's id is kept, for the next time.
+      expect(await tab.evaluate(`({ ...localStorage })`)).toEqual({ 'castellan.console.sso-account': sso.account_id });
+      await tab.getByRole('link', { name: 'My profile' }).click();
+      await tab.getByRole('row').filter({ hasText: 'This session' }).getByText('Single sign-on').waitFor();
+      await context.close();
+    } finally {
+      await idp.close();
+    }
+  });
 
   /** The browser's session cookie, as a Cookie header for the API. */
   async function cookie(): Promise<string> {
