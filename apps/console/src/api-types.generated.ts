@@ -107,7 +107,7 @@ export interface paths {
          * Accept an invitation
          * @description Sets the password, uses the link up (it works once) and signs the person in: the session cookie is set as by POST /v1_1/sign-in, with `status` `signed_in`, or `enrollment_required` when the account requires two-factor authentication.
          *
-         *     **Public**: no credentials needed; any sent are ignored. Sets the session cookie, so it needs the header `x-requested-with: XMLHttpRequest`, which no cross-site form can send.
+         *     **Public**: no credentials needed; any sent are ignored. Signs in, or finishes a sign-in, so it needs the header `x-requested-with: XMLHttpRequest`, which no cross-site form can send.
          *
          *     **Errors**
          *
@@ -285,7 +285,9 @@ export interface paths {
          *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **413** The body is over 1 MiB
          *     - **415** The body is neither JSON nor form-urlencoded
-         *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+         *     - **429** Too many wrong passwords for this user, here or at sign-in: they count together; `Retry-After` says when to try again
+         *
+         *       Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The database is not answering
          */
         put: operations["PasswordController_change"];
@@ -2158,7 +2160,9 @@ export interface paths {
          *       A POST, PUT or DELETE made with a session cookie without the header `x-requested-with: XMLHttpRequest`
          *     - **404** No user with this id in this account
          *     - **409** The user is not pending (they accepted an invitation or set a password), or is disabled
-         *     - **429** Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+         *     - **429** Over 5 invitations to this user in 10 minutes; nothing is mailed, and `Retry-After` says when to try again
+         *
+         *       Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
          *     - **503** The mail server refused the invitation
          *
          *       The database is not answering
@@ -2413,7 +2417,7 @@ export interface paths {
          * Sign in as a person
          * @description Checks the email and password and sets the session cookie (`castellan_session`: HttpOnly, SameSite=Strict, Path=/v1_1, Secure over https). Depending on `status`, the session acts as the user at once or waits for a second factor or an enrollment. A wrong email or password is one and the same 401.
          *
-         *     **Public**: no credentials needed; any sent are ignored. Sets the session cookie, so it needs the header `x-requested-with: XMLHttpRequest`, which no cross-site form can send.
+         *     **Public**: no credentials needed; any sent are ignored. Signs in, or finishes a sign-in, so it needs the header `x-requested-with: XMLHttpRequest`, which no cross-site form can send.
          *
          *     **Errors**
          *
@@ -2445,7 +2449,7 @@ export interface paths {
          * Begin enrolling a second factor while signing in
          * @description For a session at stage `enrollment` (the account requires two-factor authentication and the user has none): a new TOTP secret for an authenticator app, as text and as a QR code. Starting again replaces a secret not confirmed yet.
          *
-         *     **Public**: no credentials needed; any sent are ignored. Sets the session cookie, so it needs the header `x-requested-with: XMLHttpRequest`, which no cross-site form can send.
+         *     **Public**: no credentials needed; any sent are ignored. Signs in, or finishes a sign-in, so it needs the header `x-requested-with: XMLHttpRequest`, which no cross-site form can send.
          *
          *     **Errors**
          *
@@ -2473,7 +2477,7 @@ export interface paths {
          * Confirm the second factor and finish signing in
          * @description A 6-digit code of the secret the enrollment gave turns two-factor authentication on and completes the session. Answers the recovery codes, shown this once.
          *
-         *     **Public**: no credentials needed; any sent are ignored. Sets the session cookie, so it needs the header `x-requested-with: XMLHttpRequest`, which no cross-site form can send.
+         *     **Public**: no credentials needed; any sent are ignored. Signs in, or finishes a sign-in, so it needs the header `x-requested-with: XMLHttpRequest`, which no cross-site form can send.
          *
          *     **Errors**
          *
@@ -2505,7 +2509,7 @@ export interface paths {
          * Finish signing in with a second factor
          * @description For a session at stage `second_factor` (sign-in answered `second_factor_required`): a 6-digit code of the authenticator app, or one of the recovery codes, completes it. Each code works once.
          *
-         *     **Public**: no credentials needed; any sent are ignored. Sets the session cookie, so it needs the header `x-requested-with: XMLHttpRequest`, which no cross-site form can send.
+         *     **Public**: no credentials needed; any sent are ignored. Signs in, or finishes a sign-in, so it needs the header `x-requested-with: XMLHttpRequest`, which no cross-site form can send.
          *
          *     **Errors**
          *
@@ -2535,15 +2539,95 @@ export interface paths {
         put?: never;
         /**
          * Sign out
-         * @description Ends the session the cookie names, and clears the cookie.
+         * @description Ends the session the cookie names, if it is live, and clears the cookie: signing out twice is no error.
+         *
+         *     **Public**: no credentials needed; any sent are ignored.
+         */
+        post: operations["SessionController_signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/sso/{account_id}/saml/acs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish a SAML sign-in (assertion consumer service)
+         * @description Where the IdP's form posts the signed response (form-urlencoded `SAMLResponse`, `RelayState`). The response must be signed with the account's IdP certificate (the response or the assertion), be from its entity id, for this account (audience, destination, recipient), within its validity (a minute of clock skew), and not used before; its NameID in emailAddress format (else an `email` attribute) must be an enabled user of this account: nobody is created. The session is complete: the IdP is in charge of second factors. Sets the session cookie as POST /v1_1/sign-in does; needs no CSRF header, which no IdP form can send (the signed, single-use assertion is the proof).
          *
          *     **Public**: no credentials needed; any sent are ignored.
          *
          *     **Errors**
          *
-         *     - **401** No session cookie
+         *     - **400** SAMLResponse missing, not base64, over 256 KiB, or not a SAML response
+         *     - **401** The response is not signed by the IdP certificate, is from another issuer, for another SP or address, expired or not yet valid, or used before
+         *     - **403** The assertion names no email, or one that is no enabled user of this account
+         *     - **404** SAML single sign-on is not enabled for this account (the same answer as for an account that does not exist)
+         *     - **413** The body is over 1 MiB
+         *     - **415** The body is neither JSON nor form-urlencoded
+         *     - **429** Too many refused sign-ins from this address; `Retry-After` says when to try again
          */
-        post: operations["SessionController_signOut"];
+        post: operations["SamlController_acs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/sso/{account_id}/saml/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start a SAML sign-in
+         * @description Sends the browser to the account's IdP with an AuthnRequest (HTTP-Redirect binding). The console links here.
+         *
+         *     **Public**: no credentials needed; any sent are ignored.
+         *
+         *     **Errors**
+         *
+         *     - **404** SAML single sign-on is not enabled for this account (the same answer as for an account that does not exist)
+         */
+        get: operations["SamlController_login"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1_1/sso/{account_id}/saml/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An account's SAML service provider metadata
+         * @description The XML an IdP admin imports to trust Castellan for this account: the SP's entity id (this URL), its assertion consumer service (…/saml/acs, HTTP-POST) and the emailAddress NameID format it asks for.
+         *
+         *     **Public**: no credentials needed; any sent are ignored.
+         *
+         *     **Errors**
+         *
+         *     - **404** SAML single sign-on is not enabled for this account (the same answer as for an account that does not exist)
+         */
+        get: operations["SamlController_metadata"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3283,6 +3367,18 @@ export interface components {
             };
             /** @enum {string} */
             effect: "allow" | "deny";
+        };
+        SamlResponseFormDto: {
+            /**
+             * @description Where to go afterwards: followed only when it is a path under /console/
+             * @example /console/
+             */
+            RelayState?: string;
+            /**
+             * @description The signed SAML response, base64
+             * @example PHNhbWxwOlJlc3BvbnNlIHhtbG5zOnNhbWxwPSJ1cm46b2FzaXM6bmFtZXM6dGM6U0FNTDoyLjA6cHJvdG9jb2wiIC4uLg==
+             */
+            SAMLResponse: string;
         };
         SamlSettingsDto: {
             /** @description The stored certificate, described; the PEM is never returned */
@@ -4461,7 +4557,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again */
+            /**
+             * @description Too many wrong passwords for this user, here or at sign-in: they count together; `Retry-After` says when to try again
+             *
+             *     Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+             */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10424,7 +10524,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again */
+            /**
+             * @description Over 5 invitations to this user in 10 minutes; nothing is mailed, and `Retry-After` says when to try again
+             *
+             *     Too many failed authentications from this address or for this api_key, or past the key's rate_limit_per_minute; `Retry-After` says when to try again
+             */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -11344,13 +11448,151 @@ export interface operations {
                     "application/json": components["schemas"]["OkMessageDto"];
                 };
             };
-            /** @description No session cookie */
+        };
+    };
+    SamlController_acs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["SamlResponseFormDto"];
+            };
+        };
+        responses: {
+            /** @description Signed in: to the console (/console/, or the RelayState when it is a path under /console/), with the cookie set */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SAMLResponse missing, not base64, over 256 KiB, or not a SAML response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The response is not signed by the IdP certificate, is from another issuer, for another SP or address, expired or not yet valid, or used before */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The assertion names no email, or one that is no enabled user of this account */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description SAML single sign-on is not enabled for this account (the same answer as for an account that does not exist) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is over 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is neither JSON nor form-urlencoded */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many refused sign-ins from this address; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SamlController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the IdP's single sign-on URL, with `SAMLRequest` in the query */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SAML single sign-on is not enabled for this account (the same answer as for an account that does not exist) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SamlController_metadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An md:EntityDescriptor */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/samlmetadata+xml": string;
+                };
+            };
+            /** @description SAML single sign-on is not enabled for this account (the same answer as for an account that does not exist) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/samlmetadata+xml": components["schemas"]["ErrorBodyDto"];
                 };
             };
         };
