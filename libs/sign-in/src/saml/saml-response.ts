@@ -45,12 +45,8 @@ export const SAML_REFUSALS = {
 export type SamlRefusalReason = keyof typeof SAML_REFUSALS;
 
 export class SamlRefusal extends Error {
-  readonly status: 400 | 401 | 403;
-
   constructor(readonly reason: SamlRefusalReason) {
-    const [status, message] = SAML_REFUSALS[reason];
-    super(message);
-    this.status = status;
+    super(SAML_REFUSALS[reason][1]);
   }
 }
 
