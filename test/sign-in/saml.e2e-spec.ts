@@ -205,10 +205,10 @@ describe('the service provider', () => {
 
 test('the routes are public without the CSRF header (no IdP form can send it), and /docs describes them', async () => {
   const saml = registeredRoutes(server.app).filter((r) => r.path.startsWith('/v1_1/sso/'));
-  expect(saml.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r.access, r.status])).toEqual([
-    ['GET /v1_1/sso/:account_id/saml/metadata', { public: true }, 200],
-    ['GET /v1_1/sso/:account_id/saml/login', { public: true }, 200],
-    ['POST /v1_1/sso/:account_id/saml/acs', { public: true }, 200],
+  expect(saml.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r.access, r.redirects])).toEqual([
+    ['GET /v1_1/sso/:account_id/saml/metadata', { public: true }, false],
+    ['GET /v1_1/sso/:account_id/saml/login', { public: true }, true],
+    ['POST /v1_1/sso/:account_id/saml/acs', { public: true }, true],
   ]);
   const paths = (await server.http().get('/docs-json')).body.paths;
   const acs = paths['/v1_1/sso/{account_id}/saml/acs'].post;

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { RequestMethod } from '@nestjs/common';
-import { HTTP_CODE_METADATA, INTERCEPTORS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { HTTP_CODE_METADATA, INTERCEPTORS_METADATA, METHOD_METADATA, PATH_METADATA, REDIRECT_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { ACCESS_METADATA, RouteAccess } from '@castellan/core';
 
@@ -17,6 +17,8 @@ export interface RegisteredRoute {
   access: RouteAccess | undefined;
   /** The status a success answers with. */
   status: number;
+  /** Whether the handler answers a redirect (a browser's way through SAML sign-in) rather than JSON. */
+  redirects: boolean;
   /** The interceptors bound to the handler or its controller (global ones are not listed). */
   interceptors: unknown[];
 }
@@ -47,6 +49,7 @@ export function registeredRoutes(app: INestApplication): RegisteredRoute[] {
           params: [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!),
           access: Reflect.getMetadata(ACCESS_METADATA, handler) ?? Reflect.getMetadata(ACCESS_METADATA, metatype),
           status: Reflect.getMetadata(HTTP_CODE_METADATA, handler) ?? (verb === RequestMethod.POST ? 201 : 200),
+          redirects: Reflect.getMetadata(REDIRECT_METADATA, handler) !== undefined,
           interceptors: [
             ...(Reflect.getMetadata(INTERCEPTORS_METADATA, metatype) ?? []),
             ...(Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []),

@@ -129,7 +129,7 @@ export function Authenticated(
  * the route's @ApiOperation and responses.
  */
 export function Public(options: { csrf?: boolean } = {}): MethodDecorator {
-  const access: RouteAccess = { public: true, csrf: options.csrf };
+  const access: RouteAccess = options.csrf ? { public: true, csrf: true } : { public: true };
   return applyDecorators(
     SetMetadata(ACCESS_METADATA, access),
     ...(options.csrf

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Redirect, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Redirect, Res } from '@nestjs/common';
 import { ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiRefusals, bodyRefusals, Public } from '@castellan/core';
@@ -60,8 +60,6 @@ export class SamlController {
 
   @Post('acs')
   @Public()
-  // What Nest would answer without the redirect, as every POST declares; this handler always redirects.
-  @HttpCode(200)
   @Redirect()
   @ApiOperation({
     summary: 'Finish a SAML sign-in (assertion consumer service)',
