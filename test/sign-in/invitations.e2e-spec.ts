@@ -212,7 +212,7 @@ describe('inspecting and accepting', () => {
     await expectDeadLink(await accept({ token, password: GOOD_PASSWORD }), account, user.id);
   });
 
-  test("a disabled user's link is refused (400, the one message: a link is a credential, and says nothing of why); enabled again, it works", async () => {
+  test("a disabled user's link is refused (400, the one message: a link says nothing of why); enabled again, it works", async () => {
     const { user, token } = await invited();
     ok(await call('put', `${account.base}/users/${user.id}`, account.auth, { enabled: false }));
     expectErrorMessage(await inspect(token), 400, INVALID_LINK);

@@ -387,7 +387,7 @@ describe('POST /v1_1/me/verification-code', () => {
     });
   });
 
-  test(`the ${CODES_PER_USER.points + 1}th code in 10 minutes is refused (429, Retry-After) and not mailed; support's count too`, async () => {
+  test(`the ${CODES_PER_USER.points + 1}th code in 10 minutes is refused (429, Retry-After), not mailed; support's count`, async () => {
     const me = await signedIn();
     ok(await call('post', `${account.base}/users/${me.user.id}/verification_code`, account.auth));
     for (let i = 1; i < CODES_PER_USER.points; i++) ok(await me.as('post', '/v1_1/me/verification-code'));

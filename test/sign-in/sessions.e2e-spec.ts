@@ -290,7 +290,7 @@ describe('how sessions end', () => {
     expect(other.user.role).toBe('master_admin');
   });
 
-  test('under a required policy, a password session that never proved a second factor must prove the one its user enrolled since', async () => {
+  test('under a required policy, a password session that never proved a second factor must prove the one enrolled since', async () => {
     const a = await server.newAccount('2FA later');
     const person = await personWithPassword(server, a);
     const early = await signIn(server, person);
