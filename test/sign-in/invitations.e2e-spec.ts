@@ -1,12 +1,20 @@
 import { DataSource } from 'typeorm';
 import { CSRF_HEADER, CSRF_HEADER_VALUE, SecretHasher } from '@castellan/core';
-import { makeValidCertificate } from '../../libs/security/src/testing/certificates.fixture.js';
 import { SignInTokenEntity } from '../../libs/sign-in/src/invitations/sign-in-token.entity.js';
 import { expectError, INVALID_CREDENTIALS, ISO_SECONDS, startServer, TestAccount, TestServer } from '../support/harness.js';
 import { bind, expectErrorMessage, ok, UNKNOWN_ID } from '../support/http.js';
 import type { Json } from '../support/http.js';
 import { captureStderr } from '../support/logs.js';
-import { asPerson, GOOD_PASSWORD, personWithPassword, sessionCookie, setPassword, signIn, uniqueEmail } from '../support/people.js';
+import {
+  asPerson,
+  GOOD_PASSWORD,
+  personWithPassword,
+  sessionCookie,
+  setPassword,
+  signIn,
+  uniqueEmail,
+  ssoRequired,
+} from '../support/people.js';
 import { ReceivedMail, startSmtp, TestSmtp } from '../support/smtp.js';
 
 // Invitations over real HTTP into a real database, with a real SMTP server: creating a user mails a link, the link
@@ -280,13 +288,7 @@ describe("the account's policy", () => {
     const a = await server.newAccount('Invitations SSO');
     const member = await invited(a, { role: 'admin' });
     const master = await invited(a, { role: 'master_admin' });
-    const saml = {
-      enabled: true,
-      idp_entity_id: 'https://idp.example/',
-      sso_url: 'https://idp.example/sso',
-      x509_certificate: makeValidCertificate(),
-    };
-    ok(await call('put', `${a.base}/security`, a.auth, { saml, sso_required: true }));
+    ok(await call('put', `${a.base}/security`, a.auth, ssoRequired()));
     const refused = await accept({ token: member.token, password: GOOD_PASSWORD });
     expectErrorMessage(refused, 403, expect.stringContaining('single sign-on'));
     expect(sessionCookie(refused)).toBeUndefined();

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { inflateRawSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { DataSource } from 'typeorm';
@@ -23,6 +21,7 @@ import {
   type TestSamlIdp,
   type TrustedServiceProvider,
 } from '../support/saml-idp.js';
+import { freePort } from '../support/services.js';
 
 // SAML single sign-on over real HTTP into a real database, with a real identity provider (samlify, in this process):
 // the SP metadata and login redirect, the IdP's own endpoint answering the AuthnRequest, sign-in at the ACS, and every
@@ -603,15 +602,6 @@ const CHROMIUM = '/usr/bin/chromium';
 // CI installs Chromium and sets this, so that the suite cannot skip there.
 const browserRequired = process.env.CONSOLE_BROWSER_REQUIRED === '1';
 if (!existsSync(CHROMIUM) && !browserRequired) console.warn(`Skipping the SAML round trip in a browser: no Chromium at ${CHROMIUM}`);
-
-/** A port free now, so that the server's public URL (SAML's addresses) is the one it listens on. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 (existsSync(CHROMIUM) || browserRequired ? describe : describe.skip)('in a browser', () => {
   test("login, the IdP's form on another site, the ACS: the SameSite=Strict cookie is kept and sent by the page's requests", async () => {

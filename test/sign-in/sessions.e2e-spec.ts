@@ -1,12 +1,11 @@
 import { DataSource } from 'typeorm';
 import { Redis } from 'ioredis';
 import { CSRF_HEADER, CSRF_HEADER_VALUE, SecretHasher } from '@castellan/core';
-import { makeValidCertificate } from '../../libs/security/src/testing/certificates.fixture.js';
 import { UserSessionEntity } from '../../libs/sign-in/src/sessions/user-session.entity.js';
 import { expectError, INVALID_CREDENTIALS, startServer, TestAccount, TestServer } from '../support/harness.js';
 import { bind, expectErrorMessage, ok } from '../support/http.js';
 import type { Json } from '../support/http.js';
-import { asPerson, GOOD_PASSWORD, personWithPassword, sessionCookie, signIn, uniqueEmail } from '../support/people.js';
+import { asPerson, GOOD_PASSWORD, personWithPassword, sessionCookie, signIn, uniqueEmail, ssoRequired } from '../support/people.js';
 import { describeWith, REDIS } from '../support/services.js';
 
 // Console sessions over real HTTP into a real database: signing in with a password, what a session may do (exactly
@@ -268,13 +267,7 @@ describe('how sessions end', () => {
     const master = await personWithPassword(server, a, { role: 'master_admin' });
     const adminCookie = await signIn(server, admin);
     const masterCookie = await signIn(server, master);
-    const saml = {
-      enabled: true,
-      idp_entity_id: 'https://idp.example/',
-      sso_url: 'https://idp.example/sso',
-      x509_certificate: makeValidCertificate(),
-    };
-    ok(await call('put', `${a.base}/security`, a.auth, { saml, sso_required: true }));
+    ok(await call('put', `${a.base}/security`, a.auth, ssoRequired()));
     await refused(adminCookie);
     await refused(masterCookie);
     expectErrorMessage(await signInRaw({ email: admin.email, password: admin.password }), 403, expect.stringContaining('single sign-on'));

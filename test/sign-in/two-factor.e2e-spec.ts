@@ -1,13 +1,12 @@
 import { DataSource } from 'typeorm';
 import { Secret, TOTP, URI } from 'otpauth';
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '@castellan/core';
-import { makeValidCertificate } from '../../libs/security/src/testing/certificates.fixture.js';
 import { UserCredentialEntity } from '../../libs/sign-in/src/passwords/user-credential.entity.js';
 import { RecoveryCodeEntity } from '../../libs/sign-in/src/two-factor/recovery-code.entity.js';
 import { expectError, INVALID_CREDENTIALS, startServer, TestAccount, TestServer } from '../support/harness.js';
 import { bind, expectErrorMessage, ok } from '../support/http.js';
 import type { Json } from '../support/http.js';
-import { asPerson, personWithPassword, sessionCookie, signIn } from '../support/people.js';
+import { asPerson, personWithPassword, sessionCookie, signIn, ssoRequired } from '../support/people.js';
 import type { Person } from '../support/people.js';
 
 // Two-factor authentication over real HTTP into a real database: enrolling from My Profile and while signing in,
@@ -486,13 +485,7 @@ describe('the sign-in stage routes', () => {
     const a = await server.newAccount('SSO later');
     const person = await enrolledPerson(step, a);
     const cookie = await signInAt(person, 'second_factor_required');
-    const saml = {
-      enabled: true,
-      idp_entity_id: 'https://idp.example/',
-      sso_url: 'https://idp.example/sso',
-      x509_certificate: makeValidCertificate(),
-    };
-    ok(await call('put', `${a.base}/security`, a.auth, { saml, sso_required: true }));
+    ok(await call('put', `${a.base}/security`, a.auth, ssoRequired()));
     expectError(await secondFactor(cookie, codeAt(person.secret, step)), 401, INVALID_CREDENTIALS);
     expectError(await server.http().get('/v1_1/session').set('cookie', cookie), 401, INVALID_CREDENTIALS);
   });

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { makeValidCertificate } from '../../libs/security/src/testing/certificates.fixture.js';
 import { CSRF_HEADER, CSRF_HEADER_VALUE, SESSION_COOKIE } from '@castellan/core';
 import { PasswordHasher } from '../../libs/sign-in/src/passwords/password-hasher.js';
 import { UserCredentialRepository } from '../../libs/sign-in/src/passwords/user-credential.repository.js';
@@ -70,3 +71,17 @@ export async function signIn(
   expect(ok(res).status).toBe('signed_in');
   return sessionCookie(res)!;
 }
+
+/**
+ * Security settings that turn SAML on with some identity provider and require SSO: password sign-in is then for
+ * master admins only (the break-glass path). No sign-in goes through this IdP: test/support/saml-idp.ts is one that does.
+ */
+export const ssoRequired = () => ({
+  saml: {
+    enabled: true,
+    idp_entity_id: 'https://idp.example/',
+    sso_url: 'https://idp.example/sso',
+    x509_certificate: makeValidCertificate(),
+  },
+  sso_required: true,
+});

@@ -1,10 +1,9 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
+import { freePort } from './services.js';
 
 /**
  * A MariaDB server of the test's own, on its own port and data directory, that the test may stop (SIGSTOP) and
@@ -27,14 +26,6 @@ export function mariadbPrograms(): { server: string; install: string } | { missi
   const install = find('mariadb-install-db', '/usr/bin/mariadb-install-db');
   if (!server || !install) return { missing: 'mariadbd and mariadb-install-db (Debian package mariadb-server) are not installed' };
   return { server, install };
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 export async function startPrivateMariadb(programs: { server: string; install: string }): Promise<PrivateMariadb> {

@@ -1,4 +1,5 @@
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -50,4 +51,13 @@ export function skipped(suiteUrl: string, why: string): jest.Describe {
     `\nSKIPPED ${basename(fileURLToPath(suiteUrl))}: ${why}. CI sets TEST_REQUIRE_SERVICES=1, which makes this a failure.\n`,
   );
   return describe.skip;
+}
+
+/** A TCP port of 127.0.0.1 free now, for a server the test starts (and must know the address of beforehand). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppError, ErrorCode, isoSeconds, OK } from '@castellan/core';
-import type { OkMessageDto, Principal, SignInMethod } from '@castellan/core';
+import type { OkMessageDto, Principal } from '@castellan/core';
 import { AccountService, AccountTransactions } from '@castellan/accounts';
 import { GrantService } from '@castellan/credentials';
 import { UserDirectory } from '@castellan/people';
@@ -62,14 +62,7 @@ export class InvitationService {
   async accept(input: AcceptInvitationDto, origin: Origin): Promise<SignedIn> {
     const { link, user } = await this.tokens.redeemable(input.token, 'invitation', origin.ip);
     const policy = await this.policies.of(user.accountId);
-    let method: SignInMethod = 'password';
-    if (policy.ssoRequired) {
-      if (user.role !== 'master_admin') {
-        this.signIns.record(user, origin, 'failure', 403, 'SSO_REQUIRED', PASSWORD_ACTIONS.invitationAccept);
-        throw new AppError(ErrorCode.NotAllowed, 'This account signs in with single sign-on: use "Sign in with SSO"');
-      }
-      method = 'break_glass';
-    }
+    const method = this.signIns.passwordMethod(user, policy, origin, PASSWORD_ACTIONS.invitationAccept);
     await this.passwords.setFromLink(link, user, input.password);
     const stage = policy.twoFactor === 'required' ? 'enrollment' : 'full';
     const opened = await this.sessions.open({

@@ -5,6 +5,7 @@ import { AuditRecorder } from '@castellan/audit';
 import { UserDirectory } from '@castellan/people';
 import type { UserEntity } from '@castellan/people';
 import { SignInPolicies } from '@castellan/security';
+import type { SignInPolicy } from '@castellan/security';
 import { AuthThrottle, tooManyFailures } from '@castellan/throttling';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { UserCredentialRepository } from '../passwords/user-credential.repository.js';
@@ -83,15 +84,7 @@ export class SignInService {
     }
     const user = matched[0]!;
     const policy = await this.policies.of(user.accountId);
-    let method: SignInMethod = 'password';
-    if (policy.ssoRequired) {
-      if (user.role !== 'master_admin') {
-        this.record(user, origin, 'failure', 403, 'SSO_REQUIRED');
-        throw new AppError(ErrorCode.NotAllowed, 'This account signs in with single sign-on: use "Sign in with SSO"');
-      }
-      // The documented break-glass path: a master admin may still use their password, and it is audited as such.
-      method = 'break_glass';
-    }
+    const method = this.passwordMethod(user, policy, origin, SIGN_IN_ACTIONS.signIn);
     const credential = await this.credentials.find(user.accountId, user.id);
     const stage: SessionStage = credential?.totpEnabledAt ? 'second_factor' : policy.twoFactor === 'required' ? 'enrollment' : 'full';
     const opened = await this.sessions.open({
@@ -106,6 +99,17 @@ export class SignInService {
     this.record(user, origin, 'success', 200, method === 'break_glass' ? 'BREAK_GLASS' : stage === 'full' ? null : stage.toUpperCase());
     const status = stage === 'full' ? 'signed_in' : stage === 'second_factor' ? 'second_factor_required' : 'enrollment_required';
     return { result: { status, account_id: user.accountId, user_id: user.id }, opened };
+  }
+
+  /**
+   * How a password may sign this user in under the account's policy: as a password, or, where SSO is required, as
+   * the documented break-glass path of master admins (audited as such); anyone else is refused (403, audited).
+   */
+  passwordMethod(user: UserEntity, policy: SignInPolicy, origin: Origin, action: string): SignInMethod {
+    if (!policy.ssoRequired) return 'password';
+    if (user.role === 'master_admin') return 'break_glass';
+    this.record(user, origin, 'failure', 403, 'SSO_REQUIRED', action);
+    throw new AppError(ErrorCode.NotAllowed, 'This account signs in with single sign-on: use "Sign in with SSO"');
   }
 
   /** Ends the session the token names, if it is live (an unknown token is no error: the cookie is cleared all the same). */
