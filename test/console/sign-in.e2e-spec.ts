@@ -323,8 +323,9 @@ suite('people sign in to the console', () => {
     await page.getByRole('banner').getByText(name).waitFor();
   }, 60_000);
 
+  let second: TestAccount;
   it('chooses the account, when the email and password open two', async () => {
-    const second = await server.newAccount('Second account');
+    second = await server.newAccount('Second account');
     await call('post', `${second.base}/users`, second.auth, { name: 'Tess Elsewhere', email, role: 'billing' }).expect(200);
     const token = /#\/invitation\/(\S+)/.exec(smtp.mails.filter((m) => m.to.includes(email)).at(-1)!.text)![1];
     await server
@@ -361,6 +362,21 @@ suite('people sign in to the console', () => {
           .set('cookie', await cookie())
       ).status,
     ).toBe(401);
+  });
+
+  it('follows its session to the enrollment page when the account comes to require two-factor', async () => {
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(renewed);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('listitem').getByRole('button').filter({ hasText: 'Second account' }).click();
+    await page.getByRole('banner').getByText('Tess Elsewhere').waitFor();
+
+    await call('put', `${second.base}/security`, second.auth, { two_factor: 'required' }).expect(200);
+    // The next call of the open console (no reload) is refused; the console asks the session where it stands.
+    await page.evaluate(`location.hash = '#/profile'`);
+    await page.getByRole('heading', { name: 'Set up two-factor authentication' }).waitFor();
+    await page.getByRole('button', { name: 'Cancel and sign in again' }).click();
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
   });
 
   it("signs in with SSO through the account's identity provider, the account's id filled in from the link", async () => {

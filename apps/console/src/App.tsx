@@ -25,7 +25,7 @@ import { API_KEY_SIGN_IN, landing, SIGN_IN, STAGE_ROUTES } from './person/stages
 import type { SessionStage } from './person/wire';
 import { type Session, useSession, useSessionState } from './session';
 
-/** Sections, each shown only to a key whose rules allow reading it. */
+/** Sections, each shown only to a caller (a person, a key) who may read it. */
 const SECTIONS = [
   { to: '/environments', label: 'Product environments', action: 'provisioning:sub_accounts.read' },
   { to: '/account-keys', label: 'Account API keys', action: 'provisioning:account_api_keys.read' },

@@ -196,6 +196,14 @@ describe("a person's session", () => {
     expect(current.state.phase).toBe('signed-in');
   });
 
+  it("goes to the stage a 401's session was sent back to (the account came to require two-factor)", async () => {
+    castellan({ 'GET /v1_1/provisioning/accounts/acc/users': refused, 'GET /v1_1/session': { status: 200, body: person('enrollment') } });
+    await mount(signedIn);
+    await act(() => current.session!.api.get('/v1_1/provisioning/accounts/acc/users').catch(() => undefined));
+    await act(() => new Promise((r) => setTimeout(r, 0)));
+    expect(current.state).toEqual({ phase: 'signing-in', person: person('enrollment') });
+  });
+
   it('continues a sign-in to where its session stands', async () => {
     castellan({ 'GET /v1_1/session': { status: 200, body: person('enrollment') } });
     sessionStorage.setItem('castellan.console.credentials', JSON.stringify({ apiKey: 'k', secret: 's' }));

@@ -213,17 +213,20 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
     if (!start) return null;
     const allowed = new Set(start.allowed);
     const accountId = start.kind === 'key' ? start.self.account_id : start.person.account_id;
-    // A 401 to a person's call may refuse what it sent (a wrong current password): the session is over only when
-    // Castellan no longer knows it.
-    const ended = () =>
-      void publicApi.get('/v1_1/session').catch((error: unknown) => {
-        if (!(error instanceof ApiError && error.status === 401)) return;
-        setState((s) => (s.phase === 'signed-in' && s.start === start ? { phase: 'signed-out', via: 'person', notice: SESSION_ENDED } : s));
-      });
+    // Only this session is left: a later one has nothing to do with its calls.
+    const leave = (next: ConsoleState) => setState((s) => (s.phase === 'signed-in' && s.start === start ? next : s));
+    // A 401 to a person's call may refuse what it sent (a wrong code): the session is over only when Castellan no
+    // longer knows it. One sent back to a stage (the account came to require two-factor) goes to that stage's page.
+    const recheck = () =>
+      void publicApi.get<CurrentSession>('/v1_1/session').then(
+        (person) => person.stage !== 'full' && leave({ phase: 'signing-in', person }),
+        (error: unknown) =>
+          error instanceof ApiError && error.status === 401 && leave({ phase: 'signed-out', via: 'person', notice: SESSION_ENDED }),
+      );
     return {
       accountId,
       signedInKey: start.kind === 'key' ? start.self.api_key : null,
-      api: start.kind === 'key' ? createApi(start.credentials) : createApi(null, ended),
+      api: start.kind === 'key' ? createApi(start.credentials) : createApi(null, recheck),
       accountPath: `/v1_1/provisioning/accounts/${accountId}`,
       can: (action: string) => allowed.has(action),
     };
