@@ -93,13 +93,13 @@ export async function startKeySession(credentials: Credentials): Promise<Session
 }
 
 /** A person's session at stage full: their profile (its theme shows at once) and which actions they may perform. */
-export async function startPersonSession(api: Api, person: CurrentSession): Promise<SessionStart> {
+async function startPersonSession(api: Api, person: CurrentSession): Promise<SessionStart> {
   const [profile, allowed] = await Promise.all([api.get<Profile>('/v1_1/me'), allowedActions(api, person.account_id)]);
   return { kind: 'person', person, profile, allowed };
 }
 
 /** The console's state for the session cookie the browser holds; a 401 when it holds none that is live. */
-export async function personState(api: Api): Promise<ConsoleState> {
+async function personState(api: Api): Promise<ConsoleState> {
   const person = await api.get<CurrentSession>('/v1_1/session');
   if (person.stage !== 'full') return { phase: 'signing-in', person };
   return { phase: 'signed-in', start: await startPersonSession(api, person) };

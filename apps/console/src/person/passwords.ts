@@ -2,7 +2,7 @@ import { ApiError } from '../api';
 import type { Errors } from '../forms';
 
 /** A new password, typed twice. */
-export interface NewPassword {
+interface NewPassword {
   password: string;
   repeat: string;
 }

@@ -4,7 +4,7 @@ import type { TwoFactorEnrollment } from './wire';
 import './two-factor.css';
 
 /** A base32 key in groups of four, as authenticator apps show and accept it. */
-export const groupedKey = (secret: string): string => secret.match(/.{1,4}/g)?.join(' ') ?? '';
+const groupedKey = (secret: string): string => secret.match(/.{1,4}/g)?.join(' ') ?? '';
 
 /**
  * Adding Castellan to an authenticator app: the QR code, or the key typed in by hand, then the app's first code,
