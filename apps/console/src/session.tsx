@@ -74,13 +74,17 @@ async function decide(api: Api, checks: Check[]): Promise<Decision[]> {
 /** What a refused sign-in says: Castellan's own "Invalid credentials" does not tell which part to check, on purpose. */
 export const WRONG_CREDENTIALS = 'Wrong access key or secret, or the key is disabled or has expired.';
 
+type Catalog = Schemas['CatalogDto'];
+const CATALOG = '/v1_1/permissions/catalog';
+
 /** Castellan's limit on one /v1_1/authorize/batch call. */
 const MAX_BATCH = 100;
 
 /** Reads the key (`/v1_1/keys/self`) and which Provisioning API actions it may perform. */
 export async function startKeySession(credentials: Credentials): Promise<SessionStart> {
   const api = createApi(credentials);
-  const self = await api.get<KeySelf>('/v1_1/keys/self').catch((e: unknown) => {
+  const reads = Promise.all([api.get<KeySelf>('/v1_1/keys/self'), api.get<Catalog>(CATALOG)]);
+  const [self, catalog] = await reads.catch((e: unknown) => {
     throw e instanceof ApiError && e.status === 401 ? new ApiError(401, WRONG_CREDENTIALS) : e;
   });
   if (self.kind === 'environment') {
@@ -89,12 +93,15 @@ export async function startKeySession(credentials: Credentials): Promise<Session
       'This is an environment key, which works inside its environment only. Sign in with an account API key or a user API key.',
     );
   }
-  return { kind: 'key', credentials, self, allowed: await allowedActions(api, self.account_id) };
+  return { kind: 'key', credentials, self, allowed: await allowedActions(api, self.account_id, catalog) };
 }
 
 /** A person's session at stage full: their profile (its theme shows at once) and which actions they may perform. */
 async function startPersonSession(api: Api, person: CurrentSession): Promise<SessionStart> {
-  const [profile, allowed] = await Promise.all([api.get<Profile>('/v1_1/me'), allowedActions(api, person.account_id)]);
+  const [profile, allowed] = await Promise.all([
+    api.get<Profile>('/v1_1/me'),
+    api.get<Catalog>(CATALOG).then((catalog) => allowedActions(api, person.account_id, catalog)),
+  ]);
   return { kind: 'person', person, profile, allowed };
 }
 
@@ -128,8 +135,7 @@ export async function initialState(): Promise<ConsoleState> {
  * Asks Castellan's decision API which Provisioning API actions the caller may perform: the engine decides, so a
  * user's roles and groups count exactly as on every other call, for a key of theirs or for themselves.
  */
-async function allowedActions(api: Api, accountId: string): Promise<string[]> {
-  const catalog = await api.get<Schemas['CatalogDto']>('/v1_1/permissions/catalog');
+async function allowedActions(api: Api, accountId: string, catalog: Catalog): Promise<string[]> {
   const actions = catalog.plugins.filter((p) => p.name === 'provisioning').flatMap((p) => p.actions);
   const first = await decide(
     api,
