@@ -72,6 +72,8 @@ suite('console in a browser', () => {
 
   it('says so in the form when the secret is wrong: the browser does not take the 401 over with its own sign-in', async () => {
     await page.goto(`${url}/console/`);
+    // People sign in with their email first; a key is the secondary way in.
+    await page.getByRole('link', { name: 'Use an API key instead' }).click();
     await page.getByLabel('Access key').fill(account.api_key);
     await page.getByLabel('Secret').fill(`${account.api_secret}x`);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -286,6 +288,8 @@ suite('console in a browser', () => {
     await page.getByLabel('Access key').fill(account.api_key);
     await page.getByLabel('Secret').fill(account.api_secret);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // Signed in before the first page is opened by its address: else the sign-in could land after it, elsewhere.
+    await page.getByRole('link', { name: 'Product environments' }).waitFor();
     const env = `#/environments/${await environmentId()}`;
     const pages = [
       ['environments', '#/environments'],
