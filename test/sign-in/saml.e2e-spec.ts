@@ -623,6 +623,8 @@ if (!existsSync(CHROMIUM) && !browserRequired) console.warn(`Skipping the SAML r
       await page.waitForURL(`${url}/console/`);
       const cookie = (await context.cookies(`${url}/v1_1/session`)).find((c) => c.name === SESSION_COOKIE);
       expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/v1_1' });
+      // The console starts itself there (its own requests, and hash routes): ask once it is settled.
+      await page.waitForLoadState('networkidle');
       // A string, run in the page: this suite is compiled without the DOM's types.
       const session = (await page.evaluate("fetch('/v1_1/session').then((r) => r.json())")) as Json;
       expect(session).toMatchObject({ method: 'saml', stage: 'full', user_id: person.user.id });

@@ -242,7 +242,8 @@ describe('UnicodeNames1732700000000: keys for names unique after folding', () =>
   /** Runs the migration's up() over these rows of each table, and answers the key each row was given. */
   async function keysGiven(tables: { users?: Row[]; roles?: Row[]; api_keys?: Row[] }): Promise<Map<string, string>> {
     const schema = new Schema();
-    for (const migration of migrations().slice(0, -1)) await migration.up(runner('better-sqlite3', schema).q);
+    const before = migrations().findIndex((m) => m instanceof UnicodeNames1732700000000);
+    for (const migration of migrations().slice(0, before)) await migration.up(runner('better-sqlite3', schema).q);
     const { q, queries } = runner('better-sqlite3', schema, (sql) => {
       const table = /FROM (\w+)/.exec(sql)![1] as keyof typeof tables;
       return tables[table] ?? [];
