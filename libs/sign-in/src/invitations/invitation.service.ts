@@ -9,7 +9,6 @@ import type { UserEntity } from '@castellan/people';
 import { SignInPolicies } from '@castellan/security';
 import { RequestLimit, RequestLimiter } from '@castellan/throttling';
 import { PASSWORD_ACTIONS, PasswordService } from '../passwords/password.service.js';
-import { SessionService } from '../sessions/session.service.js';
 import { SignInService } from '../sessions/sign-in.service.js';
 import type { Origin, SignedIn } from '../sessions/sign-in.service.js';
 import { InvitationSender } from './invitation-sender.js';
@@ -31,7 +30,6 @@ export class InvitationService {
     private readonly tokens: SignInTokens,
     private readonly sender: InvitationSender,
     private readonly passwords: PasswordService,
-    private readonly sessions: SessionService,
     private readonly signIns: SignInService,
     private readonly users: UserDirectory,
     private readonly accounts: AccountService,
@@ -64,21 +62,13 @@ export class InvitationService {
     const policy = await this.policies.of(user.accountId);
     const method = this.signIns.passwordMethod(user, policy, origin, PASSWORD_ACTIONS.invitationAccept);
     await this.passwords.setFromLink(link, user, input.password);
-    const stage = policy.twoFactor === 'required' ? 'enrollment' : 'full';
-    const opened = await this.sessions.open({
-      accountId: user.accountId,
-      userId: user.id,
+    return this.signIns.opened(
+      user,
       method,
-      stage,
-      ip: origin.ip,
-      userAgent: origin.userAgent,
-    });
-    const reason = method === 'break_glass' ? 'BREAK_GLASS' : stage === 'full' ? null : 'ENROLLMENT';
-    this.signIns.record(user, origin, 'success', 200, reason, PASSWORD_ACTIONS.invitationAccept);
-    return {
-      result: { status: stage === 'full' ? 'signed_in' : 'enrollment_required', account_id: user.accountId, user_id: user.id },
-      opened,
-    };
+      policy.twoFactor === 'required' ? 'enrollment' : 'full',
+      origin,
+      PASSWORD_ACTIONS.invitationAccept,
+    );
   }
 
   /**

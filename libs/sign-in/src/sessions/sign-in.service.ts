@@ -87,6 +87,14 @@ export class SignInService {
     const method = this.passwordMethod(user, policy, origin, SIGN_IN_ACTIONS.signIn);
     const credential = await this.credentials.find(user.accountId, user.id);
     const stage: SessionStage = credential?.totpEnabledAt ? 'second_factor' : policy.twoFactor === 'required' ? 'enrollment' : 'full';
+    return this.opened(user, method, stage, origin, SIGN_IN_ACTIONS.signIn);
+  }
+
+  /**
+   * Opens the session a proven password earned, at `stage`, audits it as `action`, and answers where the sign-in
+   * stands. A complete one marks the user signed in.
+   */
+  async opened(user: UserEntity, method: SignInMethod, stage: SessionStage, origin: Origin, action: string): Promise<SignedIn> {
     const opened = await this.sessions.open({
       accountId: user.accountId,
       userId: user.id,
@@ -96,7 +104,8 @@ export class SignInService {
       userAgent: origin.userAgent,
     });
     if (stage === 'full') await this.users.markSignedIn(user.accountId, user.id, new Date());
-    this.record(user, origin, 'success', 200, method === 'break_glass' ? 'BREAK_GLASS' : stage === 'full' ? null : stage.toUpperCase());
+    const reason = method === 'break_glass' ? 'BREAK_GLASS' : stage === 'full' ? null : stage.toUpperCase();
+    this.record(user, origin, 'success', 200, reason, action);
     const status = stage === 'full' ? 'signed_in' : stage === 'second_factor' ? 'second_factor_required' : 'enrollment_required';
     return { result: { status, account_id: user.accountId, user_id: user.id }, opened };
   }
