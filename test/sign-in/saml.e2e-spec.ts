@@ -22,6 +22,7 @@ import {
   type TrustedServiceProvider,
 } from '../support/saml-idp.js';
 import { freePort } from '../support/services.js';
+import { buildIfNeeded } from '../support/cli.js';
 
 // SAML single sign-on over real HTTP into a real database, with a real identity provider (samlify, in this process):
 // the SP metadata and login redirect, the IdP's own endpoint answering the AuthnRequest, sign-in at the ACS, and every
@@ -604,6 +605,10 @@ const browserRequired = process.env.CONSOLE_BROWSER_REQUIRED === '1';
 if (!existsSync(CHROMIUM) && !browserRequired) console.warn(`Skipping the SAML round trip in a browser: no Chromium at ${CHROMIUM}`);
 
 (existsSync(CHROMIUM) || browserRequired ? describe : describe.skip)('in a browser', () => {
+  // The sign-in lands on the console, which must be built: else /console/ is an API error page, whose CSP lets the
+  // page fetch nothing.
+  beforeAll(() => buildIfNeeded(), 180_000);
+
   test("login, the IdP's form on another site, the ACS: the SameSite=Strict cookie is kept and sent by the page's requests", async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
