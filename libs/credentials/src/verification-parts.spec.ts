@@ -9,6 +9,7 @@ import {
   ConfigModule,
   ENVIRONMENT_STATE_PART,
   KEY_USAGE_SINK,
+  SESSION_AUTHENTICATOR,
   loadConfig,
   TransactionRunner,
   USER_HOLDINGS_PART,
@@ -27,7 +28,7 @@ const PARTS = [USER_HOLDINGS_PART, ACCOUNT_ALLOWLIST_PART, ENVIRONMENT_STATE_PAR
  */
 function providedAround(parts: symbol[]) {
   const nothing: KeyQueryPart<null> = { columns: () => [], read: () => null };
-  const ports = [ACCOUNT_KEY_POLICY, USER_PRIVILEGES, AUDIT_SINK, KEY_USAGE_SINK];
+  const ports = [ACCOUNT_KEY_POLICY, USER_PRIVILEGES, AUDIT_SINK, KEY_USAGE_SINK, SESSION_AUTHENTICATOR];
   const providers = [...ports.map((provide) => ({ provide, useValue: {} })), ...parts.map((provide) => ({ provide, useValue: nothing }))];
   @Global()
   @Module({ providers: [TransactionRunner, ...providers], exports: [TransactionRunner, ...ports, ...parts] })
